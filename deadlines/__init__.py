@@ -1,0 +1,1 @@
+"""The campaign calendar: deadlines local to the region, windows, extensions."""

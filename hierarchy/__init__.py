@@ -1,0 +1,1 @@
+"""Region → municipality → organization, and who may see and do what within it."""

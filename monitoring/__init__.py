@@ -1,0 +1,1 @@
+"""Indicator submissions, review, aggregation and frozen snapshots."""

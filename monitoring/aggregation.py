@@ -1,0 +1,144 @@
+"""Aggregates in SQL: sums by organization type and code, survey means, completeness (PRODUCT.md §4).
+
+A *source* is any SELECT yielding (organization_id, org_type, reporting_municipality_id, code, value):
+the live accepted submissions of a campaign, or the frozen rows of a snapshot. Every aggregate is a
+GROUP BY over a source, so the same code serves live dashboards and frozen snapshots.
+"""
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from deadlines.models import Campaign, Extension
+from hierarchy.models import Level, Organization
+from monitoring.indicators import INDICATORS, SURVEY_PAIRS, compute_indicators, default_target
+from monitoring.models import (
+    CampaignMember,
+    IndicatorTarget,
+    SnapshotValue,
+    Submission,
+    SubmissionStatus,
+    SubmissionValue,
+)
+from registry.extensions import db
+
+#: Pass as `municipality_id` to select every member of the campaign.
+ALL = object()
+
+
+def live_source(campaign_id: int, municipality_id=ALL) -> sa.Select:
+    """Accepted values of campaign members; `municipality_id=None` selects the region's direct organizations."""
+    query = (
+        sa.select(CampaignMember.organization_id, CampaignMember.org_type, CampaignMember.reporting_municipality_id,
+                  SubmissionValue.code, SubmissionValue.value)
+        .join(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                  Submission.organization_id == CampaignMember.organization_id))
+        .join(SubmissionValue, SubmissionValue.submission_id == Submission.id)
+        .where(CampaignMember.campaign_id == campaign_id, Submission.status == SubmissionStatus.accepted)
+    )
+    return _in_municipality(query, CampaignMember.reporting_municipality_id, municipality_id)
+
+
+def snapshot_source(snapshot_ids: list[int], municipality_id=ALL) -> sa.Select:
+    query = sa.select(SnapshotValue.organization_id, SnapshotValue.org_type, SnapshotValue.reporting_municipality_id,
+                      SnapshotValue.code, SnapshotValue.value).where(SnapshotValue.snapshot_id.in_(snapshot_ids))
+    return _in_municipality(query, SnapshotValue.reporting_municipality_id, municipality_id)
+
+
+def _in_municipality(query: sa.Select, column, municipality_id) -> sa.Select:
+    if municipality_id is ALL:
+        return query
+    if municipality_id is None:
+        return query.where(column.is_(None))
+    return query.where(column == municipality_id)
+
+
+def sums(source: sa.Select) -> tuple[dict[str, dict[str, float]], dict[str, float], dict[str, float]]:
+    """Return (sums by org type, totals, Σ pct × respondents per survey) — two GROUP BY queries."""
+    src = source.subquery("src")
+    by_type: dict[str, dict[str, float]] = {}
+    totals: dict[str, float] = {}
+    rows = db.session.execute(
+        sa.select(src.c.org_type, src.c.code, sa.func.sum(src.c.value)).group_by(src.c.org_type, src.c.code))
+    for org_type, code, total in rows:
+        org_type = getattr(org_type, "value", org_type)
+        by_type.setdefault(org_type, {})[code] = float(total)
+        totals[code] = totals.get(code, 0.0) + float(total)
+    pct, resp = src.alias("pct"), src.alias("resp")
+    respondents_of = sa.case(SURVEY_PAIRS, value=pct.c.code)
+    weighted = dict(db.session.execute(
+        sa.select(pct.c.code, sa.func.sum(pct.c.value * resp.c.value))
+        .join(resp, sa.and_(resp.c.organization_id == pct.c.organization_id, resp.c.code == respondents_of))
+        .where(pct.c.code.in_(list(SURVEY_PAIRS)))
+        .group_by(pct.c.code)
+    ).all())
+    return by_type, totals, {k: float(v) for k, v in weighted.items()}
+
+
+def targets_for(campaign: Campaign) -> dict[str, float | None]:
+    """The campaign's targets: the region's own where set, the built-in trajectory otherwise."""
+    own = dict(db.session.execute(sa.select(IndicatorTarget.code, IndicatorTarget.value)
+                                  .where(IndicatorTarget.campaign_id == campaign.id)).all())
+    return {i.code: own.get(i.code, default_target(i.code, campaign.year)) for i in INDICATORS}
+
+
+def indicator_block(campaign: Campaign, source: sa.Select, *, level: Level) -> dict:
+    """Values, indicators with targets, for one source."""
+    by_type, totals, weighted = sums(source)
+    values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total)
+    targets = targets_for(campaign)
+    indicators = {code: {"value": value, "target": targets[code]} for code, value in values.items()}
+    # Until the partner registry exists, R9 counts organization-reported partners: one enterprise working
+    # with two organizations is counted twice (PRODUCT.md §4, fallback).
+    indicators["R9"]["possibly_double_counted"] = True
+    return {"values": {code: _number(v) for code, v in sorted(totals.items())}, "by_type": by_type,
+            "indicators": indicators}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict[str, int]:
+    """Expected / submitted / accepted / overdue organizations among campaign members, in one query."""
+    status = Submission.status
+    not_submitted = sa.or_(status.is_(None), status.in_([SubmissionStatus.draft, SubmissionStatus.returned]))
+    extended = (sa.select(Extension.id).where(
+        Extension.campaign_id == campaign.id, Extension.level == Level.organization,
+        Extension.unit_id == CampaignMember.organization_id, Extension.revoked_at.is_(None), Extension.until > now,
+    ).exists())
+    closed = now >= campaign.organization_deadline
+    overdue = sa.and_(not_submitted, ~extended) if closed else sa.false()
+    query = (
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(sa.case((status.in_([SubmissionStatus.submitted,
+                                                               SubmissionStatus.accepted]), 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((status == SubmissionStatus.accepted, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((overdue, 1), else_=0)), 0),
+        )
+        .select_from(CampaignMember)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .where(CampaignMember.campaign_id == campaign.id)
+    )
+    query = _in_municipality(query, CampaignMember.reporting_municipality_id, municipality_id)
+    expected, submitted, accepted, late = db.session.execute(query).one()
+    return {"expected": expected, "submitted": int(submitted), "accepted": int(accepted), "overdue": int(late)}
+
+
+def not_accepted(campaign: Campaign, municipality_id=ALL) -> list[dict]:
+    """Members whose submission is not accepted: the 'missing' list of a snapshot (never silently dropped)."""
+    query = (
+        sa.select(Organization.code, Organization.name, Submission.status)
+        .select_from(CampaignMember)
+        .join(Organization, Organization.id == CampaignMember.organization_id)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .where(CampaignMember.campaign_id == campaign.id,
+               sa.or_(Submission.status.is_(None), Submission.status != SubmissionStatus.accepted))
+        .order_by(Organization.code)
+    )
+    query = _in_municipality(query, CampaignMember.reporting_municipality_id, municipality_id)
+    return [{"code": code, "name": name, "level": "organization",
+             "status": getattr(status, "value", status) or SubmissionStatus.draft.value}
+            for code, name, status in db.session.execute(query)]

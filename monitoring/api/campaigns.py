@@ -1,0 +1,4 @@
+"""API v1 (to be filled)."""
+from flask_smorest import Blueprint
+
+api_bp = Blueprint("campaigns_api", __name__)

@@ -1,0 +1,46 @@
+"""Read helpers: the aggregate of any unit in a campaign, review queues."""
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from deadlines.calendar import is_open
+from deadlines.models import Campaign
+from hierarchy.models import Level, Municipality, Organization, Region
+from monitoring import aggregation
+from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
+from monitoring.services import get_submission, membership
+
+
+def organization_source(campaign: Campaign, organization: Organization) -> sa.Select:
+    """One organization's current values, whatever the status (its curator sees its own draft)."""
+    return (
+        sa.select(CampaignMember.organization_id, CampaignMember.org_type, CampaignMember.reporting_municipality_id,
+                  SubmissionValue.code, SubmissionValue.value)
+        .join(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                  Submission.organization_id == CampaignMember.organization_id))
+        .join(SubmissionValue, SubmissionValue.submission_id == Submission.id)
+        .where(CampaignMember.campaign_id == campaign.id, CampaignMember.organization_id == organization.id)
+    )
+
+
+def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, now: datetime) -> dict:
+    """The live aggregate of PRODUCT.md §7: values, indicators against targets, completeness."""
+    if isinstance(unit, Organization):
+        membership(campaign, unit)
+        source = organization_source(campaign, unit)
+        completeness = _organization_completeness(campaign, unit, now)
+    else:
+        scope = aggregation.ALL if isinstance(unit, Region) else unit.id
+        source = aggregation.live_source(campaign.id, scope)
+        completeness = aggregation.completeness(campaign, now, scope)
+    block = aggregation.indicator_block(campaign, source, level=unit.level)
+    return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
+            "indicators": block["indicators"], "completeness": completeness}
+
+
+def _organization_completeness(campaign: Campaign, organization: Organization, now: datetime) -> dict:
+    submission = get_submission(campaign, organization)
+    status = submission.status if submission else SubmissionStatus.draft
+    submitted = status in (SubmissionStatus.submitted, SubmissionStatus.accepted)
+    return {"expected": 1, "submitted": int(submitted), "accepted": int(status is SubmissionStatus.accepted),
+            "overdue": int(not submitted and not is_open(campaign, Level.organization, organization.id, now))}

@@ -1,0 +1,174 @@
+"""Submission use-cases: save, submit, return, accept, reopen. Validate → mutate → flush → audit; callers commit."""
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from deadlines.calendar import require_open
+from deadlines.models import Campaign
+from hierarchy.models import Level, Organization
+from monitoring.indicators import check_values
+from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue, SubmissionVersion
+from registry.auth.models import User
+from registry.core.audit import log_action
+from registry.core.clock import now_utc
+from registry.core.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
+from registry.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def membership(campaign: Campaign, organization: Organization) -> CampaignMember:
+    """The organization's place in the campaign, or NotFound if it is not expected there."""
+    member = db.session.get(CampaignMember, (campaign.id, organization.id))
+    if member is None:
+        raise NotFound(f"Организация {organization.code} не входит в кампанию {campaign.year} года.")
+    return member
+
+
+def get_submission(campaign: Campaign, organization: Organization, *, lock: bool = False) -> Submission | None:
+    query = sa.select(Submission).where(Submission.campaign_id == campaign.id,
+                                        Submission.organization_id == organization.id)
+    if lock:
+        query = query.with_for_update()  # serialises concurrent writers on PostgreSQL
+    return db.session.scalar(query)
+
+
+def describe(submission: Submission | None, organization: Organization) -> dict:
+    """The API's view of a submission; a submission not yet started reads as an empty draft, version 0."""
+    if submission is None:
+        return {"organization": organization.code, "status": SubmissionStatus.draft.value, "values": {},
+                "version": 0, "review_comment": None}
+    return {"organization": organization.code, "status": submission.status.value,
+            "values": {code: _number(v) for code, v in submission.value_map().items()},
+            "version": submission.version, "review_comment": submission.review_comment}
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _check_version(submission: Submission | None, organization: Organization, expected: int | None) -> None:
+    current = submission.version if submission else 0
+    if expected is not None and expected != current:
+        raise VersionConflict(
+            f"Отчёт уже изменён (версия {current}, а ваша — {expected}). Обновите страницу: "
+            "ваши данные не сохранены, сравните их с текущими и сохраните снова.",
+            current=describe(submission, organization))
+
+
+def _record(submission: Submission, event: str, actor: User | None, now: datetime, comment: str | None = None) -> None:
+    submission.version += 1
+    submission.updated_at = now
+    db.session.add(SubmissionVersion(submission_id=submission.id, version=submission.version,
+                                     status=submission.status, event=event, comment=comment, created_at=now,
+                                     values={k: _number(v) for k, v in submission.value_map().items()},
+                                     actor_id=getattr(actor, "id", None)))
+    db.session.flush()
+
+
+def save_values(campaign: Campaign, organization: Organization, values: dict, *, version: int | None,
+                actor: User, now: datetime | None = None) -> Submission:
+    """Replace the whole set of values of a draft (or returned) submission as a new version. Caller commits."""
+    now = now or now_utc()
+    membership(campaign, organization)
+    require_open(campaign, Level.organization, organization.id, now)
+    submission = get_submission(campaign, organization, lock=True)
+    _check_version(submission, organization, version)
+    errors = check_values(values, complete=False)
+    if errors:
+        raise ValidationFailed("Данные не сохранены: исправьте ошибки в отмеченных полях.", errors)
+    if submission is None:
+        submission = Submission(campaign_id=campaign.id, organization_id=organization.id, created_at=now,
+                                updated_at=now)
+        db.session.add(submission)
+        db.session.flush()
+    before = {"status": submission.status.value, "values": describe(submission, organization)["values"]}
+    submission.transition_to(SubmissionStatus.draft)
+    submission.values = [SubmissionValue(code=code, value=float(value)) for code, value in sorted(values.items())]
+    db.session.flush()
+    _record(submission, "saved", actor, now)
+    log_action(actor, "submission.saved", "submission", f"{campaign.year}/{organization.code}", before=before,
+               after={"status": submission.status.value, "values": values, "version": submission.version})
+    return submission
+
+
+def submit(campaign: Campaign, organization: Organization, *, actor: User, version: int | None = None,
+           now: datetime | None = None) -> Submission:
+    """Send a complete, valid submission to its reviewer. Caller commits."""
+    now = now or now_utc()
+    membership(campaign, organization)
+    require_open(campaign, Level.organization, organization.id, now)
+    submission = get_submission(campaign, organization, lock=True)
+    _check_version(submission, organization, version)
+    if submission is None:
+        raise ValidationFailed("Отчёт пуст: заполните показатели и сохраните их перед отправкой.")
+    errors = check_values(submission.value_map(), complete=True)
+    if errors:
+        raise ValidationFailed("Отчёт не отправлен: исправьте ошибки в отмеченных полях.", errors)
+    _transition(submission, SubmissionStatus.submitted, "submitted", actor, now)
+    submission.submitted_at = now
+    return submission
+
+
+def _transition(submission: Submission, new: SubmissionStatus, event: str, actor: User, now: datetime,
+                comment: str | None = None) -> None:
+    before = submission.status.value
+    submission.transition_to(new)
+    _record(submission, event, actor, now, comment)
+    log_action(actor, f"submission.{event}", "submission",
+               f"{submission.campaign.year}/{submission.organization.code}",
+               before={"status": before}, after={"status": new.value, "version": submission.version},
+               comment=comment)
+
+
+def _reviewable(campaign: Campaign, organization: Organization, reviewer_level: Level, reviewer_unit_id: int,
+                now: datetime) -> Submission:
+    membership(campaign, organization)
+    require_open(campaign, reviewer_level, reviewer_unit_id, now)
+    submission = get_submission(campaign, organization, lock=True)
+    if submission is None:
+        raise InvalidTransition("Организация ещё не отправляла отчёт.")
+    return submission
+
+
+def reviewer_window(campaign: Campaign, organization: Organization) -> tuple[Level, int]:
+    """Which window a review of this organization writes to: its municipality's or the region's."""
+    member = membership(campaign, organization)
+    if member.reporting_municipality_id is None:
+        return Level.region, campaign.region_id
+    return Level.municipality, member.reporting_municipality_id
+
+
+def return_submission(campaign: Campaign, organization: Organization, comment: str, *, actor: User,
+                      now: datetime | None = None) -> Submission:
+    """Return a submitted report to the organization; the comment is mandatory. Caller commits."""
+    now = now or now_utc()
+    if not (comment or "").strip():
+        raise ValidationFailed("Укажите, что нужно исправить: комментарий обязателен при возврате.",
+                               {"comment": ["Комментарий обязателен."]})
+    submission = _reviewable(campaign, organization, *reviewer_window(campaign, organization), now)
+    submission.review_comment = comment.strip()
+    submission.reviewed_at = now
+    _transition(submission, SubmissionStatus.returned, "returned", actor, now, comment.strip())
+    return submission
+
+
+def accept(campaign: Campaign, organization: Organization, *, actor: User, now: datetime | None = None) -> Submission:
+    """Accept a submitted report. Caller commits."""
+    now = now or now_utc()
+    submission = _reviewable(campaign, organization, *reviewer_window(campaign, organization), now)
+    submission.reviewed_at = now
+    _transition(submission, SubmissionStatus.accepted, "accepted", actor, now)
+    return submission
+
+
+def reopen(campaign: Campaign, organization: Organization, *, actor: User, comment: str | None = None,
+           now: datetime | None = None) -> Submission:
+    """Put an accepted report back into review (audited). Caller commits."""
+    now = now or now_utc()
+    submission = _reviewable(campaign, organization, *reviewer_window(campaign, organization), now)
+    if submission.status is not SubmissionStatus.accepted:
+        raise InvalidTransition("Переоткрыть можно только принятый отчёт.")
+    _transition(submission, SubmissionStatus.submitted, "reopened", actor, now, (comment or "").strip() or None)
+    return submission

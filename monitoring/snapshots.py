@@ -1,0 +1,74 @@
+"""Freezing immutable snapshots with INSERT … SELECT, and reading aggregates from them."""
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from deadlines.models import Campaign
+from hierarchy.models import Level, Municipality
+from monitoring import aggregation
+from monitoring.models import MunicipalReport, ReportStatus, Snapshot, SnapshotValue
+from registry.auth.models import User
+from registry.extensions import db
+
+
+def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
+    current = db.session.scalar(sa.select(sa.func.max(Snapshot.version)).where(
+        Snapshot.campaign_id == campaign.id, Snapshot.level == level, Snapshot.unit_code == unit_code))
+    return (current or 0) + 1
+
+
+def _freeze(campaign: Campaign, level: Level, unit: dict, source: sa.Select | sa.CompoundSelect, *,
+            extra: dict, actor: User | None, now: datetime) -> Snapshot:
+    """Insert a snapshot with its summary, then copy the source's rows in the database (INSERT … SELECT)."""
+    block = aggregation.indicator_block(campaign, source, level=level)
+    snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
+                        version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
+                        summary={"unit": unit, "values": block["values"], "indicators": block["indicators"], **extra})
+    db.session.add(snapshot)
+    db.session.flush()
+    src = source.subquery()
+    db.session.execute(sa.insert(SnapshotValue).from_select(
+        ["snapshot_id", "organization_id", "org_type", "reporting_municipality_id", "code", "value"],
+        sa.select(sa.literal(snapshot.id), src.c.organization_id, src.c.org_type, src.c.reporting_municipality_id,
+                  src.c.code, src.c.value)))
+    return snapshot
+
+
+def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: User, now: datetime) -> Snapshot:
+    """Freeze the municipality's accepted organization data; list every member not accepted. Caller commits."""
+    return _freeze(
+        campaign, Level.municipality, {"code": municipality.code, "level": "municipality", "name": municipality.name},
+        aggregation.live_source(campaign.id, municipality.id), actor=actor, now=now,
+        extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
+               "missing": aggregation.not_accepted(campaign, municipality.id)})
+
+
+def freeze_region(campaign: Campaign, *, actor: User, now: datetime) -> Snapshot:
+    """Freeze accepted municipal reports plus accepted direct organizations, with what is missing. Caller commits."""
+    region = campaign.region
+    reports = db.session.execute(
+        sa.select(Municipality, MunicipalReport)
+        .outerjoin(MunicipalReport, sa.and_(MunicipalReport.municipality_id == Municipality.id,
+                                            MunicipalReport.campaign_id == campaign.id))
+        .where(Municipality.region_id == region.id).order_by(Municipality.code)).all()
+    accepted = [r.snapshot_id for _, r in reports if r is not None and r.status is ReportStatus.accepted]
+    missing = [{"code": m.code, "name": m.name, "level": "municipality",
+                "status": r.status.value if r is not None else ReportStatus.open.value}
+               for m, r in reports if r is None or r.status is not ReportStatus.accepted]
+    missing += aggregation.not_accepted(campaign, None)
+    source = aggregation.live_source(campaign.id, None)
+    if accepted:
+        source = sa.union_all(aggregation.snapshot_source(accepted), source)
+    included = db.session.scalar(sa.select(sa.func.count(sa.distinct(source.subquery().c.organization_id))))
+    return _freeze(
+        campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, source,
+        actor=actor, now=now,
+        extra={"completeness": {**aggregation.completeness(campaign, now), "included": included,
+                                "municipal_reports_accepted": len(accepted), "municipalities": len(reports)},
+               "missing": missing})
+
+
+def latest(campaign: Campaign, level: Level, unit_code: str) -> Snapshot | None:
+    return db.session.scalar(sa.select(Snapshot).where(
+        Snapshot.campaign_id == campaign.id, Snapshot.level == level, Snapshot.unit_code == unit_code,
+    ).order_by(Snapshot.version.desc()).limit(1))

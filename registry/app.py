@@ -1,0 +1,71 @@
+"""Application factory: the one place that knows every package."""
+import importlib
+import logging
+
+from flask import Flask
+
+from registry import config as cfg
+from registry.extensions import api, babel, csrf, db, login_manager, migrate
+
+#: Modules holding a web blueprint `bp`.
+WEB_MODULES = (
+    "registry.auth.views",
+    "registry.auth.admin_views",
+    "hierarchy.views",
+    "monitoring.views.home",
+    "monitoring.views.campaigns",
+    "monitoring.views.submissions",
+    "monitoring.views.reports",
+)
+#: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
+API_MODULES = (
+    "registry.auth.api",
+    "monitoring.api.campaigns",
+    "monitoring.api.submissions",
+    "monitoring.api.reports",
+)
+#: Modules holding a click group `cli`.
+CLI_MODULES = (
+    "registry.auth.cli",
+    "hierarchy.cli",
+    "registry.demo.cli",
+)
+
+
+def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask:
+    app = Flask("registry", template_folder=str(cfg.PROJECT_ROOT / "templates"),
+                static_folder=str(cfg.PROJECT_ROOT / "registry" / "static"), instance_path=str(cfg.INSTANCE_DIR))
+    app.config.from_object(config or cfg.BaseConfig)
+    app.config.update(overrides)  # explicit arguments win (tests)
+    cfg.finalize(app.config)
+    logging.basicConfig(level=logging.INFO)
+
+    _import_models()
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+    api.init_app(app)
+
+    from registry.auth import sessions  # noqa: F401 - registers the Flask-Login loaders
+    from registry.core import api_errors, web
+
+    web.init_app(app)
+    api_errors.init_app(app)
+    for name in WEB_MODULES:
+        app.register_blueprint(importlib.import_module(name).bp)
+    for name in API_MODULES:
+        blueprint = importlib.import_module(name).api_bp
+        csrf.exempt(blueprint)  # the API authenticates with bearer tokens, not cookies
+        api.register_blueprint(blueprint, url_prefix="/api/v1")
+    for name in CLI_MODULES:
+        app.cli.add_command(importlib.import_module(name).cli)
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so metadata (and Alembic) sees all tables."""
+    for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
+                 "monitoring.models"):
+        importlib.import_module(name)

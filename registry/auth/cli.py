@@ -1,0 +1,27 @@
+"""`flask users …`: manage accounts from the command line."""
+import click
+from flask.cli import AppGroup
+
+from registry.auth import services
+from registry.auth.models import Role
+from registry.core.errors import DomainError
+from registry.extensions import db
+
+cli = AppGroup("users", help="Учётные записи пользователей.")
+
+
+@cli.command("create")
+@click.option("--email", required=True, help="Адрес электронной почты (логин).")
+@click.option("--password", required=True, help="Пароль, не короче 8 символов.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="Роль.")
+@click.option("--scope", default=None, help="Код региона, муниципалитета или организации (кроме admin).")
+@click.option("--name", "full_name", default="", help="ФИО.")
+def create(email: str, password: str, role: str, scope: str | None, full_name: str) -> None:
+    """Создать пользователя с ролью в пределах подразделения."""
+    try:
+        user = services.create_user(email=email, password=password, role=role, scope=scope, full_name=full_name)
+    except DomainError as exc:
+        details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from exc
+    db.session.commit()
+    click.echo(f"Создан пользователь {user.email} ({user.role.value}{', ' + scope if scope else ''}).")

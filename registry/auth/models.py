@@ -1,0 +1,99 @@
+"""Users with one role scoped to one unit of the hierarchy, and their API tokens."""
+import hashlib
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.core.clock import now_utc
+from registry.core.db import TimestampMixin, str_enum
+from registry.extensions import db
+
+
+class Role(StrEnum):
+    admin = "admin"
+    region_operator = "region_operator"
+    municipal_official = "municipal_official"
+    org_curator = "org_curator"
+
+
+ROLE_LABELS = {
+    Role.admin: "администратор",
+    Role.region_operator: "региональный оператор",
+    Role.municipal_official: "специалист муниципалитета",
+    Role.org_curator: "куратор организации",
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # exactly the scope column that fits the role is set (admin: none)
+        sa.CheckConstraint(
+            "(role = 'admin' AND region_id IS NULL AND municipality_id IS NULL AND organization_id IS NULL)"
+            " OR (role = 'region_operator' AND region_id IS NOT NULL AND municipality_id IS NULL"
+            " AND organization_id IS NULL)"
+            " OR (role = 'municipal_official' AND municipality_id IS NOT NULL AND region_id IS NULL"
+            " AND organization_id IS NULL)"
+            " OR (role = 'org_curator' AND organization_id IS NOT NULL AND region_id IS NULL"
+            " AND municipality_id IS NULL)",
+            name="scope_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login, stored lower-case.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Argon2id hash (argon2-cffi); never the password.
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+    region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    #: Disabled users cannot log in; their sessions and tokens stop working at once.
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: Bumped on logout, disabling and password change: every older session and token is void.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+
+    region = relationship("Region")
+    municipality = relationship("Municipality")
+    organization = relationship("Organization")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: inactive users are not logged in
+        return self.is_enabled
+
+    def get_id(self) -> str:  # Flask-Login: the session remembers id and epoch together
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def scope_unit(self):
+        return self.region or self.municipality or self.organization
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: SHA-256 of the bearer token; the token itself is shown once and never stored.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: The user's session epoch when issued; a later logout or disabling voids the token.
+    session_epoch: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,105 @@
+"""User use-cases: create, authenticate, disable, log out everywhere, issue API tokens. Callers commit."""
+import secrets
+
+import sqlalchemy as sa
+
+from hierarchy.queries import unit_by_code
+from registry.auth.models import ApiToken, Role, User
+from registry.auth.passwords import hash_password, verify_password
+from registry.core.audit import log_action
+from registry.core.errors import ValidationFailed
+from registry.extensions import db
+
+MIN_PASSWORD_LENGTH = 8
+_SCOPE_LEVEL = {Role.region_operator: "region", Role.municipal_official: "municipality",
+                Role.org_curator: "organization"}
+_LEVEL_LABEL = {"region": "региона", "municipality": "муниципалитета", "organization": "организации"}
+
+
+def create_user(*, email: str, password: str, role: str, scope: str | None, full_name: str = "",
+                actor: User | None = None) -> User:
+    """Create a user with one role scoped to one unit (by code). Caller commits."""
+    email = (email or "").strip().lower()
+    errors: dict[str, list[str]] = {}
+    if "@" not in email:
+        errors["email"] = ["Укажите адрес электронной почты."]
+    elif db.session.scalar(sa.select(User.id).where(User.email == email)):
+        errors["email"] = ["Пользователь с таким адресом уже есть."]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]
+    try:
+        role_value = Role(role)
+    except ValueError:
+        errors["role"] = [f"Неизвестная роль «{role}»: допустимы {', '.join(r.value for r in Role)}."]
+        role_value = None
+    scope_ids = {}
+    if role_value is Role.admin:
+        if scope:
+            errors["scope"] = ["У администратора нет области действия: не указывайте её."]
+    elif role_value is not None:
+        level = _SCOPE_LEVEL[role_value]
+        unit = unit_by_code(scope) if scope else None
+        if unit is None or unit.level.value != level:
+            errors["scope"] = [f"Укажите код {_LEVEL_LABEL[level]} для этой роли"
+                               + (f": «{scope}» не найден." if scope and unit is None else ".")]
+        else:
+            scope_ids[f"{level}_id"] = unit.id
+    if errors:
+        raise ValidationFailed("Пользователь не создан: исправьте ошибки.", errors)
+    user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password), role=role_value,
+                **scope_ids)
+    db.session.add(user)
+    db.session.flush()
+    log_action(actor, "user.created", "user", user.email, after={"role": role_value.value, "scope": scope})
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The enabled user with these credentials, or None (same answer for every failure)."""
+    user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        verify_password(hash_password("x" * 12), password or "")  # equalise timing for unknown accounts
+        return None
+    if not verify_password(user.password_hash, password or "") or not user.is_enabled:
+        return None
+    return user
+
+
+def end_all_sessions(user: User, *, actor: User | None, reason: str) -> None:
+    """Void every session and token of the user (logout, disabling, password change). Caller commits."""
+    user.session_epoch += 1
+    db.session.flush()
+    log_action(actor, f"user.{reason}", "user", user.email)
+
+
+def set_enabled(user: User, enabled: bool, *, actor: User) -> None:
+    """Enable or disable an account; disabling ends its sessions at once. Caller commits."""
+    if user.is_enabled == enabled:
+        return
+    user.is_enabled = enabled
+    end_all_sessions(user, actor=actor, reason="enabled" if enabled else "disabled")
+
+
+def set_password(user: User, password: str, *, actor: User) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("Пароль не изменён.", {"password": [
+            f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]})
+    user.password_hash = hash_password(password)
+    end_all_sessions(user, actor=actor, reason="password_changed")
+
+
+def issue_token(user: User) -> str:
+    """Create an API token bound to the user's current session epoch; return it (shown once). Caller commits."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=ApiToken.hash(token), session_epoch=user.session_epoch))
+    db.session.flush()
+    log_action(user, "user.token_issued", "user", user.email)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The user a bearer token belongs to, if the token is still valid."""
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    if row is None or not row.user.is_enabled or row.session_epoch != row.user.session_epoch:
+        return None
+    return row.user

@@ -1,0 +1,67 @@
+"""Configuration from the environment (twelve-factor); secrets never live in code."""
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+load_dotenv(PROJECT_ROOT / ".env")
+
+
+def _default_secret_key() -> str:
+    """Return a per-instance generated key, so the demo works without configuration."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class BaseConfig:
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'registry.sqlite3'}"
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: hierarchy files are small; refuse anything larger
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a curator may keep the form open for hours during the deadline week
+    API_TITLE = "Региональный реестр наставничества"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_TLS = os.environ.get("SMTP_TLS", "").lower() in {"1", "true", "yes"}
+    MAIL_FROM = os.environ.get("MAIL_FROM", "registry@localhost")
+    RATELIMIT_STORAGE_URL = os.environ.get("RATELIMIT_STORAGE_URL", "memory://")
+
+
+class TestConfig(BaseConfig):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for the test run only
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+def finalize(config: dict) -> None:
+    """Fill derived settings once the config is assembled."""
+    if not config.get("SECRET_KEY"):
+        if os.environ.get("FLASK_ENV") == "production" or os.environ.get("REGISTRY_ENV") == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        config["SECRET_KEY"] = _default_secret_key()
+    config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+
+
+def database_url(uri: str) -> str:
+    """Accept postgres:// and postgresql:// URLs; the driver we ship is psycopg2 (SQLAlchemy 2.1 assumes psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            return "postgresql+psycopg2://" + uri.removeprefix(prefix)
+    return uri

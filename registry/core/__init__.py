@@ -1,0 +1,1 @@
+"""Kernel shared by every package: database base, errors, audit, clock, permissions."""

@@ -1,0 +1,76 @@
+"""Web-wide wiring: error pages and API errors for domain refusals, template helpers, security headers."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from registry.core.api_errors import domain_error_response
+from registry.core.errors import DomainError
+from registry.extensions import api, login_manager
+
+
+def is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def format_number(value, digits: int = 1) -> str:
+    """Russian number format: «12 345,6»; a dash for no value."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return format_decimal(value, format=f"#,##0.{'#' * digits}", locale="ru")
+    return format_decimal(int(value), locale="ru")
+
+
+def format_local(value: datetime | None, tz: str = "UTC") -> str:
+    if value is None:
+        return "—"
+    return format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=ZoneInfo(tz), locale="ru")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["num"] = format_number
+    app.jinja_env.filters["local"] = format_local
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        if is_api():
+            return domain_error_response(error)
+        return render_template("errors/error.html", message=error.message, status=error.status), error.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        message = "Форма устарела или отправлена не со страницы системы. Обновите страницу и повторите."
+        return render_template("errors/error.html", message=message, status=400), 400
+
+    @app.errorhandler(404)
+    def _not_found(error):
+        if is_api():
+            return api.handle_http_exception(error)
+        return render_template("errors/error.html", message="Страница не найдена.", status=404), 404
+
+    @app.errorhandler(403)
+    def _forbidden(error):
+        if is_api():
+            return api.handle_http_exception(error)
+        return render_template("errors/error.html", message="Недостаточно прав.", status=403), 403
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if is_api():
+            body = {"error": {"code": "unauthorized", "message": "Требуется вход: передайте действующий токен "
+                              "(Authorization: Bearer …).", "fields": {}}}
+            return jsonify(body), 401
+        return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
