@@ -1,4 +1,109 @@
-"""Web pages (to be filled)."""
-from flask import Blueprint
+"""Hierarchy pages: upload a hierarchy file, list the units the user may see."""
+import math
 
-bp = Blueprint("hierarchy", __name__)
+import sqlalchemy as sa
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from hierarchy import services
+from hierarchy.importer import COLUMNS, KIND_LABELS, ImportRejected, RowError
+from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region, ReportsTo
+from registry.auth.models import Role, User
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("hierarchy", __name__, url_prefix="/hierarchy")
+
+PER_PAGE = 50
+TOP_DOWN = (Level.region, Level.municipality, Level.organization)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def unit_import():
+    require(services.can_import_hierarchy(current_user))
+    if request.method == "GET":
+        return _import_page()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _import_page(errors=[RowError(None, "", "Выберите файл для загрузки.")]), 422
+    try:
+        result = services.import_file(upload.read(), filename=upload.filename, actor=current_user)
+    except ImportRejected as exc:
+        db.session.rollback()
+        return _import_page(errors=exc.errors, message=exc.message, filename=upload.filename), 422
+    db.session.commit()
+    return _import_page(result=result, filename=upload.filename)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    # raised while the CSRF check reads the form, i.e. before the view's own checks: authorize here too
+    message = f"Файл слишком большой: можно загрузить не более {_max_upload_mb()} МБ."
+    if current_user.is_authenticated and services.can_import_hierarchy(current_user):
+        return _import_page(errors=[RowError(None, "", message)]), 413
+    return render_template("errors/error.html", message=message, status=413), 413
+
+
+@bp.get("/units")
+@login_required
+def unit_list():
+    require(services.can_import_hierarchy(current_user))
+    units = _visible_units(current_user)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(units))
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    query = (sa.select(units).order_by(units.c.region_code, units.c.rank, units.c.code)
+             .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    rows = [_unit_row(r) for r in db.session.execute(query)]
+    return render_template("hierarchy/unit_list.html", rows=rows, page=page, pages=pages, total=total,
+                           scope=_scope_label(current_user))
+
+
+def _import_page(*, errors=None, message=None, result=None, filename=None):
+    return render_template("hierarchy/unit_import.html", errors=errors or [], message=message, result=result,
+                           filename=filename, columns=COLUMNS, kind_labels=KIND_LABELS, levels=TOP_DOWN,
+                           max_mb=_max_upload_mb(), scope=_scope_label(current_user))
+
+
+def _max_upload_mb() -> int:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return max(1, round(limit / (1024 * 1024)))
+
+
+def _scope_label(user: User) -> str | None:
+    """What a region operator is limited to; None for an admin."""
+    if user.role is Role.region_operator:
+        return f"{user.region.name} ({user.region.code})"
+    return None
+
+
+def _visible_units(user: User) -> sa.Subquery:
+    """All units as one table (level rank, code, name, type, reporting parent), scoped to the user's region."""
+    text = sa.String()
+    parent_is_region = Organization.reports_to == ReportsTo.region
+    selects = [
+        sa.select(sa.literal(0).label("rank"), Region.code, Region.name, sa.cast(sa.null(), text).label("org_type"),
+                  sa.cast(sa.null(), text).label("parent_code"), sa.cast(sa.null(), text).label("parent_name"),
+                  Region.code.label("region_code"), Region.id.label("region_id")),
+        sa.select(sa.literal(1), Municipality.code, Municipality.name, sa.cast(sa.null(), text), Region.code,
+                  Region.name, Region.code, Region.id).join(Region, Municipality.region_id == Region.id),
+        sa.select(sa.literal(2), Organization.code, Organization.name, sa.cast(Organization.org_type, text),
+                  sa.case((parent_is_region, Region.code), else_=Municipality.code),
+                  sa.case((parent_is_region, Region.name), else_=Municipality.name), Region.code, Region.id)
+        .join(Region, Organization.region_id == Region.id)
+        .join(Municipality, Organization.location_municipality_id == Municipality.id),
+    ]
+    if user.role is not Role.admin:
+        selects = [s.where(Region.id == user.region_id) for s in selects]
+    return sa.union_all(*selects).subquery("units")
+
+
+def _unit_row(row) -> dict:
+    level = TOP_DOWN[row.rank]
+    kind = KIND_LABELS[level]
+    if row.org_type:
+        kind = f"{kind}: {ORG_TYPE_LABELS[OrgType(row.org_type)]}"
+    parent = f"{row.parent_name} ({row.parent_code})" if row.parent_code else "—"
+    return {"code": row.code, "name": row.name, "kind": kind, "parent": parent}

@@ -15,10 +15,12 @@ from registry.core.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 
 
-def get_report(campaign: Campaign, municipality: Municipality, *, create: bool = False) -> MunicipalReport | None:
-    report = db.session.scalar(sa.select(MunicipalReport).where(
-        MunicipalReport.campaign_id == campaign.id, MunicipalReport.municipality_id == municipality.id
-    ).with_for_update())
+def get_report(campaign: Campaign, municipality: Municipality, *, lock: bool = False,
+               create: bool = False) -> MunicipalReport | None:
+    """The municipality's report; `lock` serialises concurrent writers on PostgreSQL."""
+    query = sa.select(MunicipalReport).where(MunicipalReport.campaign_id == campaign.id,
+                                             MunicipalReport.municipality_id == municipality.id)
+    report = db.session.scalar(query.with_for_update() if lock else query)
     if report is None and create:
         report = MunicipalReport(campaign_id=campaign.id, municipality_id=municipality.id)
         db.session.add(report)
@@ -47,7 +49,7 @@ def submit_report(campaign: Campaign, municipality: Municipality, *, actor: User
     now = now or now_utc()
     _check_region_member(campaign, municipality)
     require_open(campaign, Level.municipality, municipality.id, now)
-    report = get_report(campaign, municipality, create=True)
+    report = get_report(campaign, municipality, lock=True, create=True)
     before = report.status.value
     report.transition_to(ReportStatus.submitted)
     snapshot = snapshots.freeze_municipal(campaign, municipality, actor=actor, now=now)
@@ -65,7 +67,7 @@ def _review(campaign: Campaign, municipality: Municipality, new: ReportStatus, *
             comment: str | None = None) -> MunicipalReport:
     _check_region_member(campaign, municipality)
     require_open(campaign, Level.region, campaign.region_id, now)
-    report = get_report(campaign, municipality)
+    report = get_report(campaign, municipality, lock=True)
     if report is None:
         raise InvalidTransition("Муниципалитет ещё не отправлял отчёт.")
     before = report.status.value

@@ -3,6 +3,7 @@ import logging
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from deadlines.calendar import require_open
 from deadlines.models import Campaign
@@ -67,6 +68,19 @@ def _record(submission: Submission, event: str, actor: User | None, now: datetim
     db.session.flush()
 
 
+def _create_submission(campaign: Campaign, organization: Organization, now: datetime) -> Submission:
+    """Insert the first version; a concurrent first save loses with a conflict, not a server error."""
+    submission = Submission(campaign_id=campaign.id, organization_id=organization.id, created_at=now, updated_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(submission)
+    except IntegrityError:
+        raise VersionConflict("Отчёт только что создан в другом окне или другим пользователем. Обновите страницу: "
+                              "ваши данные не сохранены.",
+                              current=describe(get_submission(campaign, organization), organization)) from None
+    return submission
+
+
 def save_values(campaign: Campaign, organization: Organization, values: dict, *, version: int | None,
                 actor: User, now: datetime | None = None) -> Submission:
     """Replace the whole set of values of a draft (or returned) submission as a new version. Caller commits."""
@@ -79,10 +93,7 @@ def save_values(campaign: Campaign, organization: Organization, values: dict, *,
     if errors:
         raise ValidationFailed("Данные не сохранены: исправьте ошибки в отмеченных полях.", errors)
     if submission is None:
-        submission = Submission(campaign_id=campaign.id, organization_id=organization.id, created_at=now,
-                                updated_at=now)
-        db.session.add(submission)
-        db.session.flush()
+        submission = _create_submission(campaign, organization, now)
     before = {"status": submission.status.value, "values": describe(submission, organization)["values"]}
     submission.transition_to(SubmissionStatus.draft)
     submission.values = [SubmissionValue(code=code, value=float(value)) for code, value in sorted(values.items())]

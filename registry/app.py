@@ -16,6 +16,9 @@ WEB_MODULES = (
     "monitoring.views.campaigns",
     "monitoring.views.submissions",
     "monitoring.views.reports",
+    "monitoring.views.membership",
+    "monitoring.views.review",
+    "monitoring.views.region",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -23,6 +26,7 @@ API_MODULES = (
     "monitoring.api.campaigns",
     "monitoring.api.submissions",
     "monitoring.api.reports",
+    "monitoring.api.extensions",
 )
 #: Modules holding a click group `cli`.
 CLI_MODULES = (

@@ -10,6 +10,7 @@ import tempfile
 import flask_migrate
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from registry import create_app
 from registry.config import TestConfig
@@ -26,9 +27,22 @@ def _database_url() -> str:
     return "sqlite:///" + os.path.join(tempfile.mkdtemp(prefix="registry-test-"), "test.sqlite3")
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as in production.
+
+    The autouse fixture keeps an app context open for the test body; a request pushed inside it would reuse
+    it, so `g` (Flask-Login's user) and the database session would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app():
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url())
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         with _db.engine.begin() as conn:

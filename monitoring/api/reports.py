@@ -1,4 +1,163 @@
-"""API v1 (to be filled)."""
-from flask_smorest import Blueprint
+"""API v1: municipal reports, the regional consolidation, frozen snapshots and live aggregates."""
+import sqlalchemy as sa
 
-api_bp = Blueprint("reports_api", __name__)
+from deadlines.models import Campaign
+from hierarchy import permissions as perms
+from hierarchy.models import Level, Municipality, Region
+from monitoring import queries, reports
+from monitoring.api.common import (
+    CAMPAIGN_URL,
+    campaign_or_404,
+    municipality_or_404,
+    require_region_staff,
+    sees_member,
+    unit_in_region,
+)
+from monitoring.models import Snapshot
+from monitoring.schemas import (
+    AggregateSchema,
+    CommentSchema,
+    MunicipalReportSchema,
+    SnapshotBriefSchema,
+    SnapshotQuerySchema,
+    SnapshotSchema,
+)
+from monitoring.services import membership
+from registry.auth.api import ApiBlueprint, current_actor
+from registry.auth.models import Role, User
+from registry.core.clock import now_utc
+from registry.core.errors import NotFound
+from registry.core.permissions import require
+from registry.extensions import db
+
+api_bp = ApiBlueprint("reports_api", __name__,
+                      description="Муниципальные отчёты, сводка региона, зафиксированные срезы, агрегаты.")
+
+REPORT_URL = f"{CAMPAIGN_URL}/municipalities/<municipality_code>/report"
+_OUT_OF_SCOPE = "Подразделение вне вашей области доступа."
+
+
+def _snapshot_body(snapshot: Snapshot) -> dict:
+    return {"id": snapshot.id, "level": snapshot.level.value, "unit_code": snapshot.unit_code,
+            "version": snapshot.version, "created_at": snapshot.created_at, "summary": snapshot.summary}
+
+
+@api_bp.route(REPORT_URL, methods=["GET"])
+@api_bp.response(200, MunicipalReportSchema)
+def read_report(region_code: str, year: int, municipality_code: str):
+    """Муниципальный отчёт: состояние, комментарий региона, последний срез со списком недостающих организаций."""
+    campaign = campaign_or_404(region_code, year)
+    municipality = municipality_or_404(campaign, municipality_code)
+    require(perms.sees_municipality(current_actor(), municipality), _OUT_OF_SCOPE)
+    return reports.describe(reports.get_report(campaign, municipality), municipality)
+
+
+@api_bp.route(f"{REPORT_URL}/submit", methods=["POST"])
+@api_bp.response(200, MunicipalReportSchema)
+def submit_report(region_code: str, year: int, municipality_code: str):
+    """Отправить муниципальный отчёт в регион: фиксирует срез принятых данных. Специалист муниципалитета."""
+    campaign = campaign_or_404(region_code, year)
+    municipality = municipality_or_404(campaign, municipality_code)
+    require(perms.submits_municipal_report(current_actor(), municipality),
+            "Отправить отчёт может только специалист этого муниципалитета.")
+    report = reports.submit_report(campaign, municipality, actor=current_actor())
+    db.session.commit()
+    return reports.describe(report, municipality)
+
+
+@api_bp.route(f"{REPORT_URL}/return", methods=["POST"])
+@api_bp.arguments(CommentSchema)
+@api_bp.response(200, MunicipalReportSchema)
+def return_report(data: dict, region_code: str, year: int, municipality_code: str):
+    """Вернуть муниципальный отчёт на доработку с обязательным комментарием. Сотрудники региона."""
+    campaign = campaign_or_404(region_code, year)
+    municipality = municipality_or_404(campaign, municipality_code)
+    require_region_staff(campaign)
+    report = reports.return_report(campaign, municipality, data["comment"], actor=current_actor())
+    db.session.commit()
+    return reports.describe(report, municipality)
+
+
+@api_bp.route(f"{REPORT_URL}/accept", methods=["POST"])
+@api_bp.response(200, MunicipalReportSchema)
+def accept_report(region_code: str, year: int, municipality_code: str):
+    """Принять муниципальный отчёт. Сотрудники региона."""
+    campaign = campaign_or_404(region_code, year)
+    municipality = municipality_or_404(campaign, municipality_code)
+    require_region_staff(campaign)
+    report = reports.accept_report(campaign, municipality, actor=current_actor())
+    db.session.commit()
+    return reports.describe(report, municipality)
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/consolidate", methods=["POST"])
+@api_bp.response(201, SnapshotSchema)
+def consolidate(region_code: str, year: int):
+    """Свести данные региона: новый зафиксированный срез (версия растёт) со списком недостающего."""
+    campaign = campaign_or_404(region_code, year)
+    require_region_staff(campaign)
+    snapshot = reports.consolidate(campaign, actor=current_actor())
+    db.session.commit()
+    return _snapshot_body(snapshot)
+
+
+def _sees_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
+    if perms.manages_region(user, campaign.region_id):
+        return True
+    return (user.role is Role.municipal_official and level is Level.municipality
+            and user.municipality is not None and user.municipality.code == unit_code)
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/snapshots", methods=["GET"])
+@api_bp.arguments(SnapshotQuerySchema, location="query")
+@api_bp.response(200, SnapshotBriefSchema(many=True))
+def list_snapshots(args: dict, region_code: str, year: int):
+    """Зафиксированные срезы кампании (регион — все, муниципалитет — свои), новые версии сначала."""
+    campaign = campaign_or_404(region_code, year)
+    user = current_actor()
+    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
+    if not perms.manages_region(user, campaign.region_id):
+        own = user.municipality.code if user.role is Role.municipal_official else None
+        require(own is not None and args.get("level", "municipality") == "municipality"
+                and args.get("unit", own) == own, _OUT_OF_SCOPE)
+        query = query.where(Snapshot.level == Level.municipality, Snapshot.unit_code == own)
+    if args.get("level"):
+        query = query.where(Snapshot.level == Level(args["level"]))
+    if args.get("unit"):
+        query = query.where(Snapshot.unit_code == args["unit"])
+    found = db.session.scalars(query.order_by(Snapshot.level, Snapshot.unit_code, Snapshot.version.desc()))
+    return [_snapshot_body(s) for s in found]
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/snapshots/<int:snapshot_id>", methods=["GET"])
+@api_bp.response(200, SnapshotSchema)
+def read_snapshot(region_code: str, year: int, snapshot_id: int):
+    """Зафиксированный срез: значения, показатели, полнота и список недостающего на момент фиксации."""
+    campaign = campaign_or_404(region_code, year)
+    snapshot = db.session.get(Snapshot, snapshot_id)
+    if snapshot is None or snapshot.campaign_id != campaign.id:
+        raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
+    require(_sees_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
+    return _snapshot_body(snapshot)
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/aggregates/<unit_code>", methods=["GET"])
+@api_bp.response(200, AggregateSchema)
+def aggregate(region_code: str, year: int, unit_code: str):
+    """Текущий агрегат подразделения: суммы, показатели R2…F1 против целей (проценты без округления,
+    null при нулевом знаменателе), полнота сдачи.
+
+    Регион — любое подразделение региона; муниципалитет — себя и подотчётные организации; куратор — свою.
+    """
+    campaign = campaign_or_404(region_code, year)
+    unit = unit_in_region(campaign, unit_code)
+    if unit is None:
+        raise NotFound(f"Подразделение с кодом «{unit_code}» не найдено в регионе.")
+    user = current_actor()
+    if isinstance(unit, Region):
+        require(perms.sees_region(user, unit.id), _OUT_OF_SCOPE)
+    elif isinstance(unit, Municipality):
+        require(perms.sees_municipality(user, unit), _OUT_OF_SCOPE)
+    else:
+        require(sees_member(user, campaign, unit, membership(campaign, unit)), _OUT_OF_SCOPE)
+    return queries.aggregate(campaign, unit, now_utc())

@@ -1,4 +1,156 @@
-"""API v1 (to be filled)."""
-from flask_smorest import Blueprint
+"""API v1: organization submissions — read, replace values, submit, return, accept, reopen; the review queue."""
+from contextlib import contextmanager
 
-api_bp = Blueprint("submissions_api", __name__)
+import sqlalchemy as sa
+
+from hierarchy.models import Municipality, Organization
+from hierarchy.permissions import edits_organization
+from monitoring import services
+from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404, reviews_member, sees_member
+from monitoring.models import CampaignMember, Submission, SubmissionStatus
+from monitoring.schemas import (
+    CommentSchema,
+    OptionalCommentSchema,
+    QueueItemSchema,
+    QueueQuerySchema,
+    SubmissionPutSchema,
+    SubmissionSchema,
+    VersionSchema,
+)
+from registry.auth.api import ApiBlueprint, current_actor
+from registry.auth.models import Role
+from registry.core.errors import ValidationFailed
+from registry.core.permissions import require
+from registry.extensions import db
+
+api_bp = ApiBlueprint("submissions_api", __name__, description="Отчёты организаций и их проверка.")
+
+SUBMISSION_URL = f"{CAMPAIGN_URL}/submissions/<org_code>"
+_NOT_CURATOR = "Вносить и отправлять данные может только куратор этой организации."
+_NOT_REVIEWER = "Проверять отчёт может только проверяющий этой организации (муниципалитет или региональный оператор)."
+
+
+@contextmanager
+def _errors_under_values():
+    """Control-ratio errors name indicator codes; the API reports them as values.<code>."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
+@api_bp.arguments(QueueQuerySchema, location="query")
+@api_bp.response(200, QueueItemSchema(many=True))
+def review_queue(args: dict, region_code: str, year: int):
+    """Отчёты организаций в области доступа: куратор — свой, муниципалитет — подотчётные, регион — все.
+
+    Организация, ещё не начавшая отчёт, показана как черновик версии 0.
+    """
+    campaign = campaign_or_404(region_code, year)
+    user = current_actor()
+    query = (
+        sa.select(Organization.code, Organization.name, CampaignMember.org_type, Municipality.code.label("mun"),
+                  Submission.status, Submission.version, Submission.updated_at, Submission.submitted_at)
+        .select_from(CampaignMember)
+        .join(Organization, Organization.id == CampaignMember.organization_id)
+        .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .where(CampaignMember.campaign_id == campaign.id)
+        .order_by(Organization.code)
+    )
+    if user.role is Role.org_curator:
+        query = query.where(CampaignMember.organization_id == user.organization_id)
+    elif user.role is Role.municipal_official:
+        query = query.where(CampaignMember.reporting_municipality_id == user.municipality_id)
+    if args.get("status") == SubmissionStatus.draft.value:
+        query = query.where(sa.or_(Submission.status.is_(None), Submission.status == SubmissionStatus.draft))
+    elif args.get("status"):
+        query = query.where(Submission.status == SubmissionStatus(args["status"]))
+    if args.get("municipality"):
+        query = query.where(Municipality.code == args["municipality"])
+    return [{"organization": row.code, "name": row.name, "org_type": row.org_type.value,
+             "reporting_municipality": row.mun, "status": (row.status or SubmissionStatus.draft).value,
+             "version": row.version or 0, "updated_at": row.updated_at, "submitted_at": row.submitted_at}
+            for row in db.session.execute(query)]
+
+
+@api_bp.route(SUBMISSION_URL, methods=["GET"])
+@api_bp.response(200, SubmissionSchema)
+def read_submission(region_code: str, year: int, org_code: str):
+    """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
+    campaign = campaign_or_404(region_code, year)
+    org, member = member_or_404(campaign, org_code)
+    require(sees_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
+    return services.describe(services.get_submission(campaign, org), org)
+
+
+@api_bp.route(SUBMISSION_URL, methods=["PUT"])
+@api_bp.arguments(SubmissionPutSchema)
+@api_bp.response(200, SubmissionSchema)
+def put_submission(data: dict, region_code: str, year: int, org_code: str):
+    """Заменить весь набор значений (черновик может быть неполным). Куратор организации.
+
+    `version` — версия, на которой основано изменение; если отчёт уже изменён, ответ 409 содержит текущий.
+    """
+    campaign = campaign_or_404(region_code, year)
+    org, _ = member_or_404(campaign, org_code)
+    require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
+    with _errors_under_values():
+        submission = services.save_values(campaign, org, data["values"], version=data["version"],
+                                          actor=current_actor())
+    db.session.commit()
+    return services.describe(submission, org)
+
+
+@api_bp.route(f"{SUBMISSION_URL}/submit", methods=["POST"])
+@api_bp.arguments(VersionSchema)
+@api_bp.response(200, SubmissionSchema)
+def submit_submission(data: dict, region_code: str, year: int, org_code: str):
+    """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
+    campaign = campaign_or_404(region_code, year)
+    org, _ = member_or_404(campaign, org_code)
+    require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
+    with _errors_under_values():
+        submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
+    db.session.commit()
+    return services.describe(submission, org)
+
+
+@api_bp.route(f"{SUBMISSION_URL}/return", methods=["POST"])
+@api_bp.arguments(CommentSchema)
+@api_bp.response(200, SubmissionSchema)
+def return_submission(data: dict, region_code: str, year: int, org_code: str):
+    """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
+    campaign = campaign_or_404(region_code, year)
+    org, member = member_or_404(campaign, org_code)
+    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
+    db.session.commit()
+    return services.describe(submission, org)
+
+
+@api_bp.route(f"{SUBMISSION_URL}/accept", methods=["POST"])
+@api_bp.response(200, SubmissionSchema)
+def accept_submission(region_code: str, year: int, org_code: str):
+    """Принять отчёт. Проверяющий организации."""
+    campaign = campaign_or_404(region_code, year)
+    org, member = member_or_404(campaign, org_code)
+    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    submission = services.accept(campaign, org, actor=current_actor())
+    db.session.commit()
+    return services.describe(submission, org)
+
+
+@api_bp.route(f"{SUBMISSION_URL}/reopen", methods=["POST"])
+@api_bp.arguments(OptionalCommentSchema)
+@api_bp.response(200, SubmissionSchema)
+def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
+    """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
+    campaign = campaign_or_404(region_code, year)
+    org, member = member_or_404(campaign, org_code)
+    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
+    db.session.commit()
+    return services.describe(submission, org)

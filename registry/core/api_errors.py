@@ -1,6 +1,7 @@
 """Every API refusal has one JSON shape: {"error": {"code", "message", "fields"}} (PRODUCT.md §7)."""
 from flask import Flask, jsonify, request
 from flask_smorest import Api
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from registry.core.errors import DomainError, VersionConflict
@@ -39,8 +40,23 @@ def _as_list(msgs) -> list[str]:
     return [str(msgs)]
 
 
+class ApiErrorDetailSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()))
+    current = fields.Dict(metadata={"description": "Only on a version conflict: the current state."})
+
+
+class ApiErrorSchema(Schema):
+    """The error body the OpenAPI description documents for every refusal."""
+
+    error = fields.Nested(ApiErrorDetailSchema)
+
+
 class JsonApi(Api):
     """flask-smorest's Api with our error body instead of its default one."""
+
+    ERROR_SCHEMA = ApiErrorSchema
 
     def handle_http_exception(self, error: HTTPException):
         if not request.path.startswith("/api/"):

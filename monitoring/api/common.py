@@ -1,0 +1,102 @@
+"""What every monitoring API view shares: loading units named in the URL (404) and scope checks (403).
+
+Views follow HOUSE_STYLE §8.5: load (404) → authorize (403) → parse → one service call → commit once.
+A user outside the region is refused before the campaign is looked up, so the answer never carries data.
+"""
+import sqlalchemy as sa
+
+from deadlines.models import Campaign
+from hierarchy import permissions as perms
+from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.queries import region_by_code, unit_by_code
+from monitoring import campaigns
+from monitoring.models import CampaignMember
+from monitoring.services import membership
+from registry.auth.api import current_actor
+from registry.auth.models import Role, User
+from registry.core.errors import NotFound
+from registry.core.permissions import require
+from registry.extensions import db
+
+CAMPAIGN_URL = "/regions/<region_code>/campaigns/<int:year>"
+
+
+def in_region(user: User, region: Region) -> bool:
+    """Anyone whose scope lies in the region may read its campaigns (they need the deadlines)."""
+    if perms.sees_region(user, region.id):
+        return True
+    if user.role is Role.municipal_official:
+        return user.municipality is not None and user.municipality.region_id == region.id
+    if user.role is Role.org_curator:
+        return user.organization is not None and user.organization.region_id == region.id
+    return False
+
+
+def region_or_404(code: str) -> Region:
+    region = region_by_code(code)
+    if region is None:
+        raise NotFound(f"Регион с кодом «{code}» не найден.")
+    return region
+
+
+def visible_region(code: str) -> Region:
+    region = region_or_404(code)
+    require(in_region(current_actor(), region), "Регион вне вашей области доступа.")
+    return region
+
+
+def campaign_or_404(region_code: str, year: int) -> Campaign:
+    """The campaign, once the caller is known to belong to its region."""
+    return campaigns.get_campaign(visible_region(region_code), year)
+
+
+def organization_or_404(campaign: Campaign, code: str) -> Organization:
+    org = db.session.scalar(sa.select(Organization).where(Organization.code == code,
+                                                          Organization.region_id == campaign.region_id))
+    if org is None:
+        raise NotFound(f"Организация с кодом «{code}» не найдена в регионе.")
+    return org
+
+
+def member_or_404(campaign: Campaign, code: str) -> tuple[Organization, CampaignMember]:
+    """An organization of the region that the campaign expects (with its reporting parent fixed)."""
+    org = organization_or_404(campaign, code)
+    return org, membership(campaign, org)
+
+
+def municipality_or_404(campaign: Campaign, code: str) -> Municipality:
+    municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,
+                                                                   Municipality.region_id == campaign.region_id))
+    if municipality is None:
+        raise NotFound(f"Муниципалитет с кодом «{code}» не найден в регионе.")
+    return municipality
+
+
+def unit_in_region(campaign: Campaign, code: str) -> Region | Municipality | Organization | None:
+    unit = unit_by_code(code)
+    if unit is None:
+        return None
+    region_id = unit.id if isinstance(unit, Region) else unit.region_id
+    return unit if region_id == campaign.region_id else None
+
+
+def sees_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:
+    """Region staff: all; municipal official: organizations reporting to them in this campaign; curator: own."""
+    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id, org.id)
+
+
+def reviews_member(user: User, campaign: Campaign, member: CampaignMember) -> bool:
+    return perms.reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+
+
+def manages(campaign: Campaign) -> bool:
+    return perms.manages_region(current_actor(), campaign.region_id)
+
+
+def require_region_staff(campaign: Campaign) -> None:
+    require(manages(campaign), "Действие доступно только региональному оператору и администратору.")
+
+
+def unit_by_level(level: Level, unit_id: int) -> Region | Municipality | Organization | None:
+    model = {Level.region: Region, Level.municipality: Municipality, Level.organization: Organization}[level]
+    return db.session.get(model, unit_id)

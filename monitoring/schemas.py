@@ -1,0 +1,304 @@
+"""Marshmallow schemas of the v1 JSON API (PRODUCT.md §7): explicit input allow-lists and output shapes.
+
+Input schemas refuse unknown fields and report errors as a flat map "field" or "parent.child" → messages
+(e.g. "values.mentees_students", "deadlines.organization"), in Russian.
+"""
+import math
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+
+from hierarchy.models import Level, OrgType
+from monitoring.models import SubmissionStatus
+from registry.auth.api import FIELD_MESSAGES, SCHEMA_MESSAGES
+
+#: Larger magnitudes cannot be counts or percentages and would lose precision as floats.
+MAX_NUMBER = 10**15
+
+
+def flatten(messages, prefix: str = "") -> dict[str, list[str]]:
+    """{"deadlines": {"organization": [...]}} → {"deadlines.organization": [...]}."""
+    if not isinstance(messages, dict):
+        return {prefix or "_schema": [str(m) for m in messages] if isinstance(messages, list) else [str(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = prefix if key == "_schema" and prefix else f"{prefix}.{key}" if prefix else str(key)
+        flat.update(flatten(value, name))
+    return flat
+
+
+class BaseSchema(Schema):
+    """JSON input: unknown fields are refused; nested errors are flattened to dotted field names."""
+
+    class Meta:
+        unknown = RAISE
+
+    error_messages = SCHEMA_MESSAGES
+
+    def handle_error(self, error: ValidationError, data, *, many: bool, **kwargs):
+        raise ValidationError(flatten(error.messages), data=data, valid_data=error.valid_data)
+
+
+class QuerySchema(BaseSchema):
+    """Query strings: unknown parameters are ignored (caches and proxies add their own)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class Str(fields.String):
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "Нужна строка.", "invalid_utf8": "Нужна строка UTF-8."}
+
+
+class Int(fields.Integer):
+    """A JSON integer: strings, fractions and booleans are refused."""
+
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "Нужно целое число.", "too_large": "Слишком большое число."}
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Number(fields.Number):
+    """A JSON number, kept as given (1000 stays an integer); strings, booleans, NaN and infinities refused."""
+
+    num_type = float
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "Нужно число.", "too_large": "Слишком большое число."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.make_error("invalid")
+        if abs(value) > MAX_NUMBER:
+            raise self.make_error("too_large")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class NumberMap(fields.Dict):
+    """An object code → number; each bad entry is reported under its own code."""
+
+    default_error_messages = {**FIELD_MESSAGES, "invalid": "Нужен объект: код показателя → число."}
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=Str(), values=Number(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, dict):
+            raise self.make_error("invalid")
+        result, errors = {}, {}
+        for key, item in value.items():
+            try:
+                result[key] = self.value_field.deserialize(item)
+            except ValidationError as exc:
+                errors[str(key)] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO-8601 instant with an explicit offset."""
+
+    default_error_messages = {
+        **FIELD_MESSAGES,
+        "invalid": "Нужны дата и время ISO-8601, например 2026-10-20T23:59:00+10:00.",
+        "invalid_awareness": "Укажите часовой пояс, например 2026-10-20T23:59:00+10:00.",
+        "format": "Нужны дата и время ISO-8601.",
+    }
+
+
+def _one_of(choices) -> validate.OneOf:
+    values = [getattr(c, "value", c) for c in choices]
+    return validate.OneOf(values, error=f"Допустимые значения: {', '.join(values)}.")
+
+
+_NOT_BLANK = validate.Length(min=1, max=2000, error="Нужен текст от 1 до 2000 символов.")
+
+# ---- input ----------------------------------------------------------------------------------------------
+
+
+class CampaignOpenSchema(BaseSchema):
+    year = Int(required=True, metadata={"description": "Год кампании, например 2026."})
+
+
+class DeadlinesInputSchema(BaseSchema):
+    """Instants at which each level's window closes (\"не позднее 20 октября\" closes at 21 October 00:00)."""
+
+    organization = Instant()
+    municipality = Instant()
+    region = Instant()
+    federal = Instant()
+
+
+class CampaignPatchSchema(BaseSchema):
+    deadlines = fields.Nested(DeadlinesInputSchema)
+    enterprises_in_region_total = Int(metadata={"description": "Знаменатель R9: предприятий в регионе."})
+    targets = NumberMap(metadata={"description": "Цели кампании, %: код показателя → значение 0–100."})
+
+
+class MemberAddSchema(BaseSchema):
+    organization = Str(required=True, metadata={"description": "Код организации."})
+
+
+class ReasonSchema(BaseSchema):
+    reason = Str(required=True, validate=_NOT_BLANK)
+
+
+class SubmissionPutSchema(BaseSchema):
+    values = NumberMap(required=True, metadata={"description": "Весь набор значений: заменяет прежний."})
+    version = Int(required=True, metadata={"description": "Версия, на которой основано изменение (0 — новый)."})
+
+
+class VersionSchema(BaseSchema):
+    version = Int(load_default=None, metadata={"description": "Если указана, должна совпадать с текущей."})
+
+
+class CommentSchema(BaseSchema):
+    comment = Str(required=True, metadata={"description": "Что нужно исправить (обязательно)."})
+
+
+class OptionalCommentSchema(BaseSchema):
+    comment = Str(load_default=None)
+
+
+class ExtensionGrantSchema(BaseSchema):
+    unit_code = Str(required=True, metadata={"description": "Код организации, муниципалитета или региона."})
+    until = Instant(required=True, metadata={"description": "До какого момента окно остаётся открытым."})
+    reason = Str(required=True, validate=_NOT_BLANK)
+
+
+class QueueQuerySchema(QuerySchema):
+    status = Str(validate=_one_of(SubmissionStatus))
+    municipality = Str(metadata={"description": "Код муниципалитета, которому организация отчитывается."})
+
+
+class SnapshotQuerySchema(QuerySchema):
+    level = Str(validate=_one_of([Level.municipality, Level.region]))
+    unit = Str(metadata={"description": "Код муниципалитета или региона."})
+
+
+# ---- output ---------------------------------------------------------------------------------------------
+
+
+class DeadlinesSchema(Schema):
+    organization = fields.DateTime()
+    municipality = fields.DateTime()
+    region = fields.DateTime()
+    federal = fields.DateTime()
+    forum = fields.DateTime(metadata={"description": "Форум наставников: событие календаря, ничего не закрывает."})
+
+
+class CampaignSchema(Schema):
+    year = fields.Integer()
+    region = fields.String()
+    deadlines = fields.Nested(DeadlinesSchema)
+    enterprises_in_region_total = fields.Integer(allow_none=True)
+    targets = fields.Dict(keys=fields.String(), values=Number(allow_none=True))
+    status = fields.String(metadata={"enum": ["open", "consolidated"]})
+
+
+class MemberSchema(Schema):
+    organization = fields.String()
+    name = fields.String()
+    org_type = fields.String(metadata={"enum": [t.value for t in OrgType]})
+    reporting_municipality = fields.String(allow_none=True, metadata={"description": "null: отчитывается региону."})
+    added_at = fields.DateTime()
+
+
+class SubmissionSchema(Schema):
+    organization = fields.String()
+    status = fields.String(metadata={"enum": [s.value for s in SubmissionStatus]})
+    values = NumberMap()
+    version = fields.Integer()
+    review_comment = fields.String(allow_none=True)
+
+
+class QueueItemSchema(Schema):
+    organization = fields.String()
+    name = fields.String()
+    org_type = fields.String(metadata={"enum": [t.value for t in OrgType]})
+    reporting_municipality = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": [s.value for s in SubmissionStatus]})
+    version = fields.Integer()
+    updated_at = fields.DateTime(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class MissingUnitSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = fields.String()
+    status = fields.String()
+
+
+class ReportSnapshotSchema(Schema):
+    id = fields.Integer()
+    version = fields.Integer()
+    created_at = fields.String(metadata={"format": "date-time"})
+    missing = fields.List(fields.Nested(MissingUnitSchema))
+
+
+class MunicipalReportSchema(Schema):
+    municipality = fields.String()
+    status = fields.String(metadata={"enum": ["open", "submitted", "returned", "accepted"]})
+    review_comment = fields.String(allow_none=True)
+    snapshot = fields.Nested(ReportSnapshotSchema, allow_none=True)
+
+
+class SnapshotBriefSchema(Schema):
+    id = fields.Integer()
+    level = fields.String()
+    unit_code = fields.String()
+    version = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class SnapshotSchema(SnapshotBriefSchema):
+    summary = fields.Dict(metadata={"description": "unit, values, indicators, completeness, missing на момент среза."})
+
+
+class ExtensionSchema(Schema):
+    id = fields.Integer()
+    level = fields.String(metadata={"enum": [lv.value for lv in Level]})
+    unit_code = fields.String()
+    until = fields.DateTime()
+    reason = fields.String()
+    granted_by = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    active = fields.Boolean()
+
+
+class UnitSchema(Schema):
+    code = fields.String()
+    level = fields.String(metadata={"enum": [lv.value for lv in Level]})
+    name = fields.String()
+
+
+class IndicatorValueSchema(Schema):
+    value = Number(allow_none=True, metadata={"description": "Процент 0–100 без округления; null — знаменатель 0."})
+    target = Number(allow_none=True)
+    possibly_double_counted = fields.Boolean(
+        metadata={"description": "Только R9: сумма по организациям, предприятие может быть учтено дважды."})
+
+
+class CompletenessSchema(Schema):
+    expected = fields.Integer()
+    submitted = fields.Integer()
+    accepted = fields.Integer()
+    overdue = fields.Integer()
+
+
+class AggregateSchema(Schema):
+    unit = fields.Nested(UnitSchema)
+    values = NumberMap()
+    indicators = fields.Dict(keys=fields.String(), values=fields.Nested(IndicatorValueSchema))
+    completeness = fields.Nested(CompletenessSchema)

@@ -1,0 +1,180 @@
+"""Every route of the app is in the authorization matrix, and answers each role as the matrix says.
+
+Out of scope answers 403 or 404 — never data. A route added without a matrix row fails this test.
+Each (route, role) pair runs against a fresh world with a submitted school report, a submitted
+municipal report (with its snapshot) and an extension, so state-changing requests cannot leak into
+one another.
+"""
+from datetime import timedelta
+
+import pytest
+
+from deadlines import extensions
+from monitoring import reports, services
+from registry.core.clock import now_utc
+from registry.extensions import db
+from tests import factories
+from tests.conftest import Browser, _empty_tables
+
+ROLES = ("anon", "admin", "operator", "other_operator", "khv_official", "van_official", "curator", "van_curator",
+         "college_curator")
+REGION = {"admin", "operator"}
+IN_REGION = REGION | {"khv_official", "van_official", "curator", "van_curator", "college_curator"}
+EVERYONE = IN_REGION | {"other_operator"}
+PUBLIC = set(ROLES)
+
+C = "/campaigns/27/{year}"
+A = "/api/v1/regions/27/campaigns/{year}"
+S = "27-KHV-S1"  # the KHV school; its curator is `curator`, its reviewer `khv_official`
+
+#: (endpoint, method) → (path, form or JSON body, roles allowed to act). Everyone else gets 403/404
+#: (or, not logged in, the login page / 401).
+MATRIX = {
+    ("home.index", "GET"): ("/", None, PUBLIC),
+    ("static", "GET"): ("/static/app.css", None, PUBLIC),
+    ("auth.login", "GET"): ("/auth/login", None, PUBLIC),
+    ("auth.login", "POST"): ("/auth/login", {"email": "x@example.ru", "password": "wrong"}, PUBLIC),
+    ("auth.logout", "POST"): ("/auth/logout", {}, EVERYONE),
+    ("admin.user_list", "GET"): ("/admin/users", None, {"admin"}),
+    ("admin.user_create", "POST"): ("/admin/users", {"email": "n@example.ru"}, {"admin"}),
+    ("admin.user_disable", "POST"): ("/admin/users/{curator_id}/disable", {}, {"admin"}),
+    ("admin.user_enable", "POST"): ("/admin/users/{curator_id}/enable", {}, {"admin"}),
+    ("hierarchy.unit_import", "GET"): ("/hierarchy/import", None, REGION | {"other_operator"}),
+    ("hierarchy.unit_import", "POST"): ("/hierarchy/import", {}, REGION | {"other_operator"}),
+    ("hierarchy.unit_list", "GET"): ("/hierarchy/units", None, REGION | {"other_operator"}),
+    ("campaigns.campaign_list", "GET"): ("/campaigns/27/", None, REGION),
+    ("campaigns.campaign_open", "POST"): ("/campaigns/27/", {"year": "2090"}, REGION),
+    ("campaigns.campaign_edit", "GET"): (C + "/edit", None, REGION),
+    ("campaigns.campaign_edit", "POST"): (C + "/edit", {}, REGION),
+    ("region.region_view", "GET"): (C + "/", None, REGION),
+    ("region.consolidate", "POST"): (C + "/consolidate", {}, REGION),
+    ("region.snapshot_view", "GET"): (C + "/snapshots/{snapshot_id}", None, REGION | {"khv_official"}),
+    ("membership.member_list", "GET"): (C + "/members", None, REGION),
+    ("membership.member_add", "POST"): (C + "/members", {"org_code": S}, REGION),
+    ("membership.member_remove", "GET"): (C + f"/members/{S}/remove", None, REGION),
+    ("membership.member_remove", "POST"): (C + f"/members/{S}/remove", {"reason": "закрыта"}, REGION),
+    ("membership.extension_list", "GET"): (C + "/extensions", None, REGION | {"khv_official", "van_official"}),
+    ("membership.extension_grant", "POST"): (C + "/extensions", {"unit_code": S, "reason": "болезнь"},
+                                             REGION | {"khv_official"}),
+    ("membership.extension_revoke", "POST"): (C + "/extensions/{extension_id}/revoke", {}, REGION | {"khv_official"}),
+    ("reports.municipal_report_view", "GET"): (C + "/municipalities/27-KHV/report", None, REGION | {"khv_official"}),
+    ("reports.municipal_report_submit", "POST"): (C + "/municipalities/27-KHV/report/submit", {}, {"khv_official"}),
+    ("reports.municipal_report_accept", "POST"): (C + "/municipalities/27-KHV/report/accept", {}, REGION),
+    ("reports.municipal_report_return", "POST"): (C + "/municipalities/27-KHV/report/return", {"comment": "x"},
+                                                  REGION),
+    ("review.submission_list", "GET"): (C + "/review", None, REGION | {"khv_official", "van_official"}),
+    ("submissions.submission_edit", "GET"): (C + f"/submissions/{S}", None, REGION | {"khv_official", "curator"}),
+    ("submissions.submission_edit", "POST"): (C + f"/submissions/{S}", {"version": "2", "students_total": "5"},
+                                              {"curator"}),
+    ("review.submission_accept", "POST"): (C + f"/submissions/{S}/accept", {}, {"admin", "khv_official"}),
+    ("review.submission_reopen", "POST"): (C + f"/submissions/{S}/reopen", {}, {"admin", "khv_official"}),
+    ("review.submission_return", "POST"): (C + f"/submissions/{S}/return", {"comment": "x"}, {"admin", "khv_official"}),
+    # the JSON API
+    ("auth_api.token", "POST"): ("/api/v1/auth/token", {"email": "{email}", "password": factories.PASSWORD},
+                                 EVERYONE),
+    ("auth_api.logout", "POST"): ("/api/v1/auth/logout", None, EVERYONE),
+    ("api-docs.openapi_json", "GET"): ("/api/v1/openapi.json", None, PUBLIC),
+    ("campaigns_api.list_campaigns", "GET"): ("/api/v1/regions/27/campaigns", None, IN_REGION),
+    ("campaigns_api.open_campaign", "POST"): ("/api/v1/regions/27/campaigns", {"year": 2090}, REGION),
+    ("campaigns_api.get_campaign", "GET"): (A, None, IN_REGION),
+    ("campaigns_api.patch_campaign", "PATCH"): (A, {"enterprises_in_region_total": 100}, REGION),
+    ("campaigns_api.list_members", "GET"): (A + "/members", None, REGION),
+    ("campaigns_api.add_member", "POST"): (A + "/members", {"organization": S}, REGION),
+    ("campaigns_api.remove_member", "DELETE"): (A + f"/members/{S}", {"reason": "закрыта"}, REGION),
+    ("reports_api.aggregate", "GET"): (A + "/aggregates/27-KHV", None, REGION | {"khv_official"}),
+    ("reports_api.consolidate", "POST"): (A + "/consolidate", None, REGION),
+    ("extensions_api.list_extensions", "GET"): (A + "/extensions", None, IN_REGION),
+    ("extensions_api.grant_extension", "POST"): (A + "/extensions", {"unit_code": S, "until": "{until}",
+                                                                    "reason": "болезнь"}, REGION | {"khv_official"}),
+    ("extensions_api.revoke_extension", "POST"): (A + "/extensions/{extension_id}/revoke", None,
+                                                  REGION | {"khv_official"}),
+    ("reports_api.read_report", "GET"): (A + "/municipalities/27-KHV/report", None, REGION | {"khv_official"}),
+    ("reports_api.submit_report", "POST"): (A + "/municipalities/27-KHV/report/submit", None, {"khv_official"}),
+    ("reports_api.accept_report", "POST"): (A + "/municipalities/27-KHV/report/accept", None, REGION),
+    ("reports_api.return_report", "POST"): (A + "/municipalities/27-KHV/report/return", {"comment": "x"}, REGION),
+    ("reports_api.list_snapshots", "GET"): (A + "/snapshots", None, REGION | {"khv_official", "van_official"}),
+    ("reports_api.read_snapshot", "GET"): (A + "/snapshots/{snapshot_id}", None, REGION | {"khv_official"}),
+    ("submissions_api.review_queue", "GET"): (A + "/submissions", None, IN_REGION),
+    ("submissions_api.read_submission", "GET"): (A + f"/submissions/{S}", None, REGION | {"khv_official", "curator"}),
+    ("submissions_api.put_submission", "PUT"): (A + f"/submissions/{S}", {"values": {"students_total": 5},
+                                                                        "version": 2}, {"curator"}),
+    ("submissions_api.submit_submission", "POST"): (A + f"/submissions/{S}/submit", None, {"curator"}),
+    ("submissions_api.accept_submission", "POST"): (A + f"/submissions/{S}/accept", None, {"admin", "khv_official"}),
+    ("submissions_api.reopen_submission", "POST"): (A + f"/submissions/{S}/reopen", None, {"admin", "khv_official"}),
+    ("submissions_api.return_submission", "POST"): (A + f"/submissions/{S}/return", {"comment": "x"},
+                                                    {"admin", "khv_official"}),
+}
+
+
+def _rich_world():
+    world = factories.build_world()
+    c = world.campaign
+    services.save_values(c, world.school, dict(factories.VALID_VALUES), version=None, actor=world.curator)
+    services.submit(c, world.school, actor=world.curator)
+    report = reports.submit_report(c, world.khv, actor=world.khv_official)
+    ext = extensions.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
+    db.session.commit()
+    ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
+           "extension_id": ext.id, "until": (now_utc() + timedelta(days=3)).isoformat()}
+    return world, ids
+
+
+def _fill(value, ids):
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+def _answer(app, world, role, method, path, body) -> tuple[int, str]:
+    """Make the request as `role`; return (status, location)."""
+    client = app.test_client()
+    if path.startswith("/api/"):
+        headers = {}
+        if role != "anon":
+            token = client.post("/api/v1/auth/token", json={"email": getattr(world, role).email,
+                                                            "password": factories.PASSWORD}).get_json()["token"]
+            headers["Authorization"] = f"Bearer {token}"
+        response = client.open(path, method=method, json=body, headers=headers)
+    else:
+        browser = Browser(client)
+        if role == "anon":
+            browser.login("nobody@example.ru")  # only to obtain a CSRF token; the login fails
+        else:
+            assert browser.login(getattr(world, role).email).status_code == 302
+        response = client.get(path) if method == "GET" else browser.post(path, data=body or {})
+    response.close()  # static files are streamed; close the handle
+    return response.status_code, response.headers.get("Location", "")
+
+
+def _verdict(path: str, status: int, location: str) -> str:
+    assert status < 500, f"{path}: server error {status}"
+    if path.startswith("/api/"):
+        return "login" if status == 401 else "deny" if status in (403, 404) else "allow"
+    if status == 302 and "/auth/login?next=" in location:  # sent to log in (logout itself lands on the bare page)
+        return "login"
+    return "deny" if status in (403, 404) else "allow"
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routes - set(MATRIX) == set(), "routes missing from the authorization matrix"
+    assert set(MATRIX) - routes == set(), "matrix rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[1]} {r[0]}")
+def test_route_answers_each_role_as_the_matrix_says(app, route):
+    _, method = route
+    path_template, body_template, allowed = MATRIX[route]
+    verdicts = {}
+    for role in ROLES:
+        world, ids = _rich_world()
+        ids["email"] = getattr(world, role).email if role != "anon" else "nobody@example.ru"
+        path, body = _fill(path_template, ids), _fill(body_template, ids)
+        verdicts[role] = _verdict(path, *_answer(app, world, role, method, path, body))
+        db.session.remove()
+        _empty_tables()
+    expected = {role: "allow" if role in allowed else "login" if role == "anon" else "deny" for role in ROLES}
+    assert {r: v for r, v in verdicts.items() if v != expected[r]} == {}, verdicts
