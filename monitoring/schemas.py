@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from hierarchy.models import Level, OrgType
 from monitoring.models import SubmissionStatus
-from registry.auth.api import FIELD_MESSAGES, SCHEMA_MESSAGES
+from registry.core.api import FIELD_MESSAGES, SCHEMA_MESSAGES
 
 #: Larger magnitudes cannot be counts or percentages and would lose precision as floats.
 MAX_NUMBER = 10**15

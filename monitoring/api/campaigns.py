@@ -21,7 +21,7 @@ from monitoring.schemas import (
     MemberSchema,
     ReasonSchema,
 )
-from registry.auth.api import ApiBlueprint, current_actor
+from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db

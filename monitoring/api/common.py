@@ -12,8 +12,8 @@ from hierarchy.queries import region_by_code, unit_by_code
 from monitoring import campaigns
 from monitoring.models import CampaignMember
 from monitoring.services import membership
-from registry.auth.api import current_actor
 from registry.auth.models import Role, User
+from registry.core.api import current_actor
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db

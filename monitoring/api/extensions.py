@@ -15,8 +15,8 @@ from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, unit_by_level, unit_in_region
 from monitoring.models import CampaignMember
 from monitoring.schemas import ExtensionGrantSchema, ExtensionSchema
-from registry.auth.api import ApiBlueprint, current_actor
 from registry.auth.models import Role, User
+from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound, ValidationFailed
 from registry.core.permissions import require

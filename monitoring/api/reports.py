@@ -23,8 +23,8 @@ from monitoring.schemas import (
     SnapshotSchema,
 )
 from monitoring.services import membership
-from registry.auth.api import ApiBlueprint, current_actor
 from registry.auth.models import Role, User
+from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
 from registry.core.permissions import require

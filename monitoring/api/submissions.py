@@ -17,8 +17,8 @@ from monitoring.schemas import (
     SubmissionSchema,
     VersionSchema,
 )
-from registry.auth.api import ApiBlueprint, current_actor
 from registry.auth.models import Role
+from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db

@@ -1,5 +1,5 @@
 """Deadlines are local to the region: «не позднее 1 ноября» closes at 2 November 00:00 local time."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -20,14 +20,14 @@ def test_khabarovsk_municipal_deadline_closes_at_local_midnight():
 
 
 def test_kamchatka_is_twelve_hours_ahead():
-    assert closes_after(datetime(2026, 10, 20).date(), "Asia/Kamchatka") == datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
+    assert closes_after(date(2026, 10, 20), "Asia/Kamchatka") == datetime(2026, 10, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("tz", "offset_hours"), [("Asia/Vladivostok", 10), ("Asia/Kamchatka", 12)])
 def test_window_open_one_second_before_local_midnight_closed_at_it(world, tz, offset_hours):
     world.region.timezone = tz
     campaign = world.campaign
-    campaign.organization_deadline = closes_after(datetime(factories.YEAR, 10, 20).date(), tz)
+    campaign.organization_deadline = closes_after(date(factories.YEAR, 10, 20), tz)
     local_midnight_utc = datetime(factories.YEAR, 10, 21, tzinfo=UTC) - timedelta(hours=offset_hours)
     assert campaign.organization_deadline == local_midnight_utc
     org = world.school.id
@@ -51,8 +51,8 @@ def test_closed_window_message_names_local_deadline_and_who_extends(world):
 def test_extension_keeps_one_unit_open_until_revoked(world):
     campaign = world.campaign
     now = campaign.organization_deadline + timedelta(days=1)
-    ext = extensions.grant(campaign, world.school, now + timedelta(days=3), "Болезнь куратора", actor=world.khv_official,
-                           now=now)
+    ext = extensions.grant(campaign, world.school, now + timedelta(days=3), "Болезнь куратора",
+                           actor=world.khv_official, now=now)
     assert is_open(campaign, Level.organization, world.school.id, now)
     assert not is_open(campaign, Level.organization, world.dod.id, now)  # only that unit
     assert not is_open(campaign, Level.organization, world.school.id, now + timedelta(days=3))  # expired
