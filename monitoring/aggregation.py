@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Organization
-from monitoring.indicators import INDICATORS, SURVEY_PAIRS, compute_indicators, default_target
+from monitoring.indicators import INDICATORS, PERCENT_CODES, SURVEY_PAIRS, compute_indicators, default_target
 from monitoring.models import (
     CampaignMember,
     IndicatorTarget,
@@ -90,7 +90,9 @@ def indicator_block(campaign: Campaign, source: sa.Select, *, level: Level) -> d
     # Until the partner registry exists, R9 counts organization-reported partners: one enterprise working
     # with two organizations is counted twice (PRODUCT.md §4, fallback).
     indicators["R9"]["possibly_double_counted"] = True
-    return {"values": {code: _number(v) for code, v in sorted(totals.items())}, "by_type": by_type,
+    # percentages are means, not sums: they appear only as the weighted R10/R11
+    sums_only = {code: _number(v) for code, v in sorted(totals.items()) if code not in PERCENT_CODES}
+    return {"values": sums_only, "by_type": by_type,
             "indicators": indicators}
 
 

@@ -73,12 +73,13 @@ def update_campaign(campaign: Campaign, *, deadlines: dict[str, datetime] | None
         errors["enterprises_in_region_total"] = ["Число предприятий не может быть отрицательным."]
     if errors:
         raise ValidationFailed("Кампания не изменена: исправьте ошибки.", errors)
-    for key, value in (deadlines or {}).items():
-        setattr(campaign, DEADLINE_KEYS[key], value)
-    order = [campaign.organization_deadline, campaign.municipality_deadline, campaign.region_deadline]
-    if order != sorted(order):
+    proposed = {attr: getattr(campaign, attr) for attr in DEADLINE_KEYS.values()}
+    proposed.update({DEADLINE_KEYS[key]: value for key, value in (deadlines or {}).items()})
+    if not proposed["organization_deadline"] <= proposed["municipality_deadline"] <= proposed["region_deadline"]:
         raise ValidationFailed("Сроки должны идти по порядку: организации → муниципалитеты → регион.",
                                {"deadlines": ["Срок организаций ≤ срок муниципалитетов ≤ срок региона."]})
+    for attr, value in proposed.items():
+        setattr(campaign, attr, value)
     if enterprises_in_region_total is not None:
         campaign.enterprises_in_region_total = enterprises_in_region_total
     for code, value in (targets or {}).items():

@@ -1,6 +1,22 @@
-"""The start page: sends each role to its own workplace."""
-from flask import Blueprint, redirect, url_for
+"""The start page: each role sees its own workplace; the top menu is built here for every page."""
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+
+from hierarchy.models import Level
+from monitoring import aggregation
+from monitoring.models import (
+    REPORT_STATUS_LABELS,
+    SUBMISSION_STATUS_LABELS,
+    CampaignMember,
+    ReportStatus,
+    SubmissionStatus,
+)
+from monitoring.services import get_submission
+from monitoring.views import _queries as q
+from monitoring.views._common import FILTER_LABELS, latest_campaign, window_of
+from registry.auth.models import ROLE_LABELS, Role
+from registry.core.clock import now_utc
+from registry.extensions import db
 
 bp = Blueprint("home", __name__)
 
@@ -9,4 +25,90 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return redirect(url_for("auth.login"))
+    view = {Role.org_curator: _curator, Role.municipal_official: _official, Role.region_operator: _operator,
+            Role.admin: _admin}[current_user.role]
+    return view()
+
+
+def _curator():
+    org = current_user.organization
+    campaign = latest_campaign(org.region_id)
+    context = {"org": org, "campaign": campaign, "member": None}
+    if campaign is not None:
+        member = db.session.get(CampaignMember, (campaign.id, org.id))
+        submission = get_submission(campaign, org) if member else None
+        status = submission.status if submission else SubmissionStatus.draft
+        window = window_of(campaign, Level.organization, org.id, now_utc())
+        context.update(member=member, submission=submission, status=status.value,
+                       status_label=SUBMISSION_STATUS_LABELS[status], tz=campaign.region.timezone, window=window,
+                       can_edit=window.is_open and status in (SubmissionStatus.draft, SubmissionStatus.returned))
+    return render_template("monitoring/home_curator.html", **context)
+
+
+def _official():
+    muni = current_user.municipality
+    campaign = latest_campaign(muni.region_id)
+    context = {"municipality": muni, "campaign": campaign}
+    if campaign is not None:
+        report = q.municipal_report(campaign, muni)
+        status = report.status if report else ReportStatus.open
+        context.update(counts=q.status_counts(campaign, parent=muni.id), report=report, status=status.value,
+                       status_label=REPORT_STATUS_LABELS[status], labels=FILTER_LABELS,
+                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now_utc()))
+    return render_template("monitoring/home_official.html", **context)
+
+
+def _operator():
+    region = current_user.region
+    campaigns = q.campaigns_of(region)
+    campaign = campaigns[0] if campaigns else None
+    context = {"region": region, "campaigns": campaigns, "campaign": campaign}
+    if campaign is not None:
+        now = now_utc()
+        context.update(completeness=aggregation.completeness(campaign, now), tz=region.timezone,
+                       window=window_of(campaign, Level.region, region.id, now))
+    return render_template("monitoring/home_operator.html", **context)
+
+
+def _admin():
+    rows = [(region, latest_campaign(region.id)) for region in q.regions()]
+    return render_template("monitoring/home_admin.html", rows=rows)
+
+
+@bp.app_context_processor
+def _navigation():
+    """The top menu for the signed-in user's role (templates only render it)."""
+    if not current_user.is_authenticated:
+        return {"nav": [], "role_label": ""}
+    if not db.session.is_active:
+        db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
+    items = [("Главная", url_for("home.index"))]
+    role = current_user.role
+    if role is Role.admin:
+        items.append(("Пользователи", url_for("admin.user_list")))
+    elif role is Role.region_operator:
+        region = current_user.region
+        items.append(("Кампании", url_for("campaigns.campaign_list", region_code=region.code)))
+        campaign = latest_campaign(region.id)
+        if campaign is not None:
+            args = {"region_code": region.code, "year": campaign.year}
+            items += [("Сводка региона", url_for("region.region_view", **args)),
+                      ("Проверка отчётов", url_for("review.submission_list", **args))]
+    elif role is Role.municipal_official:
+        muni = current_user.municipality
+        campaign = latest_campaign(muni.region_id)
+        if campaign is not None:
+            args = {"region_code": muni.region.code, "year": campaign.year}
+            items += [("Проверка отчётов", url_for("review.submission_list", **args)),
+                      ("Муниципальный отчёт", url_for("reports.municipal_report_view", municipality_code=muni.code,
+                                                      **args))]
+    elif role is Role.org_curator:
+        org = current_user.organization
+        campaign = latest_campaign(org.region_id)
+        if campaign is not None:
+            items.append(("Отчёт организации", url_for("submissions.submission_edit", region_code=org.region.code,
+                                                       year=campaign.year, org_code=org.code)))
+    nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
+    scope = current_user.scope_unit
+    role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")
+    return {"nav": nav, "role_label": role_label}

@@ -1,4 +1,108 @@
-"""Web pages (to be filled)."""
-from flask import Blueprint
+"""The municipal report: live aggregate, organizations still missing, submit (freeze), region's accept/return."""
+from flask import Blueprint, flash, render_template, request
+from flask_login import current_user, login_required
 
-bp = Blueprint("reports", __name__)
+from hierarchy.models import Level
+from hierarchy.permissions import manages_region, sees_municipality, submits_municipal_report
+from monitoring import aggregation, queries, reports
+from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
+from monitoring.views import _queries as q
+from monitoring.views._common import (
+    campaign_args,
+    completeness_rows,
+    indicator_rows,
+    load_campaign,
+    load_municipality,
+    redirect_next,
+    sum_rows,
+    window_of,
+)
+from registry.core.clock import now_utc
+from registry.core.errors import DomainError
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("reports", __name__, url_prefix="/campaigns")
+PREFIX = "/<region_code>/<int:year>/municipalities/<municipality_code>/report"
+
+
+def _load(region_code: str, year: int, municipality_code: str):
+    campaign = load_campaign(region_code, year)
+    return campaign, load_municipality(campaign, municipality_code)
+
+
+@bp.get(PREFIX)
+@login_required
+def municipal_report_view(region_code: str, year: int, municipality_code: str):
+    campaign, municipality = _load(region_code, year, municipality_code)
+    require(sees_municipality(current_user, municipality))
+    return render_report(campaign, municipality)
+
+
+def render_report(campaign, municipality, *, error: DomainError | None = None, comment: str = ""):
+    now = now_utc()
+    user = current_user
+    report = q.municipal_report(campaign, municipality)
+    status = report.status if report else ReportStatus.open
+    live = queries.aggregate(campaign, municipality, now)
+    window = window_of(campaign, Level.municipality, municipality.id, now)
+    region_open = window_of(campaign, Level.region, campaign.region_id, now).is_open
+    can_decide = manages_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
+    snapshot = report.snapshot if report else None
+    return render_template(
+        "monitoring/municipal_report_view.html", campaign=campaign, municipality=municipality, report=report,
+        status=status.value, status_label=REPORT_STATUS_LABELS[status], tz=campaign.region.timezone,
+        indicators=indicator_rows(live["indicators"]), sums=sum_rows(live["values"]),
+        completeness=completeness_rows(live["completeness"]),
+        missing=aggregation.not_accepted(campaign, municipality.id), submission_labels=SUBMISSION_STATUS_LABELS,
+        window=window, snapshot=snapshot, snapshot_missing=snapshot.summary.get("missing", []) if snapshot else [],
+        snapshots=q.snapshots(campaign, Level.municipality, municipality.code),
+        can_submit=submits_municipal_report(user, municipality) and window.is_open
+        and status in (ReportStatus.open, ReportStatus.returned),
+        can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},
+        comment=comment, args=campaign_args(campaign))
+
+
+@bp.post(PREFIX + "/submit")
+@login_required
+def municipal_report_submit(region_code: str, year: int, municipality_code: str):
+    campaign, municipality = _load(region_code, year, municipality_code)
+    require(submits_municipal_report(current_user, municipality),
+            "Отправить муниципальный отчёт может только специалист этого муниципалитета.")
+    report = reports.submit_report(campaign, municipality, actor=current_user)
+    missing = len(report.snapshot.summary.get("missing", []))
+    db.session.commit()
+    note = f" Не приняты и отмечены как отсутствующие: {missing}." if missing else ""
+    flash(f"Муниципальный отчёт отправлен в регион; зафиксирован срез, версия {report.snapshot.version}.{note}",
+          "success")
+    return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
+                         municipality_code=municipality.code)
+
+
+@bp.post(PREFIX + "/accept")
+@login_required
+def municipal_report_accept(region_code: str, year: int, municipality_code: str):
+    campaign, municipality = _load(region_code, year, municipality_code)
+    require(manages_region(current_user, campaign.region_id))
+    reports.accept_report(campaign, municipality, actor=current_user)
+    db.session.commit()
+    flash(f"Отчёт муниципалитета «{municipality.name}» принят.", "success")
+    return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
+                         municipality_code=municipality.code)
+
+
+@bp.post(PREFIX + "/return")
+@login_required
+def municipal_report_return(region_code: str, year: int, municipality_code: str):
+    campaign, municipality = _load(region_code, year, municipality_code)
+    require(manages_region(current_user, campaign.region_id))
+    comment = request.form.get("comment", "")
+    try:
+        reports.return_report(campaign, municipality, comment, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_report(campaign, municipality, error=error, comment=comment), error.status
+    db.session.commit()
+    flash(f"Отчёт муниципалитета «{municipality.name}» возвращён на доработку.", "success")
+    return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
+                         municipality_code=municipality.code)

@@ -1,4 +1,150 @@
-"""Web pages (to be filled)."""
-from flask import Blueprint
+"""The organization's report form: the curator fills and submits it; reviewers and region staff read it."""
+import math
 
-bp = Blueprint("submissions", __name__)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from hierarchy.models import ORG_TYPE_LABELS, Level
+from hierarchy.permissions import edits_organization, reviews_organization, sees_organization
+from monitoring import services
+from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
+from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
+from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
+from registry.core.clock import now_utc
+from registry.core.errors import DomainError, ValidationFailed, VersionConflict
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
+EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+
+
+@bp.route("/<region_code>/<int:year>/submissions/<org_code>", methods=["GET", "POST"])
+@login_required
+def submission_edit(region_code: str, year: int, org_code: str):
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code)
+    require(sees_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
+    if request.method == "GET":
+        return render_page(campaign, org, member)
+    require(edits_organization(current_user, org.id))
+    typed = {code: request.form.get(code, "").strip() for code in CODES}
+    version = _int_or(request.form.get("version"), -1)
+    submitting = request.form.get("action") == "submit"
+    try:
+        values = parse_values(typed)
+        submission = services.get_submission(campaign, org)
+        unchanged = submission is not None and submission.version == version and submission.value_map() == values
+        if not (submitting and unchanged):
+            submission = services.save_values(campaign, org, values, version=version, actor=current_user)
+            version = submission.version
+    except VersionConflict as error:
+        db.session.rollback()
+        return render_page(campaign, org, member, typed=typed, error=error, conflict=error.current,
+                           version=error.current["version"] if error.current else version), error.status
+    except DomainError as error:
+        db.session.rollback()
+        return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
+    if not submitting:
+        db.session.commit()
+        flash(f"Черновик сохранён (версия {version}). Когда всё заполнено, нажмите «Отправить на проверку».",
+              "success")
+        return redirect(url_for("submissions.submission_edit", **campaign_args(campaign), org_code=org.code))
+    try:
+        services.submit(campaign, org, actor=current_user, version=version)
+    except DomainError as error:
+        db.session.commit()  # the typed values are kept as a draft even when the report cannot be sent yet
+        if not unchanged:
+            flash(f"Черновик сохранён (версия {version}), но на проверку отчёт не отправлен.", "info")
+        return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
+    db.session.commit()
+    flash("Отчёт отправлен на проверку. Изменить его можно будет, только если проверяющий вернёт его на доработку.",
+          "success")
+    return redirect(url_for("submissions.submission_edit", **campaign_args(campaign), org_code=org.code))
+
+
+def _int_or(raw: str | None, default: int) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return default
+
+
+def parse_values(typed: dict[str, str]) -> dict[str, int | float]:
+    """Read the typed numbers («1 000», «12,5»); an empty input means "not filled"; refuse anything else."""
+    values: dict[str, int | float] = {}
+    unreadable: dict[str, list[str]] = {}
+    for code, text in typed.items():
+        text = text.translate(_SPACES).replace(",", ".")
+        if not text:
+            continue
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            unreadable[code] = ["Введите число цифрами, например 125."]
+            continue
+        values[code] = int(number) if number.is_integer() else number
+    if unreadable:
+        errors = check_values(values, complete=False)
+        for code, messages in unreadable.items():
+            errors.setdefault(code, []).extend(messages)
+        raise ValidationFailed("Данные не сохранены: исправьте ошибки в отмеченных полях.", errors)
+    return values
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def render_page(campaign, org, member, *, typed: dict | None = None, error: DomainError | None = None,
+                conflict: dict | None = None, version: int | None = None, review_error: DomainError | None = None,
+                comment: str = ""):
+    """The submission page in whichever mode the user and the report's state allow."""
+    now = now_utc()
+    user = current_user
+    tz = campaign.region.timezone
+    submission = services.get_submission(campaign, org)
+    status = submission.status if submission else SubmissionStatus.draft
+    stored = submission.value_map() if submission else {}
+    window = window_of(campaign, Level.organization, org.id, now)
+    is_curator = edits_organization(user, org.id)
+    can_save = is_curator and window.is_open and status in EDITABLE
+    review_level, review_unit = services.reviewer_window(campaign, org)
+    review_open = window_of(campaign, review_level, review_unit, now).is_open
+    can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id) and review_open
+    shown = typed if typed is not None else {code: _plain(value) for code, value in stored.items()}
+    errors = error.fields if error else {}
+    current = (conflict or {}).get("values", {})
+    groups = []
+    for key, title in GROUPS.items():
+        fields = [{"code": f.code, "label": f.label, "help": f.help, "kind": f.kind, "value": shown.get(f.code, ""),
+                   "stored": stored.get(f.code), "errors": errors.get(f.code, []),
+                   "current": current.get(f.code) if conflict is not None else None}
+                  for f in FIELDS if f.group == key]
+        groups.append({"title": title, "fields": fields})
+    history = [{"version": v.version, "event": EVENT_LABELS.get(v.event, v.event),
+                "status": SUBMISSION_STATUS_LABELS[v.status], "who": _who(v.actor), "at": v.created_at,
+                "comment": v.comment} for v in (submission.versions if submission else [])]
+    reviewer = member.reporting_municipality.name if member.reporting_municipality else "региональный оператор"
+    return render_template(
+        "monitoring/submission_edit.html", campaign=campaign, org=org, tz=tz, submission=submission,
+        status=status.value, status_label=SUBMISSION_STATUS_LABELS[status], type_label=ORG_TYPE_LABELS[org.org_type],
+        reviewer=reviewer, window=window, groups=groups, history=history, error=error,
+        anchors={f.code: (f"f-{f.code}", f.label) for f in FIELDS},
+        conflict=conflict, version=version if version is not None else (submission.version if submission else 0),
+        is_curator=is_curator, can_save=can_save, show_inputs=can_save or typed is not None,
+        can_accept=can_review and status is SubmissionStatus.submitted,
+        can_return=can_review and status is SubmissionStatus.submitted,
+        can_reopen=can_review and status is SubmissionStatus.accepted,
+        review_error=review_error, review_errors=review_error.fields if review_error else {}, comment=comment,
+        closed_note=None if window.is_open or not is_curator else window.closed_message,
+        args=campaign_args(campaign))
+
+
+def _who(user) -> str:
+    if user is None:
+        return "система"
+    return user.full_name or user.email

@@ -1,4 +1,85 @@
-"""Web pages (to be filled)."""
-from flask import Blueprint
+"""Administrator's pages: user accounts (list, create, disable/enable)."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
-bp = Blueprint("admin", __name__)
+from registry.auth import services
+from registry.auth.models import ROLE_LABELS, Role, User
+from registry.core.errors import DomainError
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+PER_PAGE = 50
+FORM_FIELDS = ("email", "full_name", "role", "scope")
+
+
+def _users(search: str, page: int) -> tuple[list[User], int]:
+    """Accounts filtered by a part of the e-mail or name, one page at a time."""
+    query = sa.select(User)
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(User.email).like(pattern),
+                                   sa.func.lower(User.full_name).like(pattern)))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(User.email).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    return list(rows), total
+
+
+def _render(*, form: dict | None = None, error: DomainError | None = None):
+    search = request.args.get("q", "").strip()
+    page = max(request.args.get("page", 1, type=int), 1)
+    users, total = _users(search, page)
+    rows = [{"user": u, "role": ROLE_LABELS[u.role], "scope": u.scope_unit,
+             "can_toggle": u.id != current_user.id} for u in users]
+    return render_template("admin/user_list.html", rows=rows, total=total, page=page, search=search,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), roles=ROLE_LABELS,
+                           form=form or {"role": Role.org_curator.value}, error=error,
+                           errors=error.fields if error else {})
+
+
+@bp.get("/users")
+@login_required
+def user_list():
+    require(current_user.is_admin)
+    return _render()
+
+
+@bp.post("/users")
+@login_required
+def user_create():
+    require(current_user.is_admin)
+    form = {key: request.form.get(key, "").strip() for key in FORM_FIELDS}
+    try:
+        user = services.create_user(email=form["email"], password=request.form.get("password", ""), role=form["role"],
+                                    scope=form["scope"] or None, full_name=form["full_name"], actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _render(form=form, error=error), error.status
+    db.session.commit()
+    flash(f"Пользователь {user.email} создан.", "success")
+    return redirect(url_for("admin.user_list", q=user.email))
+
+
+def _set_enabled(user_id: int, enabled: bool):
+    require(current_user.is_admin)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    require(user.id != current_user.id, "Нельзя отключить собственную учётную запись.")
+    services.set_enabled(user, enabled, actor=current_user)
+    db.session.commit()
+    flash(f"Учётная запись {user.email} {'включена' if enabled else 'отключена: её сеансы завершены'}.", "success")
+    return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
+
+
+@bp.post("/users/<int:user_id>/disable")
+@login_required
+def user_disable(user_id: int):
+    return _set_enabled(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/enable")
+@login_required
+def user_enable(user_id: int):
+    return _set_enabled(user_id, True)

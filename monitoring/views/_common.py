@@ -1,0 +1,157 @@
+"""Shared helpers of the monitoring pages: loading by URL codes, local time, Russian wording, safe redirects."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort, redirect, request, url_for
+
+from deadlines.calendar import active_extension, is_open, last_day_label, require_open
+from deadlines.models import Campaign
+from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.queries import region_by_code
+from monitoring.campaigns import get_campaign
+from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
+from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, SubmissionStatus
+from monitoring.services import membership
+from registry.core.errors import WindowClosed
+from registry.extensions import db
+
+EVENT_LABELS = {"saved": "сохранён черновик", "submitted": "отправлен на проверку",
+                "returned": "возвращён на доработку", "accepted": "принят", "reopened": "переоткрыт для проверки"}
+COMPLETENESS_LABELS = {"expected": "ожидается организаций", "submitted": "отправили отчёт", "accepted": "принято",
+                       "overdue": "просрочили", "included": "включено в сводку организаций",
+                       "municipal_reports_accepted": "принято муниципальных отчётов",
+                       "municipalities": "муниципалитетов в регионе"}
+NOT_STARTED = "не начат"
+#: Status filter captions; "draft" also finds organizations that have not started.
+FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
+LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
+
+
+def load_campaign(region_code: str, year: int) -> Campaign:
+    """The campaign named by the URL, or 404."""
+    region = region_by_code(region_code)
+    if region is None:
+        abort(404)
+    return get_campaign(region, year)
+
+
+def load_region(region_code: str) -> Region:
+    region = region_by_code(region_code)
+    if region is None:
+        abort(404)
+    return region
+
+
+def load_member(campaign: Campaign, org_code: str) -> tuple[Organization, CampaignMember]:
+    """An organization of the campaign's region and its membership (404 if either is missing)."""
+    org = db.session.scalar(sa.select(Organization).where(Organization.code == org_code,
+                                                          Organization.region_id == campaign.region_id))
+    if org is None:
+        abort(404)
+    return org, membership(campaign, org)
+
+
+def load_municipality(campaign: Campaign, code: str) -> Municipality:
+    unit = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,
+                                                           Municipality.region_id == campaign.region_id))
+    if unit is None:
+        abort(404)
+    return unit
+
+
+def latest_campaign(region_id: int) -> Campaign | None:
+    """The region's current campaign: the one of the latest year."""
+    return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
+                             .order_by(Campaign.year.desc()).limit(1))
+
+
+def plural_ru(n: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for n: 1 день, 2 дня, 5 дней."""
+    n = abs(n)
+    if n % 10 == 1 and n % 100 != 11:
+        return one
+    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        return few
+    return many
+
+
+@dataclass
+class Window:
+    """What a page says about one unit's data window: open or not, until when, in words."""
+
+    is_open: bool
+    closes_at: datetime
+    last_day: str
+    days_left_text: str
+    extended_until: datetime | None
+    closed_message: str | None
+
+
+def window_of(campaign: Campaign, level: Level, unit_id: int, now: datetime) -> Window:
+    tz = campaign.region.timezone
+    extension = active_extension(campaign, level, unit_id, now)
+    closes_at = campaign.deadline_of(level)
+    if extension is not None and extension.until > closes_at:
+        closes_at = extension.until
+    open_ = is_open(campaign, level, unit_id, now)
+    message = None
+    if not open_:
+        try:
+            require_open(campaign, level, unit_id, now)
+        except WindowClosed as closed:
+            message = closed.message
+    return Window(open_, closes_at, last_day_label(closes_at, tz), days_left_text(closes_at, tz, now),
+                  extension.until if extension is not None else None, message)
+
+
+def days_left_text(closes_at: datetime, tz: str, now: datetime) -> str:
+    """«осталось 5 дней», «сегодня последний день», «приём закрыт» — counted in local calendar days."""
+    if now >= closes_at:
+        return "приём закрыт"
+    zone = ZoneInfo(tz)
+    last_day: date = (closes_at.astimezone(zone) - timedelta(seconds=1)).date()
+    days = (last_day - now.astimezone(zone).date()).days
+    if days <= 0:
+        return "сегодня последний день"
+    return f"{plural_ru(days, 'остался', 'осталось', 'осталось')} {days} {plural_ru(days, 'день', 'дня', 'дней')}"
+
+
+def indicator_rows(indicators: dict) -> list[dict]:
+    """Indicator table rows: value vs target, whether reached, and the R9 double-counting note."""
+    rows = []
+    for indicator in INDICATORS:
+        data = indicators.get(indicator.code) or {}
+        value, target = data.get("value"), data.get("target")
+        reached = None if value is None or target is None else value >= target
+        rows.append({"code": indicator.code, "label": indicator.label, "value": value, "target": target,
+                     "reached": reached, "double_counted": bool(data.get("possibly_double_counted"))})
+    return rows
+
+
+def sum_rows(values: dict) -> list[tuple[str, float]]:
+    """Summed values for display; percentages are means (shown as R10/R11), so their sums are left out."""
+    return [(f.label, values.get(f.code)) for f in FIELDS if f.code not in PERCENT_CODES]
+
+
+def completeness_rows(completeness: dict) -> list[tuple[str, int]]:
+    return [(COMPLETENESS_LABELS.get(key, key), value) for key, value in completeness.items()]
+
+
+def safe_next(default: str) -> str:
+    """The form's `next` when it is a same-site relative path; otherwise `default` (no open redirect)."""
+    target = request.form.get("next") or request.args.get("next")
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+def redirect_next(endpoint: str, **values):
+    return redirect(safe_next(url_for(endpoint, **values)))
+
+
+def campaign_args(campaign: Campaign) -> dict:
+    """URL arguments naming a campaign."""
+    return {"region_code": campaign.region.code, "year": campaign.year}

@@ -1,0 +1,155 @@
+"""Read helpers for the monitoring pages: review queues, report tables, extension lists (one query each)."""
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from deadlines.models import Campaign, Extension
+from hierarchy.models import Level, Municipality, Organization, Region
+from monitoring.models import CampaignMember, IndicatorTarget, MunicipalReport, Snapshot, Submission, SubmissionStatus
+from registry.auth.models import User
+from registry.extensions import db
+
+#: Pass as `parent` to list every member; None lists the region's direct organizations.
+ANY_PARENT = object()
+
+
+def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
+    query = (
+        sa.select(CampaignMember, Organization, Submission, Municipality)
+        .join(Organization, Organization.id == CampaignMember.organization_id)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
+        .where(CampaignMember.campaign_id == campaign.id)
+    )
+    if parent is None:
+        query = query.where(CampaignMember.reporting_municipality_id.is_(None))
+    elif parent is not ANY_PARENT:
+        query = query.where(CampaignMember.reporting_municipality_id == parent)
+    if status == SubmissionStatus.draft.value:
+        query = query.where(sa.or_(Submission.id.is_(None), Submission.status == SubmissionStatus.draft))
+    elif status:
+        query = query.where(Submission.status == SubmissionStatus(status))
+    return query
+
+
+def members(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, page: int = 1,
+            per_page: int | None = None) -> tuple[list, int]:
+    """Campaign members with their submission (or None) and reporting municipality (None: the region)."""
+    query = _members_query(campaign, parent, status)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    query = query.order_by(Organization.name, Organization.code)
+    if per_page:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    return db.session.execute(query).all(), total
+
+
+def status_counts(campaign: Campaign, *, parent=ANY_PARENT) -> dict[str, int]:
+    """How many members are in each submission status (not started counts as draft)."""
+    query = (
+        sa.select(Submission.status, sa.func.count())
+        .select_from(CampaignMember)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .where(CampaignMember.campaign_id == campaign.id)
+        .group_by(Submission.status)
+    )
+    if parent is None:
+        query = query.where(CampaignMember.reporting_municipality_id.is_(None))
+    elif parent is not ANY_PARENT:
+        query = query.where(CampaignMember.reporting_municipality_id == parent)
+    counts = {s.value: 0 for s in SubmissionStatus}
+    for status, count in db.session.execute(query):
+        key = getattr(status, "value", status) or SubmissionStatus.draft.value
+        counts[key] += count
+    return counts
+
+
+def municipal_reports(campaign: Campaign) -> list[dict]:
+    """Every municipality of the region with its report (or None) and its members' progress."""
+    progress = (
+        sa.select(
+            CampaignMember.reporting_municipality_id.label("municipality_id"),
+            sa.func.count().label("expected"),
+            sa.func.coalesce(sa.func.sum(sa.case((Submission.status.in_(
+                [SubmissionStatus.submitted, SubmissionStatus.accepted]), 1), else_=0)), 0).label("submitted"),
+            sa.func.coalesce(sa.func.sum(sa.case((Submission.status == SubmissionStatus.accepted, 1), else_=0)),
+                             0).label("accepted"),
+        )
+        .select_from(CampaignMember)
+        .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
+                                       Submission.organization_id == CampaignMember.organization_id))
+        .where(CampaignMember.campaign_id == campaign.id, CampaignMember.reporting_municipality_id.is_not(None))
+        .group_by(CampaignMember.reporting_municipality_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Municipality, MunicipalReport, progress.c.expected, progress.c.submitted, progress.c.accepted)
+        .outerjoin(MunicipalReport, sa.and_(MunicipalReport.municipality_id == Municipality.id,
+                                            MunicipalReport.campaign_id == campaign.id))
+        .outerjoin(progress, progress.c.municipality_id == Municipality.id)
+        .where(Municipality.region_id == campaign.region_id)
+        .order_by(Municipality.name)
+    )
+    return [{"municipality": m, "report": r, "expected": e or 0, "submitted": int(s or 0), "accepted": int(a or 0)}
+            for m, r, e, s, a in rows]
+
+
+def snapshots(campaign: Campaign, level: Level, unit_code: str | None = None) -> list[Snapshot]:
+    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id, Snapshot.level == level)
+    if unit_code is not None:
+        query = query.where(Snapshot.unit_code == unit_code)
+    return list(db.session.scalars(query.order_by(Snapshot.unit_code, Snapshot.version.desc())))
+
+
+def own_targets(campaign: Campaign) -> dict[str, float]:
+    """The targets the region set itself (the built-in trajectory fills the rest)."""
+    return dict(db.session.execute(sa.select(IndicatorTarget.code, IndicatorTarget.value)
+                                   .where(IndicatorTarget.campaign_id == campaign.id)).all())
+
+
+def member_count(campaign: Campaign) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(CampaignMember.campaign_id == campaign.id))
+
+
+def extensions(campaign: Campaign, *, municipality_id: int | None = None) -> list[dict]:
+    """The campaign's extensions, newest first, with their unit; `municipality_id` keeps that municipality's orgs."""
+    granter, revoker = aliased(User), aliased(User)
+    query = (sa.select(Extension, granter, revoker)
+             .outerjoin(granter, granter.id == Extension.granted_by_id)
+             .outerjoin(revoker, revoker.id == Extension.revoked_by_id)
+             .where(Extension.campaign_id == campaign.id).order_by(Extension.created_at.desc()))
+    if municipality_id is not None:
+        query = query.join(CampaignMember, sa.and_(CampaignMember.campaign_id == campaign.id,
+                                                   CampaignMember.organization_id == Extension.unit_id)).where(
+            Extension.level == Level.organization, CampaignMember.reporting_municipality_id == municipality_id)
+    rows = db.session.execute(query).all()
+    units = _units({(e.level, e.unit_id) for e, _, _ in rows})
+    return [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}
+            for e, g, r in rows]
+
+
+def _units(keys: set) -> dict:
+    found = {}
+    for level, model in ((Level.organization, Organization), (Level.municipality, Municipality),
+                         (Level.region, Region)):
+        ids = [unit_id for lvl, unit_id in keys if lvl is level]
+        if ids:
+            for unit in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
+                found[(level, unit.id)] = unit
+    return found
+
+
+
+def municipal_report(campaign: Campaign, municipality: Municipality) -> MunicipalReport | None:
+    """The municipality's report, read without locking (the services lock it when they write)."""
+    return db.session.scalar(sa.select(MunicipalReport).where(MunicipalReport.campaign_id == campaign.id,
+                                                              MunicipalReport.municipality_id == municipality.id))
+
+
+def campaigns_of(region: Region) -> list[Campaign]:
+    return list(db.session.scalars(sa.select(Campaign).where(Campaign.region_id == region.id)
+                                   .order_by(Campaign.year.desc())))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(sa.select(Region).order_by(Region.code)))

@@ -1,0 +1,171 @@
+"""Who a campaign expects (membership) and whose window is kept open (extensions)."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from deadlines import extensions as extension_services
+from deadlines.models import Extension
+from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
+from hierarchy.permissions import manages_region, reviews_organization
+from hierarchy.queries import unit_by_code
+from monitoring import campaigns as campaign_services
+from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
+from monitoring.views import _queries as q
+from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign, load_member
+from registry.auth.models import Role
+from registry.core.clock import now_utc
+from registry.core.errors import DomainError, ValidationFailed
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("membership", __name__, url_prefix="/campaigns")
+PREFIX = "/<region_code>/<int:year>"
+PER_PAGE = 100
+
+
+@bp.get(PREFIX + "/members")
+@login_required
+def member_list(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(manages_region(current_user, campaign.region_id))
+    return _render_members(campaign)
+
+
+@bp.post(PREFIX + "/members")
+@login_required
+def member_add(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(manages_region(current_user, campaign.region_id))
+    code = request.form.get("org_code", "").strip()
+    try:
+        unit = unit_by_code(code) if code else None
+        if not isinstance(unit, Organization):
+            raise ValidationFailed("Организация не добавлена.", {"org_code": [
+                f"Организация с кодом «{code}» не найдена." if code else "Укажите код организации."]})
+        campaign_services.add_member(campaign, unit, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_members(campaign, error=error, org_code=code), error.status
+    db.session.commit()
+    flash(f"Организация {unit.code} добавлена в кампанию.", "success")
+    return redirect(url_for("membership.member_list", **campaign_args(campaign)))
+
+
+def _render_members(campaign, *, error: DomainError | None = None, org_code: str = ""):
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = q.members(campaign, page=page, per_page=PER_PAGE)
+    return render_template("monitoring/member_list.html", campaign=campaign, rows=rows, total=total, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), args=campaign_args(campaign),
+                           type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
+                           errors=error.fields if error else {}, org_code=org_code)
+
+
+@bp.route(PREFIX + "/members/<org_code>/remove", methods=["GET", "POST"])
+@login_required
+def member_remove(region_code: str, year: int, org_code: str):
+    campaign = load_campaign(region_code, year)
+    require(manages_region(current_user, campaign.region_id))
+    org, _member = load_member(campaign, org_code)
+    if request.method == "GET":
+        return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason="", errors={})
+    reason = request.form.get("reason", "")
+    try:
+        campaign_services.remove_member(campaign, org, reason=reason, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason=reason,
+                               error=error, errors=error.fields), error.status
+    db.session.commit()
+    flash(f"Организация {org.code} исключена из кампании {campaign.year} года.", "success")
+    return redirect(url_for("membership.member_list", **campaign_args(campaign)))
+
+
+def _may_grant(user, campaign, unit) -> bool:
+    """Organizations: their reviewer or region staff; municipalities: region staff; the region: the admin."""
+    if isinstance(unit, Organization):
+        member = db.session.get(CampaignMember, (campaign.id, unit.id))
+        parent = member.reporting_municipality_id if member else unit.reporting_municipality_id
+        return manages_region(user, campaign.region_id) or reviews_organization(user, campaign.region_id, parent)
+    if isinstance(unit, Municipality):
+        return manages_region(user, campaign.region_id)
+    return user.role is Role.admin
+
+
+def _sees_extensions(user, campaign) -> bool:
+    return manages_region(user, campaign.region_id) or (
+        user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id)
+
+
+@bp.get(PREFIX + "/extensions")
+@login_required
+def extension_list(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(_sees_extensions(current_user, campaign))
+    return _render_extensions(campaign, {"unit_code": request.args.get("unit", ""), "until": "", "reason": ""})
+
+
+@bp.post(PREFIX + "/extensions")
+@login_required
+def extension_grant(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(_sees_extensions(current_user, campaign))
+    form = {k: request.form.get(k, "") for k in ("unit_code", "until", "reason")}
+    try:
+        unit = _unit_in_region(campaign, form["unit_code"].strip())
+        require(_may_grant(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
+        until = _parse_local(form["until"], campaign.region.timezone)
+        extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_extensions(campaign, form, error=error), error.status
+    db.session.commit()
+    flash(f"Срок для {unit.code} продлён.", "success")
+    return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
+
+
+@bp.post(PREFIX + "/extensions/<int:extension_id>/revoke")
+@login_required
+def extension_revoke(region_code: str, year: int, extension_id: int):
+    campaign = load_campaign(region_code, year)
+    extension = db.session.get(Extension, extension_id)
+    if extension is None or extension.campaign_id != campaign.id:
+        abort(404)
+    model = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}[extension.level]
+    require(_may_grant(current_user, campaign, db.session.get(model, extension.unit_id)))
+    extension_services.revoke(extension, actor=current_user)
+    db.session.commit()
+    flash("Продление отозвано.", "success")
+    return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
+
+
+def _unit_in_region(campaign, code: str):
+    unit = unit_by_code(code) if code else None
+    region_id = unit.id if isinstance(unit, Region) else getattr(unit, "region_id", None)
+    if unit is None or region_id != campaign.region_id:
+        raise ValidationFailed("Продление не предоставлено: исправьте ошибки.", {"unit_code": [
+            f"Подразделение с кодом «{code}» в регионе не найдено." if code else "Укажите код подразделения."]})
+    return unit
+
+
+def _parse_local(raw: str, tz: str) -> datetime:
+    try:
+        return datetime.fromisoformat(raw.strip()).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    except ValueError:
+        raise ValidationFailed("Продление не предоставлено: исправьте ошибки.", {"until": [
+            "Укажите дату и время окончания продления."]}) from None
+
+
+def _render_extensions(campaign, form: dict, *, error: DomainError | None = None):
+    user = current_user
+    scope = None if manages_region(user, campaign.region_id) else user.municipality_id
+    now = now_utc()
+    rows = []
+    for row in q.extensions(campaign, municipality_id=scope):
+        active = row["extension"].is_active(now)
+        rows.append(dict(row, active=active, can_revoke=active and row["unit"] is not None
+                         and _may_grant(user, campaign, row["unit"])))
+    return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, form=form, error=error,
+                           errors=error.fields if error else {}, tz=campaign.region.timezone,
+                           level_names=LEVEL_NAMES, can_manage_campaign=scope is None)

@@ -1,0 +1,112 @@
+"""Reviewing organizations' reports: the queue, accept, return with a comment, reopen."""
+from flask import Blueprint, abort, flash, render_template, request
+from flask_login import current_user, login_required
+
+from hierarchy.models import ORG_TYPE_LABELS
+from hierarchy.permissions import reviews_organization, sees_region
+from monitoring import services
+from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
+from monitoring.views import _queries as q
+from monitoring.views._common import (
+    FILTER_LABELS,
+    NOT_STARTED,
+    campaign_args,
+    load_campaign,
+    load_member,
+    redirect_next,
+)
+from monitoring.views.submissions import render_page
+from registry.auth.models import Role
+from registry.core.errors import DomainError
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("review", __name__, url_prefix="/campaigns")
+PREFIX = "/<region_code>/<int:year>"
+PER_PAGE = 50
+#: Filter value for the region's direct organizations.
+DIRECT = "region"
+
+
+@bp.get(PREFIX + "/review")
+@login_required
+def submission_list(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    user = current_user
+    region_staff = sees_region(user, campaign.region_id)
+    official = user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id
+    require(region_staff or official)
+    status = request.args.get("status", "")
+    if status and status not in SubmissionStatus.__members__:
+        abort(404)
+    page = max(request.args.get("page", 1, type=int), 1)
+    parent_arg = request.args.get("parent", "") if region_staff else ""
+    municipalities = {m.code: m for m in campaign.region.municipalities}
+    if not region_staff:
+        parent = user.municipality_id
+    elif parent_arg == DIRECT:
+        parent = None
+    elif parent_arg in municipalities:
+        parent = municipalities[parent_arg].id
+    else:
+        parent_arg, parent = "", q.ANY_PARENT
+    rows, total = q.members(campaign, parent=parent, status=status or None, page=page, per_page=PER_PAGE)
+    items = []
+    for member, org, submission, municipality in rows:
+        state = submission.status if submission else SubmissionStatus.draft
+        can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+        label = SUBMISSION_STATUS_LABELS[state] if submission else NOT_STARTED
+        items.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality,
+                      "status": state.value, "status_label": label,
+                      "updated_at": submission.updated_at if submission else None,
+                      "can_accept": can_review and state is SubmissionStatus.submitted})
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    return render_template(
+        "monitoring/submission_list.html", campaign=campaign, items=items, total=total, page=page, pages=pages,
+        status=status, parent=parent_arg, counts=q.status_counts(campaign, parent=parent),
+        labels=FILTER_LABELS, municipalities=municipalities.values() if region_staff else None,
+        scope_name=None if region_staff else user.municipality.name, tz=campaign.region.timezone,
+        args=campaign_args(campaign), direct=DIRECT)
+
+
+def _load_for_review(region_code: str, year: int, org_code: str):
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code)
+    require(reviews_organization(current_user, campaign.region_id, member.reporting_municipality_id),
+            "Проверять отчёт этой организации может только её проверяющий.")
+    return campaign, org, member
+
+
+def _done(campaign, org, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect_next("submissions.submission_edit", **campaign_args(campaign), org_code=org.code)
+
+
+@bp.post(PREFIX + "/submissions/<org_code>/accept")
+@login_required
+def submission_accept(region_code: str, year: int, org_code: str):
+    campaign, org, member = _load_for_review(region_code, year, org_code)
+    services.accept(campaign, org, actor=current_user)
+    return _done(campaign, org, f"Отчёт «{org.name}» принят.")
+
+
+@bp.post(PREFIX + "/submissions/<org_code>/return")
+@login_required
+def submission_return(region_code: str, year: int, org_code: str):
+    campaign, org, member = _load_for_review(region_code, year, org_code)
+    comment = request.form.get("comment", "")
+    try:
+        services.return_submission(campaign, org, comment, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_page(campaign, org, member, review_error=error, comment=comment), error.status
+    return _done(campaign, org, f"Отчёт «{org.name}» возвращён на доработку с комментарием.")
+
+
+@bp.post(PREFIX + "/submissions/<org_code>/reopen")
+@login_required
+def submission_reopen(region_code: str, year: int, org_code: str):
+    campaign, org, member = _load_for_review(region_code, year, org_code)
+    services.reopen(campaign, org, actor=current_user, comment=request.form.get("comment"))
+    return _done(campaign, org, f"Отчёт «{org.name}» переоткрыт: он снова на проверке.")
