@@ -10,6 +10,7 @@ from monitoring import services
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
+from monitoring.warnings import soft_warnings
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.permissions import require
@@ -95,6 +96,14 @@ def parse_values(typed: dict[str, str]) -> dict[str, int | float]:
     return values
 
 
+def _numbers(shown: dict[str, str]) -> dict[str, float]:
+    """The shown inputs that read as numbers (warnings are computed even for an unsaved, half-typed form)."""
+    try:
+        return parse_values(shown)
+    except ValidationFailed:
+        return {}
+
+
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -118,10 +127,12 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     shown = typed if typed is not None else {code: _plain(value) for code, value in stored.items()}
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
+    warnings = soft_warnings(campaign, org, _numbers(shown))
     groups = []
     for key, title in GROUPS.items():
         fields = [{"code": f.code, "label": f.label, "help": f.help, "kind": f.kind, "value": shown.get(f.code, ""),
                    "stored": stored.get(f.code), "errors": errors.get(f.code, []),
+                   "warnings": warnings.get(f.code, []),
                    "current": current.get(f.code) if conflict is not None else None}
                   for f in FIELDS if f.group == key]
         groups.append({"title": title, "fields": fields})

@@ -5,7 +5,7 @@ from hierarchy.models import Level
 from monitoring import queries, reports, services
 from monitoring.models import ReportStatus, Snapshot, SubmissionStatus
 from registry.core.clock import now_utc
-from registry.core.errors import InvalidTransition, ValidationFailed, VersionConflict
+from registry.core.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from registry.extensions import db
 from tests.factories import VALID_VALUES
 
@@ -128,3 +128,29 @@ def test_municipal_report_return_requires_comment(world):
     assert r.status is ReportStatus.returned
     r = reports.submit_report(c, world.khv, actor=world.khv_official)
     assert r.snapshot.version == 2
+
+
+def test_reorganisation_after_opening_does_not_rewrite_the_campaign(world):
+    """Membership fixes the reporting parent when the campaign opens; moving the school later changes nothing."""
+    _submit_and_accept(world, world.school, world.curator, world.khv_official)
+    world.school.location_municipality_id = world.van.id
+    db.session.commit()
+    now = now_utc()
+    assert queries.aggregate(world.campaign, world.khv, now)["values"]["students_total"] == 1000
+    assert "students_total" not in queries.aggregate(world.campaign, world.van, now)["values"]
+    assert services.reviewer_window(world.campaign, world.school) == (Level.municipality, world.khv.id)
+
+
+def test_completeness_never_exceeds_membership(world):
+    """An organization created after the campaign opened is not expected until the region adds it."""
+    from monitoring import campaigns
+    from tests import factories
+
+    late = factories.organization(world.region, world.khv, "27-KHV-NEW")
+    db.session.commit()
+    assert queries.aggregate(world.campaign, world.khv, now_utc())["completeness"]["expected"] == 2
+    with pytest.raises(NotFound):
+        services.save_values(world.campaign, late, {"students_total": 1}, version=0, actor=world.admin)
+    campaigns.add_member(world.campaign, late, actor=world.operator)
+    db.session.commit()
+    assert queries.aggregate(world.campaign, world.khv, now_utc())["completeness"]["expected"] == 3
