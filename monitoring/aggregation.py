@@ -20,6 +20,7 @@ from monitoring.models import (
     SubmissionValue,
 )
 from registry.extensions import db
+from registry.mentoring.queries import distinct_partners_with_mentors
 
 #: Pass as `municipality_id` to select every member of the campaign.
 ALL = object()
@@ -63,14 +64,14 @@ def sums(source: sa.Select) -> tuple[dict[str, dict[str, float]], dict[str, floa
         org_type = getattr(org_type, "value", org_type)
         by_type.setdefault(org_type, {})[code] = float(total)
         totals[code] = totals.get(code, 0.0) + float(total)
-    pct, resp = src.alias("pct"), src.alias("resp")
-    respondents_of = sa.case(SURVEY_PAIRS, value=pct.c.code)
-    weighted = dict(db.session.execute(
-        sa.select(pct.c.code, sa.func.sum(pct.c.value * resp.c.value))
-        .join(resp, sa.and_(resp.c.organization_id == pct.c.organization_id, resp.c.code == respondents_of))
-        .where(pct.c.code.in_(list(SURVEY_PAIRS)))
-        .group_by(pct.c.code)
-    ).all())
+    # Survey means weight each organization's percentage by its respondents: pivot only the four survey
+    # codes per organization (a self-join over all values costs more than the main GROUP BY at scale).
+    codes = [*SURVEY_PAIRS, *SURVEY_PAIRS.values()]
+    per_org = (sa.select(*(sa.func.max(src.c.value).filter(src.c.code == code).label(code) for code in codes))
+               .where(src.c.code.in_(codes)).group_by(src.c.organization_id).subquery("per_org"))
+    products = db.session.execute(sa.select(*(sa.func.sum(per_org.c[pct] * per_org.c[resp])
+                                              for pct, resp in SURVEY_PAIRS.items()))).one()
+    weighted = {pct: total for pct, total in zip(SURVEY_PAIRS, products, strict=True) if total is not None}
     return by_type, totals, {k: float(v) for k, v in weighted.items()}
 
 
@@ -84,12 +85,15 @@ def targets_for(campaign: Campaign) -> dict[str, float | None]:
 def indicator_block(campaign: Campaign, source: sa.Select, *, level: Level) -> dict:
     """Values, indicators with targets, for one source."""
     by_type, totals, weighted = sums(source)
-    values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total)
+    # R9 for the region counts distinct partner enterprises (by ИНН) of the partner registry once the region
+    # has any; otherwise, and below the region, it sums organization-reported counts, where one enterprise
+    # working with two organizations is counted twice (PRODUCT.md §4, fallback).
+    distinct = distinct_partners_with_mentors(campaign.region_id, campaign.year) if level is Level.region else None
+    values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total,
+                                distinct_enterprises=distinct)
     targets = targets_for(campaign)
     indicators = {code: {"value": value, "target": targets[code]} for code, value in values.items()}
-    # Until the partner registry exists, R9 counts organization-reported partners: one enterprise working
-    # with two organizations is counted twice (PRODUCT.md §4, fallback).
-    indicators["R9"]["possibly_double_counted"] = True
+    indicators["R9"]["possibly_double_counted"] = distinct is None
     # percentages are means, not sums: they appear only as the weighted R10/R11
     sums_only = {code: _number(v) for code, v in sorted(totals.items()) if code not in PERCENT_CODES}
     return {"values": sums_only, "by_type": by_type,
@@ -101,9 +105,15 @@ def _number(value: float) -> int | float:
 
 
 def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict[str, int]:
-    """Expected / submitted / accepted / overdue organizations among campaign members, in one query."""
+    """Expected / submitted / accepted / overdue organizations among campaign members, in one query.
+
+    Timeliness of the submitted ones: `late` were submitted after the deadline (under an extension),
+    `on_time` no later than it; on_time + late == submitted.
+    """
     status = Submission.status
     not_submitted = sa.or_(status.is_(None), status.in_([SubmissionStatus.draft, SubmissionStatus.returned]))
+    submitted_now = status.in_([SubmissionStatus.submitted, SubmissionStatus.accepted])
+    late_flag = sa.and_(submitted_now, Submission.submitted_at > campaign.organization_deadline)
     extended = (sa.select(Extension.id).where(
         Extension.campaign_id == campaign.id, Extension.level == Level.organization,
         Extension.unit_id == CampaignMember.organization_id, Extension.revoked_at.is_(None), Extension.until > now,
@@ -113,10 +123,10 @@ def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict
     query = (
         sa.select(
             sa.func.count(),
-            sa.func.coalesce(sa.func.sum(sa.case((status.in_([SubmissionStatus.submitted,
-                                                               SubmissionStatus.accepted]), 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((submitted_now, 1), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((status == SubmissionStatus.accepted, 1), else_=0)), 0),
             sa.func.coalesce(sa.func.sum(sa.case((overdue, 1), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((late_flag, 1), else_=0)), 0),
         )
         .select_from(CampaignMember)
         .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
@@ -124,8 +134,9 @@ def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict
         .where(CampaignMember.campaign_id == campaign.id)
     )
     query = _in_municipality(query, CampaignMember.reporting_municipality_id, municipality_id)
-    expected, submitted, accepted, late = db.session.execute(query).one()
-    return {"expected": expected, "submitted": int(submitted), "accepted": int(accepted), "overdue": int(late)}
+    expected, submitted, accepted, overdue_count, late = db.session.execute(query).one()
+    return {"expected": expected, "submitted": int(submitted), "accepted": int(accepted),
+            "overdue": int(overdue_count), "on_time": int(submitted) - int(late), "late": int(late)}
 
 
 def not_accepted(campaign: Campaign, municipality_id=ALL) -> list[dict]:

@@ -42,5 +42,8 @@ def _organization_completeness(campaign: Campaign, organization: Organization, n
     submission = get_submission(campaign, organization)
     status = submission.status if submission else SubmissionStatus.draft
     submitted = status in (SubmissionStatus.submitted, SubmissionStatus.accepted)
+    submitted_at = submission.submitted_at if submitted else None
+    late = submitted_at is not None and submitted_at > campaign.organization_deadline
     return {"expected": 1, "submitted": int(submitted), "accepted": int(status is SubmissionStatus.accepted),
-            "overdue": int(not submitted and not is_open(campaign, Level.organization, organization.id, now))}
+            "overdue": int(not submitted and not is_open(campaign, Level.organization, organization.id, now)),
+            "on_time": int(submitted and not late), "late": int(late)}

@@ -295,6 +295,8 @@ class CompletenessSchema(Schema):
     submitted = fields.Integer()
     accepted = fields.Integer()
     overdue = fields.Integer()
+    on_time = fields.Integer(metadata={"description": "Отправили не позднее срока."})
+    late = fields.Integer(metadata={"description": "Отправили после срока (по продлению)."})
 
 
 class AggregateSchema(Schema):

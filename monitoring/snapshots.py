@@ -43,8 +43,11 @@ def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: U
                "missing": aggregation.not_accepted(campaign, municipality.id)})
 
 
-def freeze_region(campaign: Campaign, *, actor: User, now: datetime) -> Snapshot:
-    """Freeze accepted municipal reports plus accepted direct organizations, with what is missing. Caller commits."""
+def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, automatic: bool = False) -> Snapshot:
+    """Freeze accepted municipal reports plus accepted direct organizations, with what is missing. Caller commits.
+
+    `automatic`: made by the scheduler at the regional deadline (no actor); the summary says it is a draft.
+    """
     region = campaign.region
     reports = db.session.execute(
         sa.select(Municipality, MunicipalReport)
@@ -65,7 +68,7 @@ def freeze_region(campaign: Campaign, *, actor: User, now: datetime) -> Snapshot
         actor=actor, now=now,
         extra={"completeness": {**aggregation.completeness(campaign, now), "included": included,
                                 "municipal_reports_accepted": len(accepted), "municipalities": len(reports)},
-               "missing": missing})
+               "missing": missing, **({"automatic": True, "draft": True} if automatic else {})})
 
 
 def latest(campaign: Campaign, level: Level, unit_code: str) -> Snapshot | None:

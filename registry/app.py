@@ -19,6 +19,16 @@ WEB_MODULES = (
     "monitoring.views.membership",
     "monitoring.views.review",
     "monitoring.views.region",
+    "deadlines.views",
+    "registry.notify.views",
+    "exports.views",
+    "registry.public.views",
+    "registry.mentoring.views.people",
+    "registry.mentoring.views.consents",
+    "registry.mentoring.views.pairs",
+    "registry.mentoring.views.partners",
+    "registry.mentoring.views.practices",
+    "registry.mentoring.views.imports",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -27,12 +37,15 @@ API_MODULES = (
     "monitoring.api.submissions",
     "monitoring.api.reports",
     "monitoring.api.extensions",
+    "exports.api",
+    "registry.public.api",
 )
 #: Modules holding a click group `cli`.
 CLI_MODULES = (
     "registry.auth.cli",
     "hierarchy.cli",
     "registry.demo.cli",
+    "deadlines.cli",
 )
 
 
@@ -71,5 +84,6 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
 def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
-                 "monitoring.models"):
+                 "monitoring.models", "deadlines.ledger", "deadlines.feeds", "registry.notify.models",
+                 "registry.mentoring.models", "exports.models"):
         importlib.import_module(name)

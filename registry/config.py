@@ -42,6 +42,18 @@ class BaseConfig:
     SMTP_TLS = os.environ.get("SMTP_TLS", "").lower() in {"1", "true", "yes"}
     MAIL_FROM = os.environ.get("MAIL_FROM", "registry@localhost")
     RATELIMIT_STORAGE_URL = os.environ.get("RATELIMIT_STORAGE_URL", "memory://")
+    #: Absolute links in e-mails and the calendar feed point here.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    #: Reminders go this many days before each deadline to units that have not submitted.
+    REMINDER_OFFSETS_DAYS = tuple(int(d) for d in os.environ.get("REMINDER_OFFSETS_DAYS", "14,7,3,1").split(",") if d)
+    #: Local hour at which reminders (on their day) and escalation digests (the morning after) go out.
+    NOTIFY_LOCAL_HOUR = int(os.environ.get("NOTIFY_LOCAL_HOUR", "9"))
+    #: Escalations and automatic snapshots missed by more than this (scheduler down) are skipped, not sent late.
+    SCHEDULER_CATCHUP_DAYS = int(os.environ.get("SCHEDULER_CATCHUP_DAYS", "7"))
+    #: How often the scheduler runs every job; how often it renews (or tries to take) leadership; lease length.
+    SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "300"))
+    SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "30"))
+    SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
 
 
 class TestConfig(BaseConfig):

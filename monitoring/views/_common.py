@@ -21,7 +21,8 @@ from registry.extensions import db
 EVENT_LABELS = {"saved": "сохранён черновик", "submitted": "отправлен на проверку",
                 "returned": "возвращён на доработку", "accepted": "принят", "reopened": "переоткрыт для проверки"}
 COMPLETENESS_LABELS = {"expected": "ожидается организаций", "submitted": "отправили отчёт", "accepted": "принято",
-                       "overdue": "просрочили", "included": "включено в сводку организаций",
+                       "overdue": "просрочили", "on_time": "сдали в срок", "late": "сдали с опозданием",
+                       "included": "включено в сводку организаций",
                        "municipal_reports_accepted": "принято муниципальных отчётов",
                        "municipalities": "муниципалитетов в регионе"}
 NOT_STARTED = "не начат"

@@ -36,7 +36,8 @@ def test_region_aggregate_shape_and_exact_percentages(world, api_as):
     assert indicators["R10"]["value"] == (80 * 100 + 50 * 50) / 150  # respondent-weighted
     assert indicators["I1"] == {"value": 100 * 240 / 1900, "target": None}
     assert indicators["F1"]["value"] == 100 * (350 + 120) / 1900
-    assert body["completeness"] == {"expected": 4, "submitted": 2, "accepted": 2, "overdue": 0}
+    assert body["completeness"] == {"expected": 4, "submitted": 2, "accepted": 2, "overdue": 0,
+                                    "on_time": 2, "late": 0}
 
 
 def test_zero_denominators_are_null(world, api_as):
@@ -51,13 +52,15 @@ def test_municipal_and_organization_aggregates(world, api_as):
     official = api_as(world.khv_official)
     body = official.get(f"{BASE}/aggregates/27-KHV").get_json()
     assert body["unit"] == {"code": "27-KHV", "level": "municipality", "name": "городской округ «Город Хабаровск»"}
-    assert body["completeness"] == {"expected": 2, "submitted": 1, "accepted": 1, "overdue": 0}
+    assert body["completeness"] == {"expected": 2, "submitted": 1, "accepted": 1, "overdue": 0,
+                                    "on_time": 1, "late": 0}
     # the curator sees the organization's own current values, draft included
     api_as(world.dod_curator).put(submission_url("27-KHV-DOD"), json={"values": {"students_total": 10}, "version": 0})
     own = api_as(world.dod_curator).get(f"{BASE}/aggregates/27-KHV-DOD").get_json()
     assert own["unit"]["level"] == "organization"
     assert own["values"] == {"students_total": 10}
-    assert own["completeness"] == {"expected": 1, "submitted": 0, "accepted": 0, "overdue": 0}
+    assert own["completeness"] == {"expected": 1, "submitted": 0, "accepted": 0, "overdue": 0,
+                                   "on_time": 0, "late": 0}
     assert official.get(f"{BASE}/aggregates/27-KHV-DOD").status_code == 200
 
 

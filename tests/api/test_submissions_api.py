@@ -89,7 +89,8 @@ def test_closed_window_is_423_naming_the_deadline_and_an_extension_reopens_it(wo
     assert f"не позднее {last_day_label(past, 'Asia/Vladivostok')}" in error["message"]
     assert "Asia/Vladivostok" in error["message"]
     aggregate = operator.get(f"{BASE}/aggregates/27").get_json()
-    assert aggregate["completeness"] == {"expected": 4, "submitted": 0, "accepted": 0, "overdue": 4}
+    assert aggregate["completeness"] == {"expected": 4, "submitted": 0, "accepted": 0, "overdue": 4,
+                                         "on_time": 0, "late": 0}
 
     until = (datetime.now(UTC) + timedelta(days=2)).isoformat()
     response = official.post(f"{BASE}/extensions", json={"unit_code": SCHOOL, "until": until,
@@ -103,7 +104,8 @@ def test_closed_window_is_423_naming_the_deadline_and_an_extension_reopens_it(wo
     assert response.status_code == 200, response.get_json()
     assert curator.post(submission_url(SCHOOL, "submit")).status_code == 200
     aggregate = operator.get(f"{BASE}/aggregates/27").get_json()
-    assert aggregate["completeness"] == {"expected": 4, "submitted": 1, "accepted": 0, "overdue": 3}
+    assert aggregate["completeness"] == {"expected": 4, "submitted": 1, "accepted": 0, "overdue": 3,
+                                         "on_time": 0, "late": 1}
 
     response = official.post(f"{BASE}/extensions/{extension['id']}/revoke")
     assert response.status_code == 200, response.get_json()

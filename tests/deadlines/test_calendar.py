@@ -2,11 +2,14 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from deadlines import extensions
-from deadlines.calendar import closes_after, default_deadlines, is_open, require_open
+from deadlines.calendar import closes_after, default_deadlines, format_local, is_open, last_day_label, require_open
+from deadlines.models import Campaign
 from hierarchy.models import Level
-from registry.core.errors import ValidationFailed, WindowClosed
+from registry.core.errors import InvalidTransition, ValidationFailed, WindowClosed
+from registry.extensions import db
 from tests import factories
 
 
@@ -65,3 +68,121 @@ def test_extension_needs_reason_and_future_date(world):
     with pytest.raises(ValidationFailed) as err:
         extensions.grant(world.campaign, world.school, now - timedelta(days=1), " ", actor=world.khv_official, now=now)
     assert set(err.value.fields) == {"until", "reason"}
+
+
+# --- every level, two far-eastern zones: one second before local midnight is open, the midnight itself closed ---
+
+ZONES = [("Asia/Vladivostok", 10), ("Asia/Kamchatka", 12)]
+LEVEL_DAYS = [(Level.organization, "organization_deadline", 10, 20),
+              (Level.municipality, "municipality_deadline", 11, 1),
+              (Level.region, "region_deadline", 12, 1)]
+
+
+def _unit_id(world, level):
+    return {Level.organization: world.school.id, Level.municipality: world.khv.id, Level.region: world.region.id}[level]
+
+
+@pytest.mark.parametrize(("tz", "offset_hours"), ZONES)
+@pytest.mark.parametrize(("level", "attr", "month", "day"), LEVEL_DAYS)
+def test_every_level_closes_at_local_midnight(world, tz, offset_hours, level, attr, month, day):
+    world.region.timezone = tz
+    campaign = world.campaign
+    setattr(campaign, attr, default_deadlines(factories.YEAR, tz)[attr])
+    midnight = datetime(factories.YEAR, month, day, tzinfo=UTC) + timedelta(days=1) - timedelta(hours=offset_hours)
+    assert campaign.deadline_of(level) == midnight
+    unit = _unit_id(world, level)
+    assert is_open(campaign, level, unit, midnight - timedelta(seconds=1))
+    assert not is_open(campaign, level, unit, midnight)
+    assert not is_open(campaign, level, unit, midnight + timedelta(seconds=1))
+
+
+def test_kamchatka_message_names_its_own_zone_and_local_midnight(world):
+    world.region.timezone = "Asia/Kamchatka"
+    campaign = world.campaign
+    campaign.municipality_deadline = closes_after(date(factories.YEAR, 11, 1), "Asia/Kamchatka")
+    with pytest.raises(WindowClosed) as err:
+        require_open(campaign, Level.municipality, world.khv.id, campaign.municipality_deadline)
+    assert err.value.message == (
+        f"Приём данных муниципалитетов закрыт: срок — не позднее 1 ноября {factories.YEAR} г. (окно закрылось "
+        f"2 ноября {factories.YEAR} г., 00:00 по местному времени, Asia/Kamchatka). "
+        "Продление может предоставить региональный оператор.")
+
+
+def test_federal_deadline_is_20_january_of_the_next_year_and_the_forum_25_december():
+    calendar = default_deadlines(2026, "Asia/Kamchatka")
+    assert calendar["federal_deadline"] == datetime(2027, 1, 20, 12, 0, tzinfo=UTC)  # 21 January 00:00 at UTC+12
+    assert calendar["forum_at"] == datetime(2026, 12, 24, 22, 0, tzinfo=UTC)  # 25 December 10:00 local
+
+
+# --- extensions: grant, expiry, revoke, scope ---
+
+def test_extension_expires_exactly_at_its_until(world):
+    campaign = world.campaign
+    now = campaign.organization_deadline + timedelta(hours=1)
+    until = now + timedelta(days=2)
+    extensions.grant(campaign, world.school, until, "Карантин", actor=world.khv_official, now=now)
+    assert is_open(campaign, Level.organization, world.school.id, until - timedelta(seconds=1))
+    assert not is_open(campaign, Level.organization, world.school.id, until)
+
+
+def test_revoked_extension_cannot_be_revoked_again(world):
+    campaign = world.campaign
+    now = campaign.organization_deadline + timedelta(hours=1)
+    ext = extensions.grant(campaign, world.school, now + timedelta(days=1), "Карантин", actor=world.khv_official,
+                           now=now)
+    extensions.revoke(ext, actor=world.khv_official, now=now)
+    with pytest.raises(InvalidTransition):
+        extensions.revoke(ext, actor=world.khv_official, now=now)
+
+
+def test_extension_opens_only_its_unit_level_and_campaign(world):
+    """An organization's extension leaves its municipality's window closed and other regions' campaigns untouched;
+    a municipality's extension does not reopen its organizations."""
+    campaign = world.campaign
+    now = campaign.municipality_deadline + timedelta(hours=1)
+    extensions.grant(campaign, world.school, now + timedelta(days=3), "Карантин", actor=world.operator, now=now)
+    extensions.grant(campaign, world.khv, now + timedelta(days=3), "Паводок", actor=world.operator, now=now)
+    assert is_open(campaign, Level.organization, world.school.id, now)
+    assert not is_open(campaign, Level.organization, world.dod.id, now)  # same municipality, not extended
+    assert is_open(campaign, Level.municipality, world.khv.id, now)
+    assert not is_open(campaign, Level.municipality, world.van.id, now)
+    assert not is_open(campaign, Level.region, world.region.id, campaign.region_deadline)
+    other = db.session.scalar(sa.select(Campaign).where(Campaign.region_id == world.other_region.id))
+    assert not is_open(other, Level.organization, world.school.id, now)
+
+
+def test_who_may_grant_is_scoped(world, api_as):
+    """A municipality extends its own organizations only; the region its municipalities; only an admin the region."""
+    base = f"/api/v1/regions/27/campaigns/{factories.YEAR}/extensions"
+    until = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+
+    def grant(user, code):
+        return api_as(user).post(base, json={"unit_code": code, "until": until, "reason": "Причина"}).status_code
+
+    assert grant(world.van_official, "27-KHV-S1") == 403
+    assert grant(world.khv_official, "27-R-VMK") == 403  # the college reports to the region
+    assert grant(world.khv_official, "27-KHV") == 403  # not its own municipality
+    assert grant(world.curator, "27-KHV-S1") == 403
+    assert grant(world.operator, "27") == 403
+    assert grant(world.other_operator, "27-KHV-S1") in (403, 404)
+    assert grant(world.khv_official, "27-KHV-S1") == 201
+    assert grant(world.operator, "27-VAN") == 201
+    assert grant(world.admin, "27") == 201
+
+
+def test_423_over_the_api_names_the_municipal_deadline(world, api_as):
+    campaign = world.campaign
+    campaign.municipality_deadline = datetime.now(UTC) - timedelta(minutes=1)
+    campaign.organization_deadline = campaign.municipality_deadline - timedelta(days=1)
+    db.session.commit()
+    tz = "Asia/Vladivostok"
+    response = api_as(world.khv_official).post(
+        f"/api/v1/regions/27/campaigns/{factories.YEAR}/municipalities/27-KHV/report/submit")
+    assert response.status_code == 423
+    error = response.get_json()["error"]
+    assert error["code"] == "window_closed"
+    assert error["message"] == (
+        f"Приём данных муниципалитетов закрыт: срок — не позднее "
+        f"{last_day_label(campaign.municipality_deadline, tz)} (окно закрылось "
+        f"{format_local(campaign.municipality_deadline, tz)} по местному времени, {tz}). "
+        "Продление может предоставить региональный оператор.")

@@ -69,7 +69,8 @@ def test_aggregate_counts_by_reporting_parent_and_exact_shares(world):
     now = now_utc()
     van = queries.aggregate(world.campaign, world.van, now)
     assert van["values"]["students_total"] == 1000
-    assert van["completeness"] == {"expected": 1, "submitted": 1, "accepted": 1, "overdue": 0}
+    assert van["completeness"] == {"expected": 1, "submitted": 1, "accepted": 1, "overdue": 0,
+                                   "on_time": 1, "late": 0}
     region = queries.aggregate(world.campaign, world.region, now)
     assert region["values"]["students_total"] == 2000
     assert region["indicators"]["R2"]["value"] == 20.0

@@ -1,0 +1,100 @@
+"""The one scheduler process (`flask deadlines scheduler`); web workers never start it.
+
+APScheduler keeps no state of its own (jobs are defined here, in memory): all state is in our tables, so a
+restart loses nothing. Every few minutes the leader runs `jobs.run_due(now)`, the same code as
+`flask deadlines tick`; on becoming leader (at start, or when the previous leader is gone) it runs it at
+once, which catches up on everything missed while no scheduler was running.
+"""
+import json
+import logging
+import signal
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from deadlines.jobs import JobsFailed, run_due
+from deadlines.leader import Leadership
+from registry.core.clock import now_utc
+from registry.extensions import db
+
+RUN_DUE_JOB, LEADERSHIP_JOB = "deadlines-run-due", "deadlines-leadership"
+
+
+class Runner:
+    """What the scheduler's two jobs do: keep leadership (catching up on gaining it) and run due work."""
+
+    def __init__(self, app: Flask, leadership: Leadership, echo: Callable[[str], None]):
+        self.app, self.leadership, self.echo = app, leadership, echo
+        self._said_standby = False
+
+    def heartbeat(self) -> None:
+        with self.app.app_context():
+            was_leader = self.leadership.is_leader
+            if self.leadership.acquire(now_utc()):
+                if not was_leader:
+                    self._said_standby = False
+                    self.echo(f"[ведущий] {self.leadership.holder}: этот процесс выполняет задания")
+                    self._run("догоняет")
+            elif was_leader:
+                self.echo(f"[резерв] {self.leadership.holder}: ведущая роль потеряна, задания не выполняются")
+            elif not self._said_standby:
+                self._said_standby = True
+                self.echo(f"[резерв] {self.leadership.holder}: ведущий — другой процесс, этот ждёт")
+
+    def run_due(self) -> None:
+        with self.app.app_context():
+            if self.leadership.acquire(now_utc()):
+                self._run("выполнено")
+
+    def _run(self, label: str) -> None:
+        try:
+            counts = run_due(now_utc())
+        except JobsFailed as error:
+            self.echo(f"[ошибка] {error}")
+            return
+        finally:
+            db.session.remove()
+        self.echo(f"[{label}] {json.dumps(counts, ensure_ascii=False, sort_keys=True)}")
+
+
+def build_scheduler(app: Flask, runner: Runner) -> BlockingScheduler:
+    """A UTC scheduler with one worker thread, so its jobs never overlap each other either."""
+    interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
+    scheduler = BlockingScheduler(
+        timezone="UTC", executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(max(interval, 60))})
+    scheduler.add_job(runner.heartbeat, IntervalTrigger(seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"]),
+                      id=LEADERSHIP_JOB, next_run_time=datetime.now(UTC))
+    scheduler.add_job(runner.run_due, IntervalTrigger(seconds=interval), id=RUN_DUE_JOB)
+    return scheduler
+
+
+def _exit_on_sigterm(signum, frame) -> None:
+    raise SystemExit(0)
+
+
+def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
+    """Run until SIGINT/SIGTERM; on the way out let the running job finish, then give up leadership."""
+    # "Running job … executed successfully" every heartbeat drowns what matters; failures still log as errors
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    with app.app_context():
+        leadership = Leadership(db.engine, app.config["SCHEDULER_LEASE_SECONDS"])
+    scheduler = build_scheduler(app, Runner(app, leadership, echo))
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    echo(f"Планировщик сроков запущен ({leadership.holder}); "
+         f"{'advisory lock PostgreSQL' if leadership.uses_advisory_lock else 'аренда в таблице scheduler_leases'}")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=True)
+        with app.app_context():
+            leadership.release(now_utc())
+        leadership.dispose()
+        echo(f"Планировщик сроков остановлен ({leadership.holder})")

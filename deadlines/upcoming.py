@@ -1,0 +1,141 @@
+"""A user's deadlines: the calendar page and the ICS feed list the same events.
+
+Orchestration level (HOUSE_STYLE §8.2): it reads monitoring's state to say whether the user's own unit is
+on time, late, overdue or still pending.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from deadlines import due
+from deadlines.calendar import active_extension, is_open
+from deadlines.messages import federal_form_link, path, unit_link
+from deadlines.models import Campaign
+from deadlines.timeliness import TIMELINESS_LABELS, timeliness
+from hierarchy.models import Level, Municipality, Organization, Region
+from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
+from registry.auth.models import Role, User
+from registry.extensions import db
+
+TITLES = {
+    "organization": "Отчёт организации", "organization-review": "Отчёты организаций (срок сдачи)",
+    "municipality": "Муниципальный отчёт", "municipality-all": "Муниципальные отчёты (срок сдачи)",
+    "region": "Региональная сводка", "federal": "Федеральная статистическая форма организации",
+    "federal-all": "Федеральные формы организаций (срок подачи)", "forum": "Форум наставников",
+}
+
+
+@dataclass
+class Event:
+    uid: str
+    campaign: Campaign
+    kind: str
+    title: str
+    unit_name: str
+    #: When the general window closes (a deadline) or the event starts (the forum).
+    at: datetime
+    extended_until: datetime | None = None
+    state: str | None = None
+    link: str | None = None
+
+    @property
+    def tz(self) -> str:
+        return self.campaign.region.timezone
+
+    @property
+    def is_deadline(self) -> bool:
+        return self.kind != "forum"
+
+    @property
+    def closes_at(self) -> datetime:
+        """When it closes for this user's unit: the extension wins when it ends later."""
+        if self.extended_until is not None and self.extended_until > self.at:
+            return self.extended_until
+        return self.at
+
+    @property
+    def last_day(self) -> date:
+        return due.last_day(self.closes_at, self.tz)
+
+    @property
+    def local_date(self) -> date:
+        return self.at.astimezone(ZoneInfo(self.tz)).date()
+
+
+def campaigns_for(user: User, min_year: int) -> list[Campaign]:
+    """Campaigns of the user's region (every region for an administrator) from `min_year` on."""
+    query = (sa.select(Campaign).options(joinedload(Campaign.region)).where(Campaign.year >= min_year)
+             .order_by(Campaign.year, Campaign.region_id))
+    if user.role is not Role.admin:
+        unit = user.scope_unit
+        region_id = unit.id if isinstance(unit, Region) else getattr(unit, "region_id", None)
+        query = query.where(Campaign.region_id == region_id)
+    return list(db.session.scalars(query))
+
+
+def events_for(user: User, campaigns: list[Campaign], now: datetime) -> list[Event]:
+    events: list[Event] = []
+    for campaign in campaigns:
+        if user.role is Role.org_curator:
+            events += _curator(campaign, user.organization, now)
+        elif user.role is Role.municipal_official:
+            events += _official(campaign, user.municipality, now)
+        else:
+            events += _region_staff(campaign, now)
+        events.append(_event(campaign, "forum", campaign.region, campaign.forum_at))
+    return sorted(events, key=lambda e: (e.closes_at, e.uid))
+
+
+def _uid(campaign: Campaign, kind: str, unit) -> str:
+    return f"{campaign.region.code}-{campaign.year}-{kind}-{unit.code}@mentoring-registry"
+
+
+def _event(campaign: Campaign, kind: str, unit, at: datetime, **extra) -> Event:
+    return Event(uid=_uid(campaign, kind, unit), campaign=campaign, kind=kind, title=TITLES[kind],
+                 unit_name=unit.name, at=at, **extra)
+
+
+def _own(campaign: Campaign, kind: str, unit, submitted_at: datetime | None, now: datetime) -> Event:
+    """The user's own unit's deadline: its extension and whether it is on time."""
+    level = unit.level
+    extension = active_extension(campaign, level, unit.id, now)
+    state = timeliness(campaign.deadline_of(level), submitted_at, window_open=is_open(campaign, level, unit.id, now))
+    return _event(campaign, kind, unit, campaign.deadline_of(level), state=TIMELINESS_LABELS[state],
+                  extended_until=extension.until if extension else None, link=unit_link(campaign, unit))
+
+
+def _curator(campaign: Campaign, org: Organization, now: datetime) -> list[Event]:
+    if db.session.get(CampaignMember, (campaign.id, org.id)) is None:
+        return []
+    submitted_at = db.session.scalar(sa.select(Submission.submitted_at).where(
+        Submission.campaign_id == campaign.id, Submission.organization_id == org.id,
+        Submission.status.in_([SubmissionStatus.submitted, SubmissionStatus.accepted])))
+    return [_own(campaign, "organization", org, submitted_at, now),
+            _event(campaign, "federal", org, campaign.federal_deadline, link=federal_form_link(campaign, org))]
+
+
+def _official(campaign: Campaign, municipality: Municipality, now: datetime) -> list[Event]:
+    args = {"region_code": campaign.region.code, "year": campaign.year}
+    submitted_at = db.session.scalar(sa.select(MunicipalReport.submitted_at).where(
+        MunicipalReport.campaign_id == campaign.id, MunicipalReport.municipality_id == municipality.id,
+        MunicipalReport.status.in_([ReportStatus.submitted, ReportStatus.accepted])))
+    return [_event(campaign, "organization-review", municipality, campaign.organization_deadline,
+                   link=path("review.submission_list", **args)),
+            _own(campaign, "municipality", municipality, submitted_at, now),
+            _event(campaign, "federal-all", municipality, campaign.federal_deadline)]
+
+
+def _region_staff(campaign: Campaign, now: datetime) -> list[Event]:
+    region = campaign.region
+    args = {"region_code": region.code, "year": campaign.year}
+    consolidated_at = db.session.scalar(sa.select(sa.func.min(Snapshot.created_at)).where(
+        Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region, Snapshot.created_by_id.is_not(None)))
+    return [_event(campaign, "organization-review", region, campaign.organization_deadline,
+                   link=path("review.submission_list", **args)),
+            _event(campaign, "municipality-all", region, campaign.municipality_deadline,
+                   link=path("region.region_view", **args)),
+            _own(campaign, "region", region, consolidated_at, now),
+            _event(campaign, "federal-all", region, campaign.federal_deadline)]

@@ -1,0 +1,1 @@
+"""Notifications: an in-app list per user and e-mail through a transactional outbox."""

@@ -1,0 +1,51 @@
+"""The in-app notification list (/notifications), unread marking, and the unread count for the top bar."""
+import sqlalchemy as sa
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from registry.core.clock import now_utc
+from registry.extensions import db
+from registry.notify import services
+from registry.notify.models import Notification
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+PER_PAGE = 50
+
+
+@bp.app_context_processor
+def _unread():
+    if not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    if not db.session.is_active:
+        db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
+    return {"unread_notifications": services.unread_count(current_user)}
+
+
+@bp.get("")
+@login_required
+def notification_list():
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = sa.select(Notification).where(Notification.user_id == current_user.id)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
+                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template("notify/notification_list.html", items=items, page=page, tz=_timezone(current_user),
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1))
+
+
+def _timezone(user) -> str:
+    """Times are shown in the user's region's zone (UTC for an administrator, who spans regions)."""
+    unit = user.scope_unit
+    if unit is None:
+        return "UTC"
+    return getattr(unit, "timezone", None) or unit.region.timezone
+
+
+@bp.post("/read")
+@login_required
+def mark_read():
+    """Mark one notification (form field `id`) or all of the user's notifications read."""
+    notification_id = request.form.get("id", type=int)
+    services.mark_read(current_user, now=now_utc(), notification_id=notification_id)
+    db.session.commit()
+    return redirect(url_for("notifications.notification_list", page=request.form.get("page", 1, type=int)))

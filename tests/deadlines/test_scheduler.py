@@ -1,0 +1,169 @@
+"""One scheduler acts at a time; `flask deadlines tick` and the scheduler share run_due."""
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from deadlines.leader import Leadership
+from deadlines.scheduler import LEADERSHIP_JOB, RUN_DUE_JOB, Runner, build_scheduler
+from registry.core.clock import now_utc
+from registry.extensions import db
+from registry.notify.models import MailStatus
+from tests import factories
+from tests.deadlines.conftest import ledger, outbox
+
+ROOT = Path(__file__).resolve().parents[2]
+Y = factories.YEAR
+
+
+def test_scheduler_registers_its_jobs_in_utc_without_overlap(app):
+    scheduler = build_scheduler(app, Runner(app, Leadership(db.engine, 60), print))
+    assert {job.id for job in scheduler.get_jobs()} == {LEADERSHIP_JOB, RUN_DUE_JOB}
+    assert str(scheduler.timezone) == "UTC"
+    assert scheduler._job_defaults["coalesce"] is True and scheduler._job_defaults["max_instances"] == 1
+
+
+@pytest.mark.parametrize("advisory", [False, True], ids=["lease", "advisory-lock"])
+def test_only_one_leadership_at_a_time(app, advisory):
+    if advisory and db.engine.dialect.name != "postgresql":
+        advisory = False  # SQLite has no advisory locks: both cases exercise the lease there
+    now = now_utc()
+    first, second = Leadership(db.engine, 60, advisory=advisory), Leadership(db.engine, 60, advisory=advisory)
+    try:
+        assert first.acquire(now) is True
+        assert second.acquire(now) is False
+        assert first.acquire(now + timedelta(seconds=30)) is True  # renewing
+        first.release(now + timedelta(seconds=31))
+        assert second.acquire(now + timedelta(seconds=32)) is True
+        assert first.acquire(now + timedelta(seconds=33)) is False
+    finally:
+        for leadership in (first, second):
+            leadership.release(now + timedelta(seconds=40))
+            leadership.dispose()
+
+
+def test_an_expired_lease_passes_to_the_standby(app):
+    """A leader that died without releasing loses the lease once it expires (SQLite's only way to fail over)."""
+    now = now_utc()
+    dead, standby = Leadership(db.engine, 60, advisory=False), Leadership(db.engine, 60, advisory=False)
+    assert dead.acquire(now)
+    assert not standby.acquire(now + timedelta(seconds=59))
+    assert standby.acquire(now + timedelta(seconds=60))
+    standby.release(now + timedelta(seconds=61))
+
+
+def test_tick_runs_what_is_due_at_the_given_instant(app, world):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["deadlines", "tick", "--at", f"{Y}-10-07T09:00:00+10:00"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert counts["reminders"] == 5
+    again = json.loads(runner.invoke(args=["deadlines", "tick", "--at", f"{Y}-10-07T09:30:00+10:00"]).output)
+    assert again["reminders"] == 0
+    assert len(outbox("curator@example.ru")) == 1
+
+
+def test_tick_refuses_an_instant_without_a_zone(app):
+    result = app.test_cli_runner().invoke(args=["deadlines", "tick", "--at", "2027-10-07T09:00:00"])
+    assert result.exit_code == 2
+    assert "укажите часовой пояс" in result.output
+
+
+# --- two real scheduler processes against the test database ---
+
+class Process:
+    """A `flask deadlines scheduler` child whose output lines are read by a thread (no blocking reads)."""
+
+    def __init__(self, name: str, env: dict):
+        self.name = name
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "deadlines", "scheduler"], cwd=ROOT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def drain(self) -> None:
+        while True:
+            try:
+                self.seen.append(self.lines.get_nowait())
+            except queue.Empty:
+                return
+
+    def said(self, marker: str) -> list[str]:
+        self.drain()
+        return [line for line in self.seen if line.startswith(marker)]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.reader.join(timeout=10)  # EOF once the child is gone
+        self.proc.stdout.close()
+        self.drain()
+
+
+def wait_until(condition, processes, timeout: float = 45.0) -> None:
+    """Poll the children's output until `condition()` holds; fail with their output after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline or any(p.proc.poll() is not None for p in processes if p.proc):
+            output = "\n".join(f"{p.name}: {line}" for p in processes for line in p.seen)
+            pytest.fail(f"scheduler processes did not get there in {timeout} s:\n{output}")
+        time.sleep(0.05)
+
+
+def test_two_scheduler_processes_one_leader_and_every_side_effect_once(app, world, smtp_server):
+    """Two schedulers started by mistake: one leads and catches up, the other waits; when the leader stops the
+    other takes over, catches up again and finds nothing left to do. Four reminders are sent, once each."""
+    inbox, port = smtp_server
+    campaign = world.campaign
+    campaign.organization_deadline = now_utc().replace(microsecond=0) + timedelta(days=2)  # a 3-day reminder is due
+    db.session.commit()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret-key",
+           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_TLS": "", "SMTP_USER": "",
+           "SCHEDULER_HEARTBEAT_SECONDS": "0.3", "SCHEDULER_INTERVAL_SECONDS": "3600", "SCHEDULER_LEASE_SECONDS": "30"}
+    a, b = Process("a", env), Process("b", env)
+    processes = [a, b]
+    try:
+        wait_until(lambda: len(a.said("[ведущий]") + b.said("[ведущий]")) == 1
+                   and (a.said("[догоняет]") or b.said("[догоняет]")) and (a.said("[резерв]") or b.said("[резерв]")),
+                   processes)
+        leader, standby = (a, b) if a.said("[ведущий]") else (b, a)
+        first = json.loads(leader.said("[догоняет]")[0].split(" ", 1)[1])
+        assert first["reminders"] == 4 and first["mail-sent"] == 4
+        assert standby.said("[ведущий]") == [] and standby.said("[догоняет]") == []
+
+        leader.stop()
+        assert leader.proc.returncode == 0
+        wait_until(lambda: standby.said("[догоняет]"), processes=[standby])
+        second = json.loads(standby.said("[догоняет]")[0].split(" ", 1)[1])
+        assert second["reminders"] == 0 and second["mail-sent"] == 0
+    finally:
+        for process in processes:
+            process.stop()
+    assert len(inbox.messages) == 4
+    assert sorted(m["To"] for m in inbox.messages) == [
+        "college@example.ru", "curator@example.ru", "dod@example.ru", "vancurator@example.ru"]
+    db.session.expire_all()
+    assert len([e for e in ledger("reminder") if e.campaign_id == campaign.id]) == 4
+    assert {m.status for m in outbox()} == {MailStatus.sent}
+    started = a.said("Планировщик сроков запущен")[0]
+    assert ("advisory lock PostgreSQL" if db.engine.dialect.name == "postgresql" else "scheduler_leases") in started
