@@ -14,6 +14,7 @@ from monitoring.indicators import INDICATORS, PERCENT_CODES, SURVEY_PAIRS, compu
 from monitoring.models import (
     CampaignMember,
     IndicatorTarget,
+    Snapshot,
     SnapshotValue,
     Submission,
     SubmissionStatus,
@@ -40,9 +41,18 @@ def live_source(campaign_id: int, municipality_id=ALL) -> sa.Select:
 
 
 def snapshot_source(snapshot_ids: list[int], municipality_id=ALL) -> sa.Select:
+    """Frozen rows of snapshots, including the municipal snapshots a regional one is made of (its "parts")."""
+    ids = with_parts(snapshot_ids)
     query = sa.select(SnapshotValue.organization_id, SnapshotValue.org_type, SnapshotValue.reporting_municipality_id,
-                      SnapshotValue.code, SnapshotValue.value).where(SnapshotValue.snapshot_id.in_(snapshot_ids))
+                      SnapshotValue.code, SnapshotValue.value).where(SnapshotValue.snapshot_id.in_(ids))
     return _in_municipality(query, SnapshotValue.reporting_municipality_id, municipality_id)
+
+
+def with_parts(snapshot_ids: list[int]) -> list[int]:
+    """The snapshots themselves plus those they refer to as parts (a regional snapshot's municipal ones)."""
+    summaries = db.session.execute(sa.select(Snapshot.summary).where(Snapshot.id.in_(snapshot_ids))).scalars()
+    parts = {part for summary in summaries for part in (summary or {}).get("parts", [])}
+    return sorted(set(snapshot_ids) | parts)
 
 
 def _in_municipality(query: sa.Select, column, municipality_id) -> sa.Select:

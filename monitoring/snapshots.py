@@ -18,15 +18,18 @@ def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
 
 
 def _freeze(campaign: Campaign, level: Level, unit: dict, source: sa.Select | sa.CompoundSelect, *,
-            extra: dict, actor: User | None, now: datetime) -> Snapshot:
-    """Insert a snapshot with its summary, then copy the source's rows in the database (INSERT … SELECT)."""
+            extra: dict, actor: User | None, now: datetime, own_rows: sa.Select | None = None) -> Snapshot:
+    """Insert a snapshot with its summary, then copy its own rows in the database (INSERT … SELECT).
+
+    `source` is what the summary aggregates; `own_rows` (default: the source) is what the snapshot stores.
+    """
     block = aggregation.indicator_block(campaign, source, level=level)
     snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
                         version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
                         summary={"unit": unit, "values": block["values"], "indicators": block["indicators"], **extra})
     db.session.add(snapshot)
     db.session.flush()
-    src = source.subquery()
+    src = (own_rows if own_rows is not None else source).subquery()
     db.session.execute(sa.insert(SnapshotValue).from_select(
         ["snapshot_id", "organization_id", "org_type", "reporting_municipality_id", "code", "value"],
         sa.select(sa.literal(snapshot.id), src.c.organization_id, src.c.org_type, src.c.reporting_municipality_id,
@@ -54,20 +57,25 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
         .outerjoin(MunicipalReport, sa.and_(MunicipalReport.municipality_id == Municipality.id,
                                             MunicipalReport.campaign_id == campaign.id))
         .where(Municipality.region_id == region.id).order_by(Municipality.code)).all()
-    accepted = [r.snapshot_id for _, r in reports if r is not None and r.status is ReportStatus.accepted]
+    accepted = [r for _, r in reports if r is not None and r.status is ReportStatus.accepted]
+    parts = [r.snapshot_id for r in accepted]
     missing = [{"code": m.code, "name": m.name, "level": "municipality",
                 "status": r.status.value if r is not None else ReportStatus.open.value}
                for m, r in reports if r is None or r.status is not ReportStatus.accepted]
     missing += aggregation.not_accepted(campaign, None)
-    source = aggregation.live_source(campaign.id, None)
-    if accepted:
-        source = sa.union_all(aggregation.snapshot_source(accepted), source)
-    included = db.session.scalar(sa.select(sa.func.count(sa.distinct(source.subquery().c.organization_id))))
+    # The accepted municipal snapshots are immutable: the regional one refers to them as its parts instead of
+    # copying their rows, and stores only the region's direct organizations (PRODUCT.md §3).
+    direct = aggregation.live_source(campaign.id, None)
+    source = sa.union_all(aggregation.snapshot_source(parts), direct) if parts else direct
+    completeness = aggregation.completeness(campaign, now)
+    direct_accepted = aggregation.completeness(campaign, now, None)["accepted"]
+    included = direct_accepted + sum(r.snapshot.summary["completeness"]["accepted"] for r in accepted)
     return _freeze(
         campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, source,
-        actor=actor, now=now,
-        extra={"completeness": {**aggregation.completeness(campaign, now), "included": included,
-                                "municipal_reports_accepted": len(accepted), "municipalities": len(reports)},
+        own_rows=direct, actor=actor, now=now,
+        extra={"parts": parts, "completeness": {**completeness, "included": included,
+                                                "municipal_reports_accepted": len(accepted),
+                                                "municipalities": len(reports)},
                "missing": missing, **({"automatic": True, "draft": True} if automatic else {})})
 
 

@@ -1,0 +1,1 @@
+"""Builders: turn domain data into neutral tables (exports.tables); they never format."""

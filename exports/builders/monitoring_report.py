@@ -1,0 +1,181 @@
+"""The consolidated monitoring report of a municipality or the region: fact vs target per year and per sub-unit,
+completeness and timeliness, and the units still missing — as neutral tables and charts (no formatting)."""
+from deadlines.models import Campaign
+from exports import sources
+from exports.builders import monitoring_data as data
+from exports.tables import BarChart, Basis, Column, MonitoringReport, Table
+from hierarchy.models import Municipality, Region
+from monitoring import aggregation
+from monitoring.indicators import INDICATORS
+from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
+from registry.core.clock import now_utc
+from registry.core.web import format_local
+
+#: Charts comparing sub-units are drawn only up to this many bars (beyond it the table says it all).
+MAX_CHART_BARS = 40
+DIRECT = "Организации регионального подчинения"
+NOT_STARTED = "не начат"
+
+
+def _short(text: str, width: int = 34) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, tuple[BarChart, ...]]:
+    years = data.campaigns_up_to(campaign)
+    blocks = [(c.year, data.unit_indicators(c, unit)) for c in years]
+    columns = [Column("code", "Код"), Column("label", "Показатель")]
+    for year, (_, snap) in blocks:
+        mark = "" if snap else " (предв.)"
+        columns += [Column(f"fact_{year}", f"{year}: факт{mark}", "percent"), Column(f"target_{year}", f"{year}: цель",
+                                                                                     "percent")]
+    rows, charts = [], []
+    for indicator in INDICATORS:
+        row = {"code": indicator.code, "label": indicator.label}
+        facts, targets = [], []
+        for year, (indicators, _) in blocks:
+            entry = indicators.get(indicator.code) or {}
+            row[f"fact_{year}"], row[f"target_{year}"] = entry.get("value"), entry.get("target")
+            facts.append(entry.get("value"))
+            targets.append(entry.get("target"))
+        rows.append(row)
+        if indicator.targets:
+            series = (("Факт", tuple(facts)), ("Цель", tuple(targets)))
+            charts.append(BarChart(f"{indicator.code}. {_short(indicator.label, 70)}, %",
+                                   tuple(str(y) for y, _ in blocks), series))
+    table = Table("Показатели по годам: факт и цель, %", tuple(columns), tuple(rows),
+                  note="«(предв.)» — срез за год не зафиксирован, показаны текущие данные по принятым отчётам.")
+    return table, tuple(charts)
+
+
+def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tuple[Table, tuple[BarChart, ...]]:
+    source = data.unit_source(campaign, unit, snapshot)
+    targets = aggregation.targets_for(campaign)
+    if isinstance(unit, Region):
+        group, title = "reporting_municipality_id", "муниципальным образованиям"
+        names = {m.id: m.name for m, _ in data.municipal_reports(campaign)} | {None: DIRECT}
+    else:
+        group, title = "organization_id", "организациям"
+        names = {org.id: org.name for org, _ in sources.members_of(campaign, unit)}
+    by_group = data.indicators_by_group(campaign, source, group)
+    total, _ = data.unit_indicators(campaign, unit)
+    columns = (Column("name", "Подразделение"), *(Column(i.code, i.code, "percent") for i in INDICATORS))
+    keys = sorted(by_group, key=lambda k: (k is None, names.get(k, "")))
+    rows = [{"name": names.get(k, str(k)), **by_group[k]} for k in keys]
+    rows.append({"name": "Итого", **{i.code: (total.get(i.code) or {}).get("value") for i in INDICATORS}})
+    rows.append({"name": "Цель", **targets})
+    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS)
+    table = Table(f"Показатели {campaign.year} года по {title}, %", columns, tuple(rows), note=legend)
+    charts = []
+    if 0 < len(keys) <= MAX_CHART_BARS:
+        for indicator in INDICATORS:
+            if indicator.targets:
+                charts.append(BarChart(f"{indicator.code} {campaign.year} по {title}, % (цель: "
+                                       f"{targets.get(indicator.code) or '—'})",
+                                       tuple(_short(names.get(k, str(k))) for k in keys),
+                                       (("Факт", tuple(by_group[k].get(indicator.code) for k in keys)),),
+                                       horizontal=True))
+    return table, tuple(charts)
+
+
+def _completeness(campaign: Campaign, unit: Region | Municipality, now) -> Table:
+    columns = (Column("name", "Подразделение"), Column("expected", "Ожидается", "int"),
+               Column("submitted", "Отправили", "int"), Column("accepted", "Принято", "int"),
+               Column("overdue", "Просрочили", "int"), Column("share", "Полнота, %", "percent"))
+    scopes = []
+    if isinstance(unit, Region):
+        scopes = [(m.name, m.id) for m, _ in data.municipal_reports(campaign)] + [(DIRECT, None)]
+    scopes.append(("Итого", aggregation.ALL if isinstance(unit, Region) else unit.id))
+    rows = []
+    for name, scope in scopes:
+        counts = aggregation.completeness(campaign, now, scope)
+        if counts["expected"] or name == "Итого":
+            share = 100.0 * counts["accepted"] / counts["expected"] if counts["expected"] else None
+            rows.append({"name": name, **counts, "share": share})
+    return Table("Полнота сдачи отчётов организаций", columns, tuple(rows),
+                 note="Полнота — доля принятых отчётов среди ожидаемых участников кампании.")
+
+
+def _timeliness(campaign: Campaign, unit: Region | Municipality) -> Table:
+    tz = campaign.region.timezone
+    if isinstance(unit, Municipality):
+        rows = []
+        for r in data.member_progress(campaign, unit):
+            status = SUBMISSION_STATUS_LABELS[r["status"]] if r["status"] else NOT_STARTED
+            rows.append({"name": r["org"].name, "code": r["org"].code, "status": status,
+                         "submitted": format_local(r["submitted_at"], tz) if r["submitted_at"] else "—",
+                         "closes": format_local(r["closes_at"], tz), "verdict": _verdict(r["on_time"])})
+        columns = (Column("name", "Организация"), Column("code", "Код"), Column("status", "Состояние"),
+                   Column("submitted", "Впервые отправлен"), Column("closes", "Срок (с продлением)"),
+                   Column("verdict", "Своевременность"))
+        return Table("Своевременность отчётов организаций", columns, tuple(rows),
+                     note="Время местное. Срок — момент закрытия приёма с учётом продлений.")
+    progress = data.member_progress(campaign, None)
+    closes = data.municipal_closes(campaign)
+    rows = []
+    for municipality, report in data.municipal_reports(campaign):
+        own = [r for r in progress if r["municipality_id"] == municipality.id]
+        submitted = report.submitted_at if report is not None else None
+        close = closes.get(municipality.id, campaign.municipality_deadline)
+        status = report.status if report is not None else ReportStatus.open
+        rows.append({"name": municipality.name, "status": REPORT_STATUS_LABELS[status],
+                     "submitted": format_local(submitted, tz) if submitted else "—",
+                     "verdict": _verdict(None if submitted is None else submitted <= close),
+                     "orgs_on_time": sum(1 for r in own if r["on_time"]),
+                     "orgs_late": sum(1 for r in own if r["on_time"] is False),
+                     "orgs_not_sent": sum(1 for r in own if r["on_time"] is None)})
+    columns = (Column("name", "Муниципальное образование"), Column("status", "Муниципальный отчёт"),
+               Column("submitted", "Отправлен"), Column("verdict", "Своевременность"),
+               Column("orgs_on_time", "Организаций в срок", "int"), Column("orgs_late", "С опозданием", "int"),
+               Column("orgs_not_sent", "Не отправили", "int"))
+    return Table("Своевременность муниципальных отчётов и отчётов организаций", columns, tuple(rows),
+                 note="Время местное; учитываются продления сроков.")
+
+
+def _verdict(on_time: bool | None) -> str:
+    return "не отправлен" if on_time is None else "в срок" if on_time else "с опозданием"
+
+
+def _missing(campaign: Campaign, unit: Region | Municipality, snapshot) -> Table:
+    if snapshot is not None:
+        missing = snapshot.summary.get("missing", [])
+    elif isinstance(unit, Region):
+        missing = [{"code": m.code, "name": m.name, "level": "municipality",
+                    "status": (r.status if r else ReportStatus.open).value}
+                   for m, r in data.municipal_reports(campaign) if r is None or r.status is not ReportStatus.accepted]
+        missing += aggregation.not_accepted(campaign, None)
+    else:
+        missing = aggregation.not_accepted(campaign, unit.id)
+    rows = tuple({"level": "муниципалитет" if m.get("level") == "municipality" else "организация",
+                  "code": m.get("code"), "name": m.get("name"), "status": _status_label(m)} for m in missing)
+    columns = (Column("level", "Уровень"), Column("code", "Код"), Column("name", "Наименование"),
+               Column("status", "Состояние"))
+    return Table(f"Не вошли в сводку ({len(rows)})", columns, rows,
+                 note="Отчёт не принят на момент фиксации среза." if snapshot is not None else
+                 "Отчёт не принят на текущий момент.")
+
+
+def _status_label(missing: dict) -> str:
+    labels = REPORT_STATUS_LABELS if missing.get("level") == "municipality" else SUBMISSION_STATUS_LABELS
+    return next((label for key, label in labels.items() if key.value == missing.get("status")), NOT_STARTED)
+
+
+def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=None) -> MonitoringReport:
+    """Build the report; values come from the unit's latest snapshot of each year, or live data (marked)."""
+    now = now or now_utc()
+    snapshot = data.unit_snapshot(campaign, unit)
+    basis = (Basis(False, f"Зафиксированный срез № {snapshot.id} (версия {snapshot.version}) от "
+                          f"{format_local(snapshot.created_at, campaign.region.timezone)}", snapshot.id,
+                   snapshot.version, snapshot.level.value, snapshot.unit_code, snapshot.created_at)
+             if snapshot is not None else
+             Basis(True, "Предварительные данные: срез не зафиксирован, использованы принятые на сейчас отчёты"))
+    per_year, charts = _per_year(campaign, unit)
+    per_unit, unit_charts = _per_unit(campaign, unit, snapshot)
+    kind = "региона" if isinstance(unit, Region) else "муниципального образования"
+    return MonitoringReport(
+        title=f"Мониторинг целевой модели наставничества {kind}: {campaign.year} год", unit=sources.unit_info(unit),
+        year=campaign.year, basis=basis, tables=(per_year, per_unit, _completeness(campaign, unit, now),
+                                                 _timeliness(campaign, unit)),
+        charts=charts, unit_charts=unit_charts, missing=_missing(campaign, unit, snapshot),
+        notes=("R9 на уровне муниципалитета считается по данным организаций: одно предприятие могло быть учтено "
+               "дважды.",))

@@ -1,0 +1,24 @@
+"""The statistics form as CSV for Russian Excel: UTF-8 with BOM, «;» delimiter, one line per (row, column)."""
+import csv
+import io
+
+from exports import formatting as fmt
+from exports.tables import FilledForm
+
+HEADER = ("Форма", "Год", "Код подразделения", "Раздел", "Строка", "Наименование строки", "Графа",
+          "Наименование графы", "Значение", "Формула")
+
+
+def render_form_csv(form: FilledForm) -> bytes:
+    """Every data cell of every row, empty where there is no value; text neutralised against formula injection."""
+    titles = {c.code: c.title for c in form.definition.data_columns}
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for section in form.sections:
+        for row in section.rows:
+            for cell in row.cells:
+                writer.writerow([fmt.neutralize(str(v)) for v in (
+                    form.definition.code, form.year, form.unit.code, section.code, row.code, row.title, cell.column,
+                    titles[cell.column], fmt.number(cell.value) if cell.formula else "", cell.formula or "")])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,177 @@
+"""Where a form's values come from (PRODUCT.md §5): the frozen snapshot when one exists, live data otherwise.
+
+- Organization: its rows in the latest regional snapshot containing it, else in the latest municipal snapshot
+  containing it, else its live submission (whatever its status) — marked preliminary.
+- Municipality: its latest municipal snapshot, else the live accepted submissions — preliminary.
+- Region: its latest regional snapshot, else the live accepted submissions of all members — preliminary.
+"""
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from deadlines.models import Campaign
+from exports.tables import Basis, UnitInfo, UnitValues
+from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
+from monitoring import aggregation, snapshots
+from monitoring.indicators import FIELDS, PERCENT_CODES, SURVEY_PAIRS
+from monitoring.models import (
+    SUBMISSION_STATUS_LABELS,
+    CampaignMember,
+    Snapshot,
+    SnapshotValue,
+    Submission,
+    SubmissionValue,
+)
+from registry.core.web import format_local
+from registry.extensions import db
+
+#: Bound parameters per IN list: well under SQLite's limit and PostgreSQL's comfort zone.
+CHUNK = 900
+_LEVEL_WORDS = {Level.region: "региона", Level.municipality: "муниципалитета"}
+
+
+def unit_info(unit: Region | Municipality | Organization, member: CampaignMember | None = None) -> UnitInfo:
+    """The unit's name, code and the requisites printed in a form's header."""
+    if isinstance(unit, Region):
+        return UnitInfo(unit.code, "region", unit.name, (("Субъект Российской Федерации", unit.name),
+                                                         ("Код субъекта", unit.code)))
+    if isinstance(unit, Municipality):
+        return UnitInfo(unit.code, "municipality", unit.name, (
+            ("Муниципальное образование", unit.name), ("Код в реестре", unit.code),
+            ("Субъект Российской Федерации", unit.region.name)))
+    parent = member.reporting_municipality if member is not None else None
+    reviewer = parent.name if parent is not None else "региональный оператор (организация регионального подчинения)"
+    org_type = member.org_type if member is not None else unit.org_type
+    return UnitInfo(unit.code, "organization", unit.name, (
+        ("Наименование организации", unit.name), ("Код в реестре", unit.code),
+        ("Тип организации", ORG_TYPE_LABELS[org_type]), ("Место нахождения", unit.location.name),
+        ("Представляет отчёт", reviewer), ("Субъект Российской Федерации", unit.region.name)))
+
+
+def _snapshot_basis(snapshot: Snapshot, tz: str) -> Basis:
+    return Basis(preliminary=False, snapshot_id=snapshot.id, snapshot_version=snapshot.version,
+                 snapshot_level=snapshot.level.value, snapshot_unit=snapshot.unit_code, frozen_at=snapshot.created_at,
+                 description=f"Зафиксированный срез {_LEVEL_WORDS[snapshot.level]} {snapshot.unit_code} "
+                             f"№ {snapshot.id} (версия {snapshot.version}) от {format_local(snapshot.created_at, tz)}")
+
+
+def _live_basis(description: str) -> Basis:
+    return Basis(preliminary=True, description=description)
+
+
+def aggregate_values(source: sa.Select) -> dict[str, float]:
+    """Sums of counts (0 where nobody reported) and respondent-weighted means of percentages."""
+    _, totals, weighted = aggregation.sums(source)
+    values = {f.code: totals.get(f.code, 0.0) for f in FIELDS if f.code not in PERCENT_CODES}
+    for pct, respondents in SURVEY_PAIRS.items():
+        if values.get(respondents):
+            values[pct] = weighted.get(pct, 0.0) / values[respondents]
+    return values
+
+
+def consolidated_values(campaign: Campaign, unit: Region | Municipality) -> UnitValues:
+    """The consolidated input of a municipality's or the region's form."""
+    level = Level.region if isinstance(unit, Region) else Level.municipality
+    snapshot = snapshots.latest(campaign, level, unit.code)
+    if snapshot is not None:
+        source, basis = aggregation.snapshot_source([snapshot.id]), _snapshot_basis(snapshot, campaign.region.timezone)
+    else:
+        scope = aggregation.ALL if level is Level.region else unit.id
+        source = aggregation.live_source(campaign.id, scope)
+        basis = _live_basis("Предварительные данные: срез не зафиксирован, суммы по принятым на сейчас отчётам")
+    return UnitValues(unit_info(unit), aggregate_values(source), basis, consolidated=True)
+
+
+def organization_values(campaign: Campaign,
+                        members: Iterable[tuple[Organization, CampaignMember]]) -> dict[int, UnitValues]:
+    """organization id → UnitValues for many organizations at once (a few queries whatever their number)."""
+    members = list(members)
+    ids = [org.id for org, _ in members]
+    chosen = _latest_snapshot_per_org(campaign, ids)
+    frozen = _snapshot_rows(chosen)
+    live_ids = [i for i in ids if i not in chosen]
+    live, statuses = _live_rows(campaign, live_ids)
+    snaps = {s.id: s for s in db.session.scalars(sa.select(Snapshot).where(Snapshot.id.in_(set(chosen.values()))))}
+    tz = campaign.region.timezone
+    result = {}
+    for org, member in members:
+        if org.id in chosen:
+            basis, values = _snapshot_basis(snaps[chosen[org.id]], tz), frozen.get(org.id, {})
+        else:
+            status = statuses.get(org.id)
+            label = SUBMISSION_STATUS_LABELS[status] if status is not None else "не начат"
+            basis = _live_basis(f"Предварительные данные: в зафиксированных срезах организации нет, "
+                                f"текущий отчёт (состояние: {label})")
+            values = live.get(org.id, {})
+        result[org.id] = UnitValues(unit_info(org, member), values, basis, consolidated=False)
+    return result
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def _latest_snapshot_per_org(campaign: Campaign, ids: list[int]) -> dict[int, int]:
+    """organization id → the snapshot to read: the latest regional one containing it, else the latest municipal."""
+    best: dict[int, tuple] = {}
+    regional_of: dict[int, list[tuple[int, int]]] = {}
+    for r_id, r_version, summary in db.session.execute(sa.select(Snapshot.id, Snapshot.version, Snapshot.summary).where(
+            Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region)):
+        for part in (summary or {}).get("parts", []):
+            regional_of.setdefault(part, []).append((r_id, r_version))
+    for chunk in _chunks(ids):
+        rows = db.session.execute(
+            sa.select(SnapshotValue.organization_id, Snapshot.id, Snapshot.level, Snapshot.version)
+            .join(Snapshot, Snapshot.id == SnapshotValue.snapshot_id)
+            .where(Snapshot.campaign_id == campaign.id, SnapshotValue.organization_id.in_(chunk))
+            .group_by(SnapshotValue.organization_id, Snapshot.id, Snapshot.level, Snapshot.version))
+        for org_id, snap_id, level, version in rows:
+            candidates = [((Level(level) is Level.region, version, snap_id), snap_id)]
+            # a regional snapshot contains the organizations of the municipal snapshots it is made of
+            candidates += [((True, r_version, r_id), r_id) for r_id, r_version in regional_of.get(snap_id, [])]
+            for rank, chosen_id in candidates:
+                if org_id not in best or rank > best[org_id][0]:
+                    best[org_id] = (rank, chosen_id)
+    return {org_id: snap_id for org_id, (_, snap_id) in best.items()}
+
+
+def _snapshot_rows(chosen: dict[int, int]) -> dict[int, dict[str, float]]:
+    by_snapshot: dict[int, list[int]] = {}
+    for org_id, snap_id in chosen.items():
+        by_snapshot.setdefault(snap_id, []).append(org_id)
+    values: dict[int, dict[str, float]] = {}
+    for snap_id, org_ids in by_snapshot.items():
+        for chunk in _chunks(org_ids):
+            rows = db.session.execute(sa.select(SnapshotValue.organization_id, SnapshotValue.code, SnapshotValue.value)
+                                      .where(SnapshotValue.snapshot_id.in_(aggregation.with_parts([snap_id])),
+                                             SnapshotValue.organization_id.in_(chunk)))
+            for org_id, code, value in rows:
+                values.setdefault(org_id, {})[code] = value
+    return values
+
+
+def _live_rows(campaign: Campaign, ids: list[int]) -> tuple[dict[int, dict[str, float]], dict]:
+    values: dict[int, dict[str, float]] = {}
+    statuses = {}
+    for chunk in _chunks(ids):
+        for org_id, status in db.session.execute(sa.select(Submission.organization_id, Submission.status).where(
+                Submission.campaign_id == campaign.id, Submission.organization_id.in_(chunk))):
+            statuses[org_id] = status
+        rows = db.session.execute(
+            sa.select(Submission.organization_id, SubmissionValue.code, SubmissionValue.value)
+            .join(SubmissionValue, SubmissionValue.submission_id == Submission.id)
+            .where(Submission.campaign_id == campaign.id, Submission.organization_id.in_(chunk)))
+        for org_id, code, value in rows:
+            values.setdefault(org_id, {})[code] = value
+    return values, statuses
+
+
+def members_of(campaign: Campaign, municipality: Municipality | None = None) -> list[tuple]:
+    """(organization, membership) of the campaign — of one municipality, or all — ordered by code."""
+    query = (sa.select(Organization, CampaignMember)
+             .join(CampaignMember, CampaignMember.organization_id == Organization.id)
+             .where(CampaignMember.campaign_id == campaign.id).order_by(Organization.code))
+    if municipality is not None:
+        query = query.where(CampaignMember.reporting_municipality_id == municipality.id)
+    return [tuple(row) for row in db.session.execute(query)]

@@ -1,0 +1,117 @@
+"""ZIP of all organizations' forms: a job row with done/total, built in a thread (or inline), a progress page
+that refreshes itself with <meta http-equiv=refresh>, and the finished archive downloaded by anyone in scope."""
+import csv
+import io
+import zipfile
+from dataclasses import replace
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from exports import jobs
+from exports.catalog import get_form
+from exports.models import ExportJob, ExportJobStatus
+from registry.core.audit import AuditEntry
+from registry.core.clock import now_utc
+from registry.extensions import db
+from tests.factories import YEAR
+
+C = f"/campaigns/27/{YEAR}/federal-form"
+
+
+def _job() -> ExportJob:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(ExportJob).order_by(ExportJob.id.desc()))
+
+
+def test_building_the_municipal_archive_inline(frozen, login_as):
+    official = login_as(frozen.world.khv_official)
+    assert "ещё не формировался" in official.get(f"{C}/27-KHV/archive").get_data(as_text=True)
+    response = official.post(f"{C}/27-KHV/archive", data={"format": "csv"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/27-KHV/archive?format=csv")
+    job = _job()
+    assert (job.status, job.done, job.total) == (ExportJobStatus.done, 3, 3)
+    page = official.get(f"{C}/27-KHV/archive?format=csv").get_data(as_text=True)
+    assert "готово форм: 3 из 3" in page and "http-equiv" not in page and job.sha256 in page
+    download = official.get(f"{C}/27-KHV/archive/download?format=csv")
+    assert download.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(download.get_data())) as archive:
+        assert sorted(archive.namelist()) == ["00_свод_27-KHV.csv", "27-KHV-DOD.csv", "27-KHV-S1.csv", "manifest.csv"]
+        manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig")), delimiter=";"))
+    assert [m["Предварительные данные"] for m in manifest] == ["нет", "нет", "нет"]
+    audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.archive_requested"))
+    assert audit.after["forms"] == 3
+
+
+def test_the_regional_archive_contains_every_member(frozen, login_as):
+    login_as(frozen.world.operator).post(f"{C}/27/archive", data={"format": "xml"})
+    job = _job()
+    assert job.status is ExportJobStatus.done and job.total == 5  # the region and its 4 member organizations
+    with zipfile.ZipFile(io.BytesIO(job.content)) as archive:
+        assert "27-VAN-S1.xml" in archive.namelist()  # not accepted: its live, preliminary form is included
+        manifest = archive.read("manifest.csv").decode("utf-8-sig")
+    assert "27-VAN-S1.xml;27-VAN-S1;Школа п. Ванино;Предварительные данные" in manifest
+
+
+def test_a_running_job_page_refreshes_itself_and_is_not_started_twice(frozen, login_as):
+    world = frozen.world
+    job, created = jobs.request_archive(world.campaign, world.khv, "pdf", get_form(), actor=world.khv_official)
+    db.session.commit()
+    official = login_as(world.khv_official)
+    response = official.get(f"{C}/27-KHV/archive?format=pdf")
+    page = response.get_data(as_text=True)
+    assert created and '<meta http-equiv="refresh" content="3">' in page and "<script" not in page
+    assert "готово форм: 0 из 3" in page and response.headers["Refresh"] == "3"
+    again = official.post(f"{C}/27-KHV/archive", data={"format": "pdf"}, follow_redirects=True)
+    assert "Архив уже формируется" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1
+
+
+def test_a_job_whose_process_died_is_shown_as_interrupted_and_can_be_restarted(frozen, login_as):
+    world = frozen.world
+    past = now_utc() - timedelta(hours=1)
+    job, _ = jobs.request_archive(world.campaign, world.khv, "pdf", get_form(), actor=world.khv_official, now=past)
+    job.status = ExportJobStatus.running
+    db.session.commit()
+    official = login_as(world.khv_official)
+    assert "Формирование прервано" in official.get(f"{C}/27-KHV/archive").get_data(as_text=True)
+    official.post(f"{C}/27-KHV/archive", data={"format": "pdf"})
+    assert _job().created_at > past and _job().status is ExportJobStatus.done
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1  # the dead one is gone
+
+
+def test_the_background_thread_builds_the_archive(frozen, app, monkeypatch):
+    world = frozen.world
+    monkeypatch.setitem(app.config, "EXPORT_JOBS_INLINE", False)
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 1)
+    job, _ = jobs.request_archive(world.campaign, world.region, "xlsx", get_form(), actor=world.operator)
+    db.session.commit()
+    thread = jobs.launch(job.id)
+    assert thread is not None
+    thread.join(timeout=60)
+    done = _job()
+    assert done.status is ExportJobStatus.done and done.done == done.total == 5 and done.size == len(done.content)
+
+
+def test_a_failure_is_recorded_for_the_person_waiting(frozen, monkeypatch):
+    world = frozen.world
+    job, _ = jobs.request_archive(world.campaign, world.khv, "pdf", get_form(), actor=world.khv_official)
+    db.session.commit()
+
+    def broken(form):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(jobs.FORM_FORMATS, "pdf", replace(jobs.FORM_FORMATS["pdf"], render=broken))
+    jobs.build_archive(job.id)
+    failed = _job()
+    assert failed.status is ExportJobStatus.failed and "внутренняя ошибка" in failed.error
+
+
+def test_archives_are_for_municipalities_and_the_region_within_scope(frozen, login_as):
+    world = frozen.world
+    assert login_as(world.curator).get(f"{C}/27-KHV-S1/archive").status_code == 404
+    assert login_as(world.van_official).post(f"{C}/27-KHV/archive", data={"format": "pdf"}).status_code == 403
+    assert login_as(world.khv_official).get(f"{C}/27/archive").status_code == 403
+    download = login_as(world.khv_official).get(f"{C}/27-KHV/archive/download?format=xml")
+    assert download.status_code == 302  # nothing built yet: back to the archive page
+    assert login_as(world.khv_official).get(f"{C}/27-KHV/archive?format=docx").status_code == 404

@@ -1,0 +1,103 @@
+"""Form layouts are data files, validated on load with every problem listed; a new layout needs no code."""
+import copy
+import json
+
+import pytest
+
+from exports import catalog
+from exports.definitions import FORMS_DIR, FormDefinitionError, build, load
+from monitoring.indicators import CODES
+
+BUILT_IN = json.loads((FORMS_DIR / "mentoring_federal.json").read_text(encoding="utf-8"))
+
+
+def test_the_built_in_layout_is_product_section_5():
+    form = load(FORMS_DIR / "mentoring_federal.json")
+    section = form.sections[0]
+    assert [r.code for r in section.rows] == ["01", "02", "03", "04", "05", "06", "07"]
+    assert [c.code for c in form.data_columns] == ["3", "4", "5", "6", "7", "8"]
+    assert section.rows[0].cells["3"].source == "students_total"
+    assert section.rows[1].cells["4"].source == "mentees_form_student_student"
+    assert "5" not in section.rows[1].cells and section.rows[1].note  # empty cells are documented
+    every_name = {n for r in section.rows for f in r.cells.values() for n in f.names}
+    assert every_name <= set(CODES)
+    assert any(c.text == "строка 02 ≤ строки 01 по всем графам" for c in section.controls)
+
+
+def _broken(**changes) -> dict:
+    raw = copy.deepcopy(BUILT_IN)
+    rows = raw["sections"][0]["rows"]
+    if "unknown_code" in changes:
+        rows[0]["cells"]["3"] = "students_totl"
+    if "duplicate_row" in changes:
+        rows[1]["code"] = "01"
+    if "bad_formula" in changes:
+        rows[2]["cells"]["3"] = "mentees_students_full_cycle +"
+    if "call" in changes:
+        rows[3]["cells"]["3"] = "__import__('os')"
+    if "unknown_column" in changes:
+        rows[4]["cells"]["9"] = "mentors_total"
+    if "bad_control" in changes:
+        raw["sections"][0]["controls"][0]["right"] = "r99"
+    return raw
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("unknown_code", "раздел 1, строка 01, графа 3: неизвестный код показателя «students_totl»"),
+    ("duplicate_row", "раздел 1: код строки «01» повторяется"),
+    ("bad_formula", "раздел 1, строка 03, графа 3: синтаксическая ошибка"),
+    ("call", "недопустимая конструкция"),
+    ("unknown_column", "графа «9» не описана"),
+    ("bad_control", "контроль 1.1, правая часть: ссылка «r99» на несуществующий код строки"),
+])
+def test_each_kind_of_error_is_reported_clearly(change, message):
+    with pytest.raises(FormDefinitionError) as error:
+        build(_broken(**{change: True}), "test.json")
+    assert any(message in e for e in error.value.errors), error.value.errors
+    assert "test.json" in str(error.value)
+
+
+def test_all_errors_are_listed_at_once():
+    with pytest.raises(FormDefinitionError) as error:
+        build(_broken(unknown_code=True, duplicate_row=True, bad_formula=True), "test.json")
+    assert len(error.value.errors) >= 3
+
+
+def test_a_file_that_is_not_json_says_where(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"code": "broken",', encoding="utf-8")
+    with pytest.raises(FormDefinitionError) as error:
+        load(path)
+    assert "не читается как JSON" in str(error.value) and "строка 1" in str(error.value)
+
+
+def _official_layout() -> dict:
+    """A made-up 'official' layout: another code, other rows and a cell-level control."""
+    return {
+        "code": "official_test", "form_number": "1-ТЕСТ", "title": "Официальная тестовая форма", "okud": "0609999",
+        "columns": [{"code": "1", "title": "Показатель", "role": "label"},
+                    {"code": "2", "title": "Код", "role": "row_code"}, {"code": "3", "title": "Число"}],
+        "sections": [{"code": "2", "title": "Раздел 2", "rows": [
+            {"code": "10", "title": "Участников", "cells": {"3": "mentees_students + mentors_total"}},
+            {"code": "11", "title": "Обучающихся", "cells": {"3": "students_total"}}],
+            "controls": [{"id": "2.1", "text": "стр. 10 гр. 3 ≤ стр. 11 гр. 3", "left": "r10c3", "op": "<=",
+                          "right": "r11c3"}]}],
+    }
+
+
+def test_a_new_layout_dropped_into_the_forms_directory_is_available(app, tmp_path, monkeypatch):
+    (tmp_path / "official_test.json").write_text(json.dumps(_official_layout()), encoding="utf-8")
+    monkeypatch.setitem(app.config, "EXPORT_FORMS_DIR", str(tmp_path))
+    assert {"mentoring_federal", "official_test"} <= set(catalog.available_forms())
+    form = catalog.get_form("official_test")
+    assert form.okud == "0609999" and form.sections[0].controls[0].over == "none"
+
+
+def test_a_broken_layout_on_disk_is_refused_with_its_errors(app, tmp_path, monkeypatch):
+    raw = _official_layout()
+    raw["sections"][0]["rows"][0]["cells"]["3"] = "nope"
+    (tmp_path / "official_test.json").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setitem(app.config, "EXPORT_FORMS_DIR", str(tmp_path))
+    with pytest.raises(catalog.FormLayoutInvalid) as error:
+        catalog.get_form("official_test")
+    assert "неизвестный код показателя «nope»" in error.value.message
