@@ -112,6 +112,14 @@ def _accept_municipal_reports(campaign: Campaign, now: datetime) -> None:
         " JOIN municipalities m ON m.id = cm.reporting_municipality_id"
         " JOIN snapshots s ON s.campaign_id = cm.campaign_id AND s.level = 'municipality' AND s.unit_code = m.code"
         " WHERE cm.campaign_id = :campaign AND su.status = 'accepted'"), params)
+    # a frozen municipal summary records how many accepted organizations it holds (consolidation reads it)
+    counts = db.session.execute(sa.text(
+        "SELECT s.id, count(DISTINCT v.organization_id) FROM snapshots s"
+        " LEFT JOIN snapshot_values v ON v.snapshot_id = s.id WHERE s.campaign_id = :campaign GROUP BY s.id"),
+        params).all()
+    db.session.execute(sa.text("UPDATE snapshots SET summary = :summary WHERE id = :id").bindparams(
+        sa.bindparam("summary", type_=sa.JSON)),
+        [{"id": snap_id, "summary": {"generated": "bench", "completeness": {"accepted": n}}} for snap_id, n in counts])
     db.session.execute(sa.text(
         "INSERT INTO municipal_reports (campaign_id, municipality_id, status, submitted_at, reviewed_at, snapshot_id,"
         " created_at)"

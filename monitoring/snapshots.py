@@ -2,6 +2,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality
@@ -56,6 +57,7 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
         sa.select(Municipality, MunicipalReport)
         .outerjoin(MunicipalReport, sa.and_(MunicipalReport.municipality_id == Municipality.id,
                                             MunicipalReport.campaign_id == campaign.id))
+        .options(selectinload(MunicipalReport.snapshot))  # one query for all summaries, not one per report
         .where(Municipality.region_id == region.id).order_by(Municipality.code)).all()
     accepted = [r for _, r in reports if r is not None and r.status is ReportStatus.accepted]
     parts = [r.snapshot_id for r in accepted]
