@@ -1,15 +1,10 @@
 """Read a hierarchy file (CSV in any encoding Russian users have, or XLSX) into rows, and check each row alone."""
-import csv
-import io
-import warnings
 from dataclasses import dataclass
 from functools import cache, cached_property
 from zoneinfo import available_timezones
 
-import openpyxl
-
 from hierarchy.models import Level, OrgType, ReportsTo
-from registry.core.errors import ValidationFailed
+from registry.core.tabular import RowError, TableRejected, read_table
 
 #: The file's columns, in the documented order (PRODUCT.md §7).
 COLUMNS = ("kind", "code", "name", "parent_code", "org_type", "reports_to", "timezone")
@@ -18,37 +13,11 @@ CODE_MAX = 32
 NAME_MAX = {Level.region: 300, Level.municipality: 300, Level.organization: 500}
 KIND_LABELS = {Level.region: "регион", Level.municipality: "муниципалитет", Level.organization: "организация"}
 
-XLSX_MAGIC = b"PK\x03\x04"
-#: Excel 97–2003 (OLE compound file): a common mistake, so it gets its own message.
-XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
+class ImportRejected(TableRejected):
+    """The hierarchy file was refused as a whole; errors are sorted by line and the file's column order."""
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem, located as the user sees it: file line (header = 1) and column name."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        if not self.column:
-            return f"строка {self.line}: {self.message}"
-        return f"строка {self.line}, столбец {self.column}: {self.message}"
-
-
-class ImportRejected(ValidationFailed):
-    """The file was refused as a whole; `errors` lists every problem found, nothing was changed."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: (e.line or 0, _column_order(e.column)))
-        fields: dict[str, list[str]] = {}
-        for error in self.errors:
-            fields.setdefault(f"{error.line or 0}:{error.column}", []).append(error.message)
-        super().__init__(f"Файл не загружен: ошибок — {len(self.errors)}. Исправьте их и загрузите файл снова.",
-                         fields)
+    columns = COLUMNS
 
 
 @dataclass(frozen=True)
@@ -71,81 +40,15 @@ class Row:
         return Level(self.kind) if self.kind in Level.__members__ else None
 
 
-def _column_order(column: str) -> int:
-    return COLUMNS.index(column) if column in COLUMNS else -1
-
-
 def parse(data: bytes, filename: str | None = None) -> list[Row]:
     """Parse a CSV or XLSX file (recognised by content, not name) into rows. Raises ImportRejected."""
-    if not data.strip():
-        raise ImportRejected([RowError(None, "", "Файл пуст.")])
-    if data.startswith(XLSX_MAGIC):
-        return _rows_from_table(_xlsx_table(data))
-    if data.startswith(XLS_MAGIC):
-        raise ImportRejected([RowError(None, "", "Формат XLS (Excel 97–2003) не поддерживается: "
-                                                 "сохраните файл как «Книга Excel (.xlsx)» или CSV.")])
-    if (filename or "").lower().endswith(".xlsx"):
-        raise ImportRejected([RowError(None, "", "Файл назван .xlsx, но не является книгой Excel.")])
-    return _rows_from_table(_csv_table(_decode(data)))
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM) strictly first, then Windows-1251, which is what Russian Excel writes."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1251")
-        except UnicodeDecodeError:
-            text = None
-    # cp1251 maps almost any byte to a letter, so binary files are caught by their control characters
-    if text is None or any(ch < " " and ch not in "\t\r\n" for ch in text):
-        raise ImportRejected([RowError(None, "", "Файл не похож ни на текстовый CSV (UTF-8 или Windows-1251), "
-                                                 "ни на книгу Excel XLSX.")])
-    return text
-
-
-def _csv_table(text: str) -> list[tuple[int, list[str]]]:
-    """Split CSV text into (line, values); the delimiter is the one the header line uses."""
-    header_line = next((line for line in io.StringIO(text) if line.strip()), "")
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    table, line = [], 1
-    try:
-        for values in reader:
-            table.append((line, values))
-            line = reader.line_num + 1  # a quoted value may span lines: the next row starts after it
-    except csv.Error as exc:
-        raise ImportRejected([RowError(line, "", f"Не удалось разобрать строку CSV ({exc}).")]) from exc
-    return table
-
-
-def _xlsx_table(data: bytes) -> list[tuple[int, list[str]]]:
-    """Read the first sheet of a workbook: cached values only, so formulas are never evaluated."""
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel features it ignores (styles, validation); they do not affect values
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                sheet.reset_dimensions()  # some writers store a wrong sheet size; read what is really there
-                table = [(line, [_cell_text(v) for v in values])
-                         for line, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            finally:
-                book.close()
-    except Exception as exc:  # a broken workbook makes openpyxl raise almost any type (zip, XML, key errors)
-        raise ImportRejected([RowError(None, "", "Не удалось прочитать книгу Excel: файл повреждён "
-                                                 "или это не книга XLSX.")]) from exc
-    return table
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a code typed as a number (27) comes back as 27.0
-    return str(value)
+        table = read_table(data, filename)
+    except ImportRejected:
+        raise
+    except TableRejected as exc:
+        raise ImportRejected(exc.errors) from exc
+    return _rows_from_table(table)
 
 
 def _rows_from_table(table: list[tuple[int, list[str]]]) -> list[Row]:

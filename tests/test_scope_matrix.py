@@ -9,12 +9,13 @@ from datetime import timedelta
 
 import pytest
 
-from deadlines import extensions
+from deadlines import extensions, feeds
 from monitoring import reports, services
 from registry.core.clock import now_utc
 from registry.extensions import db
 from tests import factories
 from tests.conftest import Browser, _empty_tables
+from tests.registry.mentoring import matrix as mentoring_matrix
 
 ROLES = ("anon", "admin", "operator", "other_operator", "khv_official", "van_official", "curator", "van_curator",
          "college_curator")
@@ -103,7 +104,28 @@ MATRIX = {
     ("submissions_api.reopen_submission", "POST"): (A + f"/submissions/{S}/reopen", None, {"admin", "khv_official"}),
     ("submissions_api.return_submission", "POST"): (A + f"/submissions/{S}/return", {"comment": "x"},
                                                     {"admin", "khv_official"}),
+    # exports: forms, archives, monitoring reports (scoped like the unit they describe)
+    ("exports.federal_form_view", "GET"): (C + f"/federal-form/{S}", None, REGION | {"khv_official", "curator"}),
+    ("exports.federal_form_download", "GET"): (C + f"/federal-form/{S}/pdf", None,
+                                               REGION | {"khv_official", "curator"}),
+    ("exports.federal_form_archive", "GET"): (C + "/federal-form/27-KHV/archive", None, REGION | {"khv_official"}),
+    ("exports.federal_form_archive_start", "POST"): (C + "/federal-form/27-KHV/archive", {"format": "csv"},
+                                                     REGION | {"khv_official"}),
+    ("exports.federal_form_archive_download", "GET"): (C + "/federal-form/27-KHV/archive/download", None,
+                                                       REGION | {"khv_official"}),
+    ("exports.monitoring_report_download", "GET"): (C + "/monitoring-report/27-KHV/xlsx", None,
+                                                    REGION | {"khv_official"}),
+    ("exports_api.federal_form", "GET"): (A + f"/federal-form?unit={S}&format=csv", None,
+                                          REGION | {"khv_official", "curator"}),
+    # deadlines calendar, its ICS feed (no session: the secret token is the credential) and notifications
+    ("calendar.calendar_view", "GET"): ("/calendar", None, EVERYONE),
+    ("calendar.feed_regenerate", "POST"): ("/calendar/feed-token", {}, EVERYONE),
+    ("calendar.feed", "GET"): ("/calendar/feed/{feed_user_id}/{feed_token}.ics", None, PUBLIC),
+    ("notifications.notification_list", "GET"): ("/notifications", None, EVERYONE),
+    ("notifications.mark_read", "POST"): ("/notifications/read", {}, EVERYONE),
 }
+
+MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
 
 
 def _rich_world():
@@ -115,7 +137,9 @@ def _rich_world():
     ext = extensions.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
     db.session.commit()
     ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
-           "extension_id": ext.id, "until": (now_utc() + timedelta(days=3)).isoformat()}
+           "extension_id": ext.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
+           "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
+           **mentoring_matrix.build(world)}
     return world, ids
 
 

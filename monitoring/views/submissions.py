@@ -15,6 +15,7 @@ from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.mentoring.queries import counts_from_records, has_records, record_differences
 
 bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
 EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
@@ -28,6 +29,8 @@ def submission_edit(region_code: str, year: int, org_code: str):
     org, member = load_member(campaign, org_code)
     require(sees_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
     if request.method == "GET":
+        if request.args.get("fill") == "records" and edits_organization(current_user, org.id):
+            return render_page(campaign, org, member, typed=filled_from_records(campaign, org))
         return render_page(campaign, org, member)
     require(edits_organization(current_user, org.id))
     typed = {code: request.form.get(code, "").strip() for code in CODES}
@@ -128,6 +131,9 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
     warnings = soft_warnings(campaign, org, _numbers(shown))
+    records = records_for_form(org, campaign.year)
+    for code, messages in record_differences(_numbers(shown), records).items():
+        warnings.setdefault(code, []).extend(messages)
     groups = []
     for key, title in GROUPS.items():
         fields = [{"code": f.code, "label": f.label, "help": f.help, "kind": f.kind, "value": shown.get(f.code, ""),
@@ -152,7 +158,21 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
         can_reopen=can_review and status is SubmissionStatus.accepted,
         review_error=review_error, review_errors=review_error.fields if review_error else {}, comment=comment,
         closed_note=None if window.is_open or not is_curator else window.closed_message,
-        args=campaign_args(campaign))
+        args=campaign_args(campaign), has_records=bool(records))
+
+
+# «Заполнить из учёта»: counts computed from the organization's personalised records (registry.mentoring).
+def records_for_form(org, year: int) -> dict[str, int]:
+    """The records' counts, or {} when the organization keeps no records (then nothing is compared)."""
+    return counts_from_records(org, year) if has_records(org) else {}
+
+
+def filled_from_records(campaign, org) -> dict[str, str]:
+    """The stored values with every count the records can compute replaced by the records' own (not saved)."""
+    submission = services.get_submission(campaign, org)
+    typed = {code: _plain(value) for code, value in (submission.value_map() if submission else {}).items()}
+    typed.update({code: str(value) for code, value in records_for_form(org, campaign.year).items()})
+    return typed
 
 
 def _who(user) -> str:

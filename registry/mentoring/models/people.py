@@ -1,0 +1,176 @@
+"""People in the records: mentors and mentees of one organization, their consents and awards."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hierarchy.models import Organization
+from registry.core.db import TimestampMixin, str_enum
+from registry.extensions import db
+from registry.mentoring.vocab import (
+    AwardTitle,
+    ConsentKind,
+    GivenBy,
+    MenteeCategory,
+    MentorCategory,
+)
+
+#: Text search configuration of the stored tsvector (PostgreSQL); SQLite gets an FTS5 table in the migration instead.
+SEARCH_CONFIG = "russian"
+#: PostgreSQL computes the vector itself, once per write: a search never runs to_tsvector row by row.
+#: The words and the selective public filters; category and forms stay out (a key held by most rows makes the
+#: index intersect huge posting lists, while checking the row itself is cheap).
+SEARCH_INDEX_COLUMNS = ("search_vector", "public_municipality_id", "public_organization_id")
+SEARCH_VECTOR_SQL = f"to_tsvector('{SEARCH_CONFIG}'::regconfig, coalesce(search_text, ''))"
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    if birth_date is None:
+        return None
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_minor(birth_date: date | None, is_student: bool, today: date) -> bool:
+    """Under 18; a student without a birth date counts as a minor (the safe side for consent, 152-ФЗ art. 9)."""
+    age = age_on(birth_date, today)
+    return is_student if age is None else age < 18
+
+
+class Mentor(TimestampMixin, db.Model):
+    __tablename__ = "mentors"
+    __table_args__ = (
+        sa.UniqueConstraint("organization_id", "code"),
+        # the public listing: only published rows, in name order, paged
+        sa.Index("ix_mentors_public_order", "is_public", "sort_name", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    #: The organization's own identifier of the person (табельный номер, код); imports match on it.
+    code: Mapped[str | None] = mapped_column(sa.String(64))
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    #: For the 15–19-year-old student mentors of R8; never published.
+    birth_date: Mapped[date | None]
+    category: Mapped[MentorCategory] = mapped_column(str_enum(MentorCategory, "mentor_category"))
+    position: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: The partner enterprise that provides this mentor (employer and social-partner mentors).
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    #: Forms the mentor works in, as a bit mask of vocab.FORM_BITS.
+    forms: Mapped[int] = mapped_column(default=0)
+    competences: Mapped[str] = mapped_column(sa.Text, default="")
+    achievements: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Set when the mentor left the organization's programme; such a record is never published.
+    left_on: Mapped[date | None]
+
+    # The public projection, rewritten in the same transaction as any change to the mentor or a consent
+    # (registry.mentoring.publication): the public side reads only these columns, so a withdrawal is
+    # effective for the very next request.
+    #: True only while processing and publication consents are both active.
+    is_public: Mapped[bool] = mapped_column(default=False)
+    #: Comma-separated consented field names (vocab.PUBLIC_FIELDS); empty when not public.
+    public_fields: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Normalised (lower-case, ё→е) text of the consented fields only: a search never matches a hidden field.
+    search_text: Mapped[str | None] = mapped_column(sa.Text)
+    #: PostgreSQL: to_tsvector('russian', search_text), generated and GIN-indexed. SQLite: an unused NULL
+    #: column (its FTS5 table `mentor_search` indexes search_text). Deferred: never loaded with the row.
+    search_vector: Mapped[str | None] = mapped_column(
+        postgresql.TSVECTOR().with_variant(sa.Text(), "sqlite"), sa.Computed(SEARCH_VECTOR_SQL, persisted=True),
+        deferred=True)
+    #: Normalised name when the name is public, else a key that sorts last.
+    sort_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Filters, set only when the matching field is consented (else NULL / 0, so filtering reveals nothing).
+    public_organization_id: Mapped[int | None] = mapped_column(index=True)
+    public_municipality_id: Mapped[int | None] = mapped_column(index=True)
+    public_category: Mapped[str | None] = mapped_column(sa.String(32))
+    public_forms: Mapped[int] = mapped_column(default=0)
+
+    organization: Mapped[Organization] = relationship()
+    partner = relationship("Partner")
+    awards: Mapped[list["Award"]] = relationship(back_populates="mentor", order_by="Award.year.desc(), Award.id",
+                                                 cascade="all, delete-orphan")
+
+    def is_minor(self, today: date) -> bool:
+        return is_minor(self.birth_date, self.category is MentorCategory.student, today)
+
+    def __repr__(self) -> str:
+        return f"<Mentor {self.id}>"
+
+
+# One GIN index for the words *and* the place filters (btree_gin makes integers GIN keys): a common word in
+# one municipality is intersected inside the index, not as two large bitmaps.
+sa.Index("ix_mentors_search", *(Mentor.__table__.c[name] for name in SEARCH_INDEX_COLUMNS),
+         postgresql_using="gin").ddl_if(dialect="postgresql")
+
+
+class Mentee(TimestampMixin, db.Model):
+    __tablename__ = "mentees"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    code: Mapped[str | None] = mapped_column(sa.String(64))
+    full_name: Mapped[str] = mapped_column(sa.String(300))
+    birth_date: Mapped[date | None]
+    category: Mapped[MenteeCategory] = mapped_column(str_enum(MenteeCategory, "mentee_category"))
+    #: The mentee's request (запрос), in the curator's words.
+    request: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The mandatory mark «полный цикл программы пройден» (003 §5.2.1), with the day it was set.
+    full_cycle_completed: Mapped[bool] = mapped_column(default=False)
+    full_cycle_on: Mapped[date | None]
+    left_on: Mapped[date | None]
+
+    organization: Mapped[Organization] = relationship()
+
+    def is_minor(self, today: date) -> bool:
+        return is_minor(self.birth_date, self.category is MenteeCategory.student, today)
+
+    def __repr__(self) -> str:
+        return f"<Mentee {self.id}>"
+
+
+class Consent(TimestampMixin, db.Model):
+    """A consent as recorded from the signed document; withdrawn, never deleted."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        sa.CheckConstraint("(mentor_id IS NULL) <> (mentee_id IS NULL)", name="one_subject"),
+        sa.CheckConstraint("kind = 'processing' OR mentee_id IS NULL", name="mentees_never_published"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    mentee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentees.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ConsentKind] = mapped_column(str_enum(ConsentKind, "consent_kind"))
+    given_by: Mapped[GivenBy] = mapped_column(str_enum(GivenBy, "consent_given_by"))
+    #: The legal guardian who signed for a minor.
+    guardian_name: Mapped[str] = mapped_column(sa.String(300), default="")
+    signed_on: Mapped[date]
+    #: Where the paper is kept or its number.
+    document: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: Publication only: comma-separated names of the fields that may be public.
+    fields: Mapped[str] = mapped_column(sa.String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    @property
+    def field_list(self) -> list[str]:
+        return [f for f in self.fields.split(",") if f]
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Award(TimestampMixin, db.Model):
+    __tablename__ = "mentor_awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    title: Mapped[AwardTitle] = mapped_column(str_enum(AwardTitle, "award_title"))
+    #: The award's name when `title` is "other".
+    other_title: Mapped[str] = mapped_column(sa.String(300), default="")
+    year: Mapped[int]
+
+    mentor: Mapped[Mentor] = relationship(back_populates="awards")

@@ -1,0 +1,133 @@
+"""Read helpers over the records: counts for the monitoring form, the regional R9 numerator, summaries."""
+from collections import Counter
+from datetime import date
+
+import sqlalchemy as sa
+
+from hierarchy.models import Organization
+from registry.extensions import db
+from registry.mentoring.models import (
+    Mentee,
+    Mentor,
+    MentoringPair,
+    PairMentee,
+    PairMentor,
+    Partner,
+    PartnerAgreement,
+    Practice,
+)
+from registry.mentoring.models.people import age_on
+from registry.mentoring.vocab import INVOLVED, Form, MenteeCategory, MentorCategory
+
+#: Monitoring codes the records can count (PRODUCT.md §4); the rest (students_total, surveys…) are not records.
+RECORD_CODES = (
+    "mentees_students", "mentees_students_full_cycle", "mentees_age_10_19", "teachers_young_supported",
+    "mentors_total", "mentors_teachers", "mentors_students", "mentors_employers", "mentors_social_partners",
+    "mentors_students_age_15_19", *(f"mentees_form_{f.value}" for f in Form), "pairs_total", "groups_total",
+    "partner_enterprises_with_mentors",
+)
+
+
+def reference_day(year: int) -> date:
+    """Ages are taken on the organization deadline of the campaign year (20 October, 003 §5.2.1)."""
+    return date(year, 10, 20)
+
+
+def _overlaps(start, end, year: int):
+    """A period [start, end] (end may be NULL) overlapping the calendar year."""
+    return sa.and_(start <= date(year, 12, 31), sa.or_(end.is_(None), end >= date(year, 1, 1)))
+
+
+def involved_pairs(org_id: int, year: int) -> sa.Select:
+    return sa.select(MentoringPair.id, MentoringPair.form).where(
+        MentoringPair.organization_id == org_id, MentoringPair.status.in_(INVOLVED),
+        _overlaps(MentoringPair.start_on, sa.func.coalesce(MentoringPair.closed_on, MentoringPair.end_on), year))
+
+
+def has_records(org: Organization) -> bool:
+    return db.session.scalar(sa.select(
+        sa.exists().where(Mentor.organization_id == org.id) | sa.exists().where(Mentee.organization_id == org.id)))
+
+
+def counts_from_records(org: Organization, year: int) -> dict[str, int]:
+    """The monitoring counts computed from the personalised records, for «заполнить из учёта»."""
+    pairs = involved_pairs(org.id, year).subquery()
+    day = reference_day(year)
+    mentee_rows = db.session.execute(
+        sa.select(Mentee.id, Mentee.category, Mentee.birth_date, Mentee.full_cycle_completed, Mentee.full_cycle_on,
+                  pairs.c.id, pairs.c.form)
+        .join(PairMentee, PairMentee.mentee_id == Mentee.id).join(pairs, pairs.c.id == PairMentee.pair_id)
+        .where(_overlaps(PairMentee.joined_on, PairMentee.left_on, year))).all()
+    mentor_rows = db.session.execute(
+        sa.select(Mentor.id, Mentor.category, Mentor.birth_date)
+        .join(PairMentor, PairMentor.mentor_id == Mentor.id).join(pairs, pairs.c.id == PairMentor.pair_id)
+        .where(_overlaps(PairMentor.joined_on, PairMentor.left_on, year)).distinct()).all()
+    students = {r[0]: r for r in mentee_rows if r[1] is MenteeCategory.student}
+    counts = {
+        "mentees_students": len(students),
+        "mentees_students_full_cycle": sum(1 for r in students.values()
+                                           if r[3] and (r[4] is None or r[4] <= date(year, 12, 31))),
+        "mentees_age_10_19": sum(1 for r in students.values() if 10 <= (age_on(r[2], day) or -1) <= 19),
+        "teachers_young_supported": len({r[0] for r in mentee_rows if r[1] is MenteeCategory.young_teacher}),
+        "mentors_total": len(mentor_rows),
+        "mentors_students_age_15_19": sum(1 for r in mentor_rows if r[1] is MentorCategory.student
+                                          and 15 <= (age_on(r[2], day) or -1) <= 19),
+    }
+    by_category = Counter(r[1] for r in mentor_rows)
+    for category, code in ((MentorCategory.teacher, "mentors_teachers"), (MentorCategory.student, "mentors_students"),
+                           (MentorCategory.employer, "mentors_employers"),
+                           (MentorCategory.social_partner, "mentors_social_partners")):
+        counts[code] = by_category[category]
+    for form in Form:
+        # the teacher–teacher form counts teachers; the four student forms count students (PRODUCT.md §4)
+        wanted = (lambda c: c is not MenteeCategory.student) if form is Form.teacher_teacher else (
+            lambda c: c is MenteeCategory.student)
+        counts[f"mentees_form_{form.value}"] = len({r[0] for r in mentee_rows if r[6] is form and wanted(r[1])})
+    sizes = Counter(r[5] for r in mentee_rows)
+    counts["pairs_total"] = sum(1 for n in sizes.values() if n == 1)
+    counts["groups_total"] = sum(1 for n in sizes.values() if n > 1)
+    counts["partner_enterprises_with_mentors"] = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(PartnerAgreement.partner_id)))
+        .where(PartnerAgreement.organization_id == org.id, *_providing(year)))
+    return counts
+
+
+def _providing(year: int) -> tuple:
+    return (PartnerAgreement.mentors_provided > 0,
+            _overlaps(sa.func.coalesce(PartnerAgreement.signed_on, date(year, 1, 1)), PartnerAgreement.valid_until,
+                      year))
+
+
+def distinct_partners_with_mentors(region_id: int, year: int) -> int | None:
+    """R9's numerator: distinct partners (by ИНН) providing mentors in the year; None if the region has none."""
+    if db.session.scalar(sa.select(Partner.id).where(Partner.region_id == region_id).limit(1)) is None:
+        return None
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Partner.inn))).join(PartnerAgreement)
+        .where(Partner.region_id == region_id, *_providing(year)))
+
+
+def record_differences(values: dict[str, float], records: dict[str, int]) -> dict[str, list[str]]:
+    """A warning for each entered count that differs from the records (soft: never blocks saving)."""
+    warnings = {}
+    for code, counted in records.items():
+        entered = values.get(code)
+        if entered is not None and entered != counted:
+            warnings[code] = [f"В персонифицированном учёте организации: {counted}. Проверьте значение "
+                              f"или записи учёта."]
+    return warnings
+
+
+def organization_summary(org_id: int) -> dict[str, int]:
+    def count(model, *where):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+    return {
+        "mentors": count(Mentor, Mentor.organization_id == org_id, Mentor.left_on.is_(None)),
+        "public_mentors": count(Mentor, Mentor.organization_id == org_id, Mentor.is_public.is_(True)),
+        "mentees": count(Mentee, Mentee.organization_id == org_id, Mentee.left_on.is_(None)),
+        "full_cycle": count(Mentee, Mentee.organization_id == org_id, Mentee.full_cycle_completed.is_(True)),
+        "pairs": count(MentoringPair, MentoringPair.organization_id == org_id),
+        "partners": db.session.scalar(sa.select(sa.func.count(sa.distinct(PartnerAgreement.partner_id)))
+                                      .where(PartnerAgreement.organization_id == org_id)),
+        "practices": count(Practice, Practice.organization_id == org_id),
+    }

@@ -1,0 +1,1 @@
+"""Records pages, split by subject; each module holds one blueprint under /records."""

@@ -1,0 +1,117 @@
+"""Bulk import (upload → preview with every error → confirm, all or nothing), templates, and export of records."""
+import json
+import secrets
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+
+from registry.core.tabular import RowError, TableRejected
+from registry.extensions import db
+from registry.mentoring import transfer
+from registry.mentoring.importer import SPECS
+from registry.mentoring.services import imports
+from registry.mentoring.views._common import actor, done, editable, viewable
+
+bp = Blueprint("record_imports", __name__, url_prefix="/records")
+#: Uploads waiting for confirmation are kept this long, then removed on the next upload.
+KEEP_SECONDS = 24 * 3600
+_TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / "record_imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _store(upload, meta: dict) -> str:
+    """Save the upload to disk (it is read twice, streamed) and return the token naming it."""
+    folder = _folder()
+    cutoff = time.time() - KEEP_SECONDS
+    for old in folder.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(16)
+    upload.save(folder / f"{token}.upload")
+    (folder / f"{token}.json").write_text(json.dumps(meta))
+    return token
+
+
+def _stored(token: str, org) -> tuple[Path, dict]:
+    """The upload of this user for this organization, or 404 (tokens are not shared between users)."""
+    if not token or set(token) - _TOKEN_CHARS:
+        abort(404)
+    folder = _folder()
+    meta_path, path = folder / f"{token}.json", folder / f"{token}.upload"
+    if not meta_path.exists() or not path.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text())
+    if meta["user_id"] != current_user.id or meta["org_id"] != org.id:
+        abort(404)
+    return path, meta
+
+
+def _page(org, *, status=200, **context):
+    return render_template("mentoring/import.html", org=org, specs=SPECS, can_edit=True, **context), status
+
+
+@bp.route("/<org_code>/import", methods=["GET", "POST"])
+@login_required
+def import_upload(org_code: str):
+    """Upload a file and see the preview: rows, what is new or updated, and every error by line and column."""
+    org = editable(org_code)
+    if request.method == "GET":
+        return _page(org, kind=request.args.get("kind", "mentors"))
+    kind = request.form.get("kind", "")
+    upload = request.files.get("file")
+    if kind not in SPECS:
+        abort(400)
+    if upload is None or not upload.filename:
+        return _page(org, kind=kind, errors=[RowError(None, "", "Выберите файл для загрузки.")], status=422)
+    token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
+    path, _ = _stored(token, org)
+    try:
+        checked = imports.check(org, kind, path, upload.filename)
+    except TableRejected as exc:
+        return _page(org, kind=kind, errors=exc.errors, filename=upload.filename, status=422)
+    return _page(org, kind=kind, checked=checked, token=token, filename=upload.filename,
+                 status=422 if checked.errors else 200)
+
+
+@bp.post("/<org_code>/import/confirm")
+@login_required
+def import_confirm(org_code: str):
+    """Apply the previewed file: checked again, then written all or nothing."""
+    org = editable(org_code)
+    path, meta = _stored(request.form.get("token", ""), org)
+    try:
+        result = imports.apply(org, meta["kind"], path, meta["filename"], actor=actor())
+    except TableRejected as exc:
+        db.session.rollback()
+        return _page(org, kind=meta["kind"], errors=exc.errors, filename=meta["filename"], status=422)
+    path.unlink(missing_ok=True)
+    return done(f"Загружено строк: {result.rows} (новых записей — {result.new}, обновлено — {result.updated}).",
+                "records.organization_view", org_code=org.code)
+
+
+@bp.get("/import/template/<kind>.<fmt>")
+@login_required
+def import_template(kind: str, fmt: str):
+    if kind not in SPECS or fmt not in transfer.FORMATS:
+        abort(404)
+    body, mimetype = transfer.template(SPECS[kind], fmt)
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={kind}.{fmt}"})
+
+
+@bp.get("/<org_code>/export/<kind>.<fmt>")
+@login_required
+def records_export(org_code: str, kind: str, fmt: str):
+    """The organization's own records in the import format (so an export can be edited and loaded back)."""
+    org = viewable(org_code)
+    if kind not in SPECS or fmt not in transfer.FORMATS:
+        abort(404)
+    body, mimetype = transfer.export(org, SPECS[kind], fmt)
+    name = f"{org.code}-{kind}.{fmt}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})

@@ -1,0 +1,184 @@
+"""Pairs and groups pages: list, form, one pair with its lifecycle actions and mentor replacement."""
+import math
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from registry.core.clock import now_utc
+from registry.core.errors import DomainError, ValidationFailed
+from registry.core.permissions import require
+from registry.extensions import db
+from registry.mentoring.models import Mentee, Mentor, MentoringPair
+from registry.mentoring.permissions import can_edit_records
+from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
+from registry.mentoring.services import pairs
+from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
+from registry.mentoring.vocab import (
+    FORM_LABELS,
+    KIND_LABELS,
+    PAIR_STATUS_LABELS,
+    PAIR_TRANSITIONS,
+    REPLACEMENT_REASON_LABELS,
+    ROLE_MODELS,
+    PairStatus,
+)
+
+bp = Blueprint("pairs", __name__, url_prefix="/records")
+PER_PAGE = 50
+LABELS = {"forms": FORM_LABELS, "kinds": KIND_LABELS, "statuses": PAIR_STATUS_LABELS, "role_models": ROLE_MODELS,
+          "reasons": REPLACEMENT_REASON_LABELS}
+
+
+@bp.get("/<org_code>/pairs")
+@login_required
+def pair_list(org_code: str):
+    org = viewable(org_code)
+    query = sa.select(MentoringPair).where(MentoringPair.organization_id == org.id)
+    status = request.args.get("status", "")
+    if status in PairStatus.__members__:
+        query = query.where(MentoringPair.status == PairStatus(status))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    records = db.session.scalars(query.order_by(MentoringPair.start_on.desc(), MentoringPair.id.desc())
+                                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template("mentoring/pair_list.html", org=org, records=records, page=page, pages=pages, total=total,
+                           status=status, can_edit=can_edit_records(current_user, org), **LABELS)
+
+
+def _people(org):
+    mentors = db.session.scalars(sa.select(Mentor).where(Mentor.organization_id == org.id, Mentor.left_on.is_(None))
+                                 .order_by(Mentor.full_name)).all()
+    mentees = db.session.scalars(sa.select(Mentee).where(Mentee.organization_id == org.id, Mentee.left_on.is_(None))
+                                 .order_by(Mentee.full_name)).all()
+    return mentors, mentees
+
+
+def _page(org, pair=None, *, values=None, errors=None, status=200):
+    mentors, mentees = _people(org)
+    values = values if values is not None else _values_of(pair)
+    return render_template(
+        "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors,
+        mentees=mentees, can_edit=can_edit_records(current_user, org) and (pair is None or pair.status not in
+                                                                            pairs.CLOSED),
+        next_statuses=sorted(PAIR_TRANSITIONS[pair.status], key=list(PairStatus).index) if pair else [],
+        **LABELS), status
+
+
+def _values_of(pair) -> dict:
+    if pair is None:
+        return {"mentor_ids": [], "mentee_ids": []}
+    return {"code": pair.code or "", "form": pair.form.value, "role_model": pair.role_model, "kind": pair.kind.value,
+            "start_on": pair.start_on.isoformat(), "end_on": pair.end_on.isoformat() if pair.end_on else ""}
+
+
+def _ids(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isdigit()]
+
+
+@bp.route("/<org_code>/pairs/new", methods=["GET", "POST"])
+@login_required
+def pair_create(org_code: str):
+    org = editable(org_code)
+    if request.method == "GET":
+        return _page(org)
+    values = posted()
+    data, errors = parse(PairSchema, request.form.to_dict())
+    if errors:
+        return _page(org, values=values, errors=errors, status=422)
+    try:
+        pair = pairs.create_pair(org, data, _ids("mentor_ids"), _ids("mentee_ids"), actor=actor())
+    except DomainError as error:
+        db.session.rollback()
+        return _page(org, values=values, errors=error.fields, status=error.status)
+    return done("Пара (группа) создана.", ".pair_view", org_code=org.code, pair_id=pair.id)
+
+
+@bp.route("/<org_code>/pairs/<int:pair_id>", methods=["GET", "POST"])
+@login_required
+def pair_view(org_code: str, pair_id: int):
+    org = viewable(org_code)
+    pair = record_or_404(MentoringPair, pair_id, org)
+    if request.method == "GET":
+        return _page(org, pair)
+    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
+    data, errors = parse(PairSchema, request.form.to_dict())
+    if errors:
+        return _page(org, pair, values=posted(), errors=errors, status=422)
+    try:
+        pairs.update_pair(pair, data, actor=actor())
+    except DomainError as error:
+        db.session.rollback()
+        return _page(org, pair, values=posted(), errors=error.fields, status=error.status)
+    return done("Изменения сохранены.", ".pair_view", org_code=org.code, pair_id=pair.id)
+
+
+@bp.post("/<org_code>/pairs/<int:pair_id>/status")
+@login_required
+def pair_status(org_code: str, pair_id: int):
+    """Move the pair along its lifecycle: approve (order), activate, complete (full-cycle marks), terminate."""
+    org = editable(org_code)
+    pair = record_or_404(MentoringPair, pair_id, org)
+    back = {"org_code": org.code, "pair_id": pair.id}
+    action = request.form.get("action", "")
+    data, errors = parse(TransitionSchema, {k: request.form.get(k, "") for k in ("on", "order_ref", "reason")})
+    try:
+        if errors:
+            raise ValidationFailed("Состояние не изменено.", errors)
+        data["on"] = data["on"] or now_utc().date()
+        if action == "approve":
+            pairs.approve(pair, order_ref=data["order_ref"], actor=actor())
+        elif action == "activate":
+            pairs.activate(pair, actor=actor())
+        elif action == "complete":
+            decisions = {m.id: request.form.get(f"full_cycle_{m.id}") for m in pair.current_mentees}
+            full_cycle = {k: v == "1" for k, v in decisions.items() if v in ("0", "1")}
+            pairs.complete(pair, on=data["on"], full_cycle=full_cycle, actor=actor())
+        elif action == "terminate":
+            pairs.terminate(pair, on=data["on"], reason=data["reason"], actor=actor())
+        else:
+            raise ValidationFailed("Неизвестное действие.")
+    except DomainError as error:
+        return refused(error, ".pair_view", **back)
+    return done(f"Состояние: «{PAIR_STATUS_LABELS[pair.status]}».", ".pair_view", **back)
+
+
+@bp.post("/<org_code>/pairs/<int:pair_id>/replace")
+@login_required
+def pair_replace(org_code: str, pair_id: int):
+    """Replace a mentor with a reason (004 §4.7); the history keeps who left, when and why."""
+    org = editable(org_code)
+    pair = record_or_404(MentoringPair, pair_id, org)
+    back = {"org_code": org.code, "pair_id": pair.id}
+    data, errors = parse(ReplaceSchema)
+    try:
+        if errors:
+            raise ValidationFailed("Замена не выполнена.", errors)
+        pairs.replace_mentor(pair, old_id=data["old_mentor_id"], new_id=data["new_mentor_id"], reason=data["reason"],
+                             comment=data["comment"], on=data["on"], actor=actor())
+    except DomainError as error:
+        return refused(error, ".pair_view", **back)
+    return done("Наставник заменён.", ".pair_view", **back)
+
+
+@bp.post("/<org_code>/pairs/<int:pair_id>/members")
+@login_required
+def pair_member_add(org_code: str, pair_id: int):
+    """Add a mentor or a mentee: many mentors per mentee and many mentees per mentor are allowed."""
+    org = editable(org_code)
+    pair = record_or_404(MentoringPair, pair_id, org)
+    back = {"org_code": org.code, "pair_id": pair.id}
+    data, errors = parse(TransitionSchema, {"on": request.form.get("on", "")})
+    person_id = request.form.get("person_id", type=int)
+    try:
+        if errors or person_id is None:
+            raise ValidationFailed("Участник не добавлен.", errors or {"person_id": ["Выберите участника."]})
+        on = data["on"] or now_utc().date()
+        if request.form.get("role") == "mentor":
+            pairs.add_mentor(pair, person_id, on=on, actor=actor())
+        else:
+            pairs.add_mentee(pair, person_id, on=on, actor=actor())
+    except DomainError as error:
+        return refused(error, ".pair_view", **back)
+    return done("Участник добавлен.", ".pair_view", **back)

@@ -1,0 +1,73 @@
+"""Partner enterprises of one organization: agreements linking it to partners of the regional registry."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user, login_required
+
+from registry.core.errors import DomainError, ValidationFailed
+from registry.extensions import db
+from registry.mentoring.models import Mentor, PartnerAgreement
+from registry.mentoring.permissions import can_edit_records
+from registry.mentoring.schemas import AgreementSchema
+from registry.mentoring.services import partners
+from registry.mentoring.views._common import actor, done, editable, parse, refused, viewable
+from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
+
+bp = Blueprint("partners", __name__, url_prefix="/records")
+
+
+@bp.get("/<org_code>/partners")
+@login_required
+def partner_list(org_code: str):
+    org = viewable(org_code)
+    agreements = db.session.scalars(sa.select(PartnerAgreement).where(PartnerAgreement.organization_id == org.id)
+                                    .order_by(PartnerAgreement.id)).all()
+    mentors = dict(db.session.execute(sa.select(Mentor.partner_id, sa.func.count()).where(
+        Mentor.organization_id == org.id, Mentor.partner_id.is_not(None)).group_by(Mentor.partner_id)).all())
+    return render_template("mentoring/partner_list.html", org=org, agreements=agreements, mentors=mentors,
+                           can_edit=can_edit_records(current_user, org), kinds=AGREEMENT_KIND_LABELS,
+                           partner_kinds=PARTNER_KIND_LABELS, values=request.args, errors={})
+
+
+def _agreement(org, agreement_id: int) -> PartnerAgreement:
+    agreement = db.session.get(PartnerAgreement, agreement_id)
+    if agreement is None or agreement.organization_id != org.id:
+        abort(404)
+    return agreement
+
+
+@bp.post("/<org_code>/partners/new")
+@login_required
+def agreement_add(org_code: str):
+    """Add an agreement; the partner is found by ИНН in the region's registry or registered now."""
+    org = editable(org_code)
+    data, errors = parse(AgreementSchema)
+    try:
+        if errors:
+            raise ValidationFailed("Соглашение не сохранено.", errors)
+        partners.add_agreement(org, data, actor=actor())
+    except DomainError as error:
+        return refused(error, ".partner_list", org_code=org.code)
+    return done("Соглашение с партнёром внесено.", ".partner_list", org_code=org.code)
+
+
+@bp.post("/<org_code>/partners/<int:agreement_id>")
+@login_required
+def agreement_edit(org_code: str, agreement_id: int):
+    org = editable(org_code)
+    agreement = _agreement(org, agreement_id)
+    data, errors = parse(AgreementSchema, {**request.form.to_dict(), "inn": agreement.partner.inn})
+    try:
+        if errors:
+            raise ValidationFailed("Соглашение не сохранено.", errors)
+        partners.update_agreement(agreement, data, actor=actor())
+    except DomainError as error:
+        return refused(error, ".partner_list", org_code=org.code)
+    return done("Соглашение изменено.", ".partner_list", org_code=org.code)
+
+
+@bp.post("/<org_code>/partners/<int:agreement_id>/delete")
+@login_required
+def agreement_delete(org_code: str, agreement_id: int):
+    org = editable(org_code)
+    partners.remove_agreement(_agreement(org, agreement_id), actor=actor())
+    return done("Соглашение удалено.", ".partner_list", org_code=org.code)

@@ -1,0 +1,251 @@
+"""What the public registry reads: published mentors (projection columns only), practices, partners.
+
+Every mentor query starts from `published_mentors()`: rows with `is_public` set by the consent rules, and
+each row is turned into a dict holding only the fields its consent names (`public_dict`). Mentees are
+never queried here.
+"""
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import sqlalchemy as sa
+
+from hierarchy.models import Municipality, Organization, Region
+from registry.extensions import db
+from registry.mentoring.models import Award, Mentor, Partner, PartnerAgreement, Practice
+from registry.mentoring.publication import award_label
+from registry.mentoring.text import search_words
+from registry.mentoring.vocab import (
+    FORM_BITS,
+    FORM_LABELS,
+    MENTOR_CATEGORY_LABELS,
+    PARTNER_KIND_LABELS,
+    ROLE_MODELS,
+    AwardTitle,
+    Form,
+    MentorCategory,
+    PracticeStatus,
+    forms_of,
+)
+from registry.public.search import matches
+
+PER_PAGE = 20
+#: Browsing without words: counting stops here (an exact total of a million rows is not worth a full scan).
+COUNT_CAP = 10_000
+MAX_PAGE = COUNT_CAP // PER_PAGE
+#: A text search collects at most this many matches (in index order), then sorts them by name: every query
+#: costs about the same, however common its words. More matches than this mean "refine the query".
+MATCH_CAP = 500
+
+
+@dataclass(frozen=True)
+class MentorFilters:
+    q: str = ""
+    municipality: str = ""
+    organization: str = ""
+    form: str = ""
+    category: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _columns():
+    return (Mentor.id, Mentor.sort_name, Mentor.public_fields, Mentor.full_name, Mentor.position, Mentor.category,
+            Mentor.forms, Mentor.competences, Mentor.achievements, Organization.name.label("organization"),
+            Municipality.name.label("municipality"))
+
+
+@cache
+def published_mentors() -> sa.Select:
+    """Published mentors with their organization and municipality (built once: a Select is immutable)."""
+    return (sa.select(*_columns()).join(Organization, Organization.id == Mentor.organization_id)
+            .join(Municipality, Municipality.id == Organization.location_municipality_id)
+            .where(Mentor.is_public.is_(True)))
+
+
+def _conditions(filters: MentorFilters) -> list | None:
+    """Filters on the consented projection only; None when a filter names nothing that exists."""
+    conditions = [Mentor.is_public.is_(True)]
+    # codes are resolved inside the query (one round trip); an unknown code gives NULL, which matches nothing
+    if filters.municipality:
+        conditions.append(Mentor.public_municipality_id == sa.select(Municipality.id).where(
+            Municipality.code == filters.municipality).scalar_subquery())
+    if filters.organization:
+        conditions.append(Mentor.public_organization_id == sa.select(Organization.id).where(
+            Organization.code == filters.organization).scalar_subquery())
+    if filters.form:
+        if filters.form not in Form.__members__:
+            return None
+        conditions.append(Mentor.public_forms.op("&")(FORM_BITS[Form(filters.form)]) != 0)
+    if filters.category:
+        if filters.category not in MentorCategory.__members__:
+            return None
+        conditions.append(Mentor.public_category == filters.category)
+    return conditions
+
+
+def search_mentors(filters: MentorFilters, page: int = 1) -> dict:
+    """One page of published mentors in name order, with the number found (counted up to a cap)."""
+    conditions = _conditions(filters)
+    empty = {"items": [], "page": page, "per_page": PER_PAGE, "total": 0, "total_is_capped": False,
+             "has_next": False}
+    if conditions is None:
+        return empty
+    words = search_words(filters.q)
+    cap = MATCH_CAP if words else COUNT_CAP
+    if page > cap // PER_PAGE:
+        return {**empty, "total": cap, "total_is_capped": True}
+    offset = (page - 1) * PER_PAGE
+    if words:
+        # one index scan: the capped matches (id and sort key only), ordered and counted in the same query
+        # the word index drives; is_public is checked on the rows found (as an expression, so no engine is
+        # tempted to walk the is_public index instead: SQLite would scan every public row)
+        public = sa.func.coalesce(Mentor.is_public, sa.false()).is_(sa.true())
+        found = (sa.select(Mentor.id, Mentor.sort_name).where(matches(words), public, *conditions[1:])
+                 .limit(cap + 1).cte("found"))
+        page_rows = (sa.select(found.c.id, found.c.sort_name, sa.func.count().over().label("total"))
+                     .order_by(found.c.sort_name, found.c.id).limit(PER_PAGE + 1).offset(offset).subquery("page"))
+    else:
+        page_rows = (sa.select(Mentor.id, Mentor.sort_name, sa.null().label("total")).where(*conditions)
+                     .order_by(Mentor.sort_name, Mentor.id).limit(PER_PAGE + 1).offset(offset).subquery("page"))
+    rows = db.session.execute(published_mentors().add_columns(page_rows.c.total)
+                              .join(page_rows, page_rows.c.id == Mentor.id)
+                              .order_by(page_rows.c.sort_name, page_rows.c.id)).all()
+    has_next = len(rows) > PER_PAGE and page < cap // PER_PAGE
+    rows = rows[:PER_PAGE]
+    if words:
+        total = rows[0].total if rows else _count(found)
+    elif page == 1 and len(rows) < PER_PAGE:
+        total = len(rows)  # the whole result is on this page
+    else:
+        total = _count(sa.select(Mentor.id).where(*conditions).limit(cap + 1).subquery())
+    return {"items": _dicts(rows), "page": page, "per_page": PER_PAGE, "total": min(total, cap),
+            "total_is_capped": total > cap, "has_next": has_next}
+
+
+def _count(rows) -> int:
+    """Rows of a (capped) subquery; asked only when the page itself cannot tell."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+
+
+def mentor(mentor_id: int) -> dict | None:
+    row = db.session.execute(published_mentors().where(Mentor.id == mentor_id)).one_or_none()
+    return _dicts([row])[0] if row is not None else None
+
+
+def all_mentors(batch: int = 1000) -> Iterator[dict]:
+    """Every published mentor, in name order, streamed in batches (open-data downloads)."""
+    last = ("", 0)
+    while True:
+        rows = db.session.execute(published_mentors().where(sa.tuple_(Mentor.sort_name, Mentor.id) > last)
+                                  .order_by(Mentor.sort_name, Mentor.id).limit(batch)).all()
+        if not rows:
+            return
+        yield from _dicts(rows)
+        last = (rows[-1].sort_name, rows[-1].id)
+
+
+def _awards(ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if ids:
+        for award in db.session.scalars(sa.select(Award).where(Award.mentor_id.in_(ids))
+                                        .order_by(Award.year.desc(), Award.id)):
+            found.setdefault(award.mentor_id, []).append(f"{award_label(award)} ({award.year})")
+    return found
+
+
+def _dicts(rows) -> list[dict]:
+    awards = _awards([r.id for r in rows if "awards" in r.public_fields.split(",")])
+    return [public_dict(r, awards.get(r.id, [])) for r in rows]
+
+
+def public_dict(row, awards: list[str]) -> dict:
+    """Only the fields the mentor's publication consent names (absent keys, not empty values)."""
+    fields = set(row.public_fields.split(","))
+    item = {"id": row.id}
+    if "full_name" in fields:
+        item["full_name"] = row.full_name
+    if "position" in fields and row.position:
+        item["position"] = row.position
+    if "organization" in fields:
+        item["organization"] = row.organization
+        item["municipality"] = row.municipality
+    if "category" in fields:
+        item["category"] = MENTOR_CATEGORY_LABELS[MentorCategory(row.category)]
+    if "forms" in fields:
+        item["forms"] = [FORM_LABELS[f] for f in forms_of(row.forms)]
+    if "competences" in fields and row.competences:
+        item["competences"] = row.competences
+    if "achievements" in fields and row.achievements:
+        item["achievements"] = row.achievements
+    if "awards" in fields:
+        item["awards"] = awards
+    return item
+
+
+def honorary() -> list[dict]:
+    """Published mentors who agreed to show their awards and have any, grouped by the highest award."""
+    rank = {t: i for i, t in enumerate(AwardTitle)}
+    query = published_mentors().where(Mentor.public_fields.contains("awards"),
+                                      sa.exists().where(Award.mentor_id == Mentor.id)).order_by(Mentor.sort_name)
+    rows = db.session.execute(query).all()
+    titles = {}
+    for award in db.session.scalars(sa.select(Award).where(Award.mentor_id.in_([r.id for r in rows]))):
+        best = titles.get(award.mentor_id)
+        if best is None or rank[award.title] < rank[best]:
+            titles[award.mentor_id] = award.title
+    groups: dict[AwardTitle, list[dict]] = {}
+    for item in _dicts(rows):
+        groups.setdefault(titles[item["id"]], []).append(item)
+    return [{"title": title, "mentors": groups[title]} for title in AwardTitle if title in groups]
+
+
+def practices() -> list[dict]:
+    rows = db.session.execute(
+        sa.select(Practice, Organization.name, Municipality.name)
+        .join(Organization, Organization.id == Practice.organization_id)
+        .join(Municipality, Municipality.id == Organization.location_municipality_id)
+        .where(Practice.status == PracticeStatus.published).order_by(Practice.published_at.desc(), Practice.id)).all()
+    return [practice_dict(p, org, mun) for p, org, mun in rows]
+
+
+def practice(practice_id: int) -> dict | None:
+    return next((p for p in practices() if p["id"] == practice_id), None)
+
+
+def practice_dict(p: Practice, organization: str, municipality: str) -> dict:
+    return {"id": p.id, "title": p.title, "organization": organization, "municipality": municipality,
+            "form": FORM_LABELS[p.form], "role_model": ROLE_MODELS[p.role_model][0] if p.role_model else "",
+            "description": p.description, "results": p.results,
+            "published_at": p.published_at.date().isoformat() if p.published_at else None}
+
+
+def partners() -> list[dict]:
+    """Every partner in the registry: legal entities, public by nature (ИНН, name, whom they work with)."""
+    agreements = db.session.execute(
+        sa.select(PartnerAgreement.partner_id, Organization.name, PartnerAgreement.mentors_provided)
+        .join(Organization, Organization.id == PartnerAgreement.organization_id)
+        .order_by(Organization.name)).all()
+    linked: dict[int, dict] = {}
+    for partner_id, org_name, provided in agreements:
+        entry = linked.setdefault(partner_id, {"organizations": [], "mentors_provided": 0})
+        if org_name not in entry["organizations"]:
+            entry["organizations"].append(org_name)
+        entry["mentors_provided"] += provided
+    rows = db.session.execute(sa.select(Partner, Region.name).join(Region, Region.id == Partner.region_id)
+                              .order_by(Partner.name)).all()
+    return [{"id": p.id, "name": p.name, "inn": p.inn, "kind": PARTNER_KIND_LABELS[p.kind], "region": region,
+             **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
+
+
+def municipalities() -> list[tuple[str, str]]:
+    return [tuple(r) for r in db.session.execute(sa.select(Municipality.code, Municipality.name)
+                                                 .order_by(Municipality.name))]
+
+
+def organizations_in(municipality_code: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in db.session.execute(
+        sa.select(Organization.code, Organization.name).join(Municipality, Municipality.id ==
+                                                             Organization.location_municipality_id)
+        .where(Municipality.code == municipality_code).order_by(Organization.name))]

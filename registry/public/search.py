@@ -1,0 +1,44 @@
+"""Full-text mentor search: one implementation per engine behind `matches(words)`.
+
+Both run over `mentors.search_text`, the normalised (lower-case, ё→е) text of consented fields only, and
+every query word must be present (AND):
+- PostgreSQL: the GIN index on the stored to_tsvector('russian', search_text); a word matches by its
+  Russian stem, so other forms of a word match too («учителя» finds «учитель»);
+- SQLite: the FTS5 table `mentor_search` (unicode61 tokenizer), every word as a prefix («робот» finds
+  «робототехника»); no stemming.
+Query words are reduced to letters and digits first, so no query syntax from the user reaches either engine.
+"""
+import sqlalchemy as sa
+
+from registry.extensions import db
+from registry.mentoring.models import Mentor
+from registry.mentoring.models.people import SEARCH_CONFIG
+
+_RUSSIAN = sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig")
+
+
+def _postgresql(words: list[str]) -> sa.ColumnElement[bool]:
+    # every word by its Russian stem: «иванова» → иванов (Иванов, Иванова, Ивановой), «учителя» → учитель.
+    # No prefixes: a prefix of a stem is far too broad («анна» stems to «ан», and «ан:*» matches Андрей), and
+    # a prefix of the typed word makes the index read whole families of posting lists on common names.
+    query = None
+    for i, word in enumerate(words):
+        term = sa.func.to_tsquery(_RUSSIAN, sa.bindparam(f"w{i}", word))
+        query = term if query is None else query.op("&&")(term)
+    return Mentor.search_vector.op("@@")(query)
+
+
+def _sqlite(words: list[str]) -> sa.ColumnElement[bool]:
+    fts = " ".join(f'"{w}"*' for w in words)
+    matched = (sa.select(sa.literal_column("rowid")).select_from(sa.table("mentor_search"))
+               .where(sa.text("mentor_search MATCH :fts").bindparams(fts=fts)))
+    return Mentor.id.in_(matched)
+
+
+ENGINES = {"postgresql": _postgresql, "sqlite": _sqlite}
+
+
+def matches(words: list[str]) -> sa.ColumnElement[bool]:
+    """A WHERE clause on `Mentor` true for mentors whose public text contains every word (as a prefix)."""
+    dialect = db.session.get_bind().dialect.name
+    return ENGINES[dialect](words)

@@ -1,0 +1,95 @@
+"""Counts from the records feed the monitoring form («заполнить из учёта») and the regional R9."""
+from datetime import date
+
+from monitoring import queries as monitoring_queries
+from monitoring import services as monitoring_services
+from registry.core.clock import now_utc
+from registry.mentoring import queries
+from registry.mentoring.services import pairs, partners
+from registry.mentoring.vocab import AgreementKind, Form, Kind, MenteeCategory, MentorCategory, PartnerKind
+from tests import factories
+from tests.registry.mentoring import builders
+
+YEAR = factories.YEAR
+START = date(YEAR, 9, 1)
+
+
+def _records(world):
+    org = world.school
+    teacher = builders.mentor(org, "Учитель Один")
+    student_mentor = builders.mentor(org, "Студент Наставник", category=MentorCategory.student,
+                                     birth_date=date(YEAR - 16, 1, 1))
+    kids = [builders.mentee(org, f"Ученик {i}", birth_date=date(YEAR - 12, 1, 1)) for i in range(3)]
+    young = builders.mentee(org, "Молодой Педагог", category=MenteeCategory.young_teacher, birth_date=None)
+    group = builders.pair(org, [teacher, student_mentor], kids, kind=Kind.group, start=START)
+    single = builders.pair(org, [teacher], [young], form=Form.teacher_teacher, start=START)
+    builders.pair(org, [student_mentor], [kids[0]], form=Form.student_student, start=START)  # still forming
+    for p in (group, single):
+        pairs.approve(p, order_ref="№ 1", actor=None)
+    pairs.activate(group, actor=None)
+    pairs.complete(group, on=date(YEAR, 12, 1), full_cycle={kids[0].id: True, kids[1].id: False, kids[2].id: True},
+                   actor=None)
+    partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind": PartnerKind.enterprise,
+                                 "kind": AgreementKind.dual, "mentors_provided": 1}, actor=None)
+    builders.commit()
+
+
+def test_counts_follow_the_records(world):
+    _records(world)
+    counts = queries.counts_from_records(world.school, YEAR)
+    assert counts["mentees_students"] == 3  # the forming pair does not count yet
+    assert counts["mentees_students_full_cycle"] == 2
+    assert counts["mentees_age_10_19"] == 3
+    assert counts["teachers_young_supported"] == 1
+    assert (counts["mentors_total"], counts["mentors_teachers"], counts["mentors_students"]) == (2, 1, 1)
+    assert counts["mentors_students_age_15_19"] == 1
+    assert counts["mentees_form_teacher_student"] == 3 and counts["mentees_form_teacher_teacher"] == 1
+    assert counts["mentees_form_student_student"] == 0
+    assert (counts["pairs_total"], counts["groups_total"]) == (1, 1)
+    assert counts["partner_enterprises_with_mentors"] == 1
+    assert queries.counts_from_records(world.school, YEAR - 3)["mentees_students"] == 0  # another year
+
+
+def _form_url():
+    return f"/campaigns/27/{YEAR}/submissions/27-KHV-S1"
+
+
+def test_fill_from_records_prefills_and_warns_where_the_form_differs(world, login_as):
+    _records(world)
+    b = login_as(world.curator)
+    page = b.get(_form_url() + "?fill=records").get_data(as_text=True)
+    assert 'name="mentees_students" type="number" value="3"' in page
+    assert 'name="groups_total" type="number" value="1"' in page
+    values = dict(factories.VALID_VALUES)  # mentees_students 200, not 3
+    monitoring_services.save_values(world.campaign, world.school, values, version=None, actor=world.curator)
+    builders.commit()
+    page = b.get(_form_url()).get_data(as_text=True)
+    assert "В персонифицированном учёте организации: 3" in page
+    assert "заполнить\n    из учёта" in page
+
+
+def test_no_record_warnings_for_an_organization_without_records(world, login_as):
+    monitoring_services.save_values(world.campaign, world.school, dict(factories.VALID_VALUES), version=None,
+                                    actor=world.curator)
+    builders.commit()
+    page = login_as(world.curator).get(_form_url()).get_data(as_text=True)
+    assert "персонифицированном учёте организации" not in page and "из учёта</a>" not in page
+
+
+def test_regional_r9_counts_distinct_partners_by_inn_from_the_registry(world):
+    campaign = world.campaign
+    campaign.enterprises_in_region_total = 10
+    region = monitoring_queries.aggregate(campaign, world.region, now_utc())
+    assert region["indicators"]["R9"]["possibly_double_counted"] is True  # no registry yet: the fallback
+    for org, curator in ((world.school, world.curator), (world.van_school, world.van_curator)):
+        partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind": PartnerKind.enterprise,
+                                     "kind": AgreementKind.dual, "mentors_provided": 2}, actor=curator)
+    partners.add_agreement(world.dod, {"inn": "500100732259", "name": "ИП Мастер", "partner_kind":
+                                       PartnerKind.enterprise, "kind": AgreementKind.social, "mentors_provided": 0},
+                           actor=world.dod_curator)
+    builders.commit()
+    region = monitoring_queries.aggregate(campaign, world.region, now_utc())
+    assert region["indicators"]["R9"] == {"value": 10.0, "target": region["indicators"]["R9"]["target"],
+                                          "possibly_double_counted": False}  # one enterprise, two schools
+    khv = monitoring_queries.aggregate(campaign, world.khv, now_utc())
+    assert khv["indicators"]["R9"]["possibly_double_counted"] is True
