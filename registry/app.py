@@ -46,6 +46,7 @@ CLI_MODULES = (
     "hierarchy.cli",
     "registry.demo.cli",
     "deadlines.cli",
+    "registry.mentoring.cli",
 )
 
 

@@ -201,17 +201,21 @@ def honorary() -> list[dict]:
     return [{"title": title, "mentors": groups[title]} for title in AwardTitle if title in groups]
 
 
+def _published_practices() -> sa.Select:
+    return (sa.select(Practice, Organization.name, Municipality.name)
+            .join(Organization, Organization.id == Practice.organization_id)
+            .join(Municipality, Municipality.id == Organization.location_municipality_id)
+            .where(Practice.status == PracticeStatus.published))
+
+
 def practices() -> list[dict]:
-    rows = db.session.execute(
-        sa.select(Practice, Organization.name, Municipality.name)
-        .join(Organization, Organization.id == Practice.organization_id)
-        .join(Municipality, Municipality.id == Organization.location_municipality_id)
-        .where(Practice.status == PracticeStatus.published).order_by(Practice.published_at.desc(), Practice.id)).all()
+    rows = db.session.execute(_published_practices().order_by(Practice.published_at.desc(), Practice.id)).all()
     return [practice_dict(p, org, mun) for p, org, mun in rows]
 
 
 def practice(practice_id: int) -> dict | None:
-    return next((p for p in practices() if p["id"] == practice_id), None)
+    row = db.session.execute(_published_practices().where(Practice.id == practice_id)).one_or_none()
+    return practice_dict(*row) if row is not None else None
 
 
 def practice_dict(p: Practice, organization: str, municipality: str) -> dict:

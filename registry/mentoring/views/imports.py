@@ -21,7 +21,8 @@ _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01234567
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "record_imports"
+    """Where previewed uploads wait: RECORD_IMPORTS_DIR, else instance/record_imports (shared by the workers)."""
+    folder = Path(current_app.config.get("RECORD_IMPORTS_DIR") or Path(current_app.instance_path) / "record_imports")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

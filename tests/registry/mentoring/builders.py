@@ -1,5 +1,8 @@
 """Records for tests, made through the same services the app uses."""
+import tempfile
 from datetime import date
+
+from flask import current_app
 
 from registry.extensions import db
 from registry.mentoring.services import consents, pairs, people
@@ -48,3 +51,11 @@ def pair(org, mentors, mentees, *, form=Form.teacher_student, kind=Kind.traditio
 
 def commit():
     db.session.commit()
+
+
+def temporary_uploads() -> str:
+    """Keep previewed uploads of the test run out of the project's instance folder."""
+    folder = current_app.config.get("RECORD_IMPORTS_DIR")
+    if not folder:
+        folder = current_app.config["RECORD_IMPORTS_DIR"] = tempfile.mkdtemp(prefix="record-imports-")
+    return folder

@@ -3,8 +3,6 @@ import json
 import secrets
 from pathlib import Path
 
-from flask import current_app
-
 from registry.extensions import db
 from registry.mentoring.services import consents, partners, people, practices
 from registry.mentoring.vocab import AgreementKind, AwardTitle, ConsentKind, Form, PartnerKind
@@ -40,8 +38,7 @@ def build(world) -> dict:
 
 def _stored_upload(user_id: int, org_id: int) -> str:
     """A previewed upload of the curator's, as the import page leaves it for confirmation."""
-    folder = Path(current_app.instance_path) / "record_imports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = Path(builders.temporary_uploads())
     token = secrets.token_urlsafe(16)
     (folder / f"{token}.upload").write_text(f"code;full_name;category\nM{token[:6]};Импортов Иван;teacher\n",
                                             encoding="utf-8")
