@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from deadlines.calendar import default_deadlines
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization, Region
+from monitoring import aggregation
 from monitoring.models import CampaignMember, Submission, SubmissionValue
 from registry.demo.values import profile, values_for
 from registry.extensions import db
@@ -117,9 +118,12 @@ def _accept_municipal_reports(campaign: Campaign, now: datetime) -> None:
         "SELECT s.id, count(DISTINCT v.organization_id) FROM snapshots s"
         " LEFT JOIN snapshot_values v ON v.snapshot_id = s.id WHERE s.campaign_id = :campaign GROUP BY s.id"),
         params).all()
+    # …and the sums the app keeps in a frozen summary, computed by the app's own function
     db.session.execute(sa.text("UPDATE snapshots SET summary = :summary WHERE id = :id").bindparams(
         sa.bindparam("summary", type_=sa.JSON)),
-        [{"id": snap_id, "summary": {"generated": "bench", "completeness": {"accepted": n}}} for snap_id, n in counts])
+        [{"id": snap_id, "summary": {"generated": "bench", "completeness": {"accepted": n},
+                                     "sums": aggregation.sums(aggregation.snapshot_source([snap_id])).stored()}}
+         for snap_id, n in counts])
     db.session.execute(sa.text(
         "INSERT INTO municipal_reports (campaign_id, municipality_id, status, submitted_at, reviewed_at, snapshot_id,"
         " created_at)"

@@ -5,6 +5,7 @@ the live accepted submissions of a campaign, or the frozen rows of a snapshot. E
 GROUP BY over a source, so the same code serves live dashboards and frozen snapshots.
 """
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -63,8 +64,40 @@ def _in_municipality(query: sa.Select, column, municipality_id) -> sa.Select:
     return query.where(column == municipality_id)
 
 
-def sums(source: sa.Select) -> tuple[dict[str, dict[str, float]], dict[str, float], dict[str, float]]:
-    """Return (sums by org type, totals, Σ pct × respondents per survey) — two GROUP BY queries."""
+class Sums(NamedTuple):
+    """Sums by org type, totals, and Σ pct × respondents per survey: everything indicators are computed from."""
+    by_type: dict[str, dict[str, float]]
+    totals: dict[str, float]
+    weighted: dict[str, float]
+
+    def stored(self) -> dict:
+        """The JSON a frozen summary keeps, so a higher level adds it up instead of re-reading the rows."""
+        return {"by_type": self.by_type, "weighted": self.weighted}
+
+    @classmethod
+    def add(cls, parts: list["Sums"]) -> "Sums":
+        by_type: dict[str, dict[str, float]] = {}
+        weighted: dict[str, float] = {}
+        for part in parts:
+            for org_type, values in part.by_type.items():
+                into = by_type.setdefault(org_type, {})
+                for code, value in values.items():
+                    into[code] = into.get(code, 0.0) + value
+            for code, value in part.weighted.items():
+                weighted[code] = weighted.get(code, 0.0) + value
+        totals: dict[str, float] = {}
+        for values in by_type.values():
+            for code, value in values.items():
+                totals[code] = totals.get(code, 0.0) + value
+        return cls(by_type, totals, weighted)
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> "Sums":
+        return cls.add([cls(stored["by_type"], {}, stored["weighted"])])
+
+
+def sums(source: sa.Select) -> Sums:
+    """Sums by org type, totals, Σ pct × respondents per survey of one source — two GROUP BY queries."""
     src = source.subquery("src")
     by_type: dict[str, dict[str, float]] = {}
     totals: dict[str, float] = {}
@@ -82,7 +115,7 @@ def sums(source: sa.Select) -> tuple[dict[str, dict[str, float]], dict[str, floa
     products = db.session.execute(sa.select(*(sa.func.sum(per_org.c[pct] * per_org.c[resp])
                                               for pct, resp in SURVEY_PAIRS.items()))).one()
     weighted = {pct: total for pct, total in zip(SURVEY_PAIRS, products, strict=True) if total is not None}
-    return by_type, totals, {k: float(v) for k, v in weighted.items()}
+    return Sums(by_type, totals, {k: float(v) for k, v in weighted.items()})
 
 
 def targets_for(campaign: Campaign) -> dict[str, float | None]:
@@ -92,9 +125,9 @@ def targets_for(campaign: Campaign) -> dict[str, float | None]:
     return {i.code: own.get(i.code, default_target(i.code, campaign.year)) for i in INDICATORS}
 
 
-def indicator_block(campaign: Campaign, source: sa.Select, *, level: Level) -> dict:
-    """Values, indicators with targets, for one source."""
-    by_type, totals, weighted = sums(source)
+def indicator_block(campaign: Campaign, summed: Sums, *, level: Level) -> dict:
+    """Values, indicators with targets, from the sums of a source."""
+    by_type, totals, weighted = summed
     # R9 for the region counts distinct partner enterprises (by ИНН) of the partner registry once the region
     # has any; otherwise, and below the region, it sums organization-reported counts, where one enterprise
     # working with two organizations is counted twice (PRODUCT.md §4, fallback).

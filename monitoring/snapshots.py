@@ -18,19 +18,20 @@ def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
     return (current or 0) + 1
 
 
-def _freeze(campaign: Campaign, level: Level, unit: dict, source: sa.Select | sa.CompoundSelect, *,
-            extra: dict, actor: User | None, now: datetime, own_rows: sa.Select | None = None) -> Snapshot:
-    """Insert a snapshot with its summary, then copy its own rows in the database (INSERT … SELECT).
+def _freeze(campaign: Campaign, level: Level, unit: dict, summed: aggregation.Sums, own_rows: sa.Select, *,
+            extra: dict, actor: User | None, now: datetime) -> Snapshot:
+    """Insert a snapshot with its summary (built from `summed`), then copy `own_rows` in the database.
 
-    `source` is what the summary aggregates; `own_rows` (default: the source) is what the snapshot stores.
+    The summary keeps the sums themselves, so the level above adds them up instead of re-reading the rows.
     """
-    block = aggregation.indicator_block(campaign, source, level=level)
+    block = aggregation.indicator_block(campaign, summed, level=level)
     snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
                         version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
-                        summary={"unit": unit, "values": block["values"], "indicators": block["indicators"], **extra})
+                        summary={"unit": unit, "values": block["values"], "indicators": block["indicators"],
+                                 "sums": summed.stored(), **extra})
     db.session.add(snapshot)
     db.session.flush()
-    src = (own_rows if own_rows is not None else source).subquery()
+    src = own_rows.subquery()
     db.session.execute(sa.insert(SnapshotValue).from_select(
         ["snapshot_id", "organization_id", "org_type", "reporting_municipality_id", "code", "value"],
         sa.select(sa.literal(snapshot.id), src.c.organization_id, src.c.org_type, src.c.reporting_municipality_id,
@@ -40,9 +41,10 @@ def _freeze(campaign: Campaign, level: Level, unit: dict, source: sa.Select | sa
 
 def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: User, now: datetime) -> Snapshot:
     """Freeze the municipality's accepted organization data; list every member not accepted. Caller commits."""
+    source = aggregation.live_source(campaign.id, municipality.id)
     return _freeze(
         campaign, Level.municipality, {"code": municipality.code, "level": "municipality", "name": municipality.name},
-        aggregation.live_source(campaign.id, municipality.id), actor=actor, now=now,
+        aggregation.sums(source), source, actor=actor, now=now,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
                "missing": aggregation.not_accepted(campaign, municipality.id)})
 
@@ -66,15 +68,20 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
                for m, r in reports if r is None or r.status is not ReportStatus.accepted]
     missing += aggregation.not_accepted(campaign, None)
     # The accepted municipal snapshots are immutable: the regional one refers to them as its parts instead of
-    # copying their rows, and stores only the region's direct organizations (PRODUCT.md §3).
+    # copying their rows, adds up the sums their summaries keep, and stores only the region's direct
+    # organizations (PRODUCT.md §3).
     direct = aggregation.live_source(campaign.id, None)
-    source = sa.union_all(aggregation.snapshot_source(parts), direct) if parts else direct
+    stored = [r.snapshot.summary.get("sums") for r in accepted]
+    if all(stored):
+        summed = aggregation.Sums.add([*map(aggregation.Sums.from_stored, stored), aggregation.sums(direct)])
+    else:  # a part frozen before summaries kept their sums: add up its rows
+        summed = aggregation.sums(sa.union_all(aggregation.snapshot_source(parts), direct) if parts else direct)
     completeness = aggregation.completeness(campaign, now)
     direct_accepted = aggregation.completeness(campaign, now, None)["accepted"]
     included = direct_accepted + sum(r.snapshot.summary["completeness"]["accepted"] for r in accepted)
     return _freeze(
-        campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, source,
-        own_rows=direct, actor=actor, now=now,
+        campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, summed, direct,
+        actor=actor, now=now,
         extra={"parts": parts, "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},

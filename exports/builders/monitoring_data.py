@@ -37,7 +37,8 @@ def unit_indicators(campaign: Campaign, unit: Region | Municipality) -> tuple[di
     snapshot = unit_snapshot(campaign, unit)
     if snapshot is not None:
         return snapshot.summary.get("indicators", {}), snapshot
-    block = aggregation.indicator_block(campaign, unit_source(campaign, unit, None), level=unit.level)
+    block = aggregation.indicator_block(
+        campaign, aggregation.sums(unit_source(campaign, unit, None)), level=unit.level)
     return block["indicators"], None
 
 

@@ -1,5 +1,6 @@
 """The spine workflow through the services: curator → municipality → region."""
 import pytest
+import sqlalchemy as sa
 
 from hierarchy.models import Level
 from monitoring import queries, reports, services
@@ -155,3 +156,39 @@ def test_completeness_never_exceeds_membership(world):
     campaigns.add_member(world.campaign, late, actor=world.operator)
     db.session.commit()
     assert queries.aggregate(world.campaign, world.khv, now_utc())["completeness"]["expected"] == 3
+
+
+def test_consolidation_adds_up_stored_municipal_sums_like_the_rows(world):
+    """The region adds the sums kept in municipal summaries; an older part without them is read row by row."""
+    c = world.campaign
+    values_a = dict(VALID_VALUES, mentee_survey_respondents=100, mentee_satisfaction_pct=80)
+    values_b = dict(VALID_VALUES, mentee_survey_respondents=50, mentee_satisfaction_pct=50, students_total=700)
+    _submit_and_accept(world, world.school, world.curator, world.khv_official, values_a)
+    _submit_and_accept(world, world.dod, world.dod_curator, world.khv_official, values_b)
+    _submit_and_accept(world, world.van_school, world.van_curator, world.van_official)
+    _submit_and_accept(world, world.college, world.college_curator, world.operator)
+    for municipality in (world.khv, world.van):
+        reports.submit_report(c, municipality, actor=world.operator)
+        reports.accept_report(c, municipality, actor=world.operator)
+    db.session.commit()
+    live = queries.aggregate(c, world.region, now_utc())
+    from_sums = reports.consolidate(c, actor=world.operator).summary
+    db.session.commit()
+    assert from_sums["values"] == live["values"]
+    assert from_sums["values"]["students_total"] == 1000 + 700 + 1000 + 1000
+    assert {k: v["value"] for k, v in from_sums["indicators"].items()} == pytest.approx(
+        {k: v["value"] for k, v in live["indicators"].items()})
+    # strip the kept sums from one municipal snapshot, as if frozen before they were kept
+    khv_snapshot = reports.get_report(c, world.khv).snapshot_id
+    db.session.execute(sa.update(Snapshot.__table__).where(Snapshot.__table__.c.id == khv_snapshot)
+                       .values(summary=sa.func.json_remove(Snapshot.__table__.c.summary, "$.sums"))
+                       if db.engine.dialect.name == "sqlite" else
+                       sa.text("UPDATE snapshots SET summary = (summary::jsonb - 'sums')::json WHERE id = :id")
+                       .bindparams(id=khv_snapshot))
+    db.session.commit()
+    db.session.expire_all()
+    assert "sums" not in db.session.get(Snapshot, khv_snapshot).summary
+    from_rows = reports.consolidate(c, actor=world.operator).summary
+    assert from_rows["values"] == live["values"]
+    assert {k: v["value"] for k, v in from_rows["indicators"].items()} == pytest.approx(
+        {k: v["value"] for k, v in live["indicators"].items()})
