@@ -7,9 +7,10 @@ It starts a throwaway tuned cluster (bench/harness.py), seeds one region `B` (20
 published mentors, a curator per school, an official per municipality, the year's campaign with the
 organization deadline an hour or more away), starts gunicorn (sync workers) with login rate limiting off
 (RATELIMIT_ENABLED=False, config and environment), logs everyone in through POST /api/v1/auth/token and
-drives the mix of bench/soak_load.py at a fixed request rate with an asyncio client (aiohttp). Afterwards
-it checks the database against what the script had acknowledged: every submission's status, version and
-values, the audit rows per action and the version rows. It prints a table per route (count, non-2xx,
+drives the mix of bench/soak_load.py at a fixed request rate with an asyncio client (aiohttp). Every answer
+is checked against the script's model as it comes (versions, statuses, values; the officials' review queues);
+afterwards the database is compared with what the script had acknowledged: every submission's status,
+version and values, the audit rows per action and the version rows. It prints a table per route (count, non-2xx,
 p50/p95/p99 ms), the achieved rate against the target, where the CPU went, the load average, and one JSON
 line; it exits 1 on any unexpected answer or mismatch.
 """
@@ -213,7 +214,8 @@ def report(load: Load, timing: dict, args, before: dict, after: dict, loadavg: t
     print("data check: " + ("database equals the acknowledged writes" if not problems else
                             f"{len(problems)} differences, first: " + "; ".join(problems[:5])))
     print(json.dumps({"target_rps": args.rate, "achieved_rps": round(rate, 1), "ratio": round(rate / args.rate, 3),
-                      "seconds": wall, "routes": table, "cpu_percent_of_machine": shares, "loadavg": loadavg,
+                      "seconds": wall, "routes": table, "cpu_percent_of_machine": shares,
+                      "loadavg": [[round(x, 2) for x in pair] for pair in loadavg],
                       "acked": dict(ledger.acked), "unexpected": unexpected, "differences": len(problems)},
                      ensure_ascii=False))
     return 1 if unexpected or problems else 0

@@ -12,7 +12,7 @@ from bench.harness import percentiles
 from registry.demo.values import profile, values_for
 
 #: Share of request slots per kind of user (a curator slot that finds nothing to edit reads its report).
-MIX = {"search": 0.35, "curator": 0.45, "curator_read": 0.05, "official": 0.15}
+MIX = {"search": 0.35, "curator": 0.40, "curator_read": 0.05, "official": 0.20}
 #: Share of saves sent twice at once with the same version (two browser tabs): one must win, one must get 409.
 CONFLICT_SHARE = 0.02
 #: Share of reviews that return the report (the rest accept it).
@@ -48,7 +48,6 @@ class Official:
     municipality: str
     token: str
     queue: list[str] = field(default_factory=list)
-    idle: bool = False  # the last queue read was empty
     busy: bool = False
 
 
@@ -248,7 +247,8 @@ class Load:
         org.busy = False
 
     async def review(self, official: Official) -> None:
-        """List the queue when it is empty, else decide its next report; with nothing to review, reopen one."""
+        """Decide the next queued report; with none, reopen an accepted one (the more accepted, the likelier: it
+        keeps work flowing back to the curators for the whole run) or read the queue again."""
         mine = self.by_municipality[official.municipality]
         while official.queue:
             org = mine[official.queue.pop(0)]
@@ -258,18 +258,27 @@ class Load:
                 official.busy = False
                 return
         accepted = self._free(o for o in mine.values() if o.status == "accepted")
-        if official.idle and accepted:
-            official.idle = False
+        if accepted and self.rng.random() < len(accepted) / len(mine):
             await self.decide(self.rng.choice(accepted), "POST reopen", official)
         else:
+            before = {code: (o.version, o.busy) for code, o in mine.items()}
             status, answer = await self.call("GET submissions (queue)", "GET",
                                              f"{self.campaign_url}/submissions?status=submitted", official.token)
             if status == 200:
                 official.queue = [item["organization"] for item in answer]
-                official.idle = not official.queue
+                self._check_queue(mine, before, {item["organization"]: item["version"] for item in answer})
             else:
                 self._unexpected(None, "GET submissions (queue)", status, answer)
         official.busy = False
+
+    def _check_queue(self, mine: dict, before: dict, listed: dict) -> None:
+        """The queue holds exactly the submitted reports, at their versions (those untouched during the read)."""
+        for code, org in mine.items():
+            if before[code] != (org.version, False) or org.busy or org.lost:
+                continue  # written while the queue was read: either answer is right
+            if listed.get(code) != (org.version if org.status == "submitted" else None):
+                self.ledger.mismatches.append({"org": code, "route": "GET submissions (queue)",
+                                               "model": [org.version, org.status], "listed": listed.get(code)})
 
     async def decide(self, org: Org, route: str, official: Official) -> None:
         org.busy = True
