@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +42,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/consolidation.py
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402 - after the path fix above
+from bench.harness import free_port, stop_cluster  # noqa: E402
 from deadlines.models import Campaign  # noqa: E402
 from monitoring import queries, reports  # noqa: E402
 from registry import create_app  # noqa: E402
@@ -83,19 +83,13 @@ RAW_SNAPSHOT_SUMS = sa.text(
     "SELECT org_type, code, sum(value) FROM snapshot_values WHERE snapshot_id = :snapshot GROUP BY org_type, code")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_cluster() -> tuple[str, Callable[[], None]]:
     """A throwaway cluster through scripts/pg-start; returns its URL and a stop function."""
     directory = tempfile.mkdtemp(prefix="registry-bench-pg.")
     # S603: our own scripts with arguments we made
-    url = subprocess.run([str(ROOT / "scripts" / "pg-start"), directory, str(_free_port())],  # noqa: S603
+    url = subprocess.run([str(ROOT / "scripts" / "pg-start"), directory, str(free_port())],  # noqa: S603
                          check=True, capture_output=True, text=True).stdout.strip()
-    return url, lambda: subprocess.run([str(ROOT / "scripts" / "pg-stop"), directory], check=False)  # noqa: S603
+    return url, lambda: stop_cluster(Path(directory))
 
 
 def _timed(fn: Callable[[], object], after: Callable[[], None] | None = None) -> float:

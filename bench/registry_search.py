@@ -16,119 +16,32 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков",
-            "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов",
-            "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Соловьёв",
-            "Борисов", "Яковлев", "Григорьев", "Романов", "Воробьёв", "Сергеев", "Кузьмин", "Фролов",
-            "Александров", "Дмитриев", "Королёв", "Гусев", "Киселёв"]
-SUFFIXES = ["", "ский", "ин", "ых", "енко", "ович", "ец", "ов", "ёв", "ушкин"]
-FIRST = ["Анна", "Мария", "Елена", "Ольга", "Ирина", "Наталья", "Татьяна", "Светлана", "Юлия", "Екатерина",
-         "Дмитрий", "Алексей", "Сергей", "Андрей", "Павел", "Игорь", "Михаил", "Николай", "Владимир", "Артём"]
-PATRONYMICS = ["Александровна", "Сергеевна", "Ивановна", "Петровна", "Андреевна", "Александрович", "Сергеевич",
-               "Иванович", "Петрович", "Андреевич"]
-COMPETENCES = ["робототехника", "проектная деятельность", "олимпиадная математика", "физика", "химия",
-               "программирование", "волонтёрство", "журналистика", "сварочное производство", "экология",
-               "история края", "английский язык", "биология", "шахматы", "туризм", "дизайн", "электротехника",
-               "агрономия", "медиация", "финансовая грамотность"]
-POSITIONS = ["учитель", "мастер производственного обучения", "педагог дополнительного образования",
-             "инженер", "студент", "тьютор", "педагог-психолог", "методист"]
-QUERIES = ["иванова", "смирновский анна", "кузнецова ольга", "соколенко", "орлов", "романова мария",
-           "робототехника", "сварочное", "шахматы иванов", "медиация", "петровых", "зайцева",
-           "киселев", "воробьёва", "гусева екатерина", "агрономия", "фролов павел", "дмитриева"]
-FILTERS = ["", "&municipality=B-M03", "&form=teacher_student", "&category=teacher", "&municipality=B-M11"]
+if str(ROOT) not in sys.path:  # also runnable as `python bench/registry_search.py`
+    sys.path.insert(0, str(ROOT))
 
-
-def _sql_array(values: list[str]) -> str:
-    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def _surnames() -> list[str]:
-    return [s + x for s in SURNAMES for x in SUFFIXES]  # 400 surnames
-
-
-def fill_postgresql(url: str, mentors: int, *, public_share: float = 0.8) -> float:
-    """Replace the bench region's data with `mentors` synthetic mentors; return seconds taken."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
-    started = time.perf_counter()
-    with engine.begin() as conn:
-        foreign = conn.execute(sa.text("SELECT count(*) FROM mentors m JOIN organizations o "
-                                       "ON o.id = m.organization_id WHERE o.code NOT LIKE 'B-%'")).scalar()
-        if foreign:
-            raise SystemExit("this database holds real mentoring records: use a separate benchmark database")
-        conn.execute(sa.text("TRUNCATE mentor_awards, consents, pair_mentors, pair_mentees, mentoring_pairs, mentors, "
-                             "partner_agreements, partners, practices RESTART IDENTITY CASCADE"))
-        conn.execute(sa.text("DELETE FROM organizations WHERE code LIKE 'B-%'"))
-        conn.execute(sa.text("DELETE FROM municipalities WHERE code LIKE 'B-%'"))
-        conn.execute(sa.text("DELETE FROM regions WHERE code = 'B'"))
-        region = conn.execute(sa.text("INSERT INTO regions (code, name, timezone, created_at) VALUES "
-                                      "('B', 'Бенчмарк-край', 'Asia/Vladivostok', now()) RETURNING id")).scalar()
-        conn.execute(sa.text(
-            "INSERT INTO municipalities (code, name, region_id, created_at) SELECT 'B-M' || lpad(i::text, 2, '0'), "
-            "'Муниципальный район № ' || i, :r, now() FROM generate_series(1, 19) i"), {"r": region})
-        conn.execute(sa.text(
-            "INSERT INTO organizations (code, name, region_id, org_type, location_municipality_id, reports_to, "
-            "created_at) SELECT 'B-O' || i, 'Школа № ' || i, :r, 'general', "
-            "(SELECT id FROM municipalities WHERE code = 'B-M' || lpad((1 + i % 19)::text, 2, '0')), "
-            "'municipality', now() FROM generate_series(1, 600) i"), {"r": region})
-        conn.execute(sa.text("DROP INDEX IF EXISTS ix_mentors_search"))  # rebuilt once, after the rows
-        first_org = conn.execute(sa.text("SELECT min(id) FROM organizations WHERE code LIKE 'B-O%'")).scalar()
-        arrays = {"s": _sql_array(_surnames()), "f": _sql_array(FIRST), "p": _sql_array(PATRONYMICS),
-                  "c": _sql_array(COMPETENCES), "o": _sql_array(POSITIONS)}
-        conn.execute(sa.text("SELECT setseed(0.42)"))  # the same synthetic data on every run
-        chunk = 200_000
-        for start in range(1, mentors + 1, chunk):
-            stop = min(mentors, start + chunk - 1)
-            conn.execute(sa.text(_INSERT.format(**arrays)), {"a": start, "b": stop, "share": public_share,
-                                                             "org0": first_org})
-        conn.execute(sa.text("CREATE INDEX ix_mentors_search ON mentors USING gin (search_vector, "
-                             "public_municipality_id, public_organization_id)"))
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("VACUUM ANALYZE mentors"))
-    engine.dispose()
-    return time.perf_counter() - started
-
-
-# One row per g: a random name from the pools, organization and two competences; the search text is built the way
-# registry.mentoring.publication builds it (consented fields, lower-cased, ё→е).
-_INSERT = """
-WITH raw AS (
-  SELECT g, ({s})[1 + floor(random() * 400)::int] AS sur, ({f})[1 + floor(random() * 20)::int] AS first,
-         ({p})[1 + floor(random() * 10)::int] AS pat, ({c})[1 + floor(random() * 20)::int] AS c1,
-         ({c})[1 + floor(random() * 20)::int] AS c2, ({o})[1 + floor(random() * 8)::int] AS pos,
-         :org0 + floor(random() * 600)::int AS org, random() < :share AS pub,
-         CASE WHEN g % 10 < 7 THEN 'teacher' WHEN g % 10 < 9 THEN 'student' ELSE 'employer' END AS category
-  FROM generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
-), src AS (
-  SELECT raw.*, sur || ' ' || first || ' ' || pat AS fio
-  FROM raw
+from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster  # noqa: E402 - after the path fix above
+from bench.mentors import (  # noqa: E402
+    COMPETENCES,
+    FIRST,
+    PATRONYMICS,
+    POSITIONS,
+    QUERIES,
+    fill_postgresql,
+    search_paths,
+    surnames,
 )
-INSERT INTO mentors (organization_id, code, full_name, category, position, forms, competences, achievements,
-                     is_public, public_fields, search_text, sort_name, public_organization_id,
-                     public_municipality_id, public_category, public_forms, created_at)
-SELECT src.org, 'B' || g, fio, category, pos, 1 << (g % 5)::int, c1 || ', ' || c2, '', pub,
-       CASE WHEN pub THEN 'full_name,position,organization,category,forms,competences' ELSE '' END,
-       CASE WHEN pub THEN replace(lower(fio || ' ' || pos || ' ' || o.name || ' ' || m.name || ' ' || c1 || ' '
-                                        || c2), 'ё', 'е') END,
-       CASE WHEN pub THEN replace(lower(fio), 'ё', 'е') ELSE '' END,
-       CASE WHEN pub THEN o.id END, CASE WHEN pub THEN m.id END, CASE WHEN pub THEN category END,
-       CASE WHEN pub THEN 1 << (g % 5)::int ELSE 0 END, now()
-FROM src JOIN organizations o ON o.id = src.org JOIN municipalities m ON m.id = o.location_municipality_id
-"""
 
 
 def bench_app():
@@ -144,23 +57,6 @@ def bench_app():
         return jsonify({"ok": True})
 
     return app
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, timeout: float = 30) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback URL built here
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server did not answer {url}")
 
 
 _LUA = """
@@ -190,57 +86,11 @@ def wrk(base: str, paths: list[str], *, seconds: int, connections: int, threads:
     return result
 
 
-def search_paths(count: int = 200, seed: int = 7) -> list[str]:
-    rng = random.Random(seed)
-    paths = []
-    for _ in range(count):
-        q = urllib.request.quote(rng.choice(QUERIES))
-        paths.append(f"/api/v1/public/mentors?q={q}{rng.choice(FILTERS)}&page={rng.choice([1, 1, 1, 2])}")
-    return paths
-
-
-#: A server configured like a production host would be (the table and its indexes fit in shared buffers;
-#: no parallel workers for short queries), instead of the defaults of a development cluster.
-TUNING = {"shared_buffers": "1GB", "effective_cache_size": "4GB", "max_parallel_workers_per_gather": "0",
-          "random_page_cost": "1.1", "jit": "off"}
-
-
-def own_cluster(folder: Path) -> str:
-    """Start a throwaway, tuned PostgreSQL cluster (scripts/pg-start, then the TUNING settings); return its URL."""
-    port = _free_port()
-    # output to a file, not a pipe: the server inherits the descriptors and would hold a pipe open forever
-    with tempfile.TemporaryFile("w+") as out:
-        subprocess.run(["bash", str(ROOT / "scripts/pg-start"), str(folder), str(port)],  # noqa: S603, S607
-                       stdout=out, stderr=subprocess.DEVNULL, check=True)
-        out.seek(0)
-        url = out.read().strip()
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        for name, value in TUNING.items():
-            conn.execute(sa.text(f"ALTER SYSTEM SET {name} = '{value}'"))
-    engine.dispose()
-    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    subprocess.run(["runuser", "-u", "postgres", "--", str(bindir / "pg_ctl"), "-D", str(folder), "-w",  # noqa: S603, S607
-                    "-l", str(folder / "server.log"), "restart"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,  # noqa: S603
-                   capture_output=True, check=True)
-    return url
-
-
 def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], skip_fill: bool) -> None:
     if not skip_fill:
         print(f"filling {mentors:,} mentors …", flush=True)
         print(f"  filled in {fill_postgresql(url, mentors):.0f} s", flush=True)
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench"}
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-               "bench.registry_search:bench_app()"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603 - fixed argv
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base + "/bench/ping")
+    with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping") as (base, _):
         paths = search_paths()
         wrk(base, paths[:50], seconds=5, connections=2)  # warm the caches and both workers
         for c in connections:
@@ -248,9 +98,6 @@ def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], 
             ping = wrk(base, ["/bench/ping"], seconds=seconds, connections=c)
             print(json.dumps({"mentors": mentors, "connections": c, "search": search, "ping": ping,
                               "ratio_rps": round(search["rps"] / ping["rps"], 3)}, ensure_ascii=False), flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
 
 def _sqlite_app(path: Path):
@@ -286,9 +133,9 @@ def run_sqlite(mentors: int, repeats: int) -> None:
                                          "location_municipality_id, reports_to, created_at) VALUES ('B-O1', 'Школа', "
                                          ":r, 'general', :m, 'municipality', '2026-01-01') RETURNING id"),
                                  {"r": region, "m": mun}).scalar()
-        surnames, batch = _surnames(), []
+        pool, batch = surnames(), []
         for i in range(mentors):
-            name = f"{rng.choice(surnames)} {rng.choice(FIRST)} {rng.choice(PATRONYMICS)}"
+            name = f"{rng.choice(pool)} {rng.choice(FIRST)} {rng.choice(PATRONYMICS)}"
             comp = f"{rng.choice(COMPETENCES)}, {rng.choice(COMPETENCES)}"
             batch.append({"organization_id": org, "code": f"B{i}", "full_name": name, "category": "teacher",
                           "position": "учитель", "forms": 2, "competences": comp, "achievements": "",
@@ -332,7 +179,7 @@ def _workbook(path: Path, rows: int) -> None:
     sheet.append(["code", "full_name", "category", "position", "forms", "competences", "consent_date"])
     rng = random.Random(5)
     for i in range(rows):
-        sheet.append([f"M{i:06d}", f"{rng.choice(_surnames())} {rng.choice(FIRST)} {rng.choice(PATRONYMICS)}",
+        sheet.append([f"M{i:06d}", f"{rng.choice(surnames())} {rng.choice(FIRST)} {rng.choice(PATRONYMICS)}",
                       "teacher", rng.choice(POSITIONS), "teacher_student, student_student",
                       f"{rng.choice(COMPETENCES)}, {rng.choice(COMPETENCES)}", "01.09.2024"])
     book.save(path)
@@ -401,8 +248,7 @@ def main(argv: list[str] | None = None) -> None:
                        skip_fill=args.skip_fill and not args.own_cluster)
         finally:
             if args.own_cluster:
-                subprocess.run(["bash", str(ROOT / "scripts/pg-stop"), str(args.own_cluster)],  # noqa: S603, S607
-                               check=False)
+                stop_cluster(args.own_cluster)
     elif args.command == "sqlite":
         run_sqlite(args.mentors, args.repeats)
     else:
@@ -410,5 +256,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     main()

@@ -1,0 +1,127 @@
+"""What the HTTP benchmarks share: a throwaway tuned PostgreSQL cluster, gunicorn on loopback, percentiles, CPU."""
+import os
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: A server configured like a production host would be (the tables and their indexes fit in shared buffers;
+#: no parallel workers for short queries), instead of the defaults of a development cluster.
+TUNING = {"shared_buffers": "1GB", "effective_cache_size": "4GB", "max_parallel_workers_per_gather": "0",
+          "random_page_cost": "1.1", "jit": "off"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def own_cluster(folder: Path, port: int | None = None) -> str:
+    """Start a throwaway, tuned, migrated PostgreSQL cluster (scripts/pg-start, then TUNING); return its URL."""
+    # output to a file, not a pipe: the server inherits the descriptors and would hold a pipe open forever
+    with tempfile.TemporaryFile("w+") as out:
+        subprocess.run(["bash", str(ROOT / "scripts/pg-start"), str(folder), str(port or free_port())],  # noqa: S603, S607
+                       stdout=out, stderr=subprocess.DEVNULL, check=True)
+        out.seek(0)
+        url = out.read().strip()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name, value in TUNING.items():
+            conn.execute(sa.text(f"ALTER SYSTEM SET {name} = '{value}'"))
+    engine.dispose()
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    subprocess.run(["runuser", "-u", "postgres", "--", str(bindir / "pg_ctl"), "-D", str(folder), "-w",  # noqa: S603, S607
+                    "-l", str(folder / "server.log"), "restart"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,  # noqa: S603
+                   capture_output=True, check=True)
+    return url
+
+
+def stop_cluster(folder: Path) -> None:
+    """Stop the throwaway cluster and remove its folder."""
+    subprocess.run(["bash", str(ROOT / "scripts/pg-stop"), str(folder)], check=False)  # noqa: S603, S607
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    """Poll `url` until it answers 2xx (the server is up and its workers import the app)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 - loopback URL built by the caller
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url}")
+
+
+@contextmanager
+def gunicorn(app: str, database_url: str, *, ready: str, workers: int = 2, env: dict | None = None,
+             log: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `app` (a gunicorn app spec) with sync workers on a loopback port until the block ends.
+
+    Yields the base URL once `ready` (a path) answers, and the master process. The server's output goes to
+    `log` (a file, never a pipe nobody reads: a full pipe would stall the workers)."""
+    port = free_port()
+    environ = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench", **(env or {})}
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", app]
+    with open(log or os.devnull, "ab") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=environ, stdout=out, stderr=out,  # noqa: S603 - fixed argv
+                                  start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + ready)
+        yield base, server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def percentiles(samples_ms: list[float], points: tuple[int, ...] = (50, 95, 99)) -> dict[str, float]:
+    """Nearest-rank percentiles of latencies in ms, rounded to 0.1 ms."""
+    ordered = sorted(samples_ms)
+    if not ordered:
+        return {f"p{p}": 0.0 for p in points}
+    return {f"p{p}": round(ordered[min(len(ordered) - 1, max(0, -(-p * len(ordered) // 100) - 1))], 1)
+            for p in points}
+
+
+def tree_cpu_seconds(root_pid: int) -> float:
+    """CPU time (user + system) used so far by a process and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        pid = int(entry.name)
+        children.setdefault(int(fields[1]), []).append(pid)
+        # own user + system time, plus that of children already reaped (ended backends, old workers)
+        times[pid] = sum(int(f) for f in fields[11:15]) / tick
+    total, stack = 0.0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += times.get(pid, 0.0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def postmaster_pid(folder: Path) -> int:
+    """The pid of a cluster's postmaster (first line of postmaster.pid)."""
+    return int((folder / "postmaster.pid").read_text().split()[0])
