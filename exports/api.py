@@ -2,7 +2,7 @@
 from io import BytesIO
 
 from flask import send_file
-from marshmallow import validate
+from marshmallow import fields, validate
 
 from exports import stored_files
 from exports.access import authorized_unit
@@ -10,7 +10,7 @@ from exports.builders.federal_form import file_name, form_for_unit
 from exports.catalog import FORM_FORMATS, get_form
 from exports.form_sets import download_name
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
-from monitoring.schemas import Int, QuerySchema, Str
+from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -24,8 +24,9 @@ class FederalFormQuerySchema(QuerySchema):
                  validate=validate.OneOf(list(FORM_FORMATS), error="Допустимы: pdf, xlsx, csv, xml."),
                  metadata={"description": "pdf, xlsx, csv (UTF-8 с BOM, «;») или xml (exports/forms/report.xsd)."})
     form = Str(load_default=None, metadata={"description": "Код макета формы; по умолчанию встроенный."})
-    set = Int(load_default=None, metadata={"description": "Набор сохранённых форм (версия среза); по умолчанию — "
-                                                         "набор среза, из которого форма читается сейчас."})
+    set = fields.Integer(load_default=None, error_messages={"invalid": "Нужно целое число."}, metadata={
+        "description": "Набор сохранённых форм (версия среза); по умолчанию — набор среза, из которого форма "
+                       "читается сейчас."})
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/federal-form", methods=["GET"])

@@ -38,7 +38,7 @@ def form_set_list(region_code: str, year: int):
 def form_set_archive(region_code: str, year: int, set_id: int):
     campaign = load_campaign(region_code, year)
     require(sees_region(current_user, campaign.region_id))
-    form_set = db.session.get(FormSet, set_id)
+    form_set = db.session.get(FormSet, set_id) if set_id < 2**31 else None  # beyond an INTEGER column
     if form_set is None or form_set.campaign_id != campaign.id:
         raise NotFound("Набор форм не найден.")
     path = stored_files.archive(form_set, now_utc())

@@ -33,7 +33,7 @@ def stored_for(campaign: Campaign, unit: Unit, fmt: str, form_code: str, set_id:
         FormSet.campaign_id == campaign.id, FormSet.form_code == form_code, StoredForm.unit_code == unit.code,
         StoredForm.format == fmt, StoredForm.status.in_(SERVABLE)).order_by(StoredForm.id.desc()).limit(1))
     if set_id is not None:
-        stored = db.session.scalar(query.where(FormSet.id == set_id))
+        stored = db.session.scalar(query.where(FormSet.id == set_id)) if 0 < set_id < 2**31 else None
         if stored is None:
             raise NotFound("В этом наборе нет сохранённого файла формы подразделения.")
         return stored
