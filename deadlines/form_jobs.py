@@ -5,6 +5,7 @@ itself at the regional deadline (a draft, made earlier in the same run); each ne
 set on the next run and built there. Organizations are told once per snapshot version that their form is ready;
 the ledger row and the notification share one transaction.
 """
+import logging
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,6 +23,7 @@ from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.services import notify
 
+logger = logging.getLogger(__name__)
 FORM_READY = "form-ready"
 
 
@@ -33,9 +35,14 @@ def build_federal_forms(now: datetime | None = None) -> int:
     form_sets.check_files(now)
     built = 0
     for form_set in form_sets.open_sets(definition):
-        announced = _announced(form_set)
-        built += form_sets.build_set(form_set, definition, now,
-                                     lambda s, unit, seen=announced: _tell_ready(s, unit, seen, now))
+        set_id, announced = form_set.id, _announced(form_set)
+        try:
+            built += form_sets.build_set(form_set, definition, now,
+                                         lambda s, unit, seen=announced: _tell_ready(s, unit, seen, now))
+        except Exception as exc:  # one unreadable snapshot must not stop the other sets; the operator sees why
+            logger.exception("Federal form set %s could not be built", set_id)
+            db.session.rollback()
+            form_sets.record_failure(set_id, exc)
     return built
 
 

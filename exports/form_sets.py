@@ -94,7 +94,7 @@ def build_set(form_set: FormSet, definition: FormDefinition, now: datetime,
     set_id = form_set.id
     campaign = db.session.get(Campaign, form_set.campaign_id)
     units = sources.snapshot_units(campaign, db.session.get(Snapshot, form_set.snapshot_id))
-    form_set.total = len(units) * len(FORM_FORMATS)
+    form_set.total, form_set.error = len(units) * len(FORM_FORMATS), None
     db.session.commit()
     directory = set_dir(form_set, campaign)
     storage.sweep_temporaries(directory)
@@ -121,6 +121,13 @@ def build_set(form_set: FormSet, definition: FormDefinition, now: datetime,
         form_set.completed_at = now
         db.session.commit()
     return built
+
+
+def record_failure(set_id: int, exc: Exception) -> None:
+    """Keep why a whole set could not be built, for the operator's page. Commits."""
+    form_set = db.session.get(FormSet, set_id)
+    form_set.error = getattr(exc, "message", None) or f"Не удалось прочитать срез: {type(exc).__name__}."
+    db.session.commit()
 
 
 def _store(form_set: FormSet, directory: str, unit: sources.SnapshotUnit, form, fmt: str,

@@ -103,6 +103,8 @@ class FormSet(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     #: Set when every file is stored; cleared again when a stored file turns out missing or damaged.
     completed_at: Mapped[datetime | None]
+    #: Why the set could not be built at all (its snapshot could not be read), in Russian; None once it could.
+    error: Mapped[str | None] = mapped_column(sa.Text)
 
     def __repr__(self) -> str:
         return f"<FormSet {self.id} {self.level.value} {self.unit_code} v{self.version}>"

@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['campaign_id'], ['campaigns.id'], name=op.f('fk_form_sets_campaign_id_campaigns')),
     sa.ForeignKeyConstraint(['snapshot_id'], ['snapshots.id'], name=op.f('fk_form_sets_snapshot_id_snapshots')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_form_sets')),

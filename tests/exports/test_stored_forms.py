@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from deadlines import jobs
 from deadlines.form_jobs import build_federal_forms
-from exports import storage, stored_files
+from exports import sources, storage, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.form_sets import MAX_ATTEMPTS
 from exports.models import FormSet, StoredForm, StoredFormStatus
@@ -183,3 +183,21 @@ def test_renders_do_not_depend_on_when_they_run(frozen):
         with freeze_time(moment):
             assert {r.format: storage.sha256(stored_files.fresh_render(r)) for r in stored} == {
                 r.format: r.sha256 for r in stored}
+
+
+def test_a_set_that_cannot_be_read_does_not_stop_the_others(frozen, monkeypatch):
+    real = sources.snapshot_units
+
+    def unreadable(campaign, snapshot):
+        if snapshot.level.value == "municipality":
+            raise LookupError("gone")
+        return real(campaign, snapshot)
+
+    monkeypatch.setattr(sources, "snapshot_units", unreadable)
+    assert build_federal_forms(now_utc()) == UNITS["regional"] * len(FORM_FORMATS)
+    municipal = db.session.scalar(sa.select(FormSet).where(FormSet.level == "municipality"))
+    assert municipal.error == "Не удалось прочитать срез: LookupError." and municipal.completed_at is None
+    monkeypatch.setattr(sources, "snapshot_units", real)
+    assert build_federal_forms(now_utc()) == UNITS["municipal"] * len(FORM_FORMATS)
+    db.session.refresh(municipal)
+    assert municipal.error is None and municipal.completed_at is not None
