@@ -6,9 +6,11 @@ set on the next run and built there. Organizations are told once per snapshot ve
 the ledger row and the notification share one transaction.
 """
 import logging
+import time
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from deadlines import messages, pending
@@ -30,15 +32,19 @@ FORM_READY = "form-ready"
 def build_federal_forms(now: datetime | None = None) -> int:
     """Queue a set for every new snapshot, rebuild missing files, build what is not stored; files stored now."""
     now = now or now_utc()
+    budget = current_app.config.get("FORM_BUILD_BUDGET_SECONDS")
+    stop_at = time.monotonic() + budget if budget else None
     definition = get_form()
     form_sets.discover(definition)
     form_sets.check_files(now)
     built = 0
     for form_set in form_sets.open_sets(definition):
+        if stop_at is not None and time.monotonic() > stop_at:
+            break  # the next run goes on from here
         set_id, announced = form_set.id, _announced(form_set)
         try:
             built += form_sets.build_set(form_set, definition, now,
-                                         lambda s, unit, seen=announced: _tell_ready(s, unit, seen, now))
+                                         lambda s, unit, seen=announced: _tell_ready(s, unit, seen, now), stop_at)
         except Exception as exc:  # one unreadable snapshot must not stop the other sets; the operator sees why
             logger.exception("Federal form set %s could not be built", set_id)
             db.session.rollback()

@@ -7,6 +7,7 @@ second run builds nothing. Downloads of a frozen campaign serve these files, so 
 byte for byte later, whatever changed in the code or the hierarchy since.
 """
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -88,9 +89,11 @@ def _needs_work(stored: StoredForm | None) -> bool:
 
 
 def build_set(form_set: FormSet, definition: FormDefinition, now: datetime,
-              unit_done: Callable[[FormSet, sources.SnapshotUnit], None] | None = None) -> int:
+              unit_done: Callable[[FormSet, sources.SnapshotUnit], None] | None = None,
+              stop_at: float | None = None) -> int:
     """Build the set's missing files, committing after each; how many were stored now. `unit_done` is called for
-    every unit whose files are all stored (again after a restart: it must be idempotent)."""
+    every unit whose files are all stored (again after a restart: it must be idempotent). Past `stop_at`
+    (time.monotonic()) no new unit is started: the next run goes on from there."""
     set_id = form_set.id
     campaign = db.session.get(Campaign, form_set.campaign_id)
     units = sources.snapshot_units(campaign, db.session.get(Snapshot, form_set.snapshot_id))
@@ -106,6 +109,8 @@ def build_set(form_set: FormSet, definition: FormDefinition, now: datetime,
     for unit in units:
         code = unit.values.unit.code
         todo = [fmt for fmt in FORM_FORMATS if status.get((code, fmt)) is None]
+        if todo and stop_at is not None and time.monotonic() > stop_at:
+            return built
         if todo:
             form = fill_form(definition, unit.values, campaign.year)
             for fmt in todo:

@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from deadlines import jobs
 from deadlines.form_jobs import build_federal_forms
-from exports import sources, storage, stored_files
+from exports import form_sets, sources, storage, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.form_sets import MAX_ATTEMPTS
 from exports.models import FormSet, StoredForm, StoredFormStatus
@@ -201,3 +201,13 @@ def test_a_set_that_cannot_be_read_does_not_stop_the_others(frozen, monkeypatch)
     assert build_federal_forms(now_utc()) == UNITS["municipal"] * len(FORM_FORMATS)
     db.session.refresh(municipal)
     assert municipal.error is None and municipal.completed_at is not None
+
+
+def test_a_run_over_its_time_budget_leaves_the_rest_to_the_next_run(frozen, app, monkeypatch):
+    clock = iter(range(1000))
+    monkeypatch.setattr(form_sets.time, "monotonic", lambda: next(clock))  # one "second" per look at the clock
+    monkeypatch.setitem(app.config, "FORM_BUILD_BUDGET_SECONDS", 2)
+    first = build_federal_forms(now_utc())
+    assert 0 < first < FILES
+    monkeypatch.setitem(app.config, "FORM_BUILD_BUDGET_SECONDS", None)
+    assert build_federal_forms(now_utc()) == FILES - first
