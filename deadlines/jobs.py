@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from deadlines import due, messages, pending
+from deadlines.form_jobs import build_federal_forms
 from deadlines.ledger import LedgerEntry
 from deadlines.models import Campaign
 from hierarchy.models import Level
@@ -200,6 +201,7 @@ JOBS = (
     Job("federal-reminders", remind_federal_forms),
     Job("escalations", send_escalations),
     Job("regional-drafts", draft_regional_snapshots),
+    Job("federal-forms", build_federal_forms),  # after the drafts: a draft made in this run is built in it too
 )
 
 

@@ -101,3 +101,15 @@ def regional_draft(campaign: Campaign, snapshot: Snapshot, now: datetime) -> Mes
                    summary=summary, template="regional_draft",
                    link=path("region.snapshot_view", snapshot_id=snapshot.id, **_args(campaign)),
                    context={"region": campaign.region, "snapshot": snapshot, "missing": missing, **when})
+
+
+def form_ready(campaign: Campaign, unit: Organization, form_set, now: datetime) -> Message:
+    """The organization's federal form is stored (from a frozen snapshot) and is to be filed by 20 January."""
+    when = _when(campaign, campaign.federal_deadline, now)
+    frozen = format_local(form_set.frozen_at, campaign.region.timezone)
+    summary = (f"{unit.name} ({unit.code}): форма федерального статистического наблюдения за {campaign.year} год "
+               f"готова (срез версии {form_set.version} от {frozen}); сдать до {when['last_day']} "
+               f"({when['days_left']}).")
+    return Message(kind="form-ready", subject=f"Федеральная форма готова: сдать до {when['last_day']} ({unit.name})",
+                   summary=summary, template="form_ready", link=federal_form_link(campaign, unit),
+                   context={"unit": unit, "form_set": form_set, "frozen": frozen, **when})

@@ -2,14 +2,18 @@
 from io import BytesIO
 
 from flask import send_file
-from marshmallow import validate
+from marshmallow import fields, validate
 
+from exports import stored_files
 from exports.access import authorized_unit
 from exports.builders.federal_form import file_name, form_for_unit
 from exports.catalog import FORM_FORMATS, get_form
+from exports.form_sets import download_name
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
 from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
+from registry.core.clock import now_utc
+from registry.extensions import db
 
 api_bp = ApiBlueprint("exports_api", __name__, description="Федеральная статистическая форма: PDF, XLSX, CSV, XML.")
 
@@ -20,6 +24,9 @@ class FederalFormQuerySchema(QuerySchema):
                  validate=validate.OneOf(list(FORM_FORMATS), error="Допустимы: pdf, xlsx, csv, xml."),
                  metadata={"description": "pdf, xlsx, csv (UTF-8 с BOM, «;») или xml (exports/forms/report.xsd)."})
     form = Str(load_default=None, metadata={"description": "Код макета формы; по умолчанию встроенный."})
+    set = fields.Integer(load_default=None, error_messages={"invalid": "Нужно целое число."}, metadata={
+        "description": "Набор сохранённых форм (версия среза); по умолчанию — набор среза, из которого форма "
+                       "читается сейчас."})
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/federal-form", methods=["GET"])
@@ -28,16 +35,31 @@ class FederalFormQuerySchema(QuerySchema):
                  description="Файл формы; тип содержимого — по формату (application/pdf, …/spreadsheetml.sheet, "
                              "text/csv, application/xml).")
 def federal_form(args: dict, region_code: str, year: int):
-    """Федеральная статистическая форма подразделения за год: из зафиксированного среза, а без него — из текущих
-    данных с пометкой «предварительные». Куратор — своя организация; муниципалитет — он сам и его организации;
-    регион — все."""
+    """Федеральная статистическая форма подразделения за год: сохранённый файл из зафиксированного среза (байт в байт,
+    заголовок X-File-SHA256), а без него — из текущих данных с пометкой «предварительные». Куратор — своя
+    организация; муниципалитет — он сам и его организации; регион — все."""
     campaign = campaign_or_404(region_code, year)
     unit, member = authorized_unit(current_actor(), campaign, args["unit"])
-    form = form_for_unit(campaign, unit, get_form(args.get("form")), member)
-    spec = FORM_FORMATS[args["format"]]
-    response = send_file(BytesIO(spec.render(form)), mimetype=spec.mimetype, as_attachment=True,
-                         download_name=file_name(form, spec.extension), max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
+    definition, spec = get_form(args.get("form")), FORM_FORMATS[args["format"]]
+    stored = stored_files.stored_for(campaign, unit, args["format"], definition.code, args.get("set"))
+    if stored is not None:  # the file stored from the frozen snapshot, byte for byte
+        data = stored_files.read_stored(stored, now_utc())
+        db.session.commit()  # a damaged file is marked for the builder before it is replaced here
+        data = data if data is not None else stored_files.fresh_render(stored)
+        response = _file(data, spec.mimetype, download_name(stored, campaign))
+        response.headers["X-Form-Checksum"] = stored.values_checksum
+        response.headers["X-Form-Preliminary"] = "false"
+        response.headers["X-Form-Set"] = str(stored.set_id)
+        response.headers["X-File-SHA256"] = stored.sha256
+        return response
+    form = form_for_unit(campaign, unit, definition, member)
+    response = _file(spec.render(form), spec.mimetype, file_name(form, spec.extension))
     response.headers["X-Form-Checksum"] = form.checksum
     response.headers["X-Form-Preliminary"] = "true" if form.basis.preliminary else "false"
+    return response
+
+
+def _file(data: bytes, mimetype: str, name: str):
+    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,7 @@
 - Region: its latest regional snapshot, else the live accepted submissions of all members — preliminary.
 """
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
@@ -107,6 +108,14 @@ def organization_values(campaign: Campaign,
     return result
 
 
+def basis_snapshot_id(campaign: Campaign, unit: Region | Municipality | Organization) -> int | None:
+    """The snapshot a unit's form is read from now (as above), or None while it has only live data."""
+    if isinstance(unit, Organization):
+        return _latest_snapshot_per_org(campaign, [unit.id]).get(unit.id)
+    snapshot = snapshots.latest(campaign, Level.region if isinstance(unit, Region) else Level.municipality, unit.code)
+    return snapshot.id if snapshot is not None else None
+
+
 def _chunks(ids: list[int]):
     for start in range(0, len(ids), CHUNK):
         yield ids[start:start + CHUNK]
@@ -175,3 +184,58 @@ def members_of(campaign: Campaign, municipality: Municipality | None = None) -> 
     if municipality is not None:
         query = query.where(CampaignMember.reporting_municipality_id == municipality.id)
     return [tuple(row) for row in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class SnapshotUnit:
+    """One form a frozen snapshot yields: its input and the snapshot its values were read from."""
+
+    values: UnitValues
+    basis_snapshot_id: int
+    level: Level
+
+
+def _frozen_info(info: UnitInfo, snapshot: Snapshot) -> UnitInfo:
+    """The snapshot's own unit under the name it had when frozen (a later rename does not rewrite the form)."""
+    frozen = (snapshot.summary or {}).get("unit", {}).get("name") or info.name
+    return replace(info, name=frozen, requisites=tuple((label, frozen if value == info.name else value)
+                                                       for label, value in info.requisites))
+
+
+def _consolidated_unit(campaign: Campaign, unit: Region | Municipality, snapshot: Snapshot) -> SnapshotUnit:
+    values = aggregate_values(aggregation.snapshot_source([snapshot.id]))
+    basis = _snapshot_basis(snapshot, campaign.region.timezone)
+    return SnapshotUnit(UnitValues(_frozen_info(unit_info(unit), snapshot), values, basis, consolidated=True),
+                        snapshot.id, snapshot.level)
+
+
+def snapshot_units(campaign: Campaign, snapshot: Snapshot) -> list[SnapshotUnit]:
+    """Every form a snapshot yields, read from it alone: its own unit, the municipal parts of a regional snapshot,
+    then each organization it holds (by code). The same snapshot always gives the same list."""
+    region = campaign.region
+    if snapshot.level is Level.region:
+        units = [_consolidated_unit(campaign, region, snapshot)]
+        parts = db.session.scalars(sa.select(Snapshot).where(Snapshot.id.in_(snapshot.summary.get("parts", []))))
+        municipalities = {m.code: m for m in region.municipalities}
+        units += sorted((_consolidated_unit(campaign, municipalities[p.unit_code], p) for p in parts
+                         if p.unit_code in municipalities), key=lambda u: u.values.unit.code)
+    else:
+        municipality = db.session.scalar(sa.select(Municipality).where(
+            Municipality.region_id == region.id, Municipality.code == snapshot.unit_code))
+        units = [_consolidated_unit(campaign, municipality, snapshot)]
+    values: dict[int, dict[str, float]] = {}
+    for org_id, code, value in db.session.execute(
+            sa.select(SnapshotValue.organization_id, SnapshotValue.code, SnapshotValue.value)
+            .where(SnapshotValue.snapshot_id.in_(aggregation.with_parts([snapshot.id])))):
+        values.setdefault(org_id, {})[code] = value
+    basis = _snapshot_basis(snapshot, region.timezone)
+    for chunk in _chunks(sorted(values)):
+        rows = db.session.execute(
+            sa.select(Organization, CampaignMember).outerjoin(CampaignMember, sa.and_(
+                CampaignMember.organization_id == Organization.id, CampaignMember.campaign_id == campaign.id))
+            .where(Organization.id.in_(chunk)))
+        for org, member in rows:
+            units.append(SnapshotUnit(UnitValues(unit_info(org, member), values[org.id], basis, consolidated=False),
+                                      snapshot.id, Level.organization))
+    head = len(units) - len(values)
+    return units[:head] + sorted(units[head:], key=lambda u: u.values.unit.code)

@@ -5,11 +5,12 @@ from io import BytesIO
 from flask import Blueprint, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from exports import jobs
+from exports import jobs, stored_files
 from exports.access import authorized_unit, require_consolidated
 from exports.builders.federal_form import file_name, form_for_unit
 from exports.builders.monitoring_report import monitoring_report
 from exports.catalog import FORM_FORMATS, formats_of, get_form
+from exports.form_sets import download_name
 from exports.formatting import check_message
 from exports.models import EXPORT_JOB_STATUS_LABELS, ExportJobStatus
 from monitoring.views._common import campaign_args, load_campaign
@@ -45,6 +46,7 @@ def federal_form_view(region_code: str, year: int, unit_code: str):
         "exports/federal_form_view.html", campaign=campaign, form=form, definition=definition, formats=FORM_FORMATS,
         failures=[check_message(c) for c in form.failures], unchecked=[check_message(c) for c in form.unchecked],
         passed=len(form.checks) - len(form.failures) - len(form.unchecked), consolidated=form.consolidated,
+        versions=stored_files.unit_versions(campaign, unit, definition.code), tz=campaign.region.timezone,
         args=campaign_args(campaign))
 
 
@@ -52,8 +54,14 @@ def federal_form_view(region_code: str, year: int, unit_code: str):
 @login_required
 def federal_form_download(region_code: str, year: int, unit_code: str, fmt: str):
     campaign, unit, member = _load(region_code, year, unit_code)
-    form = form_for_unit(campaign, unit, get_form(request.args.get("form")), member)
-    spec = FORM_FORMATS[fmt]
+    definition, spec = get_form(request.args.get("form")), FORM_FORMATS[fmt]
+    stored = stored_files.stored_for(campaign, unit, fmt, definition.code, request.args.get("set", type=int))
+    if stored is not None:  # what was stored from the frozen snapshot, byte for byte
+        data = stored_files.read_stored(stored, now_utc())
+        db.session.commit()  # a damaged file is marked for the builder before it is replaced here
+        data = data if data is not None else stored_files.fresh_render(stored)
+        return _download(data, spec.mimetype, download_name(stored, campaign))
+    form = form_for_unit(campaign, unit, definition, member)
     return _download(spec.render(form), spec.mimetype, file_name(form, spec.extension))
 
 

@@ -22,6 +22,7 @@ WEB_MODULES = (
     "deadlines.views",
     "registry.notify.views",
     "exports.views",
+    "exports.sets_views",
     "registry.public.views",
     "registry.mentoring.views.people",
     "registry.mentoring.views.consents",

@@ -54,6 +54,12 @@ class BaseConfig:
     SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "300"))
     SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "30"))
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
+    #: Where the scheduler stores the federal forms built from frozen snapshots (PRODUCT.md §5).
+    EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(INSTANCE_DIR / "exports")
+    #: Seconds one scheduler run may spend building stored forms before leaving the rest to the next run
+    #: (unset: build everything; a long run delays the SQLite scheduler lease's renewal).
+    FORM_BUILD_BUDGET_SECONDS = float(os.environ["FORM_BUILD_BUDGET_SECONDS"]) if os.environ.get(
+        "FORM_BUILD_BUDGET_SECONDS") else None
 
 
 class TestConfig(BaseConfig):

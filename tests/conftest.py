@@ -59,6 +59,12 @@ def _app_context(app):
         _empty_tables()
 
 
+@pytest.fixture(autouse=True)
+def _exports_dir(app, tmp_path, monkeypatch):
+    """Stored federal forms go to the test's own directory, never into instance/."""
+    monkeypatch.setitem(app.config, "EXPORTS_DIR", str(tmp_path / "exports"))
+
+
 def _empty_tables() -> None:
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:

@@ -10,6 +10,9 @@ from datetime import timedelta
 import pytest
 
 from deadlines import extensions, feeds
+from exports.definitions import DEFAULT_FORM
+from exports.models import FormSet
+from hierarchy.models import Level
 from monitoring import reports, services
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -123,6 +126,9 @@ MATRIX = {
     ("calendar.feed", "GET"): ("/calendar/feed/{feed_user_id}/{feed_token}.ics", None, PUBLIC),
     ("notifications.notification_list", "GET"): ("/notifications", None, EVERYONE),
     ("notifications.mark_read", "POST"): ("/notifications/read", {}, EVERYONE),
+    # stored federal forms: the sets of a campaign and one set as a ZIP (region staff)
+    ("form_sets.form_set_list", "GET"): (C + "/form-sets", None, REGION),
+    ("form_sets.form_set_archive", "GET"): (C + "/form-sets/{set_id}/zip", None, REGION),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
@@ -135,9 +141,12 @@ def _rich_world():
     services.submit(c, world.school, actor=world.curator)
     report = reports.submit_report(c, world.khv, actor=world.khv_official)
     ext = extensions.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
+    form_set = FormSet(campaign_id=c.id, snapshot_id=report.snapshot_id, level=Level.municipality,
+                       unit_code=world.khv.code, version=1, frozen_at=now_utc(), form_code=DEFAULT_FORM)
+    db.session.add(form_set)  # queued, not built: building every set here would slow the whole matrix down
     db.session.commit()
     ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
-           "extension_id": ext.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
+           "extension_id": ext.id, "set_id": form_set.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
     return world, ids

@@ -1,0 +1,53 @@
+"""The regional operator's view of the stored federal forms: every set (snapshot version) with its build progress
+and failures, one ZIP of a whole set, and the summary shown on the regional dashboard."""
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from exports import stored_files
+from exports.catalog import FORM_FORMATS
+from exports.models import FormSet
+from hierarchy.permissions import sees_region
+from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
+from registry.core.clock import now_utc
+from registry.core.errors import NotFound
+from registry.core.permissions import require
+from registry.extensions import db
+
+bp = Blueprint("form_sets", __name__, url_prefix="/campaigns")
+PREFIX = "/<region_code>/<int:year>/form-sets"
+
+
+@bp.app_context_processor
+def _dashboard_summary() -> dict:
+    """`stored_forms_progress(campaign)` for the dashboard's include (exports/_form_sets.html)."""
+    return {"stored_forms_progress": stored_files.progress}
+
+
+@bp.get(PREFIX)
+@login_required
+def form_set_list(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(sees_region(current_user, campaign.region_id))
+    return render_template("exports/form_set_list.html", campaign=campaign, rows=stored_files.sets_of(campaign),
+                           levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
+                           args=campaign_args(campaign))
+
+
+@bp.get(PREFIX + "/<int:set_id>/zip")
+@login_required
+def form_set_archive(region_code: str, year: int, set_id: int):
+    campaign = load_campaign(region_code, year)
+    require(sees_region(current_user, campaign.region_id))
+    form_set = db.session.get(FormSet, set_id) if set_id < 2**31 else None  # beyond an INTEGER column
+    if form_set is None or form_set.campaign_id != campaign.id:
+        raise NotFound("Набор форм не найден.")
+    path = stored_files.archive(form_set, now_utc())
+    db.session.commit()  # damaged files found while packing are marked for the builder
+    if path is None:
+        flash("Часть файлов набора повреждена или отсутствует: они будут сформированы заново при следующем запуске "
+              "планировщика. Повторите загрузку позже.", "error")
+        return redirect(url_for("form_sets.form_set_list", **campaign_args(campaign)))
+    response = send_file(path, mimetype="application/zip", as_attachment=True, max_age=0,
+                         download_name=stored_files.archive_name(form_set, campaign))
+    response.headers["Cache-Control"] = "private, no-store"  # forms carry unpublished statistics
+    return response

@@ -1,0 +1,121 @@
+"""Downloads of a frozen campaign serve the stored files; the operator sees the sets and downloads one as a ZIP."""
+import io
+import zipfile
+
+import sqlalchemy as sa
+
+from deadlines.form_jobs import build_federal_forms
+from exports import storage
+from exports.catalog import FORM_FORMATS
+from exports.models import FormSet, StoredForm
+from monitoring import reports
+from registry.core.clock import now_utc
+from registry.extensions import db
+from tests.factories import YEAR
+
+C = f"/campaigns/27/{YEAR}"
+API = f"/api/v1/regions/27/campaigns/{YEAR}/federal-form"
+
+
+def stored_bytes(unit_code: str, fmt: str, set_id: int | None = None) -> bytes:
+    query = sa.select(StoredForm).where(StoredForm.unit_code == unit_code, StoredForm.format == fmt)
+    if set_id is not None:
+        query = query.where(StoredForm.set_id == set_id)
+    stored = db.session.scalars(query.order_by(StoredForm.id.desc())).first()
+    return (storage.root() / stored.path).read_bytes()
+
+
+def test_without_stored_sets_the_form_is_rendered_as_before(frozen, api_as):
+    response = api_as(frozen.world.curator).get(f"{API}?unit=27-KHV-S1&format=csv")
+    assert response.status_code == 200 and "X-Form-Set" not in response.headers
+
+
+def test_downloads_serve_the_stored_file_unchanged_after_renames(frozen, login_as, api_as):
+    world = frozen.world
+    build_federal_forms(now_utc())
+    old_school, old_khv = world.school.name, world.khv.name
+    world.school.name, world.khv.name = "Переименованная школа", "Новое имя округа"
+    db.session.commit()
+
+    xml = login_as(world.curator).get(f"{C}/federal-form/27-KHV-S1/xml")
+    assert xml.status_code == 200 and xml.data == stored_bytes("27-KHV-S1", "xml")
+    assert old_school in xml.get_data(as_text=True) and "Переименованная" not in xml.get_data(as_text=True)
+    # the school is read from the regional snapshot now: its file comes from the regional set
+    regional_set = db.session.scalar(sa.select(FormSet.id).where(FormSet.level == "region"))
+    assert xml.data == stored_bytes("27-KHV-S1", "xml", regional_set)
+
+    response = api_as(world.khv_official).get(f"{API}?unit=27-KHV&format=xml")
+    assert response.status_code == 200 and old_khv in response.get_data(as_text=True)
+    assert response.headers["X-File-SHA256"] == storage.sha256(response.data)
+    assert response.headers["X-Form-Preliminary"] == "false"
+    for fmt in FORM_FORMATS:
+        assert api_as(world.operator).get(f"{API}?unit=27&format={fmt}").data == stored_bytes("27", fmt)
+
+
+def test_an_older_set_stays_listed_and_downloadable(frozen, login_as, api_as):
+    world = frozen.world
+    build_federal_forms(now_utc())
+    first = db.session.scalar(sa.select(FormSet.id).where(FormSet.level == "region"))
+    first_pdf = stored_bytes("27", "pdf", first)
+    world.region.name = "Хабаровский край (новое название)"
+    reports.consolidate(world.campaign, actor=world.operator)
+    db.session.commit()
+    build_federal_forms(now_utc())
+    second = db.session.scalar(sa.select(FormSet.id).where(FormSet.level == "region", FormSet.version == 2))
+
+    operator = login_as(world.operator)
+    latest = api_as(world.operator).get(f"{API}?unit=27&format=pdf")
+    assert latest.headers["X-Form-Set"] == str(second) and latest.data == stored_bytes("27", "pdf", second)
+    assert operator.get(f"{C}/federal-form/27/pdf?set={first}").data == first_pdf
+    assert api_as(world.operator).get(f"{API}?unit=27&format=pdf&set={first}").data == first_pdf
+    assert operator.get(f"{C}/federal-form/27/pdf?set=999999").status_code == 404
+    page = operator.get(f"{C}/federal-form/27").get_data(as_text=True)
+    assert f"27/pdf?set={first}" in page and f"27/pdf?set={second}" in page and "версия 1" in page
+
+
+def test_a_damaged_file_is_replaced_by_a_render_of_the_same_snapshot(frozen, login_as):
+    build_federal_forms(now_utc())
+    stored = db.session.scalars(sa.select(StoredForm).where(StoredForm.unit_code == "27-KHV-S1",
+                                                             StoredForm.format == "csv")
+                                .order_by(StoredForm.id.desc())).first()
+    good = (storage.root() / stored.path).read_bytes()
+    (storage.root() / stored.path).write_bytes(good[::-1])
+    response = login_as(frozen.world.curator).get(f"{C}/federal-form/27-KHV-S1/csv")
+    assert response.status_code == 200 and response.data == good
+    db.session.expire_all()  # the request marked it in its own session
+    assert db.session.get(StoredForm, stored.id).status.value == "damaged"
+
+
+def test_the_operator_sees_progress_and_downloads_a_whole_set(frozen, login_as):
+    world = frozen.world
+    operator = login_as(world.operator)
+    dashboard = operator.get(f"{C}/").get_data(as_text=True)
+    assert "Сохранённые федеральные формы" in dashboard and "Наборов пока нет" in dashboard
+    build_federal_forms(now_utc())
+    dashboard = operator.get(f"{C}/").get_data(as_text=True)
+    assert "файлов сохранено: <strong>32 из 32</strong>" in dashboard
+    page = operator.get(f"{C}/form-sets").get_data(as_text=True)
+    assert "20 из 20 (100 %)" in page and "12 из 12 (100 %)" in page and "Скачать всё (ZIP)" in page
+
+    regional = db.session.scalar(sa.select(FormSet).where(FormSet.level == "region"))
+    response = operator.get(f"{C}/form-sets/{regional.id}/zip")
+    data = response.data
+    response.close()  # the file is streamed from disk
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    bundle = zipfile.ZipFile(io.BytesIO(data))
+    names = bundle.namelist()
+    assert len(names) == 20 + 1 and "manifest.csv" in names and "pdf/00_свод_27.pdf" in names
+    assert bundle.read("xml/27-R-VMK.xml") == stored_bytes("27-R-VMK", "xml", regional.id)
+    again = operator.get(f"{C}/form-sets/{regional.id}/zip")
+    assert again.data == data
+    again.close()
+    assert len(list(storage.root().rglob("all-*.zip"))) == 1  # written once
+
+
+def test_set_pages_are_for_region_staff_only(frozen, login_as):
+    build_federal_forms(now_utc())
+    regional = db.session.scalar(sa.select(FormSet.id).where(FormSet.level == "region"))
+    for user in (frozen.world.khv_official, frozen.world.curator, frozen.world.other_operator):
+        browser = login_as(user)
+        assert browser.get(f"{C}/form-sets").status_code in (403, 404)
+        assert browser.get(f"{C}/form-sets/{regional}/zip").status_code in (403, 404)
