@@ -123,6 +123,8 @@ MATRIX = {
     ("calendar.feed", "GET"): ("/calendar/feed/{feed_user_id}/{feed_token}.ics", None, PUBLIC),
     ("notifications.notification_list", "GET"): ("/notifications", None, EVERYONE),
     ("notifications.mark_read", "POST"): ("/notifications/read", {}, EVERYONE),
+    # dashboards: one-click extension from an overdue list
+    ("membership.extension_quick", "POST"): (C + f"/extensions/{S}/quick", {}, REGION | {"khv_official"}),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))

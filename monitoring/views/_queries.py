@@ -1,15 +1,44 @@
 """Read helpers for the monitoring pages: review queues, report tables, extension lists (one query each)."""
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from deadlines.models import Campaign, Extension
-from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.models import Level, Municipality, Organization, OrgType, Region
+from monitoring import aggregation
 from monitoring.models import CampaignMember, IndicatorTarget, MunicipalReport, Snapshot, Submission, SubmissionStatus
 from registry.auth.models import User
+from registry.core.clock import now_utc
+from registry.core.listing import Listing, paginate
 from registry.extensions import db
 
 #: Pass as `parent` to list every member; None lists the region's direct organizations.
 ANY_PARENT = object()
+
+
+#: Sort keys of member lists → columns (later ones break ties); status sorts by workflow order, not by name.
+STATUS_ORDER = sa.case((Submission.status == SubmissionStatus.returned, 1),
+                       (Submission.status == SubmissionStatus.submitted, 2),
+                       (Submission.status == SubmissionStatus.accepted, 3), else_=0)
+MEMBER_SORTS = {"name": (Organization.name, Organization.code), "code": (Organization.code,),
+                "type": (CampaignMember.org_type, Organization.name, Organization.code),
+                "parent": (Municipality.name, Organization.name, Organization.code),
+                "status": (STATUS_ORDER, Organization.name, Organization.code),
+                "updated": (Submission.updated_at, Organization.name, Organization.code)}
+
+
+def member_listing(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
+                   overdue_only: bool = False, now: datetime | None = None, per_page: int = 50,
+                   prefix: str = "") -> Listing:
+    """A sorted page of (member, org, submission, municipality, overdue now) rows; `overdue_only` filters."""
+    overdue = aggregation.overdue_clause(campaign, now or now_utc())
+    query = _members_query(campaign, parent, status).add_columns(sa.case((overdue, True), else_=False))
+    if org_type:
+        query = query.where(CampaignMember.org_type == OrgType(org_type))
+    if overdue_only:
+        query = query.where(overdue)
+    return paginate(query, MEMBER_SORTS, "name", per_page, prefix)
 
 
 def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
@@ -137,7 +166,6 @@ def _units(keys: set) -> dict:
             for unit in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
                 found[(level, unit.id)] = unit
     return found
-
 
 
 def municipal_report(campaign: Campaign, municipality: Municipality) -> MunicipalReport | None:
