@@ -32,17 +32,9 @@ def format_local(value: datetime | None, tz: str = "UTC") -> str:
     return format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=ZoneInfo(tz), locale="ru")
 
 
-def format_day(value: datetime | None, tz: str = "UTC") -> str:
-    """A local calendar day in words: «20 октября 2026 г.»."""
-    if value is None:
-        return "—"
-    return format_datetime(value, "d MMMM y 'г.'", tzinfo=ZoneInfo(tz), locale="ru")
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = format_local
-    app.jinja_env.filters["day"] = format_day
     app.jinja_env.globals["url_with"] = url_with
 
     @app.errorhandler(DomainError)
