@@ -140,21 +140,26 @@ def member_count(campaign: Campaign) -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(CampaignMember.campaign_id == campaign.id))
 
 
-def extensions(campaign: Campaign, *, municipality_id: int | None = None) -> list[dict]:
-    """The campaign's extensions, newest first, with their unit; `municipality_id` keeps that municipality's orgs."""
+EXTENSION_SORTS = {"created": (Extension.created_at, Extension.id), "until": (Extension.until, Extension.id)}
+
+
+def extensions(campaign: Campaign, *, municipality_id: int | None = None, per_page: int = 50) -> Listing:
+    """A sorted page of the campaign's extensions (newest first by default) as dicts with their unit and users;
+    `municipality_id` keeps that municipality's organizations."""
     granter, revoker = aliased(User), aliased(User)
     query = (sa.select(Extension, granter, revoker)
              .outerjoin(granter, granter.id == Extension.granted_by_id)
              .outerjoin(revoker, revoker.id == Extension.revoked_by_id)
-             .where(Extension.campaign_id == campaign.id).order_by(Extension.created_at.desc()))
+             .where(Extension.campaign_id == campaign.id))
     if municipality_id is not None:
         query = query.join(CampaignMember, sa.and_(CampaignMember.campaign_id == campaign.id,
                                                    CampaignMember.organization_id == Extension.unit_id)).where(
             Extension.level == Level.organization, CampaignMember.reporting_municipality_id == municipality_id)
-    rows = db.session.execute(query).all()
-    units = _units({(e.level, e.unit_id) for e, _, _ in rows})
-    return [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}
-            for e, g, r in rows]
+    listing = paginate(query, EXTENSION_SORTS, "-created", per_page)
+    units = _units({(e.level, e.unit_id) for e, _, _ in listing.rows})
+    listing.rows = [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}
+                    for e, g, r in listing.rows]
+    return listing
 
 
 def _units(keys: set) -> dict:

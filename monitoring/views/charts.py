@@ -23,10 +23,13 @@ def indicator_chart(rows: list[dict], title: str) -> dict:
         value, target = row["value"], row["target"]
         state = "none" if row["reached"] is None else ("reached" if row["reached"] else "below")
         length = 0 if value is None else round(span * value / scale, 1)
+        tick = None if target is None else round(span * target / scale, 1)
         bars.append({
             "code": row["code"], "label": row["label"], "y": top, "text_y": top + BAR_H - 2,
-            "width": length, "state": state, "value_x": LABEL_W + length + 4, "value_text": _pct(value),
-            "target_x": None if target is None else round(LABEL_W + span * target / scale, 1),
+            "width": length, "state": state, "value_text": _pct(value),
+            # the number goes after whichever ends later, the bar or the target tick, so they never overlap
+            "value_x": LABEL_W + max(length, tick or 0) + 6,
+            "target_x": None if tick is None else LABEL_W + tick,
         })
     desc = "; ".join(f"{r['code']} {r['label']}: факт {_pct(r['value'])}, цель {_pct(r['target'])}" for r in rows)
     return {"title": title, "desc": desc, "width": WIDTH, "height": len(rows) * ROW_H + 8, "label_w": LABEL_W,

@@ -52,9 +52,11 @@ def _official():
     if campaign is not None:
         report = q.municipal_report(campaign, muni)
         status = report.status if report else ReportStatus.open
+        now = now_utc()
         context.update(counts=q.status_counts(campaign, parent=muni.id), report=report, status=status.value,
+                       overdue=aggregation.completeness(campaign, now, muni.id)["overdue"],
                        status_label=REPORT_STATUS_LABELS[status], labels=FILTER_LABELS,
-                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now_utc()))
+                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now))
     return render_template("monitoring/home_official.html", **context)
 
 

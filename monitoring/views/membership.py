@@ -186,11 +186,13 @@ def _render_extensions(campaign, form: dict, *, error: DomainError | None = None
     user = current_user
     scope = None if manages_region(user, campaign.region_id) else user.municipality_id
     now = now_utc()
+    listing = q.extensions(campaign, municipality_id=scope)
     rows = []
-    for row in q.extensions(campaign, municipality_id=scope):
+    for row in listing.rows:
         active = row["extension"].is_active(now)
         rows.append(dict(row, active=active, can_revoke=active and row["unit"] is not None
                          and _may_grant(user, campaign, row["unit"])))
-    return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, form=form, error=error,
+    return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
+                           form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,
                            level_names=LEVEL_NAMES, can_manage_campaign=scope is None)
