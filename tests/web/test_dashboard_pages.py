@@ -5,9 +5,11 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from lxml import html
 
+from deadlines import extensions
 from deadlines.models import Extension
 from hierarchy.models import OrgType
 from monitoring import campaigns, services
+from monitoring.views.charts import LABEL_W, indicator_chart
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -225,3 +227,33 @@ def test_org_type_filter_counts_only_that_type(login_as, world):
     db.session.commit()
     names = _names(login_as(world.khv_official).get(campaign_url(world, "review?type=additional&sort=-name")))
     assert names == [world.dod.name, extra.name]  # «Центр…» after «Дом…» reversed
+
+
+def test_extension_list_sorts_by_end_and_official_home_links_overdue(login_as, world):
+    now = now_utc()
+    for org, days in ((world.school, 30), (world.dod, 10)):
+        extensions.grant(world.campaign, org, now + timedelta(days=days), "болезнь", actor=world.khv_official)
+    db.session.commit()
+    official = login_as(world.khv_official)
+    url = campaign_url(world, "extensions")
+    newest_first = [r[0] for r in _rows(official.get(url))]
+    assert world.dod.name in newest_first[0] and world.school.name in newest_first[1]
+    by_end = official.get(url + "?sort=until")
+    assert [r[0] for r in _rows(by_end)] == newest_first and 'aria-sort="ascending"' in text(by_end)
+    assert world.dod.name in _rows(official.get(url + "?sort=-until"))[1][0]
+
+    _close_organization_window(world)  # the extensions keep both open: nobody of KHV is overdue
+    home = html.fromstring(text(official.get("/")))
+    link = home.xpath("//a[contains(@href, 'overdue=1')]")[0]
+    assert link.text_content() == "0"
+
+
+def test_chart_puts_each_number_after_its_bar_and_target():
+    rows = [{"code": "R1", "label": "Доля", "value": 59.3, "target": 70.0, "reached": False},
+            {"code": "R2", "label": "Доля", "value": None, "target": None, "reached": None}]
+    chart = indicator_chart(rows, "Показатели")
+    first, second = chart["bars"]
+    assert first["target_x"] > LABEL_W + first["width"] and first["value_x"] > first["target_x"]
+    assert first["value_text"] == "59,3 %" and first["state"] == "below"
+    assert second["width"] == 0 and second["target_x"] is None and second["value_text"] == "нет данных"
+    assert "R1 Доля: факт 59,3 %, цель 70 %" in chart["desc"]
