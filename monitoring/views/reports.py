@@ -3,7 +3,7 @@ from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
 from hierarchy.models import Level
-from hierarchy.permissions import manages_region, sees_municipality, submits_municipal_report
+from hierarchy.permissions import manages_region, sees_municipality, sees_region, submits_municipal_report
 from monitoring import aggregation, queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
@@ -63,7 +63,7 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
         can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},
-        comment=comment, args=campaign_args(campaign))
+        comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id))
 
 
 @bp.post(PREFIX + "/submit")

@@ -257,3 +257,17 @@ def test_chart_puts_each_number_after_its_bar_and_target():
     assert first["value_text"] == "59,3 %" and first["state"] == "below"
     assert second["width"] == 0 and second["target_x"] is None and second["value_text"] == "нет данных"
     assert "R1 Доля: факт 59,3 %, цель 70 %" in chart["desc"]
+
+
+def test_drill_down_region_to_municipality_to_organization(login_as, world):
+    operator = login_as(world.operator)
+    region = text(operator.get(campaign_url(world)))
+    municipal_url = campaign_url(world, "municipalities/27-KHV/report")
+    assert f'href="{municipal_url}"' in region
+    municipal = text(operator.get(municipal_url))
+    queue_url = campaign_url(world, "review") + "?parent=27-KHV"
+    assert f'href="{queue_url}"' in municipal and "← Сводка региона" in municipal
+    queue = operator.get(queue_url)
+    assert _names(queue) == [world.dod.name, world.school.name]
+    assert f'href="{submission_url(world, world.school)}"' in text(queue)
+    assert "← Сводка региона" not in text(login_as(world.khv_official).get(municipal_url))
