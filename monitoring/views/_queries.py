@@ -16,7 +16,6 @@ from registry.extensions import db
 #: Pass as `parent` to list every member; None lists the region's direct organizations.
 ANY_PARENT = object()
 
-
 #: Sort keys of member lists → columns (later ones break ties); status sorts by workflow order, not by name.
 STATUS_ORDER = sa.case((Submission.status == SubmissionStatus.returned, 1),
                        (Submission.status == SubmissionStatus.submitted, 2),
@@ -59,17 +58,6 @@ def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
     elif status:
         query = query.where(Submission.status == SubmissionStatus(status))
     return query
-
-
-def members(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, page: int = 1,
-            per_page: int | None = None) -> tuple[list, int]:
-    """Campaign members with their submission (or None) and reporting municipality (None: the region)."""
-    query = _members_query(campaign, parent, status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    query = query.order_by(Organization.name, Organization.code)
-    if per_page:
-        query = query.limit(per_page).offset((page - 1) * per_page)
-    return db.session.execute(query).all(), total
 
 
 def status_counts(campaign: Campaign, *, parent=ANY_PARENT) -> dict[str, int]:

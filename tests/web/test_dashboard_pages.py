@@ -8,7 +8,7 @@ from lxml import html
 from deadlines import extensions
 from deadlines.models import Extension
 from hierarchy.models import OrgType
-from monitoring import campaigns, services
+from monitoring import campaigns, reports, services
 from monitoring.views.charts import LABEL_W, indicator_chart
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
@@ -189,6 +189,8 @@ def test_curator_home_shows_the_due_day_in_russian(login_as, world):
 
 def test_every_form_control_is_labelled(login_as, world):
     _submit(world, world.school, world.curator)
+    _submit(world, world.college, world.college_curator)  # inline accept/return on the region's page
+    reports.submit_report(world.campaign, world.khv, actor=world.khv_official)  # and on its municipal decisions
     db.session.commit()
     pages = {
         world.curator: ["/", submission_url(world, world.school)],
@@ -204,10 +206,18 @@ def test_every_form_control_is_labelled(login_as, world):
             response = browser.get(url)
             assert response.status_code == 200, url
             assert not _unlabelled(text(response)), (url, _unlabelled(text(response)))
+            if url == campaign_url(world):  # the inline return forms were really there
+                assert "Муниципальные отчёты на решении (1)" in text(response)
+                assert 'id="comment-27-KHV"' in text(response) and 'id="comment-27-R-VMK"' in text(response)
 
 
 def _unlabelled(page: str) -> list[str]:
+    """Controls without a label (and duplicate ids, which would make a label point at the wrong control)."""
     tree = html.fromstring(page)
+    ids = tree.xpath("//@id")
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        return [f"duplicate id {i}" for i in duplicates]
     labelled = {label.get("for") for label in tree.xpath("//label[@for]")}
     missing = []
     for control in tree.xpath("//input|//select|//textarea"):
