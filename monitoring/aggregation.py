@@ -147,6 +147,17 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def overdue_clause(campaign: Campaign, now: datetime) -> sa.ColumnElement:
+    """A member (outer-joined to its Submission) that has not submitted though its window has closed."""
+    status = Submission.status
+    not_submitted = sa.or_(status.is_(None), status.in_([SubmissionStatus.draft, SubmissionStatus.returned]))
+    extended = (sa.select(Extension.id).where(
+        Extension.campaign_id == campaign.id, Extension.level == Level.organization,
+        Extension.unit_id == CampaignMember.organization_id, Extension.revoked_at.is_(None), Extension.until > now,
+    ).exists())
+    return sa.and_(not_submitted, ~extended) if now >= campaign.organization_deadline else sa.false()
+
+
 def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict[str, int]:
     """Expected / submitted / accepted / overdue organizations among campaign members, in one query.
 
@@ -154,15 +165,9 @@ def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict
     `on_time` no later than it; on_time + late == submitted.
     """
     status = Submission.status
-    not_submitted = sa.or_(status.is_(None), status.in_([SubmissionStatus.draft, SubmissionStatus.returned]))
     submitted_now = status.in_([SubmissionStatus.submitted, SubmissionStatus.accepted])
     late_flag = sa.and_(submitted_now, Submission.submitted_at > campaign.organization_deadline)
-    extended = (sa.select(Extension.id).where(
-        Extension.campaign_id == campaign.id, Extension.level == Level.organization,
-        Extension.unit_id == CampaignMember.organization_id, Extension.revoked_at.is_(None), Extension.until > now,
-    ).exists())
-    closed = now >= campaign.organization_deadline
-    overdue = sa.and_(not_submitted, ~extended) if closed else sa.false()
+    overdue = overdue_clause(campaign, now)
     query = (
         sa.select(
             sa.func.count(),

@@ -129,6 +129,8 @@ MATRIX = {
     # stored federal forms: the sets of a campaign and one set as a ZIP (region staff)
     ("form_sets.form_set_list", "GET"): (C + "/form-sets", None, REGION),
     ("form_sets.form_set_archive", "GET"): (C + "/form-sets/{set_id}/zip", None, REGION),
+    # dashboards: one-click extension from an overdue list
+    ("membership.extension_quick", "POST"): (C + f"/extensions/{S}/quick", {}, REGION | {"khv_official"}),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))

@@ -10,6 +10,7 @@ from flask import abort, redirect, request, url_for
 from deadlines.calendar import active_extension, is_open, last_day_label, require_open
 from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.permissions import manages_region, reviews_organization
 from hierarchy.queries import region_by_code
 from monitoring.campaigns import get_campaign
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
@@ -29,6 +30,8 @@ NOT_STARTED = "не начат"
 #: Status filter captions; "draft" also finds organizations that have not started.
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
 LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
+#: The one-click extension of an overdue organization keeps its window open through this many local days.
+EXTEND_DAYS = 7
 
 
 def load_campaign(region_code: str, year: int) -> Campaign:
@@ -67,6 +70,12 @@ def latest_campaign(region_id: int) -> Campaign | None:
     """The region's current campaign: the one of the latest year."""
     return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
                              .order_by(Campaign.year.desc()).limit(1))
+
+
+def may_grant_org(user, campaign: Campaign, member: CampaignMember) -> bool:
+    """An organization's extension: its reviewer or region staff."""
+    return manages_region(user, campaign.region_id) or reviews_organization(
+        user, campaign.region_id, member.reporting_municipality_id)
 
 
 def plural_ru(n: int, one: str, few: str, many: str) -> str:

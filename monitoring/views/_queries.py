@@ -1,15 +1,43 @@
 """Read helpers for the monitoring pages: review queues, report tables, extension lists (one query each)."""
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from deadlines.models import Campaign, Extension
-from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.models import Level, Municipality, Organization, OrgType, Region
+from monitoring import aggregation
 from monitoring.models import CampaignMember, IndicatorTarget, MunicipalReport, Snapshot, Submission, SubmissionStatus
 from registry.auth.models import User
+from registry.core.clock import now_utc
+from registry.core.listing import Listing, paginate
 from registry.extensions import db
 
 #: Pass as `parent` to list every member; None lists the region's direct organizations.
 ANY_PARENT = object()
+
+#: Sort keys of member lists → columns (later ones break ties); status sorts by workflow order, not by name.
+STATUS_ORDER = sa.case((Submission.status == SubmissionStatus.returned, 1),
+                       (Submission.status == SubmissionStatus.submitted, 2),
+                       (Submission.status == SubmissionStatus.accepted, 3), else_=0)
+MEMBER_SORTS = {"name": (Organization.name, Organization.code), "code": (Organization.code,),
+                "type": (CampaignMember.org_type, Organization.name, Organization.code),
+                "parent": (Municipality.name, Organization.name, Organization.code),
+                "status": (STATUS_ORDER, Organization.name, Organization.code),
+                "updated": (Submission.updated_at, Organization.name, Organization.code)}
+
+
+def member_listing(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
+                   overdue_only: bool = False, now: datetime | None = None, per_page: int = 50,
+                   prefix: str = "") -> Listing:
+    """A sorted page of (member, org, submission, municipality, overdue now) rows; `overdue_only` filters."""
+    overdue = aggregation.overdue_clause(campaign, now or now_utc())
+    query = _members_query(campaign, parent, status).add_columns(sa.case((overdue, True), else_=False))
+    if org_type:
+        query = query.where(CampaignMember.org_type == OrgType(org_type))
+    if overdue_only:
+        query = query.where(overdue)
+    return paginate(query, MEMBER_SORTS, "name", per_page, prefix)
 
 
 def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
@@ -30,17 +58,6 @@ def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
     elif status:
         query = query.where(Submission.status == SubmissionStatus(status))
     return query
-
-
-def members(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, page: int = 1,
-            per_page: int | None = None) -> tuple[list, int]:
-    """Campaign members with their submission (or None) and reporting municipality (None: the region)."""
-    query = _members_query(campaign, parent, status)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    query = query.order_by(Organization.name, Organization.code)
-    if per_page:
-        query = query.limit(per_page).offset((page - 1) * per_page)
-    return db.session.execute(query).all(), total
 
 
 def status_counts(campaign: Campaign, *, parent=ANY_PARENT) -> dict[str, int]:
@@ -111,21 +128,26 @@ def member_count(campaign: Campaign) -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(CampaignMember.campaign_id == campaign.id))
 
 
-def extensions(campaign: Campaign, *, municipality_id: int | None = None) -> list[dict]:
-    """The campaign's extensions, newest first, with their unit; `municipality_id` keeps that municipality's orgs."""
+EXTENSION_SORTS = {"created": (Extension.created_at, Extension.id), "until": (Extension.until, Extension.id)}
+
+
+def extensions(campaign: Campaign, *, municipality_id: int | None = None, per_page: int = 50) -> Listing:
+    """A sorted page of the campaign's extensions (newest first by default) as dicts with their unit and users;
+    `municipality_id` keeps that municipality's organizations."""
     granter, revoker = aliased(User), aliased(User)
     query = (sa.select(Extension, granter, revoker)
              .outerjoin(granter, granter.id == Extension.granted_by_id)
              .outerjoin(revoker, revoker.id == Extension.revoked_by_id)
-             .where(Extension.campaign_id == campaign.id).order_by(Extension.created_at.desc()))
+             .where(Extension.campaign_id == campaign.id))
     if municipality_id is not None:
         query = query.join(CampaignMember, sa.and_(CampaignMember.campaign_id == campaign.id,
                                                    CampaignMember.organization_id == Extension.unit_id)).where(
             Extension.level == Level.organization, CampaignMember.reporting_municipality_id == municipality_id)
-    rows = db.session.execute(query).all()
-    units = _units({(e.level, e.unit_id) for e, _, _ in rows})
-    return [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}
-            for e, g, r in rows]
+    listing = paginate(query, EXTENSION_SORTS, "-created", per_page)
+    units = _units({(e.level, e.unit_id) for e, _, _ in listing.rows})
+    listing.rows = [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}
+                    for e, g, r in listing.rows]
+    return listing
 
 
 def _units(keys: set) -> dict:
@@ -137,7 +159,6 @@ def _units(keys: set) -> dict:
             for unit in db.session.scalars(sa.select(model).where(model.id.in_(ids))):
                 found[(level, unit.id)] = unit
     return found
-
 
 
 def municipal_report(campaign: Campaign, municipality: Municipality) -> MunicipalReport | None:

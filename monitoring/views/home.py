@@ -52,9 +52,11 @@ def _official():
     if campaign is not None:
         report = q.municipal_report(campaign, muni)
         status = report.status if report else ReportStatus.open
+        now = now_utc()
         context.update(counts=q.status_counts(campaign, parent=muni.id), report=report, status=status.value,
+                       overdue=aggregation.completeness(campaign, now, muni.id)["overdue"],
                        status_label=REPORT_STATUS_LABELS[status], labels=FILTER_LABELS,
-                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now_utc()))
+                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now))
     return render_template("monitoring/home_official.html", **context)
 
 
@@ -108,6 +110,8 @@ def _navigation():
         if campaign is not None:
             items.append(("Отчёт организации", url_for("submissions.submission_edit", region_code=org.region.code,
                                                        year=campaign.year, org_code=org.code)))
+    # the curator's records open on its own organization; reviewers get the list of organizations they see
+    items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list"))]
     nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
     scope = current_user.scope_unit
     role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")

@@ -1,11 +1,12 @@
 """Who a campaign expects (membership) and whose window is kept open (extensions)."""
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from deadlines import extensions as extension_services
+from deadlines.calendar import closes_after, last_day_label
 from deadlines.models import Extension
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
 from hierarchy.permissions import manages_region, reviews_organization
@@ -13,7 +14,15 @@ from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
 from monitoring.views import _queries as q
-from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign, load_member
+from monitoring.views._common import (
+    EXTEND_DAYS,
+    LEVEL_NAMES,
+    campaign_args,
+    load_campaign,
+    load_member,
+    may_grant_org,
+    redirect_next,
+)
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
@@ -54,10 +63,9 @@ def member_add(region_code: str, year: int):
 
 
 def _render_members(campaign, *, error: DomainError | None = None, org_code: str = ""):
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = q.members(campaign, page=page, per_page=PER_PAGE)
-    return render_template("monitoring/member_list.html", campaign=campaign, rows=rows, total=total, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), args=campaign_args(campaign),
+    listing = q.member_listing(campaign, per_page=PER_PAGE)
+    return render_template("monitoring/member_list.html", campaign=campaign, listing=listing,
+                           args=campaign_args(campaign),
                            type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
                            errors=error.fields if error else {}, org_code=org_code)
 
@@ -140,6 +148,23 @@ def extension_revoke(region_code: str, year: int, extension_id: int):
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
 
 
+@bp.post(PREFIX + "/extensions/<org_code>/quick")
+@login_required
+def extension_quick(region_code: str, year: int, org_code: str):
+    """One click from an overdue list: the organization's window stays open EXTEND_DAYS more local days."""
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code)
+    require(may_grant_org(current_user, campaign, member), "Продлить срок этой организации вы не можете.")
+    tz = campaign.region.timezone
+    now = now_utc()
+    until = closes_after(now.astimezone(ZoneInfo(tz)).date() + timedelta(days=EXTEND_DAYS), tz)
+    extension_services.grant(campaign, org, until, f"Продление на {EXTEND_DAYS} дней из списка просроченных",
+                             actor=current_user, now=now)
+    db.session.commit()
+    flash(f"Срок для «{org.name}» продлён: приём открыт по {last_day_label(until, tz)} включительно.", "success")
+    return redirect_next("review.submission_list", **campaign_args(campaign), overdue="1")
+
+
 def _unit_in_region(campaign, code: str):
     unit = unit_by_code(code) if code else None
     region_id = unit.id if isinstance(unit, Region) else getattr(unit, "region_id", None)
@@ -161,11 +186,13 @@ def _render_extensions(campaign, form: dict, *, error: DomainError | None = None
     user = current_user
     scope = None if manages_region(user, campaign.region_id) else user.municipality_id
     now = now_utc()
+    listing = q.extensions(campaign, municipality_id=scope)
     rows = []
-    for row in q.extensions(campaign, municipality_id=scope):
+    for row in listing.rows:
         active = row["extension"].is_active(now)
         rows.append(dict(row, active=active, can_revoke=active and row["unit"] is not None
                          and _may_grant(user, campaign, row["unit"])))
-    return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, form=form, error=error,
+    return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
+                           form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,
                            level_names=LEVEL_NAMES, can_manage_campaign=scope is None)

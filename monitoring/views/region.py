@@ -6,8 +6,10 @@ from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region
 from monitoring import queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
+from monitoring.views import _dashboard
 from monitoring.views import _queries as q
 from monitoring.views._common import (
+    EXTEND_DAYS,
     LEVEL_NAMES,
     NOT_STARTED,
     campaign_args,
@@ -18,12 +20,16 @@ from monitoring.views._common import (
     sum_rows,
     window_of,
 )
+from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.permissions import require
 from registry.extensions import db
 
 bp = Blueprint("region", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>"
+DIRECT_PER_PAGE = 50
+#: The dashboard shows the first overdue organizations; the review queue's overdue filter lists them all.
+OVERDUE_SHOWN = 10
 
 
 @bp.get(PREFIX + "/")
@@ -36,24 +42,28 @@ def region_view(region_code: str, year: int):
     live = queries.aggregate(campaign, region, now)
     window = window_of(campaign, Level.region, region.id, now)
     can_decide = manages_region(current_user, region.id) and window.is_open
-    municipal = []
-    for row in q.municipal_reports(campaign):
-        status = row["report"].status if row["report"] else ReportStatus.open
-        municipal.append(dict(row, status=status.value, status_label=REPORT_STATUS_LABELS[status],
-                              can_decide=can_decide and status is ReportStatus.submitted))
-    direct_rows, _ = q.members(campaign, parent=None)
-    direct = []
-    for member, org, submission, _ in direct_rows:
-        status = submission.status if submission else SubmissionStatus.draft
-        direct.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "status": status.value,
-                       "status_label": SUBMISSION_STATUS_LABELS[status] if submission else NOT_STARTED,
-                       "updated_at": submission.updated_at if submission else None,
-                       "can_accept": can_decide and status is SubmissionStatus.submitted})
+    board = _dashboard.matrix(campaign, now)
+    for row in board["rows"]:
+        row["can_decide"] = can_decide and row["report_status"] == ReportStatus.submitted.value
+    direct = q.member_listing(campaign, parent=None, now=now, per_page=DIRECT_PER_PAGE)
+    overdue = q.member_listing(campaign, overdue_only=True, now=now, per_page=OVERDUE_SHOWN, prefix="overdue_")
+    indicators = indicator_rows(live["indicators"])
     return render_template(
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
-        municipal=municipal, direct=direct, indicators=indicator_rows(live["indicators"]),
+        board=board, direct=direct, direct_rows=[_org_row(r, can_decide) for r in direct.rows],
+        overdue=overdue, overdue_rows=[_org_row(r, False) for r in overdue.rows], extend_days=EXTEND_DAYS,
+        indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region), can_consolidate=can_decide, args=campaign_args(campaign))
+
+
+def _org_row(row, can_decide: bool) -> dict:
+    member, org, submission, municipality, is_overdue = row
+    status = submission.status if submission else SubmissionStatus.draft
+    return {"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality, "status": status.value,
+            "status_label": SUBMISSION_STATUS_LABELS[status] if submission else NOT_STARTED,
+            "updated_at": submission.updated_at if submission else None, "overdue": bool(is_overdue),
+            "can_accept": can_decide and status is SubmissionStatus.submitted}
 
 
 @bp.post(PREFIX + "/consolidate")

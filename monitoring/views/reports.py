@@ -3,7 +3,7 @@ from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
 from hierarchy.models import Level
-from hierarchy.permissions import manages_region, sees_municipality, submits_municipal_report
+from hierarchy.permissions import manages_region, sees_municipality, sees_region, submits_municipal_report
 from monitoring import aggregation, queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
@@ -17,6 +17,7 @@ from monitoring.views._common import (
     sum_rows,
     window_of,
 )
+from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.permissions import require
@@ -49,10 +50,12 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
     region_open = window_of(campaign, Level.region, campaign.region_id, now).is_open
     can_decide = manages_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
     snapshot = report.snapshot if report else None
+    indicators = indicator_rows(live["indicators"])
     return render_template(
         "monitoring/municipal_report_view.html", campaign=campaign, municipality=municipality, report=report,
         status=status.value, status_label=REPORT_STATUS_LABELS[status], tz=campaign.region.timezone,
-        indicators=indicator_rows(live["indicators"]), sums=sum_rows(live["values"]),
+        indicators=indicators, chart=indicator_chart(indicators, f"Показатели: {municipality.name}, факт и цель"),
+        sums=sum_rows(live["values"]),
         completeness=completeness_rows(live["completeness"]),
         missing=aggregation.not_accepted(campaign, municipality.id), submission_labels=SUBMISSION_STATUS_LABELS,
         window=window, snapshot=snapshot, snapshot_missing=snapshot.summary.get("missing", []) if snapshot else [],
@@ -60,7 +63,7 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
         can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},
-        comment=comment, args=campaign_args(campaign))
+        comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id))
 
 
 @bp.post(PREFIX + "/submit")

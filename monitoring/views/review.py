@@ -2,21 +2,24 @@
 from flask import Blueprint, abort, flash, render_template, request
 from flask_login import current_user, login_required
 
-from hierarchy.models import ORG_TYPE_LABELS
+from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import reviews_organization, sees_region
 from monitoring import services
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
+    EXTEND_DAYS,
     FILTER_LABELS,
     NOT_STARTED,
     campaign_args,
     load_campaign,
     load_member,
+    may_grant_org,
     redirect_next,
 )
 from monitoring.views.submissions import render_page
 from registry.auth.models import Role
+from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.permissions import require
 from registry.extensions import db
@@ -36,10 +39,10 @@ def submission_list(region_code: str, year: int):
     region_staff = sees_region(user, campaign.region_id)
     official = user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id
     require(region_staff or official)
-    status = request.args.get("status", "")
-    if status and status not in SubmissionStatus.__members__:
+    status, org_type = request.args.get("status", ""), request.args.get("type", "")
+    if (status and status not in SubmissionStatus.__members__) or (org_type and org_type not in OrgType.__members__):
         abort(404)
-    page = max(request.args.get("page", 1, type=int), 1)
+    overdue = request.args.get("overdue") == "1"
     parent_arg = request.args.get("parent", "") if region_staff else ""
     municipalities = {m.code: m for m in campaign.region.municipalities}
     if not region_staff:
@@ -50,23 +53,27 @@ def submission_list(region_code: str, year: int):
         parent = municipalities[parent_arg].id
     else:
         parent_arg, parent = "", q.ANY_PARENT
-    rows, total = q.members(campaign, parent=parent, status=status or None, page=page, per_page=PER_PAGE)
+    now = now_utc()
+    listing = q.member_listing(campaign, parent=parent, status=status or None, org_type=org_type or None,
+                               overdue_only=overdue, now=now, per_page=PER_PAGE)
     items = []
-    for member, org, submission, municipality in rows:
+    for member, org, submission, municipality, is_overdue in listing.rows:
         state = submission.status if submission else SubmissionStatus.draft
         can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
         label = SUBMISSION_STATUS_LABELS[state] if submission else NOT_STARTED
         items.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality,
                       "status": state.value, "status_label": label,
                       "updated_at": submission.updated_at if submission else None,
-                      "can_accept": can_review and state is SubmissionStatus.submitted})
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+                      "can_accept": can_review and state is SubmissionStatus.submitted,
+                      "can_extend": bool(is_overdue) and may_grant_org(user, campaign, member)})
     return render_template(
-        "monitoring/submission_list.html", campaign=campaign, items=items, total=total, page=page, pages=pages,
-        status=status, parent=parent_arg, counts=q.status_counts(campaign, parent=parent),
-        labels=FILTER_LABELS, municipalities=municipalities.values() if region_staff else None,
+        "monitoring/submission_list.html", campaign=campaign, items=items, listing=listing,
+        status=status, org_type=org_type, overdue=overdue, parent=parent_arg,
+        counts=q.status_counts(campaign, parent=parent), labels=FILTER_LABELS, type_labels=ORG_TYPE_LABELS,
+        municipalities=municipalities.values() if region_staff else None,
         scope_name=None if region_staff else user.municipality.name, tz=campaign.region.timezone,
-        args=campaign_args(campaign), direct=DIRECT)
+        args=campaign_args(campaign), direct=DIRECT, extend_days=EXTEND_DAYS,
+        deadline_passed=now >= campaign.organization_deadline)
 
 
 def _load_for_review(region_code: str, year: int, org_code: str):

@@ -10,7 +10,7 @@ from monitoring import services
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
-from monitoring.warnings import soft_warnings
+from monitoring.warnings import previous_values, soft_warnings
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.permissions import require
@@ -131,6 +131,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
     warnings = soft_warnings(campaign, org, _numbers(shown))
+    previous = previous_values(campaign, org)
     records = records_for_form(org, campaign.year)
     for code, messages in record_differences(_numbers(shown), records).items():
         warnings.setdefault(code, []).extend(messages)
@@ -138,7 +139,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     for key, title in GROUPS.items():
         fields = [{"code": f.code, "label": f.label, "help": f.help, "kind": f.kind, "value": shown.get(f.code, ""),
                    "stored": stored.get(f.code), "errors": errors.get(f.code, []),
-                   "warnings": warnings.get(f.code, []),
+                   "warnings": warnings.get(f.code, []), "previous": previous.get(f.code),
                    "current": current.get(f.code) if conflict is not None else None}
                   for f in FIELDS if f.group == key]
         groups.append({"title": title, "fields": fields})
@@ -158,7 +159,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
         can_reopen=can_review and status is SubmissionStatus.accepted,
         review_error=review_error, review_errors=review_error.fields if review_error else {}, comment=comment,
         closed_note=None if window.is_open or not is_curator else window.closed_message,
-        args=campaign_args(campaign), has_records=bool(records))
+        args=campaign_args(campaign), has_records=bool(records), has_previous=bool(previous))
 
 
 # «Заполнить из учёта»: counts computed from the organization's personalised records (registry.mentoring).

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
+from registry.core.listing import url_with
 from registry.extensions import api, login_manager
 
 
@@ -34,6 +35,7 @@ def format_local(value: datetime | None, tz: str = "UTC") -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = format_local
+    app.jinja_env.globals["url_with"] = url_with
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):

@@ -1,0 +1,63 @@
+"""Paging and sorting of list pages: the one way every table reads ?page= and ?sort= (one count + one page query)."""
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import request, url_for
+
+from registry.extensions import db
+
+
+@dataclass
+class Listing:
+    """One page of a sorted list and what the template needs to draw headers and the pager."""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+    sort: str  #: the sort key in effect; a leading "-" means descending
+    prefix: str = ""  #: query argument prefix, so two lists on one page page independently
+
+    def page_url(self, page: int) -> str:
+        return url_with(**{self.prefix + "page": page})
+
+    def sort_url(self, key: str) -> str:
+        """Sort by `key`; a second click on the current key reverses the order."""
+        return url_with(**{self.prefix + "sort": "-" + key if self.direction(key) == "ascending" else key})
+
+    def direction(self, key: str) -> str | None:
+        """"ascending" / "descending" when the list is sorted by `key` (for aria-sort), else None."""
+        if self.sort.lstrip("-") != key:
+            return None
+        return "descending" if self.sort.startswith("-") else "ascending"
+
+
+def sort_arg(sorts: dict, default: str, prefix: str = "") -> str:
+    """The requested sort key when it is one of `sorts` (optionally with "-"), otherwise `default`."""
+    raw = request.args.get(prefix + "sort", "")
+    return raw if raw.lstrip("-") in sorts else default
+
+
+def paginate(query: sa.Select, sorts: dict[str, tuple], default: str, per_page: int, prefix: str = "") -> Listing:
+    """Order `query` by the requested key (ties broken by the key's later columns), count it, cut one page."""
+    key = sort_arg(sorts, default, prefix)
+    descending = key.startswith("-")
+    # empty values last in both directions, the same on SQLite and PostgreSQL
+    order = [(column.desc() if descending else column.asc()).nulls_last() for column in sorts[key.lstrip("-")]]
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(request.args.get(prefix + "page", 1, type=int), 1), pages)
+    rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
+    return Listing(rows=list(rows), total=total, page=page, pages=pages, sort=key, prefix=prefix)
+
+
+def url_with(**changes) -> str:
+    """This page's URL with some query arguments changed; None drops one (a new sort or filter resets paging)."""
+    args = request.args.to_dict()
+    args.update(changes)
+    if not any(key.endswith("page") for key in changes):
+        for key in [k for k in args if k.endswith("page")]:
+            args.pop(key)
+    return url_for(request.endpoint, **(request.view_args or {}),
+                   **{key: value for key, value in args.items() if value not in (None, "")})
