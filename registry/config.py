@@ -54,6 +54,8 @@ class BaseConfig:
     SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "300"))
     SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "30"))
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
+    #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
+    SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
 
 
 class TestConfig(BaseConfig):
@@ -69,6 +71,9 @@ def finalize(config: dict) -> None:
             raise RuntimeError("SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _default_secret_key()
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_SECONDS"])
 
 
 def database_url(uri: str) -> str:
