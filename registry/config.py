@@ -54,6 +54,8 @@ class BaseConfig:
     SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "300"))
     SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "30"))
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
+    #: Directory of pg_dump/pg_restore for `flask backup`; by default those of the server's version are looked up.
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
     #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
     SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
 

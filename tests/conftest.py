@@ -68,8 +68,9 @@ def _empty_tables() -> None:
             conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
-            # SQLite cannot switch triggers off: drop them (audit_entries refuses DELETE) and re-create them
-            triggers = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+            # SQLite cannot switch triggers off: drop audit_entries' (it refuses DELETE) and re-create them after
+            triggers = conn.execute(sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                            "AND tbl_name = 'audit_entries'")).all()
             for name, _ in triggers:
                 conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
             for name in tables:
