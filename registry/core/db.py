@@ -55,13 +55,11 @@ def str_enum(enum_cls, name: str) -> sa.Enum:
 
 
 def for_update(session, query: sa.Select) -> sa.Select:
-    """Prepare `query` to read rows about to be changed, serialised with every other writer of them.
-
-    PostgreSQL locks the rows (SELECT … FOR UPDATE; a concurrent writer waits, then reads the winner's row).
-    SQLite ignores FOR UPDATE and has one write lock per database: a write that changes nothing takes it first
-    (waiting out the busy timeout), so the read sees the latest committed rows and nobody changes them before
-    this transaction ends. populate_existing refreshes objects the session loaded earlier in the request.
-    """
+    """`query` reading rows about to be changed, serialised with every other writer: SELECT … FOR UPDATE."""
+    # PostgreSQL locks the rows; a concurrent writer waits, then reads the winner's row. SQLite ignores FOR UPDATE
+    # and has one write lock per database: a write that changes nothing takes it first (waiting out the busy
+    # timeout), so the read sees the latest committed rows and nobody changes them before this transaction ends.
+    # populate_existing refreshes objects the session loaded earlier in the request (else a stale version passes).
     if session.get_bind().dialect.name == "sqlite":
         table = query.get_final_froms()[0]
         column = next(iter(table.primary_key.columns)).name

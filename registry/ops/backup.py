@@ -51,9 +51,8 @@ def restore(engine: sa.Engine, path: Path, pg_bin_dir: str | None = None) -> Non
 
 
 def pg_tool(name: str, major: int, bin_dir: str | None = None) -> str:
-    """The path of PostgreSQL program `name` of the server's major version: from `bin_dir` if given, else from
-    /usr/lib/postgresql/<major>/bin or PATH. pg_dump refuses newer servers, and dumps are best read back by
-    the same version."""
+    """The path of PostgreSQL program `name` of the server's major version (bin_dir, else Debian's dir, else PATH)."""
+    # pg_dump refuses servers newer than itself, and a dump is best read back by the version that wrote it
     candidates = [Path(bin_dir) / name] if bin_dir else [Path(f"/usr/lib/postgresql/{major}/bin") / name]
     if not bin_dir and shutil.which(name):
         candidates.append(Path(shutil.which(name)))

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from monitoring import services
 from monitoring.models import Submission, SubmissionVersion
 from registry.core.audit import AuditEntry
+from registry.core.errors import VersionConflict
 from registry.extensions import db
 from tests import factories
 from tests.api.helpers import submission_url
@@ -71,3 +72,18 @@ def test_a_save_after_the_conflict_from_the_current_version_succeeds(server, wor
     assert status == 409 and body["error"]["current"]["version"] == 2
     status, body = server.request("PUT", url, {"version": 2, "values": {"mentors_total": 3}}, token=token)
     assert status == 200 and body["version"] == 3 and body["values"] == {"mentors_total": 3}
+
+
+def test_a_save_compares_with_the_row_as_locked_not_as_loaded_earlier_in_the_request(world):
+    """The web form loads the submission before saving; another writer commits in between. The locked read
+    refreshes the loaded object, so the stale version is refused (409), not written over the newer one."""
+    services.save_values(world.campaign, world.school, {"mentors_total": 1}, version=0, actor=world.curator)
+    db.session.commit()
+    loaded = services.get_submission(world.campaign, world.school)
+    assert loaded.version == 1
+    with db.engine.begin() as conn:  # another process's save, committed meanwhile
+        conn.execute(sa.update(Submission).values(version=2))
+    with pytest.raises(VersionConflict) as conflict:
+        services.save_values(world.campaign, world.school, {"mentors_total": 7}, version=1, actor=world.curator)
+    assert conflict.value.current["version"] == 2
+    db.session.rollback()

@@ -38,7 +38,7 @@ class Gunicorn:
         self.changed = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.wait_for(lambda: len(self.ready_workers()) >= workers, f"{workers} workers ready")
+        self.wait_for(lambda: len(self.ready_workers()) >= workers, f"{workers} workers ready", timeout=60)
 
     def _read(self) -> None:
         for line in self.proc.stdout:
