@@ -11,16 +11,17 @@ from monitoring.models import MunicipalReport, ReportStatus, Snapshot
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
+from registry.core.db import for_update
 from registry.core.errors import InvalidTransition, ValidationFailed
 from registry.extensions import db
 
 
 def get_report(campaign: Campaign, municipality: Municipality, *, lock: bool = False,
                create: bool = False) -> MunicipalReport | None:
-    """The municipality's report; `lock` serialises concurrent writers on PostgreSQL."""
+    """The municipality's report; `lock` serialises concurrent writers (registry.core.db.for_update)."""
     query = sa.select(MunicipalReport).where(MunicipalReport.campaign_id == campaign.id,
                                              MunicipalReport.municipality_id == municipality.id)
-    report = db.session.scalar(query.with_for_update() if lock else query)
+    report = db.session.scalar(for_update(db.session, query) if lock else query)
     if report is None and create:
         report = MunicipalReport(campaign_id=campaign.id, municipality_id=municipality.id)
         db.session.add(report)

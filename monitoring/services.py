@@ -13,6 +13,7 @@ from monitoring.models import CampaignMember, Submission, SubmissionStatus, Subm
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
+from registry.core.db import for_update
 from registry.core.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from registry.extensions import db
 
@@ -30,9 +31,7 @@ def membership(campaign: Campaign, organization: Organization) -> CampaignMember
 def get_submission(campaign: Campaign, organization: Organization, *, lock: bool = False) -> Submission | None:
     query = sa.select(Submission).where(Submission.campaign_id == campaign.id,
                                         Submission.organization_id == organization.id)
-    if lock:
-        query = query.with_for_update()  # serialises concurrent writers on PostgreSQL
-    return db.session.scalar(query)
+    return db.session.scalar(for_update(db.session, query) if lock else query)
 
 
 def describe(submission: Submission | None, organization: Organization) -> dict:

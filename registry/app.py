@@ -48,6 +48,7 @@ CLI_MODULES = (
     "registry.demo.cli",
     "deadlines.cli",
     "registry.mentoring.cli",
+    "registry.ops.cli",
 )
 
 

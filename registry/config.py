@@ -60,6 +60,10 @@ class BaseConfig:
     #: (unset: build everything; a long run delays the SQLite scheduler lease's renewal).
     FORM_BUILD_BUDGET_SECONDS = float(os.environ["FORM_BUILD_BUDGET_SECONDS"]) if os.environ.get(
         "FORM_BUILD_BUDGET_SECONDS") else None
+    #: Directory of pg_dump/pg_restore for `flask backup`; by default those of the server's version are looked up.
+    PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
+    #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
+    SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
 
 
 class TestConfig(BaseConfig):
@@ -75,6 +79,9 @@ def finalize(config: dict) -> None:
             raise RuntimeError("SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _default_secret_key()
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {}).setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_SECONDS"])
 
 
 def database_url(uri: str) -> str:

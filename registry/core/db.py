@@ -52,3 +52,16 @@ def str_enum(enum_cls, name: str) -> sa.Enum:
     """Store a StrEnum as text with a CHECK constraint: no PostgreSQL ALTER TYPE pain."""
     return sa.Enum(enum_cls, name=name, native_enum=False, create_constraint=True, length=32,
                    values_callable=lambda e: [m.value for m in e])
+
+
+def for_update(session, query: sa.Select) -> sa.Select:
+    """`query` reading rows about to be changed, serialised with every other writer: SELECT … FOR UPDATE."""
+    # PostgreSQL locks the rows; a concurrent writer waits, then reads the winner's row. SQLite ignores FOR UPDATE
+    # and has one write lock per database: a write that changes nothing takes it first (waiting out the busy
+    # timeout), so the read sees the latest committed rows and nobody changes them before this transaction ends.
+    # populate_existing refreshes objects the session loaded earlier in the request (else a stale version passes).
+    if session.get_bind().dialect.name == "sqlite":
+        table = query.get_final_froms()[0]
+        column = next(iter(table.primary_key.columns)).name
+        session.execute(sa.text(f'UPDATE {table.name} SET "{column}" = "{column}" WHERE 0'))  # noqa: S608
+    return query.with_for_update().execution_options(populate_existing=True)
