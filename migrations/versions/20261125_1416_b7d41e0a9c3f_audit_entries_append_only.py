@@ -1,7 +1,7 @@
 """audit entries are append-only: the database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) of audit rows
 
 Revision ID: b7d41e0a9c3f
-Revises: 90e21b2d64cd
+Revises: ec6ee08de208
 Create Date: 2026-11-25 14:15:00
 
 The application's own database role usually owns its tables (it runs the migrations), so grants alone cannot
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b7d41e0a9c3f'
-down_revision = '90e21b2d64cd'
+down_revision = 'ec6ee08de208'
 branch_labels = None
 depends_on = None
 
