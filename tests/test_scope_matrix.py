@@ -13,6 +13,7 @@ from deadlines import extensions, feeds
 from monitoring import reports, services
 from registry.core.clock import now_utc
 from registry.extensions import db
+from registry.imports import jobs as import_jobs
 from tests import factories
 from tests.conftest import Browser, _empty_tables
 from tests.registry.mentoring import matrix as mentoring_matrix
@@ -123,6 +124,10 @@ MATRIX = {
     ("calendar.feed", "GET"): ("/calendar/feed/{feed_user_id}/{feed_token}.ics", None, PUBLIC),
     ("notifications.notification_list", "GET"): ("/notifications", None, EVERYONE),
     ("notifications.mark_read", "POST"): ("/notifications/read", {}, EVERYONE),
+    # imports run as background jobs: a job's page is its requester's alone; the list shows one's own jobs
+    ("hierarchy.import_job", "GET"): ("/hierarchy/import/jobs/{hierarchy_job_id}", None, {"operator"}),
+    ("record_imports.import_job", "GET"): (f"/records/{S}/import/jobs/{{records_job_id}}", None, {"curator"}),
+    ("imports.job_list", "GET"): ("/imports/", None, EVERYONE),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
@@ -135,9 +140,12 @@ def _rich_world():
     services.submit(c, world.school, actor=world.curator)
     report = reports.submit_report(c, world.khv, actor=world.khv_official)
     ext = extensions.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
+    hierarchy_job = import_jobs.create("hierarchy", "units.csv", b"", actor=world.operator)
+    records_job = import_jobs.create("mentors", "m.csv", b"", actor=world.curator, organization=world.school)
     db.session.commit()
     ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
            "extension_id": ext.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
+           "hierarchy_job_id": hierarchy_job.id, "records_job_id": records_job.id,
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
     return world, ids

@@ -4,15 +4,19 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from registry.core.clock import now_utc
 from registry.core.tabular import RowError, TableRejected
 from registry.extensions import db
+from registry.imports import jobs as import_jobs
+from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
+from registry.mentoring import import_jobs as records_jobs
 from registry.mentoring import transfer
 from registry.mentoring.importer import SPECS
 from registry.mentoring.services import imports
-from registry.mentoring.views._common import actor, done, editable, viewable
+from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
 #: Uploads waiting for confirmation are kept this long, then removed on the next upload.
@@ -84,17 +88,29 @@ def import_upload(org_code: str):
 @bp.post("/<org_code>/import/confirm")
 @login_required
 def import_confirm(org_code: str):
-    """Apply the previewed file: checked again, then written all or nothing."""
+    """Apply the previewed file in a background job: checked again, then written all or nothing."""
     org = editable(org_code)
     path, meta = _stored(request.form.get("token", ""), org)
-    try:
-        result = imports.apply(org, meta["kind"], path, meta["filename"], actor=actor())
-    except TableRejected as exc:
-        db.session.rollback()
-        return _page(org, kind=meta["kind"], errors=exc.errors, filename=meta["filename"], status=422)
+    job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
+    db.session.commit()
     path.unlink(missing_ok=True)
-    return done(f"Загружено строк: {result.rows} (новых записей — {result.new}, обновлено — {result.updated}).",
-                "records.organization_view", org_code=org.code)
+    records_jobs.launch(job.id)
+    return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
+
+
+@bp.get("/<org_code>/import/jobs/<int:job_id>")
+@login_required
+def import_job(org_code: str, job_id: int):
+    """The import's progress (the page refreshes itself while it runs), then its counts or every error."""
+    org = editable(org_code)
+    job = import_jobs.own_job(job_id, current_user)
+    if job is None or job.organization_id != org.id:
+        abort(404)
+    now = now_utc()
+    active = job.is_active(now)
+    page, _ = _page(org, kind=job.kind, job=job, active=active, stale=job.is_stale(now), refresh=REFRESH_SECONDS,
+                    tz=user_timezone(current_user), errors=job.row_errors, filename=job.file_name)
+    return refreshing(page, active)
 
 
 @bp.get("/import/template/<kind>.<fmt>")
