@@ -23,7 +23,7 @@ def _main_pages(world) -> dict:
                         f"/records/{school}/import"],
         world.khv_official: [f"{campaign}/extensions"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
-                         "/hierarchy/import", "/hierarchy/units"],
+                         "/hierarchy/import", "/hierarchy/units", "/imports/"],
         world.admin: ["/admin/users"],
     }
 
