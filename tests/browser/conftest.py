@@ -55,9 +55,12 @@ def live_server(app):
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Browser:
-    """Debian's Chromium, headless; Playwright gives the launch a fresh temporary profile directory."""
+    """Debian's Chromium, headless; Playwright gives the launch a fresh temporary profile directory.
+
+    Per module, so Playwright's event loop is gone before the rest of the suite (which runs asyncio) goes on.
+    """
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         pytest.fail(f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) or run scripts/test, "
                     "which installs it.")
