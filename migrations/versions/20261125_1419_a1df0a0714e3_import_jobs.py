@@ -22,6 +22,7 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('organization_id', sa.Integer(), nullable=True),
     sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('preview_token', sa.String(length=32), nullable=True),
     sa.Column('content', sa.LargeBinary(), nullable=True),
     sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='import_job_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('done', sa.Integer(), nullable=False),

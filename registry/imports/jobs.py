@@ -13,7 +13,7 @@ from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, report_progress
+from registry.core.jobs import JobStatus, commit_progress, report_progress
 from registry.core.tabular import TableRejected
 from registry.extensions import db
 from registry.imports.models import ImportJob
@@ -23,12 +23,13 @@ logger = logging.getLogger(__name__)
 RECENT = 20
 
 
-def create(kind: str, file_name: str, content: bytes, *, actor: User, organization: Organization | None = None,
-           now=None) -> ImportJob:
-    """Queue the import of an uploaded file. Caller commits, then launches the job."""
+def create(kind: str, file_name: str, content: bytes | None, *, actor: User, organization: Organization | None = None,
+           preview_token: str | None = None, now=None) -> ImportJob:
+    """Queue the import (or, with a preview token, the check) of an uploaded file. Caller commits, then launches."""
     now = now or now_utc()
     job = ImportJob(kind=kind, file_name=file_name[:255], content=content, requested_by_id=actor.id,
-                    organization_id=getattr(organization, "id", None), created_at=now, heartbeat_at=now)
+                    organization_id=getattr(organization, "id", None), preview_token=preview_token, created_at=now,
+                    heartbeat_at=now)
     db.session.add(job)
     db.session.flush()
     log_action(actor, "import.requested", "import_job", job.id,
@@ -36,10 +37,14 @@ def create(kind: str, file_name: str, content: bytes, *, actor: User, organizati
     return job
 
 
-def progress_of(job_id: int) -> Callable[[int], None]:
-    """A callback an importer calls with the rows done so far."""
+def progress_of(job_id: int, *, writing: bool = True) -> Callable[[int], None]:
+    """A callback an importer calls with the rows done so far: on a separate connection while the import
+    writes (its transaction stays open), through the job's own session when it only reads."""
     def report(done: int) -> None:
-        report_progress(ImportJob, job_id, done)
+        if writing:
+            report_progress(ImportJob, job_id, done)
+        else:
+            commit_progress(ImportJob, job_id, done)
     return report
 
 

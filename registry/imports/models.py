@@ -33,6 +33,9 @@ class ImportJob(JobProgress, db.Model):
     #: The organization whose records are imported (None for the hierarchy).
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
     file_name: Mapped[str] = mapped_column(sa.String(255))
+    #: A records preview: the file is only checked (nothing written) and waits on disk under this token for
+    #: the confirmation, which starts a second job.
+    preview_token: Mapped[str | None] = mapped_column(sa.String(32))
     #: The uploaded file (deferred: listing jobs never loads it); emptied when the job ends.
     content: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, "import_job_status"), default=JobStatus.queued)
@@ -55,6 +58,10 @@ class ImportJob(JobProgress, db.Model):
     @property
     def row_errors(self) -> list[RowError]:
         return [RowError(e["line"], e["column"], e["message"]) for e in self.errors or []]
+
+    @property
+    def is_preview(self) -> bool:
+        return self.preview_token is not None
 
     def __repr__(self) -> str:
         return f"<ImportJob {self.id} {self.kind} {self.status.value}>"

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
 from registry.core.clock import now_utc
+from registry.core.jobs import JobStatus
 from registry.extensions import db
 from registry.imports import jobs
 from registry.imports.models import IMPORT_JOB_STATUS_LABELS, IMPORT_KIND_LABELS, ImportJob
@@ -33,9 +34,17 @@ def job_url(job: ImportJob) -> str:
 def job_list():
     now = now_utc()
     rows = [{"job": job, "url": job_url(job), "kind": IMPORT_KIND_LABELS[job.kind],
-             "status": "прервано" if job.is_stale(now) else IMPORT_JOB_STATUS_LABELS[job.status]}
+             "status": _status(job, now)}
             for job in jobs.recent(current_user)]
     return render_template("imports/job_list.html", rows=rows, tz=user_timezone(current_user))
+
+
+def _status(job: ImportJob, now) -> str:
+    if job.is_stale(now):
+        return "прервано"
+    if job.is_preview and job.status is JobStatus.done:
+        return "проверено, ждёт подтверждения" if not (job.result or {}).get("row_errors") else "проверено: есть ошибки"
+    return IMPORT_JOB_STATUS_LABELS[job.status]
 
 
 def user_timezone(user) -> str:

@@ -123,9 +123,10 @@ def _read(org: Organization, kind: str, path: Path, filename: str | None, today:
     return result
 
 
-def check(org: Organization, kind: str, path: Path, filename: str | None, *, today: date | None = None) -> Checked:
+def check(org: Organization, kind: str, path: Path, filename: str | None, *, today: date | None = None,
+          progress=None) -> Checked:
     """Read the whole file once, checking every row; nothing is written (the preview)."""
-    return _read(org, kind, path, filename, today or now_utc().date())
+    return _read(org, kind, path, filename, today or now_utc().date(), progress=progress)
 
 
 def apply(org: Organization, kind: str, path: Path, filename: str | None, *, actor: User | None,

@@ -4,18 +4,17 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
-from registry.core.tabular import RowError, TableRejected
+from registry.core.tabular import RowError
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
 from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
 from registry.mentoring import import_jobs as records_jobs
 from registry.mentoring import transfer
-from registry.mentoring.importer import SPECS
-from registry.mentoring.services import imports
+from registry.mentoring.importer import SPECS, Checked
 from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
@@ -24,16 +23,9 @@ KEEP_SECONDS = 24 * 3600
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
-def _folder() -> Path:
-    """Where previewed uploads wait: RECORD_IMPORTS_DIR, else instance/record_imports (shared by the workers)."""
-    folder = Path(current_app.config.get("RECORD_IMPORTS_DIR") or Path(current_app.instance_path) / "record_imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _store(upload, meta: dict) -> str:
     """Save the upload to disk (it is read twice, streamed) and return the token naming it."""
-    folder = _folder()
+    folder = records_jobs.upload_folder()
     cutoff = time.time() - KEEP_SECONDS
     for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
@@ -48,7 +40,7 @@ def _stored(token: str, org) -> tuple[Path, dict]:
     """The upload of this user for this organization, or 404 (tokens are not shared between users)."""
     if not token or set(token) - _TOKEN_CHARS:
         abort(404)
-    folder = _folder()
+    folder = records_jobs.upload_folder()
     meta_path, path = folder / f"{token}.json", folder / f"{token}.upload"
     if not meta_path.exists() or not path.exists():
         abort(404)
@@ -65,7 +57,8 @@ def _page(org, *, status=200, **context):
 @bp.route("/<org_code>/import", methods=["GET", "POST"])
 @login_required
 def import_upload(org_code: str):
-    """Upload a file and see the preview: rows, what is new or updated, and every error by line and column."""
+    """Upload a file; a background job checks it and its page shows the preview: rows, what is new or updated,
+    and every error by line and column."""
     org = editable(org_code)
     if request.method == "GET":
         return _page(org, kind=request.args.get("kind", "mentors"))
@@ -76,13 +69,10 @@ def import_upload(org_code: str):
     if upload is None or not upload.filename:
         return _page(org, kind=kind, errors=[RowError(None, "", "Выберите файл для загрузки.")], status=422)
     token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
-    path, _ = _stored(token, org)
-    try:
-        checked = imports.check(org, kind, path, upload.filename)
-    except TableRejected as exc:
-        return _page(org, kind=kind, errors=exc.errors, filename=upload.filename, status=422)
-    return _page(org, kind=kind, checked=checked, token=token, filename=upload.filename,
-                 status=422 if checked.errors else 200)
+    job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
+    db.session.commit()
+    records_jobs.launch(job.id)
+    return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
 
 @bp.post("/<org_code>/import/confirm")
@@ -108,9 +98,18 @@ def import_job(org_code: str, job_id: int):
         abort(404)
     now = now_utc()
     active = job.is_active(now)
+    checked = _checked(job.result) if job.is_preview and job.result else None
     page, _ = _page(org, kind=job.kind, job=job, active=active, stale=job.is_stale(now), refresh=REFRESH_SECONDS,
-                    tz=user_timezone(current_user), errors=job.row_errors, filename=job.file_name)
+                    tz=user_timezone(current_user), errors=job.row_errors, filename=job.file_name, checked=checked,
+                    token=job.preview_token)
     return refreshing(page, active)
+
+
+def _checked(result: dict) -> Checked:
+    """The preview's outcome as the checking pass returned it."""
+    errors = [RowError(e["line"], e["column"], e["message"]) for e in result["row_errors"]]
+    return Checked(rows=result["rows"], new=result["new"], updated=result["updated"], preview=result["preview"],
+                   errors=errors, more_errors=result["more_errors"])
 
 
 @bp.get("/import/template/<kind>.<fmt>")

@@ -16,7 +16,7 @@ from registry.imports import jobs
 from registry.imports.models import ImportJob
 from registry.mentoring.models import Mentor
 from tests.hierarchy.files import SMALL, csv_file
-from tests.registry.mentoring.test_import import MENTORS, R, confirm, upload
+from tests.registry.mentoring.test_import import MENTORS, R, confirm
 
 NEW = (("municipality", "27-NEW", "Новый район", "27", "", "", ""),
        ("organization", "27-NEW-S1", "Новая школа", "27-NEW", "general", "municipality", ""))
@@ -118,18 +118,26 @@ def test_progress_is_reported_outside_the_import_transaction(world, db):
     assert db.session.scalar(sa.select(Municipality).where(Municipality.code == "27-OPEN")) is None
 
 
-def test_records_confirmation_runs_as_a_job_and_shows_the_counts(world, login_as):
+def test_records_preview_and_confirmation_are_jobs_and_show_the_counts(world, login_as):
     b = login_as(world.curator)
-    response = confirm(b, upload(b, "mentors", MENTORS.encode("utf-8"), "mentors.csv"))
-    assert response.status_code == 302 and response.headers["Location"] == R + "/import/jobs/1"
-    job = _job()
+    preview = b.client.post(R + "/import", data={"kind": "mentors", "csrf_token": b.csrf,
+                                                 "file": (io.BytesIO(MENTORS.encode("utf-8")), "mentors.csv")},
+                            content_type="multipart/form-data")
+    assert preview.status_code == 302 and preview.headers["Location"] == R + "/import/jobs/1"
+    checked = _job(1)
+    assert (checked.status, checked.is_preview, checked.result["rows"]) == (JobStatus.done, True, 2)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentor)) == 0  # the preview writes nothing
+    assert "проверено, ждёт подтверждения" in b.get("/imports/").get_data(as_text=True)
+    response = confirm(b, b.get(R + "/import/jobs/1"))
+    assert response.status_code == 302 and response.headers["Location"] == R + "/import/jobs/2"
+    job = _job(2)
     assert (job.status, job.kind, job.result) == (JobStatus.done, "mentors", {"rows": 2, "new": 2, "updated": 0})
-    html = " ".join(b.get(R + "/import/jobs/1").get_data(as_text=True).split())
+    html = " ".join(b.get(R + "/import/jobs/2").get_data(as_text=True).split())
     assert "Файл «mentors.csv» загружен: строк 2 (новых записей — 2, обновлено — 0)" in html
     assert f'form method="post" action="{R}/import"' in html  # the next upload starts from the job's page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentor)) == 2
-    assert 'href="/records/27-KHV-S1/import/jobs/1">mentors.csv</a>' in b.get("/imports/").get_data(as_text=True)
-    assert login_as(world.dod_curator).get(R + "/import/jobs/1").status_code == 403
+    assert 'href="/records/27-KHV-S1/import/jobs/2">mentors.csv</a>' in b.get("/imports/").get_data(as_text=True)
+    assert login_as(world.dod_curator).get(R + "/import/jobs/2").status_code == 403
 
 
 @pytest.mark.parametrize("path", ["/hierarchy/import/jobs/99", R + "/import/jobs/99"])
