@@ -99,9 +99,11 @@ def import_job(org_code: str, job_id: int):
     now = now_utc()
     active = job.is_active(now)
     checked = _checked(job.result) if job.is_preview and job.result else None
+    # once confirmed (or expired) the upload is gone from disk: the preview stays, its button does not
+    waiting = job.is_preview and (records_jobs.upload_folder() / f"{job.preview_token}.upload").exists()
     page, _ = _page(org, kind=job.kind, job=job, active=active, stale=job.is_stale(now), refresh=REFRESH_SECONDS,
                     tz=user_timezone(current_user), errors=job.row_errors, filename=job.file_name, checked=checked,
-                    token=job.preview_token)
+                    token=job.preview_token if waiting else None)
     return refreshing(page, active)
 
 

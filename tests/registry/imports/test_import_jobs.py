@@ -138,6 +138,7 @@ def test_records_preview_and_confirmation_are_jobs_and_show_the_counts(world, lo
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Mentor)) == 2
     assert 'href="/records/27-KHV-S1/import/jobs/2">mentors.csv</a>' in b.get("/imports/").get_data(as_text=True)
     assert login_as(world.dod_curator).get(R + "/import/jobs/2").status_code == 403
+    assert 'name="token"' not in b.get(R + "/import/jobs/1").get_data(as_text=True)  # confirmed: no second time
 
 
 @pytest.mark.parametrize("path", ["/hierarchy/import/jobs/99", R + "/import/jobs/99"])
