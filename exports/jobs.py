@@ -12,7 +12,6 @@ import threading
 import zipfile
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 
 from deadlines.models import Campaign
 from exports import sources
@@ -27,6 +26,8 @@ from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
+from registry.core.jobs import commit_progress
+from registry.core.jobs import launch as launch_job
 from registry.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -68,18 +69,7 @@ def request_archive(campaign: Campaign, unit: Region | Municipality, fmt: str, d
 
 def launch(job_id: int) -> threading.Thread | None:
     """Build the job in a background thread (returned), or right away when EXPORT_JOBS_INLINE is set."""
-    app = current_app._get_current_object()
-    if app.config.get("EXPORT_JOBS_INLINE", app.testing):
-        build_archive(job_id)
-        return None
-    thread = threading.Thread(target=_run, args=(app, job_id), name=f"export-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _run(app: Flask, job_id: int) -> None:
-    with app.app_context():  # a thread has no Flask context (nor database session) of its own
-        build_archive(job_id)
+    return launch_job(build_archive, job_id, inline_setting="EXPORT_JOBS_INLINE")
 
 
 def build_archive(job_id: int) -> None:
@@ -122,7 +112,7 @@ def _build(job: ExportJob) -> None:
             archive.writestr(name, fmt.render(form))
             manifest.append((name, form))
             if number % PROGRESS_EVERY == 0:
-                _progress(job_id, number)
+                commit_progress(ExportJob, job_id, number)
         archive.writestr("manifest.csv", _manifest(manifest))
     data = buffer.getvalue()
     job = db.session.get(ExportJob, job_id)
@@ -132,11 +122,6 @@ def _build(job: ExportJob) -> None:
     job.heartbeat_at = job.finished_at
     db.session.commit()
     logger.info("Export job %s built: %s forms, %s bytes", job_id, len(forms), len(data))
-
-
-def _progress(job_id: int, done: int) -> None:
-    db.session.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(done=done, heartbeat_at=now_utc()))
-    db.session.commit()
 
 
 def _manifest(entries) -> bytes:

@@ -1,5 +1,5 @@
 """Export jobs (a ZIP of every organization's form, built with progress) and the stored federal form sets."""
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -8,18 +8,10 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from hierarchy.models import Level
 from registry.core.clock import now_utc
 from registry.core.db import str_enum
+from registry.core.jobs import JobProgress, JobStatus
 from registry.extensions import db
 
-#: A running job that has not reported progress for this long is taken as dead (its process stopped).
-STALE_AFTER = timedelta(minutes=5)
-
-
-class ExportJobStatus(StrEnum):
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
-
+ExportJobStatus = JobStatus
 
 EXPORT_JOB_STATUS_LABELS = {
     ExportJobStatus.queued: "в очереди",
@@ -29,7 +21,7 @@ EXPORT_JOB_STATUS_LABELS = {
 }
 
 
-class ExportJob(db.Model):
+class ExportJob(JobProgress, db.Model):
     """One archive build; the file itself is kept in the row, so any web process can serve it."""
 
     __tablename__ = "export_jobs"
@@ -63,19 +55,6 @@ class ExportJob(db.Model):
     size: Mapped[int | None]
     #: SHA-256 (hex) of `content`.
     sha256: Mapped[str | None] = mapped_column(sa.String(64))
-
-    def is_stale(self, now: datetime) -> bool:
-        if self.status not in (ExportJobStatus.queued, ExportJobStatus.running):
-            return False
-        last = self.heartbeat_at or self.created_at
-        return now - last > STALE_AFTER
-
-    def is_active(self, now: datetime) -> bool:
-        return self.status in (ExportJobStatus.queued, ExportJobStatus.running) and not self.is_stale(now)
-
-    @property
-    def percent(self) -> int:
-        return 100 if self.status is ExportJobStatus.done else int(100 * self.done / self.total) if self.total else 0
 
     def __repr__(self) -> str:
         return f"<ExportJob {self.id} {self.unit_code} {self.format} {self.status.value}>"

@@ -1,5 +1,6 @@
 """Hierarchy import: check every row against the file and the registry, then create or update units. Callers commit."""
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -56,15 +57,19 @@ def import_file(data: bytes, *, filename: str | None = None, actor: User | None)
     return import_rows(parse(data, filename), actor=actor, source=filename)
 
 
-def import_rows(rows: list[Row], *, actor: User | None, source: str | None = None) -> ImportResult:
-    """Validate every row, raise ImportRejected with all errors, or create/update units. Caller commits."""
+def import_rows(rows: list[Row], *, actor: User | None, source: str | None = None,
+                progress: Callable[[int], None] | None = None) -> ImportResult:
+    """Validate every row, raise ImportRejected with all errors, or create/update units. Caller commits.
+
+    `progress(rows written so far)` is called after each level (regions, municipalities, organizations).
+    """
     if actor is not None and not can_import_hierarchy(actor):
         raise PermissionDenied("Загружать иерархию могут только администратор и региональный оператор.")
     plan = _Plan(rows, actor)
     errors = check_rows(rows) + plan.check()
     if errors:
         raise ImportRejected(errors)
-    result = plan.apply()
+    result = plan.apply(progress)
     log_action(actor, "hierarchy.imported", "hierarchy_import", source or "—", after=result.as_dict(),
                comment=f"строк: {len(rows)}")
     logger.info("hierarchy import %s by %r: %s", source, actor, result.as_dict())
@@ -152,8 +157,9 @@ class _Plan:
 
     # --- apply --------------------------------------------------------------------------------------------------
 
-    def apply(self) -> ImportResult:
+    def apply(self, progress: Callable[[int], None] | None = None) -> ImportResult:
         result = ImportResult()
+        written = 0
         for level in (Level.region, Level.municipality, Level.organization):  # parents before children
             audits = []
             for row in (r for r in self.rows if r.level is level):
@@ -181,6 +187,9 @@ class _Plan:
             db.session.flush()  # one batched INSERT per level, not one round trip per unit
             for action, code, before, after in audits:
                 log_action(self.actor, action, level.value, code, before=before, after=after)
+            written += sum(1 for r in self.rows if r.level is level)
+            if progress is not None:
+                progress(written)
         return result
 
     def _wanted(self, row: Row) -> dict:

@@ -2,16 +2,21 @@
 import math
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from hierarchy import services
-from hierarchy.importer import COLUMNS, KIND_LABELS, ImportRejected, RowError
+from hierarchy import jobs, services
+from hierarchy.importer import COLUMNS, KIND_LABELS, RowError
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region, ReportsTo
+from hierarchy.services import ImportResult
 from registry.auth.models import Role, User
+from registry.core.clock import now_utc
+from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.imports import jobs as import_jobs
+from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
 
 bp = Blueprint("hierarchy", __name__, url_prefix="/hierarchy")
 
@@ -22,19 +27,33 @@ TOP_DOWN = (Level.region, Level.municipality, Level.organization)
 @bp.route("/import", methods=["GET", "POST"])
 @login_required
 def unit_import():
+    """Upload a file: it is imported by a background job whose page shows progress, then the outcome."""
     require(services.can_import_hierarchy(current_user))
     if request.method == "GET":
         return _import_page()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _import_page(errors=[RowError(None, "", "Выберите файл для загрузки.")]), 422
-    try:
-        result = services.import_file(upload.read(), filename=upload.filename, actor=current_user)
-    except ImportRejected as exc:
-        db.session.rollback()
-        return _import_page(errors=exc.errors, message=exc.message, filename=upload.filename), 422
+    job = import_jobs.create("hierarchy", upload.filename, upload.read(), actor=current_user)
     db.session.commit()
-    return _import_page(result=result, filename=upload.filename)
+    jobs.launch(job.id)
+    return redirect(url_for("hierarchy.import_job", job_id=job.id))
+
+
+@bp.get("/import/jobs/<int:job_id>")
+@login_required
+def import_job(job_id: int):
+    """The import's progress (the page refreshes itself while it runs), then its counts or every error."""
+    require(services.can_import_hierarchy(current_user))
+    job = import_jobs.own_job(job_id, current_user)
+    if job is None or job.kind != "hierarchy":
+        raise NotFound("Загрузка не найдена.")
+    active = job.is_active(now_utc())
+    result = ImportResult(**{k: v for k, v in job.result.items() if k != "rows"}) if job.result else None
+    page = _import_page(job=job, active=active, stale=job.is_stale(now_utc()), result=result, errors=job.row_errors,
+                        message=job.error, filename=job.file_name, refresh=REFRESH_SECONDS,
+                        tz=user_timezone(current_user))
+    return refreshing(page, active)
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -61,10 +80,10 @@ def unit_list():
                            scope=_scope_label(current_user))
 
 
-def _import_page(*, errors=None, message=None, result=None, filename=None):
+def _import_page(*, errors=None, message=None, result=None, filename=None, **job):
     return render_template("hierarchy/unit_import.html", errors=errors or [], message=message, result=result,
                            filename=filename, columns=COLUMNS, kind_labels=KIND_LABELS, levels=TOP_DOWN,
-                           max_mb=_max_upload_mb(), scope=_scope_label(current_user))
+                           max_mb=_max_upload_mb(), scope=_scope_label(current_user), **job)
 
 
 def _max_upload_mb() -> int:

@@ -12,6 +12,7 @@ WEB_MODULES = (
     "registry.auth.views",
     "registry.auth.admin_views",
     "hierarchy.views",
+    "registry.imports.views",
     "monitoring.views.home",
     "monitoring.views.campaigns",
     "monitoring.views.submissions",
@@ -88,5 +89,5 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
                  "monitoring.models", "deadlines.ledger", "deadlines.feeds", "registry.notify.models",
-                 "registry.mentoring.models", "exports.models"):
+                 "registry.mentoring.models", "exports.models", "registry.imports.models"):
         importlib.import_module(name)

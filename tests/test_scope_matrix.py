@@ -16,6 +16,7 @@ from hierarchy.models import Level
 from monitoring import reports, services
 from registry.core.clock import now_utc
 from registry.extensions import db
+from registry.imports import jobs as import_jobs
 from tests import factories
 from tests.conftest import Browser, _empty_tables
 from tests.registry.mentoring import matrix as mentoring_matrix
@@ -131,6 +132,10 @@ MATRIX = {
     ("form_sets.form_set_archive", "GET"): (C + "/form-sets/{set_id}/zip", None, REGION),
     # dashboards: one-click extension from an overdue list
     ("membership.extension_quick", "POST"): (C + f"/extensions/{S}/quick", {}, REGION | {"khv_official"}),
+    # imports run as background jobs: a job's page is its requester's alone; the list shows one's own jobs
+    ("hierarchy.import_job", "GET"): ("/hierarchy/import/jobs/{hierarchy_job_id}", None, {"operator"}),
+    ("record_imports.import_job", "GET"): (f"/records/{S}/import/jobs/{{records_job_id}}", None, {"curator"}),
+    ("imports.job_list", "GET"): ("/imports/", None, EVERYONE),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
@@ -146,9 +151,12 @@ def _rich_world():
     form_set = FormSet(campaign_id=c.id, snapshot_id=report.snapshot_id, level=Level.municipality,
                        unit_code=world.khv.code, version=1, frozen_at=now_utc(), form_code=DEFAULT_FORM)
     db.session.add(form_set)  # queued, not built: building every set here would slow the whole matrix down
+    hierarchy_job = import_jobs.create("hierarchy", "units.csv", b"", actor=world.operator)
+    records_job = import_jobs.create("mentors", "m.csv", b"", actor=world.curator, organization=world.school)
     db.session.commit()
     ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
            "extension_id": ext.id, "set_id": form_set.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
+           "hierarchy_job_id": hierarchy_job.id, "records_job_id": records_job.id,
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
     return world, ids

@@ -15,8 +15,9 @@ URL = "/hierarchy/import"
 
 
 def _upload(browser, data: bytes, filename: str = "units.csv", **extra):
+    """Upload, then follow to the import job's page (jobs run inline in tests)."""
     return browser.post(URL, data={"file": (io.BytesIO(data), filename), **extra},
-                        content_type="multipart/form-data")
+                        content_type="multipart/form-data", follow_redirects=True)
 
 
 def _count(model) -> int:
@@ -55,10 +56,10 @@ def test_upload_of_xlsx_works_like_csv(world, login_as):
         "Ванинский колледж")
 
 
-def test_errors_rerender_the_form_with_a_table_and_status_422(world, login_as):
+def test_errors_show_on_the_job_page_in_a_table_with_the_form(world, login_as):
     response = _upload(login_as(world.admin), (DATA / "every_error.csv").read_bytes(), "every_error.csv")
     html = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 200 and response.request.path == "/hierarchy/import/jobs/1"
     assert 'role="alert"' in html
     assert '<th scope="col" class="num">Строка</th><th scope="col">Столбец</th><th scope="col">Ошибка</th>' in html
     cells = _cells(html)
@@ -74,9 +75,9 @@ def test_upload_without_a_file_is_422(world, login_as):
     assert "Выберите файл" in response.get_data(as_text=True)
 
 
-def test_operator_upload_outside_their_region_is_422_and_changes_nothing(world, login_as):
+def test_operator_upload_outside_their_region_is_refused_and_changes_nothing(world, login_as):
     response = _upload(login_as(world.operator), (DATA / "operator_scope.csv").read_bytes())
-    assert response.status_code == 422
+    assert response.status_code == 200 and "Файл не загружен" in response.get_data(as_text=True)
     assert "только свой регион «27»" in response.get_data(as_text=True)
     assert db.session.get(Region, world.region.id).name == "Хабаровский край"
 

@@ -25,6 +25,8 @@ from registry.mentoring.vocab import ConsentKind, GivenBy, Kind, MenteeCategory,
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
+#: Rows between two progress reports of a background import.
+PROGRESS_EVERY = 500
 _MODEL = {"mentors": Mentor, "mentees": Mentee, "pairs": MentoringPair}
 
 
@@ -93,12 +95,16 @@ def _active_codes(model, org: Organization) -> dict[str, int]:
         model.organization_id == org.id, model.code.is_not(None), model.left_on.is_(None))).all())
 
 
-def _read(org: Organization, kind: str, path: Path, filename: str | None, today: date, on_row=None) -> Checked:
-    """One streamed pass: every row checked; rows without errors go to `on_row` until the first error."""
+def _read(org: Organization, kind: str, path: Path, filename: str | None, today: date, on_row=None,
+          progress=None) -> Checked:
+    """One streamed pass: every row checked; rows without errors go to `on_row` until the first error;
+    `progress(rows read)` is called every PROGRESS_EVERY rows."""
     spec = SPECS[kind]
     context, schema, result = _Context(org, spec, today), spec.schema(), Checked()
     for line, cells in rows(spec, path, filename):
         result.rows += 1
+        if progress is not None and result.rows % PROGRESS_EVERY == 0:
+            progress(result.rows)
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append({"line": line, **cells})
         data, errors = load_row(schema, line, cells)
@@ -117,13 +123,14 @@ def _read(org: Organization, kind: str, path: Path, filename: str | None, today:
     return result
 
 
-def check(org: Organization, kind: str, path: Path, filename: str | None, *, today: date | None = None) -> Checked:
+def check(org: Organization, kind: str, path: Path, filename: str | None, *, today: date | None = None,
+          progress=None) -> Checked:
     """Read the whole file once, checking every row; nothing is written (the preview)."""
-    return _read(org, kind, path, filename, today or now_utc().date())
+    return _read(org, kind, path, filename, today or now_utc().date(), progress=progress)
 
 
 def apply(org: Organization, kind: str, path: Path, filename: str | None, *, actor: User | None,
-          today: date | None = None) -> Checked:
+          today: date | None = None, progress=None) -> Checked:
     """Check the file again (the records may have changed since the preview) while writing it in batches.
 
     All or nothing: writing stops at the first error, and the refusal leaves the transaction to be rolled
@@ -139,7 +146,7 @@ def apply(org: Organization, kind: str, path: Path, filename: str | None, *, act
             writer.write(batch)
             batch.clear()
 
-    result = _read(org, kind, path, filename, today, on_row)
+    result = _read(org, kind, path, filename, today, on_row, progress)
     if result.errors:
         raise ImportRejected(result.errors)
     writer.write(batch)

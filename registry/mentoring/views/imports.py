@@ -4,15 +4,18 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from registry.core.tabular import RowError, TableRejected
+from registry.core.clock import now_utc
+from registry.core.tabular import RowError
 from registry.extensions import db
+from registry.imports import jobs as import_jobs
+from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
+from registry.mentoring import import_jobs as records_jobs
 from registry.mentoring import transfer
-from registry.mentoring.importer import SPECS
-from registry.mentoring.services import imports
-from registry.mentoring.views._common import actor, done, editable, viewable
+from registry.mentoring.importer import SPECS, Checked
+from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
 #: Uploads waiting for confirmation are kept this long, then removed on the next upload.
@@ -20,16 +23,9 @@ KEEP_SECONDS = 24 * 3600
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 
-def _folder() -> Path:
-    """Where previewed uploads wait: RECORD_IMPORTS_DIR, else instance/record_imports (shared by the workers)."""
-    folder = Path(current_app.config.get("RECORD_IMPORTS_DIR") or Path(current_app.instance_path) / "record_imports")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _store(upload, meta: dict) -> str:
     """Save the upload to disk (it is read twice, streamed) and return the token naming it."""
-    folder = _folder()
+    folder = records_jobs.upload_folder()
     cutoff = time.time() - KEEP_SECONDS
     for old in folder.iterdir():
         if old.stat().st_mtime < cutoff:
@@ -44,7 +40,7 @@ def _stored(token: str, org) -> tuple[Path, dict]:
     """The upload of this user for this organization, or 404 (tokens are not shared between users)."""
     if not token or set(token) - _TOKEN_CHARS:
         abort(404)
-    folder = _folder()
+    folder = records_jobs.upload_folder()
     meta_path, path = folder / f"{token}.json", folder / f"{token}.upload"
     if not meta_path.exists() or not path.exists():
         abort(404)
@@ -61,7 +57,8 @@ def _page(org, *, status=200, **context):
 @bp.route("/<org_code>/import", methods=["GET", "POST"])
 @login_required
 def import_upload(org_code: str):
-    """Upload a file and see the preview: rows, what is new or updated, and every error by line and column."""
+    """Upload a file; a background job checks it and its page shows the preview: rows, what is new or updated,
+    and every error by line and column."""
     org = editable(org_code)
     if request.method == "GET":
         return _page(org, kind=request.args.get("kind", "mentors"))
@@ -72,29 +69,49 @@ def import_upload(org_code: str):
     if upload is None or not upload.filename:
         return _page(org, kind=kind, errors=[RowError(None, "", "Выберите файл для загрузки.")], status=422)
     token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
-    path, _ = _stored(token, org)
-    try:
-        checked = imports.check(org, kind, path, upload.filename)
-    except TableRejected as exc:
-        return _page(org, kind=kind, errors=exc.errors, filename=upload.filename, status=422)
-    return _page(org, kind=kind, checked=checked, token=token, filename=upload.filename,
-                 status=422 if checked.errors else 200)
+    job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
+    db.session.commit()
+    records_jobs.launch(job.id)
+    return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
 
 @bp.post("/<org_code>/import/confirm")
 @login_required
 def import_confirm(org_code: str):
-    """Apply the previewed file: checked again, then written all or nothing."""
+    """Apply the previewed file in a background job: checked again, then written all or nothing."""
     org = editable(org_code)
     path, meta = _stored(request.form.get("token", ""), org)
-    try:
-        result = imports.apply(org, meta["kind"], path, meta["filename"], actor=actor())
-    except TableRejected as exc:
-        db.session.rollback()
-        return _page(org, kind=meta["kind"], errors=exc.errors, filename=meta["filename"], status=422)
+    job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
+    db.session.commit()
     path.unlink(missing_ok=True)
-    return done(f"Загружено строк: {result.rows} (новых записей — {result.new}, обновлено — {result.updated}).",
-                "records.organization_view", org_code=org.code)
+    records_jobs.launch(job.id)
+    return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
+
+
+@bp.get("/<org_code>/import/jobs/<int:job_id>")
+@login_required
+def import_job(org_code: str, job_id: int):
+    """The import's progress (the page refreshes itself while it runs), then its counts or every error."""
+    org = editable(org_code)
+    job = import_jobs.own_job(job_id, current_user)
+    if job is None or job.organization_id != org.id:
+        abort(404)
+    now = now_utc()
+    active = job.is_active(now)
+    checked = _checked(job.result) if job.is_preview and job.result else None
+    # once confirmed (or expired) the upload is gone from disk: the preview stays, its button does not
+    waiting = job.is_preview and (records_jobs.upload_folder() / f"{job.preview_token}.upload").exists()
+    page, _ = _page(org, kind=job.kind, job=job, active=active, stale=job.is_stale(now), refresh=REFRESH_SECONDS,
+                    tz=user_timezone(current_user), errors=job.row_errors, filename=job.file_name, checked=checked,
+                    token=job.preview_token if waiting else None)
+    return refreshing(page, active)
+
+
+def _checked(result: dict) -> Checked:
+    """The preview's outcome as the checking pass returned it."""
+    errors = [RowError(e["line"], e["column"], e["message"]) for e in result["row_errors"]]
+    return Checked(rows=result["rows"], new=result["new"], updated=result["updated"], preview=result["preview"],
+                   errors=errors, more_errors=result["more_errors"])
 
 
 @bp.get("/import/template/<kind>.<fmt>")

@@ -1,0 +1,84 @@
+"""Long work done outside the request, with progress a status page shows: one status set, one way to start a job.
+
+A job is a row (status, done/total, heartbeat) created and committed by the view; `launch` runs its builder in a
+background thread of the web process, or right away when the job kind's inline setting is on (tests). Builders
+push progress with `commit_progress` (their own session holds nothing) or `report_progress` (a separate
+connection, so an all-or-nothing transaction stays open and uncommitted).
+"""
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from registry.core.clock import now_utc
+from registry.extensions import db
+
+logger = logging.getLogger(__name__)
+#: A running job that has not reported progress for this long is taken as dead (its process stopped).
+STALE_AFTER = timedelta(minutes=5)
+
+
+class JobStatus(StrEnum):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class JobProgress:
+    """What a status page asks of a job row (a mixin: the row has status, done, total and the timestamps)."""
+
+    def is_stale(self, now: datetime) -> bool:
+        if self.status not in (JobStatus.queued, JobStatus.running):
+            return False
+        return now - (self.heartbeat_at or self.created_at) > STALE_AFTER
+
+    def is_active(self, now: datetime) -> bool:
+        return self.status in (JobStatus.queued, JobStatus.running) and not self.is_stale(now)
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status is JobStatus.done else int(100 * self.done / self.total) if self.total else 0
+
+
+def launch(builder: Callable[[int], None], job_id: int, *, inline_setting: str) -> threading.Thread | None:
+    """Run builder(job_id) in a background thread (returned), or right away when config[inline_setting] is on
+    (by default in testing)."""
+    app = current_app._get_current_object()
+    if app.config.get(inline_setting, app.testing):
+        builder(job_id)
+        return None
+    thread = threading.Thread(target=_run, args=(app, builder, job_id), name=f"job-{builder.__module__}-{job_id}",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _run(app: Flask, builder: Callable[[int], None], job_id: int) -> None:
+    with app.app_context():  # a thread has no Flask context (nor database session) of its own
+        builder(job_id)
+
+
+def commit_progress(model, job_id: int, done: int) -> None:
+    """Record progress through the builder's own session and commit it (the builder holds no other change)."""
+    db.session.execute(sa.update(model).where(model.id == job_id).values(done=done, heartbeat_at=now_utc()))
+    db.session.commit()
+
+
+def report_progress(model, job_id: int, done: int, total: int | None = None) -> None:
+    """Record progress on a connection of its own, leaving the builder's transaction open.
+
+    SQLite allows one writer: while the builder's transaction writes, another connection would wait for it,
+    so there progress is only shown when the job ends.
+    """
+    if db.engine.dialect.name == "sqlite":
+        return
+    values = {"done": done, "heartbeat_at": now_utc()}
+    if total is not None:
+        values["total"] = total
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(model).where(model.id == job_id).values(**values))
