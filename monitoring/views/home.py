@@ -111,7 +111,8 @@ def _navigation():
             items.append(("Отчёт организации", url_for("submissions.submission_edit", region_code=org.region.code,
                                                        year=campaign.year, org_code=org.code)))
     # the curator's records open on its own organization; reviewers get the list of organizations they see
-    items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list"))]
+    items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list")),
+              ("Мои загрузки", url_for("imports.job_list"))]
     nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
     scope = current_user.scope_unit
     role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")

@@ -184,7 +184,7 @@ def test_reviewer_sees_last_years_values_beside_this_years(login_as, world):
 def test_curator_home_shows_the_due_day_in_russian(login_as, world):
     page = text(login_as(world.curator).get("/"))
     assert f"не позднее 20 октября {factories.YEAR} г." in page
-    assert 'href="/records/"' in page and 'href="/registry/"' in page
+    assert 'href="/records/"' in page and 'href="/registry/"' in page and 'href="/imports/"' in page
 
 
 def test_every_form_control_is_labelled(login_as, world):
