@@ -14,7 +14,8 @@ def test_report_goes_from_the_school_to_the_regional_snapshot(world, session):
     operator = session(world.operator)
     region_page = operator.page
     region_page.get_by_role("link", name="Сводка региона").first.click()
-    khv_row = region_page.get_by_role("row", name=re.compile(world.khv.name))
+    matrix = region_page.get_by_role("table", name="Полнота и своевременность")
+    khv_row = matrix.get_by_role("row", name=re.compile(world.khv.name))
     expect(khv_row).to_contain_text("не отправлен")
     operator.shot("operator-region-before")
 
@@ -72,10 +73,13 @@ def test_report_goes_from_the_school_to_the_regional_snapshot(world, session):
     # the regional operator sees the change, accepts it, extends a late school's deadline and consolidates
     region_page.reload()
     expect(khv_row).to_contain_text("на проверке в регионе")
-    expect(khv_row).to_contain_text("1 / 1 / 2")  # accepted / submitted / expected organizations
+    deciding = region_page.get_by_role("table", name=re.compile("Муниципальные отчёты на решении"))
+    khv_decision = deciding.get_by_role("row", name=re.compile(world.khv.name))
+    expect(khv_decision).to_contain_text("1 / 2")  # accepted / expected organizations
     operator.shot("operator-region-after")
-    khv_row.get_by_role("button", name="Принять").click()
+    khv_decision.get_by_role("button", name="Принять").click()
     expect(region_page.get_by_text(f"Отчёт муниципалитета «{world.khv.name}» принят.")).to_be_visible()
+    expect(khv_row).to_contain_text("принят регионом")  # the matrix follows the decision
     region_page.get_by_role("link", name="Продления").first.click()
     region_page.get_by_label("Код организации или муниципалитета").fill(world.van_school.code)
     region_page.get_by_label(re.compile("Продлить до")).fill(f"{world.campaign.year + 1}-12-01T18:00")
