@@ -41,7 +41,14 @@ class BaseConfig:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_TLS = os.environ.get("SMTP_TLS", "").lower() in {"1", "true", "yes"}
     MAIL_FROM = os.environ.get("MAIL_FROM", "registry@localhost")
+    #: Login throttle counters: memory:// (one process) or a shared store such as redis://host:6379/0.
     RATELIMIT_STORAGE_URL = os.environ.get("RATELIMIT_STORAGE_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    #: Failed logins allowed per account and per client address (Flask-Limiter notation).
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 200 per hour")
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     #: Reminders go this many days before each deadline to units that have not submitted.
@@ -69,6 +76,7 @@ def finalize(config: dict) -> None:
             raise RuntimeError("SECRET_KEY must be set in production")
         config["SECRET_KEY"] = _default_secret_key()
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config.setdefault("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URL"])  # Flask-Limiter's own name
 
 
 def database_url(uri: str) -> str:
