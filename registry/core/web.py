@@ -41,7 +41,7 @@ class BoundedIntConverter(IntegerConverter):
 
 
 #: Russian text for werkzeug's own refusals of web requests (the login throttle's 429 carries its own).
-_REFUSALS = {400: "Некорректный запрос.", 413: "Файл или форма слишком велики."}
+_REFUSALS = {400: "Некорректный запрос."}
 
 
 def init_app(app: Flask) -> None:
@@ -72,8 +72,11 @@ def init_app(app: Flask) -> None:
     def _refused(error):
         if is_api():
             return api.handle_http_exception(error)
-        return render_template("errors/error.html", message=_REFUSALS.get(error.code, error.description),
-                               status=error.code), error.code
+        message = _REFUSALS.get(error.code, error.description)
+        if error.code == 413:
+            limit_mb = max(1, round((app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20))
+            message = f"Файл слишком большой: можно загрузить не более {limit_mb} МБ."
+        return render_template("errors/error.html", message=message, status=error.code), error.code
 
     @app.errorhandler(403)
     def _forbidden(error):
