@@ -18,11 +18,29 @@ class NulInRequest(DomainError):
     code = "bad_request"
 
 
+class TrustedProxy:
+    """werkzeug's ProxyFix, used only when TRUST_PROXY names how many proxies stand in front of the app.
+
+    Without it X-Forwarded-For/-Proto are ignored: any client could otherwise pick its own address (and so
+    escape the login throttle) or claim https.
+    """
+
+    def __init__(self, app: Flask):
+        self.config = app.config
+        self.direct = app.wsgi_app
+        self.fixed: dict[int, ProxyFix] = {}
+
+    def __call__(self, environ, start_response):
+        proxies = int(self.config.get("TRUST_PROXY") or 0)
+        if not proxies:
+            return self.direct(environ, start_response)
+        if proxies not in self.fixed:
+            self.fixed[proxies] = ProxyFix(self.direct, x_for=proxies, x_proto=proxies)
+        return self.fixed[proxies](environ, start_response)
+
+
 def init_app(app: Flask) -> None:
-    proxies = int(app.config.get("TRUST_PROXY") or 0)
-    if proxies:
-        # only behind a known proxy may X-Forwarded-For/-Proto decide the client address and https
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    app.wsgi_app = TrustedProxy(app)
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
 
