@@ -89,3 +89,16 @@ def test_every_stored_hash_is_argon2id_with_at_least_19_mib_and_2_iterations(wor
     for value in stored:
         memory_kib, iterations = _cost(value)
         assert memory_kib >= 19 * 1024 and iterations >= 2
+
+
+def test_unknown_accounts_cost_one_verification_like_known_ones(world, monkeypatch):
+    """Hashing a decoy on every attempt made unknown e-mails twice as slow as known ones: an account oracle."""
+    services.authenticate("warm-up@example.ru", "x")
+    calls = {"hash": 0, "verify": 0}
+    real_verify = services.verify_password
+    monkeypatch.setattr(services, "hash_password", lambda p: calls.__setitem__("hash", calls["hash"] + 1))
+    monkeypatch.setattr(services, "verify_password",
+                        lambda h, p: calls.__setitem__("verify", calls["verify"] + 1) or real_verify(h, p))
+    for email in ("nobody@example.ru", "nobody2@example.ru", world.curator.email):
+        assert services.authenticate(email, "wrong-password") is None
+    assert calls == {"hash": 0, "verify": 3}
