@@ -18,7 +18,9 @@ def render_form_csv(form: FilledForm) -> bytes:
     for section in form.sections:
         for row in section.rows:
             for cell in row.cells:
-                writer.writerow([fmt.neutralize(str(v)) for v in (
-                    form.definition.code, form.year, form.unit.code, section.code, row.code, row.title, cell.column,
-                    titles[cell.column], fmt.number(cell.value) if cell.formula else "", cell.formula or "")])
+                text = [fmt.cell(v) for v in (form.definition.code, form.year, form.unit.code, section.code, row.code,
+                                              row.title, cell.column, titles[cell.column])]
+                # the value is a number (a minus sign is a sign, not a formula); the formula column is text
+                value = fmt.number(cell.value) if cell.formula else ""
+                writer.writerow([*text, value, fmt.cell(cell.formula or "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -17,6 +17,11 @@ def neutralize(text: str) -> str:
     return text
 
 
+def cell(value):
+    """A value for a CSV or XLSX cell: text neutralised, numbers (negative ones too) left as numbers."""
+    return neutralize(value) if isinstance(value, str) else value
+
+
 def number(value: float | int | None, digits: int = 1) -> str:
     """«1000», «12,5»; empty for no value. Forms print digits only, without thousands separators."""
     if value is None:

@@ -18,7 +18,7 @@ from exports import sources
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS, get_form
 from exports.definitions import FormDefinition
-from exports.formatting import neutralize
+from exports.formatting import cell
 from exports.models import ExportJob, ExportJobStatus
 from exports.xlsx import FixedDateZip
 from hierarchy.models import Level, Municipality, Region
@@ -131,7 +131,7 @@ def _manifest(entries) -> bytes:
     writer.writerow(("Файл", "Код подразделения", "Наименование", "Источник данных", "Предварительные данные",
                      "Нарушено контрольных соотношений", "SHA-256 значений"))
     for name, form in entries:
-        writer.writerow([neutralize(str(v)) for v in (
+        writer.writerow([cell(v) for v in (
             name, form.unit.code, form.unit.name, form.basis.description, "да" if form.basis.preliminary else "нет",
             len(form.failures), form.checksum)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

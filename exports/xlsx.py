@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.writer.excel import ExcelWriter
 
-from exports.formatting import neutralize
+from exports.formatting import cell as neutral_cell
 
 #: The document timestamp when no snapshot gives one (preliminary data): fixed, so bytes stay reproducible.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -25,7 +25,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 def put(ws, row: int, column: int, value, **style):
     """Write one cell; text is neutralised against formula injection, numbers stay numbers."""
     cell = ws.cell(row=row, column=column)
-    cell.value = neutralize(value) if isinstance(value, str) else value
+    cell.value = neutral_cell(value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text
     for key, attr in style.items():

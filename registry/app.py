@@ -5,7 +5,7 @@ import logging
 from flask import Flask
 
 from registry import config as cfg
-from registry.extensions import api, babel, csrf, db, login_manager, migrate
+from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 #: Modules holding a web blueprint `bp`.
 WEB_MODULES = (
@@ -68,10 +68,12 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     csrf.init_app(app)
     babel.init_app(app)
     api.init_app(app)
+    limiter.init_app(app)
 
     from registry.auth import sessions  # noqa: F401 - registers the Flask-Login loaders
-    from registry.core import api_errors, web
+    from registry.core import api_errors, security, web
 
+    security.init_app(app)
     web.init_app(app)
     api_errors.init_app(app)
     for name in WEB_MODULES:

@@ -41,7 +41,15 @@ class BaseConfig:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_TLS = os.environ.get("SMTP_TLS", "").lower() in {"1", "true", "yes"}
     MAIL_FROM = os.environ.get("MAIL_FROM", "registry@localhost")
+    #: Login throttle counters: memory:// (one process) or a shared store such as redis://host:6379/0.
     RATELIMIT_STORAGE_URL = os.environ.get("RATELIMIT_STORAGE_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # a shared store that is down must not stop every login
+    #: Failed logins allowed per account and per client address (Flask-Limiter notation).
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 200 per hour")
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     #: Reminders go this many days before each deadline to units that have not submitted.
@@ -82,6 +90,7 @@ def finalize(config: dict) -> None:
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+    config.setdefault("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URL"])  # Flask-Limiter's own name
 
 
 def database_url(uri: str) -> str:

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from registry import create_app
 from registry.config import TestConfig
 from registry.extensions import db as _db
+from registry.extensions import limiter
 from tests import factories
 
 
@@ -57,6 +58,7 @@ def _app_context(app):
         yield
         _db.session.remove()
         _empty_tables()
+        limiter.reset()  # failed-login counters (memory://) must not carry over into the next test
 
 
 @pytest.fixture(autouse=True)

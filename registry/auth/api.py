@@ -4,6 +4,7 @@ from marshmallow import RAISE, Schema, fields
 from registry.auth import services
 from registry.core.api import FIELD_MESSAGES, SCHEMA_MESSAGES, ApiBlueprint, current_actor
 from registry.core.errors import DomainError
+from registry.core.security import throttle_login
 from registry.extensions import db
 
 
@@ -32,12 +33,15 @@ api_bp = ApiBlueprint("auth_api", __name__, public=("token",), description="Вх
 @api_bp.route("/auth/token", methods=["POST"])
 @api_bp.doc(security=[])
 @api_bp.alt_response(401, response="UNAUTHORIZED")
+@api_bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @api_bp.arguments(TokenRequestSchema)
 @api_bp.response(200, TokenSchema)
+@throttle_login
 def token(credentials: dict):
     """Получить токен доступа по адресу электронной почты и паролю.
 
     Один и тот же ответ 401 для неизвестного адреса, неверного пароля и отключённой учётной записи.
+    Неудачные попытки ограничены по учётной записи и по адресу клиента: сверх лимита — 429.
     """
     user = services.authenticate(credentials["email"], credentials["password"])
     if user is None:

@@ -1,5 +1,6 @@
 """User use-cases: create, authenticate, disable, log out everywhere, issue API tokens. Callers commit."""
 import secrets
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -58,11 +59,17 @@ def authenticate(email: str, password: str) -> User | None:
     """The enabled user with these credentials, or None (same answer for every failure)."""
     user = db.session.scalar(sa.select(User).where(User.email == (email or "").strip().lower()))
     if user is None:
-        verify_password(hash_password("x" * 12), password or "")  # equalise timing for unknown accounts
+        verify_password(_decoy_hash(), password or "")  # one Argon2 verification, as for a known account
         return None
     if not verify_password(user.password_hash, password or "") or not user.is_enabled:
         return None
     return user
+
+
+@cache
+def _decoy_hash() -> str:
+    """Hashed once per process: hashing on each call would make unknown accounts the slower (and so visible) case."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def end_all_sessions(user: User, *, actor: User | None, reason: str) -> None:

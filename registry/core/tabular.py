@@ -9,11 +9,13 @@ import codecs
 import csv
 import io
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException
 
 from registry.core.errors import ValidationFailed
 
@@ -21,6 +23,11 @@ XLSX_MAGIC = b"PK\x03\x04"
 #: Excel 97–2003 (OLE compound file): a common mistake, so it gets its own message.
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK = 64 * 1024
+#: A workbook is refused before parsing if its parts unpack to more than this (zip bombs), or it has more parts.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_PARTS = 1000
+#: A DTD can only come before the root element, so the first bytes of each XML part tell.
+_XML_HEAD = 4096
 Table = Iterator[tuple[int, list[str]]]
 
 
@@ -133,8 +140,44 @@ def cell_text(value) -> str:
     return str(value)
 
 
+_NOT_WORKBOOK = ("Не удалось прочитать книгу Excel: это ZIP-архив другого рода (например, документ Word), "
+                 "а не книга XLSX.")
+_DTD = "Книга Excel содержит объявление DTD или XML-сущности: такие файлы не принимаются (так устроены XML-бомбы)."
+
+
+def check_workbook(stream) -> None:
+    """Refuse zip bombs, non-workbook archives and XML with a DTD by the ZIP central directory, before openpyxl.
+
+    The sizes are the ones Python's zipfile enforces while unpacking, so a lying directory cannot get past them.
+    """
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+            if len(parts) > MAX_PARTS:
+                raise _refuse(f"В книге Excel слишком много частей ({len(parts)}): это не похоже на обычную книгу.")
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _refuse(f"Книга Excel в распакованном виде занимает {-(-unpacked // 2**20)} МБ при допустимых "
+                              f"{MAX_UNPACKED_BYTES // 2**20} МБ (так устроены zip-бомбы). Сохраните данные в "
+                              "CSV или разбейте файл на части.")
+            names = {part.filename for part in parts}
+            if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+                raise _refuse(_NOT_WORKBOOK)
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels", ".vml")):
+                    with archive.open(part) as member:
+                        head = member.read(_XML_HEAD).replace(b"\x00", b"").upper()
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise _refuse(_DTD)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
+        raise _refuse("Не удалось прочитать книгу Excel: файл повреждён или это не книга XLSX.") from exc
+    finally:
+        stream.seek(0)
+
+
 def xlsx_rows(source) -> Table:
-    """Stream the first sheet of a workbook (path or binary file): cached values only, formulas never run."""
+    """Stream the first sheet of a workbook (binary file): cached values only, formulas never run."""
+    check_workbook(source)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it ignores (styles, validation); they do not affect values
@@ -150,7 +193,18 @@ def xlsx_rows(source) -> Table:
     except TableRejected:
         raise
     except Exception as exc:  # a broken workbook makes openpyxl raise almost any type (zip, XML, key errors)
+        if _caused_by(exc, DefusedXmlException):  # defusedxml stops a DTD hidden past the first bytes of a part
+            raise _refuse(_DTD) from exc
         raise _refuse("Не удалось прочитать книгу Excel: файл повреждён или это не книга XLSX.") from exc
+
+
+def _caused_by(exc: BaseException | None, kind: type) -> bool:
+    """openpyxl wraps parser errors in its own (ValueError), so look down the chain."""
+    while exc is not None:
+        if isinstance(exc, kind):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def read_table(data: bytes, filename: str | None = None) -> list[tuple[int, list[str]]]:

@@ -6,6 +6,7 @@ from babel.dates import format_datetime
 from babel.numbers import format_decimal
 from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
@@ -32,7 +33,20 @@ def format_local(value: datetime | None, tz: str = "UTC") -> str:
     return format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=ZoneInfo(tz), locale="ru")
 
 
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` up to the largest database INTEGER: a bigger id is a 404, not an overflow in the driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+#: Russian text for werkzeug's own refusals of web requests (the login throttle's 429 carries its own).
+_REFUSALS = {400: "Некорректный запрос."}
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = BoundedIntConverter  # before any blueprint adds its rules
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.globals["url_with"] = url_with
@@ -54,6 +68,18 @@ def init_app(app: Flask) -> None:
             return api.handle_http_exception(error)
         return render_template("errors/error.html", message="Страница не найдена.", status=404), 404
 
+    @app.errorhandler(400)
+    @app.errorhandler(413)
+    @app.errorhandler(429)
+    def _refused(error):
+        if is_api():
+            return api.handle_http_exception(error)
+        message = _REFUSALS.get(error.code, error.description)
+        if error.code == 413:
+            limit_mb = max(1, round((app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20))
+            message = f"Файл слишком большой: можно загрузить не более {limit_mb} МБ."
+        return render_template("errors/error.html", message=message, status=error.code), error.code
+
     @app.errorhandler(403)
     def _forbidden(error):
         if is_api():
@@ -67,12 +93,3 @@ def init_app(app: Flask) -> None:
                               "(Authorization: Bearer …).", "fields": {}}}
             return jsonify(body), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response

@@ -5,6 +5,7 @@ import io
 import openpyxl
 import sqlalchemy as sa
 
+from exports.formatting import cell
 from hierarchy.models import Organization
 from registry.extensions import db
 from registry.mentoring.importer import Spec
@@ -13,12 +14,6 @@ from registry.mentoring.vocab import ConsentKind, forms_of
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    # a cell starting with = + - @ would run as a formula in Excel (OWASP CSV injection): keep it text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _date(value) -> str:
@@ -31,13 +26,13 @@ def _render(spec: Spec, rows, fmt: str, *, with_help: bool = False) -> tuple[byt
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
         writer.writerow(spec.columns)
         for row in rows:
-            writer.writerow([_safe(row.get(c)) for c in spec.columns])
+            writer.writerow([cell(row.get(c)) for c in spec.columns])
         return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS["csv"]
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(spec.title)
     sheet.append(list(spec.columns))
     for row in rows:
-        sheet.append([_safe(row.get(c)) for c in spec.columns])
+        sheet.append([cell(row.get(c)) for c in spec.columns])
     if with_help:
         notes = book.create_sheet("Пояснения")
         notes.append(["Столбец", "Обязательный", "Что указать"])

@@ -4,6 +4,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 
+from exports.formatting import cell
 from registry.mentoring.vocab import PUBLIC_FIELDS
 from registry.public import queries
 
@@ -28,12 +29,8 @@ DATASETS: dict[str, tuple[tuple[str, ...], dict[str, str], Callable[[], Iterable
 DATASET_TITLES = {"mentors": "Наставники", "practices": "Лучшие практики", "partners": "Предприятия-партнёры"}
 
 
-def _cell(value) -> str:
-    if isinstance(value, list):
-        value = "; ".join(map(str, value))
-    text = "" if value is None else str(value)
-    # a cell starting with = + - @ would run as a formula in Excel (OWASP CSV injection): quote it as text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def _cell(value):
+    return cell("; ".join(map(str, value)) if isinstance(value, list) else value)
 
 
 def csv_stream(dataset: str) -> Iterator[str]:

@@ -15,8 +15,12 @@ def report_url(municipality_code: str, action: str = "") -> str:
 def assert_error(response, status: int, code: str | None = None) -> dict:
     """The one error shape of PRODUCT.md §7: {"error": {"code", "message", "fields"}}; returns the error."""
     assert response.status_code == status, response.get_data(as_text=True)
-    body = response.get_json()
-    assert set(body) == {"error"}, body
+    return check_error_body(response.get_json(), code)
+
+
+def check_error_body(body, code: str | None = None) -> dict:
+    """The body is exactly {"error": {"code", "message", "fields"}}; returns the error."""
+    assert isinstance(body, dict) and set(body) == {"error"}, body
     error = body["error"]
     assert {"code", "message", "fields"} <= set(error), error
     assert isinstance(error["message"], str) and error["message"]
