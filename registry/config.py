@@ -89,7 +89,8 @@ def finalize(config: dict) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = database_url(config["SQLALCHEMY_DATABASE_URI"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {}).setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_SECONDS"])
+        options.setdefault("connect_args", {}).setdefault(
+            "timeout", config.get("SQLITE_BUSY_TIMEOUT_SECONDS", BaseConfig.SQLITE_BUSY_TIMEOUT_SECONDS))
     config.setdefault("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URL"])  # Flask-Limiter's own name
 
 
