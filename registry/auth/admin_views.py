@@ -6,34 +6,34 @@ from flask_login import current_user, login_required
 from registry.auth import services
 from registry.auth.models import ROLE_LABELS, Role, User
 from registry.core.errors import DomainError
+from registry.core.listing import Listing, paginate
 from registry.core.permissions import require
 from registry.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 FORM_FIELDS = ("email", "full_name", "role", "scope")
+#: Sort keys of the user list → columns (the e-mail, unique, breaks ties).
+SORTS = {"email": (User.email,), "name": (User.full_name, User.email), "role": (User.role, User.email),
+         "enabled": (User.is_enabled, User.email)}
 
 
-def _users(search: str, page: int) -> tuple[list[User], int]:
-    """Accounts filtered by a part of the e-mail or name, one page at a time."""
+def _users(search: str) -> Listing:
+    """Accounts filtered by a part of the e-mail or name, one sorted page at a time."""
     query = sa.select(User)
     if search:
         pattern = f"%{search.lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.email).like(pattern),
                                    sa.func.lower(User.full_name).like(pattern)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(User.email).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return list(rows), total
+    return paginate(query, SORTS, "email", PER_PAGE)
 
 
 def _render(*, form: dict | None = None, error: DomainError | None = None):
     search = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
-    users, total = _users(search, page)
+    listing = _users(search)
     rows = [{"user": u, "role": ROLE_LABELS[u.role], "scope": u.scope_unit,
-             "can_toggle": u.id != current_user.id} for u in users]
-    return render_template("admin/user_list.html", rows=rows, total=total, page=page, search=search,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), roles=ROLE_LABELS,
+             "can_toggle": u.id != current_user.id} for u, in listing.rows]
+    return render_template("admin/user_list.html", rows=rows, listing=listing, search=search, roles=ROLE_LABELS,
                            form=form or {"role": Role.org_curator.value}, error=error,
                            errors=error.fields if error else {})
 

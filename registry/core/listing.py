@@ -52,6 +52,14 @@ def paginate(query: sa.Select, sorts: dict[str, tuple], default: str, per_page: 
     return Listing(rows=list(rows), total=total, page=page, pages=pages, sort=key, prefix=prefix)
 
 
+def paginate_list(items: list, per_page: int, prefix: str = "") -> Listing:
+    """One page of a list already in memory and in its order (e.g. the missing units frozen in a snapshot)."""
+    pages = max(1, math.ceil(len(items) / per_page))
+    page = min(max(request.args.get(prefix + "page", 1, type=int), 1), pages)
+    return Listing(rows=items[(page - 1) * per_page:page * per_page], total=len(items), page=page, pages=pages,
+                   sort="", prefix=prefix)
+
+
 def url_with(**changes) -> str:
     """This page's URL with some query arguments changed; None drops one (a new sort or filter resets paging)."""
     args = request.args.to_dict()

@@ -4,12 +4,16 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
+from registry.core.listing import paginate
 from registry.extensions import db
 from registry.notify import services
 from registry.notify.models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 PER_PAGE = 50
+#: Sort keys → columns (the id breaks ties: notifications made in one tick stay in creation order).
+SORTS = {"created": (Notification.created_at, Notification.id), "title": (Notification.title, Notification.id),
+         "read": (Notification.read_at, Notification.id)}
 
 
 @bp.app_context_processor
@@ -24,13 +28,10 @@ def _unread():
 @bp.get("")
 @login_required
 def notification_list():
-    page = max(request.args.get("page", 1, type=int), 1)
     query = sa.select(Notification).where(Notification.user_id == current_user.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    items = db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())
-                               .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return render_template("notify/notification_list.html", items=items, page=page, tz=_timezone(current_user),
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1))
+    listing = paginate(query, SORTS, "-created", PER_PAGE)
+    return render_template("notify/notification_list.html", items=[n for n, in listing.rows], listing=listing,
+                           tz=_timezone(current_user))
 
 
 def _timezone(user) -> str:
@@ -48,4 +49,6 @@ def mark_read():
     notification_id = request.form.get("id", type=int)
     services.mark_read(current_user, now=now_utc(), notification_id=notification_id)
     db.session.commit()
-    return redirect(url_for("notifications.notification_list", page=request.form.get("page", 1, type=int)))
+    sort = request.form.get("sort", "")
+    return redirect(url_for("notifications.notification_list", page=request.form.get("page", 1, type=int),
+                            sort=sort if sort.lstrip("-") in SORTS else None))

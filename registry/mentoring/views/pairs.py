@@ -1,12 +1,11 @@
 """Pairs and groups pages: list, form, one pair with its lifecycle actions and mentor replacement."""
-import math
-
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.models import Mentee, Mentor, MentoringPair
@@ -26,6 +25,9 @@ from registry.mentoring.vocab import (
 
 bp = Blueprint("pairs", __name__, url_prefix="/records")
 PER_PAGE = 50
+SORTS = {"code": (MentoringPair.code, MentoringPair.id), "form": (MentoringPair.form, MentoringPair.id),
+         "kind": (MentoringPair.kind, MentoringPair.id), "start": (MentoringPair.start_on, MentoringPair.id),
+         "status": (MentoringPair.status, MentoringPair.start_on, MentoringPair.id)}
 LABELS = {"forms": FORM_LABELS, "kinds": KIND_LABELS, "statuses": PAIR_STATUS_LABELS, "role_models": ROLE_MODELS,
           "reasons": REPLACEMENT_REASON_LABELS}
 
@@ -38,12 +40,8 @@ def pair_list(org_code: str):
     status = request.args.get("status", "")
     if status in PairStatus.__members__:
         query = query.where(MentoringPair.status == PairStatus(status))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    records = db.session.scalars(query.order_by(MentoringPair.start_on.desc(), MentoringPair.id.desc())
-                                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    return render_template("mentoring/pair_list.html", org=org, records=records, page=page, pages=pages, total=total,
+    listing = paginate(query, SORTS, "-start", PER_PAGE)
+    return render_template("mentoring/pair_list.html", org=org, records=[p for p, in listing.rows], listing=listing,
                            status=status, can_edit=can_edit_records(current_user, org), **LABELS)
 
 

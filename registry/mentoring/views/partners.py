@@ -4,8 +4,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from registry.core.errors import DomainError, ValidationFailed
+from registry.core.listing import paginate
 from registry.extensions import db
-from registry.mentoring.models import Mentor, PartnerAgreement
+from registry.mentoring.models import Mentor, Partner, PartnerAgreement
 from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import AgreementSchema
 from registry.mentoring.services import partners
@@ -13,17 +14,23 @@ from registry.mentoring.views._common import actor, done, editable, parse, refus
 from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
 
 bp = Blueprint("partners", __name__, url_prefix="/records")
+PER_PAGE = 50
+SORTS = {"name": (Partner.name, PartnerAgreement.id), "inn": (Partner.inn, PartnerAgreement.id),
+         "kind": (PartnerAgreement.kind, Partner.name, PartnerAgreement.id),
+         "signed": (PartnerAgreement.signed_on, Partner.name, PartnerAgreement.id),
+         "provided": (PartnerAgreement.mentors_provided, Partner.name, PartnerAgreement.id)}
 
 
 @bp.get("/<org_code>/partners")
 @login_required
 def partner_list(org_code: str):
     org = viewable(org_code)
-    agreements = db.session.scalars(sa.select(PartnerAgreement).where(PartnerAgreement.organization_id == org.id)
-                                    .order_by(PartnerAgreement.id)).all()
+    listing = paginate(sa.select(PartnerAgreement).join(Partner, Partner.id == PartnerAgreement.partner_id)
+                       .where(PartnerAgreement.organization_id == org.id), SORTS, "name", PER_PAGE)
     mentors = dict(db.session.execute(sa.select(Mentor.partner_id, sa.func.count()).where(
         Mentor.organization_id == org.id, Mentor.partner_id.is_not(None)).group_by(Mentor.partner_id)).all())
-    return render_template("mentoring/partner_list.html", org=org, agreements=agreements, mentors=mentors,
+    return render_template("mentoring/partner_list.html", org=org, agreements=[a for a, in listing.rows],
+                           listing=listing, mentors=mentors,
                            can_edit=can_edit_records(current_user, org), kinds=AGREEMENT_KIND_LABELS,
                            partner_kinds=PARTNER_KIND_LABELS, values=request.args, errors={})
 

@@ -1,6 +1,4 @@
 """Records pages: the organizations in scope, one organization's overview, its mentors and mentees."""
-import math
-
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,6 +7,7 @@ from hierarchy.models import Organization, ReportsTo
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import queries
@@ -32,6 +31,15 @@ from registry.mentoring.vocab import (
 bp = Blueprint("records", __name__, url_prefix="/records")
 PER_PAGE = 50
 PEOPLE = {"mentors": (Mentor, MentorSchema, "наставник"), "mentees": (Mentee, MenteeSchema, "наставляемый")}
+ORG_SORTS = {"name": (Organization.name, Organization.code), "code": (Organization.code,)}
+
+
+def person_sorts(model) -> dict[str, tuple]:
+    """Sort keys of a mentor or mentee list; "status" (still taking part first, then by name) is the default."""
+    flag = ("public", model.is_public) if model is Mentor else ("cycle", model.full_cycle_completed)
+    return {"code": (model.code, model.full_name, model.id), "name": (model.full_name, model.id),
+            "category": (model.category, model.full_name, model.id), flag[0]: (flag[1], model.full_name, model.id),
+            "status": (model.left_on.is_not(None), model.full_name, model.id)}
 
 
 @bp.get("/")
@@ -41,19 +49,15 @@ def index():
     user = current_user
     if user.role is Role.org_curator:
         return redirect(url_for(".organization_view", org_code=user.organization.code))
-    query = sa.select(Organization).order_by(Organization.name)
+    query = sa.select(Organization)
     if user.role is Role.municipal_official:
         query = query.where(Organization.location_municipality_id == user.municipality_id,
                             Organization.reports_to == ReportsTo.municipality)
     elif user.role is Role.region_operator:
         query = query.where(Organization.region_id == user.region_id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    orgs = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    rows = [(org, queries.organization_summary(org.id)) for org in orgs]
-    return render_template("mentoring/index.html", rows=rows, page=page, pages=pages,
-                           can_review=reviews_practices(user))
+    listing = paginate(query, ORG_SORTS, "name", PER_PAGE)
+    rows = [(org, queries.organization_summary(org.id)) for org, in listing.rows]
+    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=reviews_practices(user))
 
 
 @bp.get("/<org_code>/")
@@ -67,14 +71,11 @@ def organization_view(org_code: str):
 def _list(org, kind: str):
     model = PEOPLE[kind][0]
     query = sa.select(model).where(model.organization_id == org.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    records = db.session.scalars(query.order_by(model.left_on.is_not(None), model.full_name, model.id)
-                                 .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    listing = paginate(query, person_sorts(model), "status", PER_PAGE)
+    records = [r for r, in listing.rows]
     processing = _with_consent(model, [r.id for r in records])
-    return render_template(f"mentoring/{kind[:-1]}_list.html", org=org, records=records, page=page, pages=pages,
-                           total=total, processing=processing, can_edit=can_edit_records(current_user, org),
+    return render_template(f"mentoring/{kind[:-1]}_list.html", org=org, records=records, listing=listing,
+                           processing=processing, can_edit=can_edit_records(current_user, org),
                            labels=MENTOR_CATEGORY_LABELS if model is Mentor else MENTEE_CATEGORY_LABELS)
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from hierarchy.models import Organization, ReportsTo
 from registry.auth.models import Role
 from registry.core.errors import DomainError, ValidationFailed
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.models import Practice
@@ -17,15 +18,18 @@ from registry.mentoring.vocab import FORM_LABELS, PRACTICE_STATUS_LABELS, ROLE_M
 
 bp = Blueprint("practices", __name__, url_prefix="/records")
 LABELS = {"forms": FORM_LABELS, "statuses": PRACTICE_STATUS_LABELS, "role_models": ROLE_MODELS}
+PER_PAGE = 50
+#: "created" is the id order: practices are numbered as they are written.
+SORTS = {"title": (Practice.title, Practice.id), "form": (Practice.form, Practice.id),
+         "status": (Practice.status, Practice.id), "created": (Practice.id,)}
 
 
 @bp.get("/<org_code>/practices")
 @login_required
 def practice_list(org_code: str):
     org = viewable(org_code)
-    records = db.session.scalars(sa.select(Practice).where(Practice.organization_id == org.id)
-                                 .order_by(Practice.id.desc())).all()
-    return render_template("mentoring/practice_list.html", org=org, records=records,
+    listing = paginate(sa.select(Practice).where(Practice.organization_id == org.id), SORTS, "-created", PER_PAGE)
+    return render_template("mentoring/practice_list.html", org=org, records=[p for p, in listing.rows], listing=listing,
                            can_edit=can_edit_records(current_user, org), **LABELS)
 
 
