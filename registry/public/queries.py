@@ -85,8 +85,8 @@ def _conditions(filters: MentorFilters) -> list | None:
     return conditions
 
 
-def search_mentors(filters: MentorFilters, page: int = 1) -> dict:
-    """One page of published mentors in name order, with the number found (counted up to a cap)."""
+def search_mentors(filters: MentorFilters, page: int = 1, descending: bool = False) -> dict:
+    """One page of published mentors in name order (or its reverse), with the number found (counted up to a cap)."""
     conditions = _conditions(filters)
     empty = {"items": [], "page": page, "per_page": PER_PAGE, "total": 0, "total_is_capped": False,
              "has_next": False}
@@ -97,6 +97,7 @@ def search_mentors(filters: MentorFilters, page: int = 1) -> dict:
     if page > cap // PER_PAGE:
         return {**empty, "total": cap, "total_is_capped": True}
     offset = (page - 1) * PER_PAGE
+    way = sa.desc if descending else sa.asc
     if words:
         # one index scan: the capped matches (id and sort key only), ordered and counted in the same query
         # the word index drives; is_public is checked on the rows found (as an expression, so no engine is
@@ -105,13 +106,15 @@ def search_mentors(filters: MentorFilters, page: int = 1) -> dict:
         found = (sa.select(Mentor.id, Mentor.sort_name).where(matches(words), public, *conditions[1:])
                  .limit(cap + 1).cte("found"))
         page_rows = (sa.select(found.c.id, found.c.sort_name, sa.func.count().over().label("total"))
-                     .order_by(found.c.sort_name, found.c.id).limit(PER_PAGE + 1).offset(offset).subquery("page"))
+                     .order_by(way(found.c.sort_name), way(found.c.id))
+                     .limit(PER_PAGE + 1).offset(offset).subquery("page"))
     else:
         page_rows = (sa.select(Mentor.id, Mentor.sort_name, sa.null().label("total")).where(*conditions)
-                     .order_by(Mentor.sort_name, Mentor.id).limit(PER_PAGE + 1).offset(offset).subquery("page"))
+                     .order_by(way(Mentor.sort_name), way(Mentor.id))
+                     .limit(PER_PAGE + 1).offset(offset).subquery("page"))
     rows = db.session.execute(published_mentors().add_columns(page_rows.c.total)
                               .join(page_rows, page_rows.c.id == Mentor.id)
-                              .order_by(page_rows.c.sort_name, page_rows.c.id)).all()
+                              .order_by(way(page_rows.c.sort_name), way(page_rows.c.id))).all()
     has_next = len(rows) > PER_PAGE and page < cap // PER_PAGE
     rows = rows[:PER_PAGE]
     if words:
@@ -184,24 +187,29 @@ def public_dict(row, awards: list[str]) -> dict:
     return item
 
 
-def honorary() -> list[dict]:
-    """Published mentors who agreed to show their awards and have any, grouped by the highest award."""
-    rank = {t: i for i, t in enumerate(AwardTitle)}
-    query = published_mentors().where(Mentor.public_fields.contains("awards"),
-                                      sa.exists().where(Award.mentor_id == Mentor.id)).order_by(Mentor.sort_name)
-    rows = db.session.execute(query).all()
-    titles = {}
-    for award in db.session.scalars(sa.select(Award).where(Award.mentor_id.in_([r.id for r in rows]))):
-        best = titles.get(award.mentor_id)
-        if best is None or rank[award.title] < rank[best]:
-            titles[award.mentor_id] = award.title
-    groups: dict[AwardTitle, list[dict]] = {}
-    for item in _dicts(rows):
-        groups.setdefault(titles[item["id"]], []).append(item)
-    return [{"title": title, "mentors": groups[title]} for title in AwardTitle if title in groups]
+#: The rank of a mentor's highest award (0 is the highest title), read only for mentors who publish their awards.
+BEST_AWARD = (sa.select(sa.func.min(sa.case(*[(Award.title == title, rank) for rank, title in enumerate(AwardTitle)])))
+              .where(Award.mentor_id == Mentor.id).scalar_subquery())
 
 
-def _published_practices() -> sa.Select:
+def honorary_query() -> sa.Select:
+    """Published mentors who agreed to show their awards and have any, with the rank of the highest award."""
+    return published_mentors().add_columns(BEST_AWARD.label("best_award")).where(
+        Mentor.public_fields.contains("awards"), sa.exists().where(Award.mentor_id == Mentor.id))
+
+
+def honorary_groups(rows) -> list[dict]:
+    """Rows of `honorary_query` as runs of mentors sharing their highest award, in the rows' order."""
+    groups: list[dict] = []
+    for row, item in zip(rows, _dicts(rows), strict=True):
+        title = list(AwardTitle)[row.best_award]
+        if not groups or groups[-1]["title"] != title:
+            groups.append({"title": title, "mentors": []})
+        groups[-1]["mentors"].append(item)
+    return groups
+
+
+def published_practices() -> sa.Select:
     return (sa.select(Practice, Organization.name, Municipality.name)
             .join(Organization, Organization.id == Practice.organization_id)
             .join(Municipality, Municipality.id == Organization.location_municipality_id)
@@ -209,12 +217,12 @@ def _published_practices() -> sa.Select:
 
 
 def practices() -> list[dict]:
-    rows = db.session.execute(_published_practices().order_by(Practice.published_at.desc(), Practice.id)).all()
+    rows = db.session.execute(published_practices().order_by(Practice.published_at.desc(), Practice.id)).all()
     return [practice_dict(p, org, mun) for p, org, mun in rows]
 
 
 def practice(practice_id: int) -> dict | None:
-    row = db.session.execute(_published_practices().where(Practice.id == practice_id)).one_or_none()
+    row = db.session.execute(published_practices().where(Practice.id == practice_id)).one_or_none()
     return practice_dict(*row) if row is not None else None
 
 
@@ -227,18 +235,26 @@ def practice_dict(p: Practice, organization: str, municipality: str) -> dict:
 
 def partners() -> list[dict]:
     """Every partner in the registry: legal entities, public by nature (ИНН, name, whom they work with)."""
+    return partner_dicts(db.session.execute(partners_query().order_by(Partner.name)).all(), every=True)
+
+
+def partners_query() -> sa.Select:
+    return sa.select(Partner, Region.name).join(Region, Region.id == Partner.region_id)
+
+
+def partner_dicts(rows, every: bool = False) -> list[dict]:
+    """(partner, region) rows with their organizations and mentors provided; `every`: the rows are all partners."""
     agreements = db.session.execute(
         sa.select(PartnerAgreement.partner_id, Organization.name, PartnerAgreement.mentors_provided)
         .join(Organization, Organization.id == PartnerAgreement.organization_id)
-        .order_by(Organization.name)).all()
+        .where(sa.true() if every else PartnerAgreement.partner_id.in_([p.id for p, _ in rows]))
+        .order_by(Organization.name)).all() if rows else []
     linked: dict[int, dict] = {}
     for partner_id, org_name, provided in agreements:
         entry = linked.setdefault(partner_id, {"organizations": [], "mentors_provided": 0})
         if org_name not in entry["organizations"]:
             entry["organizations"].append(org_name)
         entry["mentors_provided"] += provided
-    rows = db.session.execute(sa.select(Partner, Region.name).join(Region, Region.id == Partner.region_id)
-                              .order_by(Partner.name)).all()
     return [{"id": p.id, "name": p.name, "inn": p.inn, "kind": PARTNER_KIND_LABELS[p.kind], "region": region,
              **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
 

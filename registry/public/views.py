@@ -1,6 +1,11 @@
 """Public pages (no login): mentor search and profiles, honorary gallery, practices, partners, open data."""
+import math
+
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
+from hierarchy.models import Municipality, Organization, Region
+from registry.core.listing import Listing, paginate, sort_arg
+from registry.mentoring.models import Mentor, Partner, Practice
 from registry.mentoring.vocab import AWARD_LABELS, FORM_LABELS, MENTOR_CATEGORY_LABELS
 from registry.public import opendata, queries
 
@@ -16,6 +21,17 @@ def _sections():
     return {"sections": SECTIONS}
 
 
+#: Sort keys of the public lists → columns; only published, consented columns are sortable (an order must not
+#: reveal a field a mentor did not agree to show).
+MENTOR_SORTS = {"name": ()}  # the search orders by name itself (its capped, index-driven query)
+HONORARY_SORTS = {"award": (queries.BEST_AWARD, Mentor.sort_name, Mentor.id), "name": (Mentor.sort_name, Mentor.id)}
+PRACTICE_SORTS = {"published": (Practice.published_at, Practice.id), "title": (Practice.title, Practice.id),
+                  "organization": (Organization.name, Practice.title, Practice.id),
+                  "municipality": (Municipality.name, Organization.name, Practice.id)}
+PARTNER_SORTS = {"name": (Partner.name, Partner.id), "inn": (Partner.inn,), "kind": (Partner.kind, Partner.name),
+                 "region": (Region.name, Partner.name, Partner.id)}
+
+
 def filters_from(args) -> queries.MentorFilters:
     return queries.MentorFilters(**{name: (args.get(name) or "").strip()[:200]
                                     for name in ("q", "municipality", "organization", "form", "category")})
@@ -24,10 +40,16 @@ def filters_from(args) -> queries.MentorFilters:
 @bp.get("/")
 def mentor_list():
     filters = filters_from(request.args)
+    sort = sort_arg(MENTOR_SORTS, "name")
     page = min(max(request.args.get("page", 1, type=int), 1), queries.MAX_PAGE)
-    result = queries.search_mentors(filters, page)
+    result = queries.search_mentors(filters, page, descending=sort.startswith("-"))
+    pages = max(1, math.ceil(result["total"] / queries.PER_PAGE))
+    if page > pages:  # past the end: show the last page
+        page = pages
+        result = queries.search_mentors(filters, page, descending=sort.startswith("-"))
+    listing = Listing(rows=result["items"], total=result["total"], page=page, pages=pages, sort=sort)
     return render_template(
-        "public/mentor_list.html", filters=filters, result=result, args=filters.as_args(),
+        "public/mentor_list.html", filters=filters, result=result, listing=listing, args=filters.as_args(),
         municipalities=queries.municipalities(), forms=FORM_LABELS, categories=MENTOR_CATEGORY_LABELS,
         organizations=queries.organizations_in(filters.municipality) if filters.municipality else [])
 
@@ -42,12 +64,18 @@ def mentor_detail(mentor_id: int):
 
 @bp.get("/honorary")
 def honorary():
-    return render_template("public/honorary.html", groups=queries.honorary(), award_labels=AWARD_LABELS)
+    listing = paginate(queries.honorary_query(), HONORARY_SORTS, "award", queries.PER_PAGE)
+    groups = queries.honorary_groups(listing.rows)
+    if listing.sort != "award":  # in name order the award is on each card; runs of one title would split the page
+        groups = [{"title": None, "mentors": [m for g in groups for m in g["mentors"]]}]
+    return render_template("public/honorary.html", groups=groups, listing=listing, award_labels=AWARD_LABELS)
 
 
 @bp.get("/practices")
 def practice_list():
-    return render_template("public/practice_list.html", practices=queries.practices())
+    listing = paginate(queries.published_practices(), PRACTICE_SORTS, "-published", queries.PER_PAGE)
+    return render_template("public/practice_list.html", listing=listing,
+                           practices=[queries.practice_dict(*row) for row in listing.rows])
 
 
 @bp.get("/practices/<int:practice_id>")
@@ -60,7 +88,8 @@ def practice_detail(practice_id: int):
 
 @bp.get("/partners")
 def partner_list():
-    return render_template("public/partner_list.html", partners=queries.partners())
+    listing = paginate(queries.partners_query(), PARTNER_SORTS, "name", queries.PER_PAGE)
+    return render_template("public/partner_list.html", listing=listing, partners=queries.partner_dicts(listing.rows))
 
 
 @bp.get("/data")
