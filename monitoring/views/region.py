@@ -22,6 +22,7 @@ from monitoring.views._common import (
 )
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
+from registry.core.listing import paginate_list
 from registry.core.permissions import require
 from registry.extensions import db
 
@@ -30,6 +31,7 @@ PREFIX = "/<region_code>/<int:year>"
 DIRECT_PER_PAGE = 50
 #: The dashboard shows the first overdue organizations; the review queue's overdue filter lists them all.
 OVERDUE_SHOWN = 10
+MISSING_PER_PAGE = 50
 
 
 @bp.get(PREFIX + "/")
@@ -99,7 +101,7 @@ def snapshot_view(region_code: str, year: int, snapshot_id: int):
         "monitoring/snapshot_view.html", campaign=campaign, snapshot=snapshot, unit=summary.get("unit", {}),
         tz=campaign.region.timezone, indicators=indicator_rows(summary.get("indicators", {})),
         sums=sum_rows(summary.get("values", {})), completeness=completeness_rows(summary.get("completeness", {})),
-        missing=missing, back=back, level_name=LEVEL_NAMES.get(snapshot.level.value))
+        missing=paginate_list(missing, MISSING_PER_PAGE), back=back, level_name=LEVEL_NAMES.get(snapshot.level.value))
 
 
 def _status_label(missing: dict) -> str:

@@ -20,11 +20,13 @@ from monitoring.views._common import (
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
+from registry.core.listing import paginate_list
 from registry.core.permissions import require
 from registry.extensions import db
 
 bp = Blueprint("reports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/municipalities/<municipality_code>/report"
+MISSING_PER_PAGE = 50
 
 
 def _load(region_code: str, year: int, municipality_code: str):
@@ -57,8 +59,10 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели: {municipality.name}, факт и цель"),
         sums=sum_rows(live["values"]),
         completeness=completeness_rows(live["completeness"]),
-        missing=aggregation.not_accepted(campaign, municipality.id), submission_labels=SUBMISSION_STATUS_LABELS,
-        window=window, snapshot=snapshot, snapshot_missing=snapshot.summary.get("missing", []) if snapshot else [],
+        missing=paginate_list(aggregation.not_accepted(campaign, municipality.id), MISSING_PER_PAGE, "missing_"),
+        submission_labels=SUBMISSION_STATUS_LABELS, window=window, snapshot=snapshot,
+        snapshot_missing=paginate_list(snapshot.summary.get("missing", []) if snapshot else [], MISSING_PER_PAGE,
+                                       "snapshot_"),
         snapshots=q.snapshots(campaign, Level.municipality, municipality.code),
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),

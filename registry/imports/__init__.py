@@ -1,1 +1,1 @@
-"""Imports run as background jobs: the job rows and the page listing a user's recent imports."""
+"""Imports run as background jobs: the job rows and the page listing a user's imports."""

@@ -19,8 +19,6 @@ from registry.extensions import db
 from registry.imports.models import ImportJob
 
 logger = logging.getLogger(__name__)
-#: Recent jobs listed for a user.
-RECENT = 20
 
 
 def create(kind: str, file_name: str, content: bytes | None, *, actor: User, organization: Organization | None = None,
@@ -81,9 +79,9 @@ def _finish(job_id: int, status: JobStatus, **values) -> None:
     db.session.commit()
 
 
-def recent(user: User) -> list[ImportJob]:
-    return list(db.session.scalars(sa.select(ImportJob).where(ImportJob.requested_by_id == user.id)
-                                   .order_by(ImportJob.id.desc()).limit(RECENT)))
+def of_user(user: User) -> sa.Select:
+    """The user's own jobs (jobs are not shared between users)."""
+    return sa.select(ImportJob).where(ImportJob.requested_by_id == user.id)
 
 
 def own_job(job_id: int, user: User) -> ImportJob | None:

@@ -1,10 +1,11 @@
-"""The user's recent imports, so one can leave an import's page and come back to it; the refresh of job pages."""
+"""The user's imports, so one can leave an import's page and come back to it; the refresh of job pages."""
 from flask import Blueprint, make_response, render_template, url_for
 from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
 from registry.core.clock import now_utc
 from registry.core.jobs import JobStatus
+from registry.core.listing import paginate
 from registry.extensions import db
 from registry.imports import jobs
 from registry.imports.models import IMPORT_JOB_STATUS_LABELS, IMPORT_KIND_LABELS, ImportJob
@@ -12,6 +13,10 @@ from registry.imports.models import IMPORT_JOB_STATUS_LABELS, IMPORT_KIND_LABELS
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 #: Seconds between refreshes of a job's page while it runs.
 REFRESH_SECONDS = 3
+PER_PAGE = 50
+#: "created" is the id order (jobs are numbered as they are made; created_at may tie within one tick).
+SORTS = {"created": (ImportJob.id,), "file": (ImportJob.file_name, ImportJob.id),
+         "kind": (ImportJob.kind, ImportJob.id), "status": (ImportJob.status, ImportJob.id)}
 
 
 def refreshing(page: str, active: bool):
@@ -33,10 +38,11 @@ def job_url(job: ImportJob) -> str:
 @login_required
 def job_list():
     now = now_utc()
+    listing = paginate(jobs.of_user(current_user), SORTS, "-created", PER_PAGE)
     rows = [{"job": job, "url": job_url(job), "kind": IMPORT_KIND_LABELS[job.kind],
              "status": _status(job, now)}
-            for job in jobs.recent(current_user)]
-    return render_template("imports/job_list.html", rows=rows, tz=user_timezone(current_user))
+            for job, in listing.rows]
+    return render_template("imports/job_list.html", rows=rows, listing=listing, tz=user_timezone(current_user))
 
 
 def _status(job: ImportJob, now) -> str:
