@@ -1,6 +1,6 @@
 """The calendar page, the ICS feed with its secret token, and the in-app notification list."""
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from freezegun import freeze_time
 from icalendar import Calendar
@@ -124,3 +124,25 @@ def test_mark_all_read(world, login_as):
     db.session.expire_all()
     assert all(n.read_at is not None for n in notifications(world.curator))
     assert all(n.read_at is None for n in notifications(world.dod_curator))
+
+
+def test_notification_list_sorts_and_pages_and_mark_read_keeps_the_place(world, login_as, monkeypatch):
+    from registry.notify import views
+    from registry.notify.models import Notification
+    from tests.support.listing import assert_sorts_and_pages, body
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for day, title in ((3, "Бурая заметка"), (1, "Алая заметка"), (2, "Янтарная заметка")):
+        db.session.add(Notification(user_id=world.curator.id, created_at=datetime(Y, 10, day, 9, tzinfo=UTC),
+                                    kind="test", title=title, body="…"))
+    db.session.add(Notification(user_id=world.dod_curator.id, created_at=datetime(Y, 10, 4, tzinfo=UTC), kind="test",
+                                title="Чужая заметка", body="…"))
+    db.session.commit()
+    browser = login_as(world.curator)
+    assert_sorts_and_pages(browser, "/notifications", "title", "Алая заметка", "Янтарная заметка",
+                           default_first="Бурая заметка")  # newest first
+    assert "Чужая заметка" not in body(browser, "/notifications") + body(browser, "/notifications?page=2")
+    response = browser.post("/notifications/read", data={"page": "2", "sort": "title"})
+    assert response.headers["Location"].endswith("/notifications?page=2&sort=title")
+    bogus = browser.post("/notifications/read", data={"page": "2", "sort": "nope"})
+    assert bogus.headers["Location"].endswith("/notifications?page=2")

@@ -53,3 +53,19 @@ def test_admin_cannot_disable_themselves(login_as, world):
     admin = login_as(world.admin)
     assert admin.post(f"/admin/users/{world.admin.id}/disable").status_code == 403
     assert _user(world.admin.email).is_enabled is True
+
+
+def test_user_list_sorts_and_pages_keeping_the_search(login_as, world, monkeypatch):
+    from registry.auth import admin_views
+    from tests import factories
+    from tests.support.listing import assert_sorts_and_pages, body
+
+    monkeypatch.setattr(admin_views, "PER_PAGE", 2)
+    for email in ("zzz@example.ru", "aaa@example.ru"):
+        factories.user(email, Role.org_curator, world.school)
+    db.session.commit()
+    admin = login_as(world.admin)
+    assert_sorts_and_pages(admin, "/admin/users", "email", "aaa@example.ru", "zzz@example.ru",
+                           default_first="aaa@example.ru")
+    found = body(admin, "/admin/users?q=operator&sort=-email")
+    assert found.index("operator@example.ru") < found.index("operator79@example.ru") and "Страница" not in found

@@ -88,3 +88,32 @@ def test_municipal_official_cannot_decide_on_their_own_report(login_as, world):
     assert official.post(_report_url(world, world.khv, "accept")).status_code == 403
     assert official.post(campaign_url(world, "consolidate")).status_code == 403
     assert official.get(campaign_url(world)).status_code == 403
+
+
+def test_missing_lists_of_the_report_and_its_snapshot_page(login_as, world, monkeypatch):
+    from monitoring.views import region, reports
+    from tests.support.listing import PAGE, body
+
+    monkeypatch.setattr(reports, "MISSING_PER_PAGE", 1)
+    monkeypatch.setattr(region, "MISSING_PER_PAGE", 1)
+    official = login_as(world.khv_official)
+    url = _report_url(world, world.khv)
+
+    def missing(page: str) -> str:
+        return page.split("Не приняты (2)")[1].split("<h2")[0]
+
+    first, second = missing(body(official, url)), missing(body(official, url + "?missing_page=2"))
+    assert (world.school.name in first) != (world.dod.name in first) and PAGE.search(first).groups() == ("1", "2")
+    assert (world.school.name in second) != (world.school.name in first)
+    assert PAGE.search(missing(body(official, url + "?missing_page=99"))).groups() == ("2", "2")
+    assert official.post(_report_url(world, world.khv, "submit")).status_code == 302
+    report = body(official, url + "?missing_page=2")
+    frozen = report.split("Не вошли в срез")[1].split("</section>")[0]
+    assert PAGE.search(frozen).groups() == ("1", "2") and "missing_page=2" in frozen  # each list pages apart
+    snapshot = db.session.scalar(sa.select(Snapshot).where(Snapshot.level == Level.municipality))
+    detail = campaign_url(world, f"snapshots/{snapshot.id}")
+    pages = [body(official, detail), body(official, detail + "?page=2")]
+    assert all("Отсутствуют в срезе (2)" in p for p in pages)
+    assert [PAGE.search(p).groups() for p in pages] == [("1", "2"), ("2", "2")]
+    assert {world.school.code in p for p in pages} == {True, False}
+    assert PAGE.search(body(official, detail + "?page=-1")).group(1) == "1"

@@ -145,3 +145,17 @@ def test_records_preview_and_confirmation_are_jobs_and_show_the_counts(world, lo
 def test_unknown_jobs_are_404(world, login_as, path):
     user = world.operator if path.startswith("/hierarchy") else world.curator
     assert login_as(user).get(path).status_code == 404
+
+
+def test_job_list_sorts_and_pages_ones_own_jobs(world, login_as, monkeypatch):
+    from registry.imports import views
+    from tests.support.listing import assert_sorts_and_pages, body
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    for name, owner in (("b-middle.csv", world.admin), ("z-last.csv", world.admin), ("a-first.csv", world.admin),
+                        ("someone-else.csv", world.operator)):
+        db.session.add(ImportJob(kind="hierarchy", file_name=name, requested_by_id=owner.id))
+    db.session.commit()
+    browser = login_as(world.admin)
+    assert_sorts_and_pages(browser, "/imports/", "file", "a-first.csv", "z-last.csv", default_first="a-first.csv")
+    assert "someone-else.csv" not in body(browser, "/imports/") + body(browser, "/imports/?page=2")
