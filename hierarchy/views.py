@@ -1,6 +1,4 @@
 """Hierarchy pages: upload a hierarchy file, list the units the user may see."""
-import math
-
 import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -13,6 +11,7 @@ from hierarchy.services import ImportResult
 from registry.auth.models import Role, User
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
@@ -70,13 +69,11 @@ def _too_large(error):
 def unit_list():
     require(services.can_import_hierarchy(current_user))
     units = _visible_units(current_user)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(units))
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    query = (sa.select(units).order_by(units.c.region_code, units.c.rank, units.c.code)
-             .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    rows = [_unit_row(r) for r in db.session.execute(query)]
-    return render_template("hierarchy/unit_list.html", rows=rows, page=page, pages=pages, total=total,
+    # "tree" (the default, no header of its own): each region, then its municipalities, then its organizations
+    sorts = {"tree": (units.c.region_code, units.c.rank, units.c.code), "code": (units.c.code,),
+             "name": (units.c.name, units.c.code), "kind": (units.c.rank, units.c.org_type, units.c.code)}
+    listing = paginate(sa.select(units), sorts, "tree", PER_PAGE)
+    return render_template("hierarchy/unit_list.html", rows=[_unit_row(r) for r in listing.rows], listing=listing,
                            scope=_scope_label(current_user))
 
 

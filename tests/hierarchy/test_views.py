@@ -144,3 +144,14 @@ def test_unit_list_is_paginated(world, login_as):
     second = browser.get("/hierarchy/units?page=2").get_data(as_text=True)
     assert len(_cells(second)) == (67 - 50) * 4
     assert browser.get("/hierarchy/units?page=99").status_code == 200  # clamped to the last page
+
+
+def test_unit_list_sorts_by_its_columns(world, login_as, monkeypatch):
+    from hierarchy import views
+    from tests.support.listing import assert_sorts_and_pages
+
+    monkeypatch.setattr(views, "PER_PAGE", 2)
+    browser = login_as(world.operator)
+    # codes sort alike on every engine (names follow the database's collation)
+    assert_sorts_and_pages(browser, "/hierarchy/units", "code", "городской округ «Город Хабаровск»", "Школа п. Ванино",
+                           default_first="городской округ «Город Хабаровск»")  # the region, then its municipalities
