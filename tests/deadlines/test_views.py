@@ -7,8 +7,11 @@ from icalendar import Calendar
 
 from deadlines import feeds, jobs
 from registry.extensions import db
+from registry.notify import views
+from registry.notify.models import Notification
 from tests import factories
 from tests.deadlines.conftest import notifications
+from tests.support.listing import assert_sorts_and_pages, body
 
 Y = factories.YEAR
 
@@ -127,10 +130,6 @@ def test_mark_all_read(world, login_as):
 
 
 def test_notification_list_sorts_and_pages_and_mark_read_keeps_the_place(world, login_as, monkeypatch):
-    from registry.notify import views
-    from registry.notify.models import Notification
-    from tests.support.listing import assert_sorts_and_pages, body
-
     monkeypatch.setattr(views, "PER_PAGE", 2)
     for day, title in ((3, "Бурая заметка"), (1, "Алая заметка"), (2, "Янтарная заметка")):
         db.session.add(Notification(user_id=world.curator.id, created_at=datetime(Y, 10, day, 9, tzinfo=UTC),

@@ -5,11 +5,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from hierarchy import views
 from hierarchy.models import Municipality, Organization, Region
 from registry.auth.models import Role
 from registry.extensions import db
 from tests import factories
 from tests.hierarchy.files import DATA, KHABAROVSK, csv_file, xlsx_file
+from tests.support.listing import assert_sorts_and_pages
 
 URL = "/hierarchy/import"
 
@@ -147,9 +149,6 @@ def test_unit_list_is_paginated(world, login_as):
 
 
 def test_unit_list_sorts_by_its_columns(world, login_as, monkeypatch):
-    from hierarchy import views
-    from tests.support.listing import assert_sorts_and_pages
-
     monkeypatch.setattr(views, "PER_PAGE", 2)
     browser = login_as(world.operator)
     # codes sort alike on every engine (names follow the database's collation)

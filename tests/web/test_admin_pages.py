@@ -1,8 +1,11 @@
 """The administrator's user page: list, create with field errors, disable and enable."""
 import sqlalchemy as sa
 
+from registry.auth import admin_views
 from registry.auth.models import Role, User
 from registry.extensions import db
+from tests import factories
+from tests.support.listing import assert_sorts_and_pages, body
 from tests.web.conftest import text
 
 
@@ -56,10 +59,6 @@ def test_admin_cannot_disable_themselves(login_as, world):
 
 
 def test_user_list_sorts_and_pages_keeping_the_search(login_as, world, monkeypatch):
-    from registry.auth import admin_views
-    from tests import factories
-    from tests.support.listing import assert_sorts_and_pages, body
-
     monkeypatch.setattr(admin_views, "PER_PAGE", 2)
     for email in ("zzz@example.ru", "aaa@example.ru"):
         factories.user(email, Role.org_curator, world.school)

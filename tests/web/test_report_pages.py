@@ -4,8 +4,10 @@ import sqlalchemy as sa
 from hierarchy.models import Level
 from monitoring import services
 from monitoring.models import MunicipalReport, ReportStatus, Snapshot
+from monitoring.views import region, reports
 from registry.extensions import db
 from tests.factories import VALID_VALUES
+from tests.support.listing import PAGE, body
 from tests.web.conftest import campaign_url, text
 
 
@@ -91,9 +93,6 @@ def test_municipal_official_cannot_decide_on_their_own_report(login_as, world):
 
 
 def test_missing_lists_of_the_report_and_its_snapshot_page(login_as, world, monkeypatch):
-    from monitoring.views import region, reports
-    from tests.support.listing import PAGE, body
-
     monkeypatch.setattr(reports, "MISSING_PER_PAGE", 1)
     monkeypatch.setattr(region, "MISSING_PER_PAGE", 1)
     official = login_as(world.khv_official)

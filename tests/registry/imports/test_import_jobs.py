@@ -1,5 +1,5 @@
 """Imports as background jobs: a status page that refreshes itself while running, the outcome kept on the job,
-a list of one's recent imports, all or nothing whether the job runs inline or in a thread."""
+a list of one's imports (sorted, paged), all or nothing whether the job runs inline or in a thread."""
 import io
 from datetime import timedelta
 
@@ -12,11 +12,12 @@ from hierarchy.models import Municipality, Organization
 from registry.core.clock import now_utc
 from registry.core.jobs import JobStatus, report_progress
 from registry.extensions import db
-from registry.imports import jobs
+from registry.imports import jobs, views
 from registry.imports.models import ImportJob
 from registry.mentoring.models import Mentor
 from tests.hierarchy.files import SMALL, csv_file
 from tests.registry.mentoring.test_import import MENTORS, R, confirm
+from tests.support.listing import assert_sorts_and_pages, body
 
 NEW = (("municipality", "27-NEW", "Новый район", "27", "", "", ""),
        ("organization", "27-NEW-S1", "Новая школа", "27-NEW", "general", "municipality", ""))
@@ -148,9 +149,6 @@ def test_unknown_jobs_are_404(world, login_as, path):
 
 
 def test_job_list_sorts_and_pages_ones_own_jobs(world, login_as, monkeypatch):
-    from registry.imports import views
-    from tests.support.listing import assert_sorts_and_pages, body
-
     monkeypatch.setattr(views, "PER_PAGE", 2)
     for name, owner in (("b-middle.csv", world.admin), ("z-last.csv", world.admin), ("a-first.csv", world.admin),
                         ("someone-else.csv", world.operator)):
