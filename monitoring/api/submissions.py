@@ -39,6 +39,13 @@ def _errors_under_values():
         raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
 
 
+def _commit(submission: Submission, org: Organization) -> dict:
+    """Commit the change and answer with it, described first: the commit expires every loaded row (3 reloads)."""
+    answer = services.describe(submission, org)
+    db.session.commit()
+    return answer
+
+
 @api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
 @api_bp.arguments(QueueQuerySchema, location="query")
 @api_bp.response(200, QueueItemSchema(many=True))
@@ -100,8 +107,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
                                           actor=current_actor())
-    db.session.commit()
-    return services.describe(submission, org)
+    return _commit(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/submit", methods=["POST"])
@@ -114,8 +120,7 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
-    db.session.commit()
-    return services.describe(submission, org)
+    return _commit(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/return", methods=["POST"])
@@ -127,8 +132,7 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
-    db.session.commit()
-    return services.describe(submission, org)
+    return _commit(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/accept", methods=["POST"])
@@ -139,8 +143,7 @@ def accept_submission(region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
-    db.session.commit()
-    return services.describe(submission, org)
+    return _commit(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/reopen", methods=["POST"])
@@ -152,5 +155,4 @@ def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
-    db.session.commit()
-    return services.describe(submission, org)
+    return _commit(submission, org)
