@@ -3,6 +3,7 @@ import secrets
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from hierarchy.queries import unit_by_code
 from registry.auth.models import ApiToken, Role, User
@@ -106,7 +107,11 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User | None:
     """The user a bearer token belongs to, if the token is still valid."""
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
+    # one round trip per request: the token, its user (read afresh: disabling or logout refuses at once) and the
+    # user's scope unit, which every scope check reads next
+    user = joinedload(ApiToken.user)
+    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)).options(
+        user.joinedload(User.region), user.joinedload(User.municipality), user.joinedload(User.organization)))
     if row is None or not row.user.is_enabled or row.session_epoch != row.user.session_epoch:
         return None
     return row.user
