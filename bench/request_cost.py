@@ -94,7 +94,7 @@ def drive(app, year: int, schools: list[dict], officials: list[dict], meter: Met
             meter.call(client, "GET public/mentors", "GET", rng.choice(paths))
 
 
-def report(meter: Meter) -> None:
+def report(meter: Meter, sort: str) -> None:
     print(f"{'route':<26}{'requests':>9}{'statements':>11}{'CPU ms':>9}{'wall ms':>9}")
     for route, row in sorted(meter.rows.items()):
         n = row["count"]
@@ -104,8 +104,8 @@ def report(meter: Meter) -> None:
         print(f"\n--- statements of the last {route} ---")
         print("\n".join(statements))
     for route, profiler in meter.profiles.items():
-        print(f"\n--- cProfile of {route} (cumulative) ---")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        print(f"\n--- cProfile of {route} ({sort}) ---")
+        pstats.Stats(profiler).sort_stats(sort).print_stats(45)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mentors", type=int, default=20_000, help="synthetic mentors for the search")
     parser.add_argument("--rounds", type=int, default=20, help="organizations driven through the cycle")
     parser.add_argument("--profile", action="append", default=[], metavar="ROUTE", help="cProfile this route")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime, …)")
     parser.add_argument("--sql", action="append", default=[], metavar="ROUTE", help="show this route's statements")
     args = parser.parse_args(argv)
     folder = args.own_cluster or Path(tempfile.mkdtemp(prefix="cost-pg-")) / "cluster"
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         with app.app_context():
             sa.event.listen(db.engine, "before_cursor_execute", meter.count)
         drive(app, year, schools, officials, meter, args.rounds)
-        report(meter)
+        report(meter, args.sort)
     finally:
         stop_cluster(folder)
     return 0

@@ -47,7 +47,13 @@ def visible_region(code: str) -> Region:
 
 def campaign_or_404(region_code: str, year: int) -> Campaign:
     """The campaign, once the caller is known to belong to its region."""
-    return campaigns.get_campaign(visible_region(region_code), year)
+    # region and campaign come in one query; the refusals keep their order (404 region, 403, 404 campaign) and the
+    # lookups that raise them run again only on those error paths
+    row = db.session.execute(sa.select(Region, Campaign).where(Region.code == region_code).outerjoin(
+        Campaign, sa.and_(Campaign.region_id == Region.id, Campaign.year == year))).first()
+    region = row.Region if row else region_or_404(region_code)
+    require(in_region(current_actor(), region), "Регион вне вашей области доступа.")
+    return row.Campaign or campaigns.get_campaign(region, year)
 
 
 def organization_or_404(campaign: Campaign, code: str) -> Organization:
@@ -60,8 +66,13 @@ def organization_or_404(campaign: Campaign, code: str) -> Organization:
 
 def member_or_404(campaign: Campaign, code: str) -> tuple[Organization, CampaignMember]:
     """An organization of the region that the campaign expects (with its reporting parent fixed)."""
-    org = organization_or_404(campaign, code)
-    return org, membership(campaign, org)
+    # the organization and its membership in one query; a missing one gets the usual 404 from its own lookup
+    row = db.session.execute(sa.select(Organization, CampaignMember).where(
+        Organization.code == code, Organization.region_id == campaign.region_id).outerjoin(
+        CampaignMember, sa.and_(CampaignMember.organization_id == Organization.id,
+                                CampaignMember.campaign_id == campaign.id))).first()
+    org = row.Organization if row else organization_or_404(campaign, code)
+    return org, row.CampaignMember or membership(campaign, org)
 
 
 def municipality_or_404(campaign: Campaign, code: str) -> Municipality:
