@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from deadlines.calendar import require_open
 from deadlines.models import Campaign
@@ -31,7 +32,10 @@ def membership(campaign: Campaign, organization: Organization) -> CampaignMember
 def get_submission(campaign: Campaign, organization: Organization, *, lock: bool = False) -> Submission | None:
     query = sa.select(Submission).where(Submission.campaign_id == campaign.id,
                                         Submission.organization_id == organization.id)
-    return db.session.scalar(for_update(db.session, query) if lock else query)
+    if lock:
+        return db.session.scalar(for_update(db.session, query))
+    # a read shows the values: fetch them with the submission (FOR UPDATE cannot take the outer join)
+    return db.session.execute(query.options(joinedload(Submission.values))).unique().scalar_one_or_none()
 
 
 def describe(submission: Submission | None, organization: Organization) -> dict:

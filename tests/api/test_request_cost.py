@@ -38,5 +38,5 @@ def test_save_and_read_of_a_submission_take_a_fixed_number_of_statements(world, 
     with statements(db) as sent:
         response = curator.get(submission_url(SCHOOL))
     assert response.get_json()["values"] == {"students_total": 7}
-    # token+user+scope, region+campaign, organization+membership, submission, its values
-    assert len(sent) == 5, sent
+    # token+user+scope, region+campaign, organization+membership, submission with its values
+    assert len(sent) == 4, sent
