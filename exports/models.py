@@ -38,17 +38,6 @@ class ExportJob(JobProgress, db.Model):
     form_code: Mapped[str] = mapped_column(sa.String(64))
     status: Mapped[ExportJobStatus] = mapped_column(str_enum(ExportJobStatus, "export_job_status"),
                                                     default=ExportJobStatus.queued)
-    #: Progress: forms built so far out of the forms to build.
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
-    #: Why the build failed, in Russian, for the person who asked for it.
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    #: Last sign of life of the builder; a stale running job is shown as interrupted.
-    heartbeat_at: Mapped[datetime | None]
     file_name: Mapped[str | None] = mapped_column(sa.String(200))
     #: The finished ZIP (deferred: listing jobs never loads it).
     content: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))

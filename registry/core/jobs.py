@@ -13,6 +13,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from sqlalchemy.orm import Mapped, mapped_column
 
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -30,7 +31,19 @@ class JobStatus(StrEnum):
 
 
 class JobProgress:
-    """What a status page asks of a job row (a mixin: the row has status, done, total and the timestamps)."""
+    """The columns every job row shares (its `status` column is the model's own) and what a status page asks."""
+
+    #: Progress: items done so far out of the items to do (0 while not yet known).
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    #: Why the job failed, in Russian, for the person who asked for it.
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    #: Last sign of life of the job; a stale running job is shown as interrupted.
+    heartbeat_at: Mapped[datetime | None]
 
     def is_stale(self, now: datetime) -> bool:
         if self.status not in (JobStatus.queued, JobStatus.running):

@@ -1,10 +1,8 @@
 """An import of a hierarchy or records file, run as a background job; the uploaded file is kept in the row."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from registry.core.clock import now_utc
 from registry.core.db import str_enum
 from registry.core.jobs import JobProgress, JobStatus
 from registry.core.tabular import RowError
@@ -39,21 +37,10 @@ class ImportJob(JobProgress, db.Model):
     #: The uploaded file (deferred: listing jobs never loads it); emptied when the job ends.
     content: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, "import_job_status"), default=JobStatus.queued)
-    #: Progress: rows processed so far out of the rows in the file (0 while not yet known).
-    done: Mapped[int] = mapped_column(default=0)
-    total: Mapped[int] = mapped_column(default=0)
     #: Counts of the finished import (per kind of change), as the page shows them.
     result: Mapped[dict | None] = mapped_column(sa.JSON)
     #: Every error that refused the file: [{"line", "column", "message"}], nothing having been changed.
     errors: Mapped[list | None] = mapped_column(sa.JSON)
-    #: Why the job failed otherwise (an internal error), in Russian.
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
-    #: Last sign of life of the job; a stale running job is shown as interrupted.
-    heartbeat_at: Mapped[datetime | None]
 
     @property
     def row_errors(self) -> list[RowError]:
