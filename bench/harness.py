@@ -122,6 +122,12 @@ def tree_cpu_seconds(root_pid: int) -> float:
     return total
 
 
+def machine_busy_seconds() -> float:
+    """Busy CPU seconds of the whole machine so far (all cores; idle and iowait excluded)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def postmaster_pid(folder: Path) -> int:
     """The pid of a cluster's postmaster (first line of postmaster.pid)."""
     return int((folder / "postmaster.pid").read_text().split()[0])

@@ -34,7 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/soak.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import gunicorn, own_cluster, percentiles, postmaster_pid, stop_cluster, tree_cpu_seconds  # noqa: E402
+from bench.harness import (  # noqa: E402
+    gunicorn,
+    machine_busy_seconds,
+    own_cluster,
+    percentiles,
+    postmaster_pid,
+    stop_cluster,
+    tree_cpu_seconds,
+)
 from bench.mentors import fill_postgresql, search_paths  # noqa: E402
 from bench.soak_load import ACTIONS, Load, Official, Org  # noqa: E402
 
@@ -144,16 +152,10 @@ def verify(url: str, year: int, orgs: list[Org], load: Load) -> list[str]:
     return problems
 
 
-def _machine_busy() -> float:
-    """Busy CPU seconds of the whole machine so far (all cores; idle and iowait excluded)."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def _cpu(server_pid: int, pg_pid: int) -> dict:
     own = resource.getrusage(resource.RUSAGE_SELF)
     return {"generator": own.ru_utime + own.ru_stime, "gunicorn": tree_cpu_seconds(server_pid),
-            "postgresql": tree_cpu_seconds(pg_pid), "machine": _machine_busy()}
+            "postgresql": tree_cpu_seconds(pg_pid), "machine": machine_busy_seconds()}
 
 
 def run(folder: Path, args: argparse.Namespace) -> int:
