@@ -84,6 +84,7 @@ def progress(campaign: Campaign) -> dict:
     """Totals over every set of the campaign, for the dashboard."""
     rows = sets_of(campaign)
     return {"sets": len(rows), "done": sum(r["done"] for r in rows), "total": sum(r["total"] for r in rows),
+            "queued": sum(1 for r in rows if not r["total"]),  # not started: their file count is not known yet
             "failures": sum(len(r["failures"]) for r in rows), "latest": rows[:5]}
 
 

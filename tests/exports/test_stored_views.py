@@ -5,8 +5,8 @@ import zipfile
 import sqlalchemy as sa
 
 from deadlines.form_jobs import build_federal_forms
-from exports import storage
-from exports.catalog import FORM_FORMATS
+from exports import form_sets, storage
+from exports.catalog import FORM_FORMATS, get_form
 from exports.models import FormSet, StoredForm
 from monitoring import reports
 from registry.core.clock import now_utc
@@ -84,6 +84,15 @@ def test_a_damaged_file_is_replaced_by_a_render_of_the_same_snapshot(frozen, log
     assert response.status_code == 200 and response.data == good
     db.session.expire_all()  # the request marked it in its own session
     assert db.session.get(StoredForm, stored.id).status.value == "damaged"
+
+
+def test_sets_queued_but_not_started_say_so(frozen, login_as):
+    form_sets.discover(get_form())  # what the scheduler's run commits before it builds the first file
+    db.session.commit()
+    dashboard = login_as(frozen.world.operator).get(f"{C}/").get_data(as_text=True)
+    queued = db.session.scalar(sa.select(sa.func.count()).select_from(FormSet))
+    assert queued > 0 and f"наборов в очереди на построение: {queued}" in dashboard
+    assert "ожидает построения планировщиком" in dashboard and "0 из 0" not in dashboard
 
 
 def test_the_operator_sees_progress_and_downloads_a_whole_set(frozen, login_as):
