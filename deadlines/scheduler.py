@@ -64,6 +64,10 @@ class Runner:
 def build_scheduler(app: Flask, runner: Runner) -> BlockingScheduler:
     """A UTC scheduler with one worker thread, so its jobs never overlap each other either."""
     interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
+    if app.config.get("FORM_BUILD_BUDGET_SECONDS") is None:
+        # the heartbeat waits while a run builds forms (one thread): a run must end well before the lease does,
+        # or a standby scheduler takes over mid-run; the rest of a long build goes to the next run
+        app.config["FORM_BUILD_BUDGET_SECONDS"] = app.config["SCHEDULER_LEASE_SECONDS"] / 2
     scheduler = BlockingScheduler(
         timezone="UTC", executors={"default": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(max(interval, 60))})

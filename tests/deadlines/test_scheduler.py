@@ -31,6 +31,16 @@ def test_scheduler_registers_its_jobs_in_utc_without_overlap(app):
     assert scheduler._job_defaults["coalesce"] is True and scheduler._job_defaults["max_instances"] == 1
 
 
+def test_the_scheduler_builds_forms_in_slices_shorter_than_its_lease(app, monkeypatch):
+    monkeypatch.setitem(app.config, "FORM_BUILD_BUDGET_SECONDS", None)
+    monkeypatch.setitem(app.config, "SCHEDULER_LEASE_SECONDS", 90)
+    build_scheduler(app, Runner(app, Leadership(db.engine, 90), print))
+    assert app.config["FORM_BUILD_BUDGET_SECONDS"] == 45
+    monkeypatch.setitem(app.config, "FORM_BUILD_BUDGET_SECONDS", 600)  # set by the operator: kept
+    build_scheduler(app, Runner(app, Leadership(db.engine, 90), print))
+    assert app.config["FORM_BUILD_BUDGET_SECONDS"] == 600
+
+
 @pytest.mark.parametrize("advisory", [False, True], ids=["lease", "advisory-lock"])
 def test_only_one_leadership_at_a_time(app, advisory):
     if advisory and db.engine.dialect.name != "postgresql":
