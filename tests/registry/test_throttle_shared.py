@@ -10,8 +10,9 @@ from tests.support.redis_server import RedisServer
 from tests.support.server import Gunicorn
 
 TOKEN = "/api/v1/auth/token"
-#: Small limits; TRUST_PROXY lets each test pick its client address with X-Forwarded-For.
-ENV = {"LOGIN_LIMIT_PER_ACCOUNT": "3 per minute", "LOGIN_LIMIT_PER_ADDRESS": "5 per minute", "TRUST_PROXY": "1"}
+#: Small limits (hourly: a slow run stays inside one window); TRUST_PROXY: each test picks its client address
+#: with X-Forwarded-For.
+ENV = {"LOGIN_LIMIT_PER_ACCOUNT": "3 per hour", "LOGIN_LIMIT_PER_ADDRESS": "5 per hour", "TRUST_PROXY": "1"}
 
 
 @pytest.fixture(scope="module")
