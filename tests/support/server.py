@@ -27,9 +27,9 @@ def free_port() -> int:
 class Gunicorn:
     """`gunicorn -w N wsgi:app` on a free loopback port; stop() ends it (the tests call it in a finally)."""
 
-    def __init__(self, database_url: str, workers: int = 2):
+    def __init__(self, database_url: str, workers: int = 2, env: dict[str, str] | None = None):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key"}
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key", **(env or {})}
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argv
             [sys.executable, "-m", "gunicorn", "-c", str(CONF), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
@@ -78,15 +78,22 @@ class Gunicorn:
 
     def request(self, method: str, path: str, body: dict | None = None, token: str | None = None):
         """(status, JSON body) of one HTTP request; raises if the connection breaks (e.g. the worker died)."""
+        status, _, data = self.exchange(method, path, body, token)
+        return status, data
+
+    def exchange(self, method: str, path: str, body: dict | None = None, token: str | None = None,
+                 headers: dict[str, str] | None = None):
+        """(status, response headers, JSON body) of one HTTP request sent with the extra `headers`."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+        headers = ({"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
+                   | (headers or {}))
         try:
             conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
             response = conn.getresponse()
             data = response.read()
         finally:
             conn.close()
-        return response.status, json.loads(data) if data else None
+        return response.status, response.headers, json.loads(data) if data else None
 
     def token(self, email: str, password: str) -> str:
         status, body = self.request("POST", "/api/v1/auth/token", {"email": email, "password": password})
