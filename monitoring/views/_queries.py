@@ -7,7 +7,15 @@ from sqlalchemy.orm import aliased
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, OrgType, Region
 from monitoring import aggregation
-from monitoring.models import CampaignMember, IndicatorTarget, MunicipalReport, Snapshot, Submission, SubmissionStatus
+from monitoring.models import (
+    CampaignMember,
+    IndicatorTarget,
+    MunicipalReport,
+    Snapshot,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
 from registry.auth.models import User
 from registry.core.clock import now_utc
 from registry.core.listing import Listing, paginate
@@ -199,3 +207,15 @@ def latest_year(region: Region) -> int | None:
 
 def regions() -> list[Region]:
     return list(db.session.scalars(sa.select(Region).order_by(Region.code)))
+
+
+HISTORY_SORTS = {"version": (SubmissionVersion.version,)}
+
+
+def version_history(submission: Submission | None, per_page: int) -> Listing:
+    """A submission's versions (newest first by default) with who made each: rows are (version, user or None)."""
+    if submission is None:
+        return Listing(rows=[], total=0, page=1, pages=1, sort="-version", prefix="history_")
+    query = (sa.select(SubmissionVersion, User).outerjoin(User, User.id == SubmissionVersion.actor_id)
+             .where(SubmissionVersion.submission_id == submission.id))
+    return paginate(query, HISTORY_SORTS, "-version", per_page, "history_")

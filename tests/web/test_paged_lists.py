@@ -7,9 +7,10 @@ from exports import sets_views
 from exports.definitions import DEFAULT_FORM
 from exports.models import FormSet
 from hierarchy.models import Level
-from monitoring import reports
+from monitoring import reports, services
 from monitoring.views import campaigns as campaign_views
 from monitoring.views import region as region_views
+from monitoring.views import submissions as submission_views
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.mentoring.services import practices
@@ -125,3 +126,21 @@ def test_form_set_list_sorts_and_pages(world, login_as, form_sets, monkeypatch):
     by_frozen = body(operator, path + "?sort=frozen&page=2")
     assert "муниципалитет 27</td>" in by_frozen and "27-KHV</td>" not in by_frozen
     assert "Наборы форм: 3" in by_frozen
+
+
+def test_submission_history_pages_newest_first(world, login_as, monkeypatch):
+    monkeypatch.setattr(submission_views, "HISTORY_PER_PAGE", 2)
+    for version in range(3):
+        services.save_values(world.campaign, world.school, {"students_total": 100 + version}, version=version or None,
+                             actor=world.curator)
+    db.session.commit()
+    curator = login_as(world.curator)
+    path = f"/campaigns/27/{factories.YEAR}/submissions/27-KHV-S1"
+    row = '<tr><td class="num">{}</td>'
+    first = body(curator, path)
+    assert row.format(3) in first and row.format(2) in first and row.format(1) not in first
+    second = body(curator, path + "?history_page=2")
+    assert row.format(1) in second and row.format(3) not in second
+    ascending = body(curator, path + "?history_sort=version")
+    assert row.format(1) in ascending and row.format(3) not in ascending and "history_page=2" in ascending
+    assert row.format(3) in body(curator, path + "?history_sort=who&history_page=x")  # unknown: newest first
