@@ -1,5 +1,6 @@
 """The regional operator's view of the stored federal forms: every set (snapshot version) with its build progress
 and failures, one ZIP of a whole set, and the summary shown on the regional dashboard."""
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
@@ -10,11 +11,17 @@ from hierarchy.permissions import sees_region
 from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 
 bp = Blueprint("form_sets", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/form-sets"
+PER_PAGE = 50
+#: "created" is the id order: sets are numbered as the scheduler makes them.
+SORTS = {"created": (FormSet.id,), "unit": (FormSet.level, FormSet.unit_code, FormSet.version, FormSet.id),
+         "version": (FormSet.version, FormSet.id), "frozen": (FormSet.frozen_at, FormSet.id),
+         "completed": (FormSet.completed_at, FormSet.id)}
 
 
 @bp.app_context_processor
@@ -28,7 +35,9 @@ def _dashboard_summary() -> dict:
 def form_set_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
     require(sees_region(current_user, campaign.region_id))
-    return render_template("exports/form_set_list.html", campaign=campaign, rows=stored_files.sets_of(campaign),
+    listing = paginate(sa.select(FormSet).where(FormSet.campaign_id == campaign.id), SORTS, "-created", PER_PAGE)
+    rows = stored_files.set_rows([s for s, in listing.rows])
+    return render_template("exports/form_set_list.html", campaign=campaign, rows=rows, listing=listing,
                            levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
                            args=campaign_args(campaign))
 

@@ -66,7 +66,11 @@ def sets_of(campaign: Campaign, form_code: str | None = None, limit: int | None 
     query = sa.select(FormSet).where(FormSet.campaign_id == campaign.id).order_by(FormSet.id.desc()).limit(limit)
     if form_code is not None:
         query = query.where(FormSet.form_code == form_code)
-    sets = db.session.scalars(query).all()
+    return set_rows(db.session.scalars(query).all())
+
+
+def set_rows(sets: list[FormSet]) -> list[dict]:
+    """Each set with its progress: stored / total and the failures with their reasons."""
     done = dict(db.session.execute(
         sa.select(StoredForm.set_id, sa.func.count()).where(StoredForm.set_id.in_([s.id for s in sets]),
                                                             StoredForm.status == StoredFormStatus.stored)

@@ -70,6 +70,8 @@ class BaseConfig:
         "FORM_BUILD_BUDGET_SECONDS") else None
     #: Directory of pg_dump/pg_restore for `flask backup`; by default those of the server's version are looked up.
     PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
+    #: Ended import and export-archive jobs (with their files) are deleted by the scheduler after this many days.
+    JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
     #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
     SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
 
@@ -91,6 +93,8 @@ def finalize(config: dict) -> None:
         options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault(
             "timeout", config.get("SQLITE_BUSY_TIMEOUT_SECONDS", BaseConfig.SQLITE_BUSY_TIMEOUT_SECONDS))
+    if int(config.get("JOB_RETENTION_DAYS", 30)) < 1:
+        raise RuntimeError("JOB_RETENTION_DAYS must be at least 1")
     config.setdefault("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URL"])  # Flask-Limiter's own name
 
 

@@ -7,7 +7,15 @@ from sqlalchemy.orm import aliased
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, OrgType, Region
 from monitoring import aggregation
-from monitoring.models import CampaignMember, IndicatorTarget, MunicipalReport, Snapshot, Submission, SubmissionStatus
+from monitoring.models import (
+    CampaignMember,
+    IndicatorTarget,
+    MunicipalReport,
+    Snapshot,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+)
 from registry.auth.models import User
 from registry.core.clock import now_utc
 from registry.core.listing import Listing, paginate
@@ -111,11 +119,18 @@ def municipal_reports(campaign: Campaign) -> list[dict]:
             for m, r, e, s, a in rows]
 
 
-def snapshots(campaign: Campaign, level: Level, unit_code: str | None = None) -> list[Snapshot]:
-    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id, Snapshot.level == level)
-    if unit_code is not None:
-        query = query.where(Snapshot.unit_code == unit_code)
-    return list(db.session.scalars(query.order_by(Snapshot.unit_code, Snapshot.version.desc())))
+SNAPSHOT_SORTS = {"version": (Snapshot.version, Snapshot.id), "created": (Snapshot.created_at, Snapshot.id)}
+#: Snapshot histories share their page with other lists: their own ?snapshots_page= and ?snapshots_sort=.
+SNAPSHOT_PREFIX = "snapshots_"
+
+
+def snapshots(campaign: Campaign, level: Level, unit_code: str, per_page: int) -> Listing:
+    """The versions of one unit's snapshot, newest first by default."""
+    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id, Snapshot.level == level,
+                                      Snapshot.unit_code == unit_code)
+    listing = paginate(query, SNAPSHOT_SORTS, "-version", per_page, SNAPSHOT_PREFIX)
+    listing.rows = [s for s, in listing.rows]
+    return listing
 
 
 def own_targets(campaign: Campaign) -> dict[str, float]:
@@ -172,5 +187,35 @@ def campaigns_of(region: Region) -> list[Campaign]:
                                    .order_by(Campaign.year.desc())))
 
 
+MEMBER_COUNT = (sa.select(sa.func.count()).where(CampaignMember.campaign_id == Campaign.id)
+                .correlate(Campaign).scalar_subquery())
+CAMPAIGN_SORTS = {"year": (Campaign.year,), "members": (MEMBER_COUNT, Campaign.year),
+                  **{key: (getattr(Campaign, attr), Campaign.year) for key, attr in (
+                      ("organization", "organization_deadline"), ("municipality", "municipality_deadline"),
+                      ("region", "region_deadline"), ("federal", "federal_deadline"))}}
+
+
+def campaign_listing(region: Region, per_page: int) -> Listing:
+    """The region's campaigns (newest year first by default) with their member counts: rows are (campaign, n)."""
+    return paginate(sa.select(Campaign, MEMBER_COUNT).where(Campaign.region_id == region.id), CAMPAIGN_SORTS, "-year",
+                    per_page)
+
+
+def latest_year(region: Region) -> int | None:
+    return db.session.scalar(sa.select(sa.func.max(Campaign.year)).where(Campaign.region_id == region.id))
+
+
 def regions() -> list[Region]:
     return list(db.session.scalars(sa.select(Region).order_by(Region.code)))
+
+
+HISTORY_SORTS = {"version": (SubmissionVersion.version,)}
+
+
+def version_history(submission: Submission | None, per_page: int) -> Listing:
+    """A submission's versions (newest first by default) with who made each: rows are (version, user or None)."""
+    if submission is None:
+        return Listing(rows=[], total=0, page=1, pages=1, sort="-version", prefix="history_")
+    query = (sa.select(SubmissionVersion, User).outerjoin(User, User.id == SubmissionVersion.actor_id)
+             .where(SubmissionVersion.submission_id == submission.id))
+    return paginate(query, HISTORY_SORTS, "-version", per_page, "history_")

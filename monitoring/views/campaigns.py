@@ -27,6 +27,7 @@ DEADLINE_LABELS = {
     "federal": "Федеральная статистическая форма организаций",
 }
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
+PER_PAGE = 50
 
 
 @bp.get("/<region_code>/")
@@ -56,13 +57,14 @@ def campaign_open(region_code: str):
 
 
 def _render_list(region, *, error: DomainError | None = None, year: str = ""):
-    campaigns = q.campaigns_of(region)
-    rows = [{"campaign": c, "members": q.member_count(c),
+    listing = q.campaign_listing(region, PER_PAGE)
+    rows = [{"campaign": c, "members": members,
              "last_days": {key: last_day_label(getattr(c, attr), region.timezone)
-                           for key, attr in DEADLINE_KEYS.items()}} for c in campaigns]
-    suggested = year or str((campaigns[0].year + 1) if campaigns else now_utc().year)
-    return render_template("monitoring/campaign_list.html", region=region, rows=rows, labels=DEADLINE_LABELS,
-                           error=error, year=suggested)
+                           for key, attr in DEADLINE_KEYS.items()}} for c, members in listing.rows]
+    latest = q.latest_year(region)
+    suggested = year or str((latest + 1) if latest else now_utc().year)
+    return render_template("monitoring/campaign_list.html", region=region, rows=rows, listing=listing,
+                           labels=DEADLINE_LABELS, error=error, year=suggested)
 
 
 @bp.route("/<region_code>/<int:year>/edit", methods=["GET", "POST"])

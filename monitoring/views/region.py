@@ -32,6 +32,7 @@ DIRECT_PER_PAGE = 50
 #: The dashboard shows the first overdue organizations; the review queue's overdue filter lists them all.
 OVERDUE_SHOWN = 10
 MISSING_PER_PAGE = 50
+SNAPSHOTS_PER_PAGE = 50
 
 
 @bp.get(PREFIX + "/")
@@ -56,7 +57,8 @@ def region_view(region_code: str, year: int):
         overdue=overdue, overdue_rows=[_org_row(r, False) for r in overdue.rows], extend_days=EXTEND_DAYS,
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
-        snapshots=q.snapshots(campaign, Level.region), can_consolidate=can_decide, args=campaign_args(campaign))
+        snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,
+        args=campaign_args(campaign))
 
 
 def _org_row(row, can_decide: bool) -> dict:

@@ -27,6 +27,7 @@ from registry.extensions import db
 bp = Blueprint("reports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/municipalities/<municipality_code>/report"
 MISSING_PER_PAGE = 50
+SNAPSHOTS_PER_PAGE = 50
 
 
 def _load(region_code: str, year: int, municipality_code: str):
@@ -63,7 +64,7 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         submission_labels=SUBMISSION_STATUS_LABELS, window=window, snapshot=snapshot,
         snapshot_missing=paginate_list(snapshot.summary.get("missing", []) if snapshot else [], MISSING_PER_PAGE,
                                        "snapshot_"),
-        snapshots=q.snapshots(campaign, Level.municipality, municipality.code),
+        snapshots=q.snapshots(campaign, Level.municipality, municipality.code, SNAPSHOTS_PER_PAGE),
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
         can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},

@@ -9,6 +9,7 @@ from hierarchy.permissions import edits_organization, reviews_organization, sees
 from monitoring import services
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
+from monitoring.views import _queries as q
 from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
 from monitoring.warnings import previous_values, soft_warnings
 from registry.core.clock import now_utc
@@ -19,6 +20,7 @@ from registry.mentoring.queries import counts_from_records, has_records, record_
 
 bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
 EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
+HISTORY_PER_PAGE = 50
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 
 
@@ -143,9 +145,10 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
                    "current": current.get(f.code) if conflict is not None else None}
                   for f in FIELDS if f.group == key]
         groups.append({"title": title, "fields": fields})
-    history = [{"version": v.version, "event": EVENT_LABELS.get(v.event, v.event),
-                "status": SUBMISSION_STATUS_LABELS[v.status], "who": _who(v.actor), "at": v.created_at,
-                "comment": v.comment} for v in (submission.versions if submission else [])]
+    history = q.version_history(submission, HISTORY_PER_PAGE)
+    history.rows = [{"version": v.version, "event": EVENT_LABELS.get(v.event, v.event),
+                     "status": SUBMISSION_STATUS_LABELS[v.status], "who": _who(actor), "at": v.created_at,
+                     "comment": v.comment} for v, actor in history.rows]
     reviewer = member.reporting_municipality.name if member.reporting_municipality else "региональный оператор"
     return render_template(
         "monitoring/submission_edit.html", campaign=campaign, org=org, tz=tz, submission=submission,

@@ -2,18 +2,22 @@
 
 A job is a row (status, done/total, heartbeat) created and committed by the view; `launch` runs its builder in a
 background thread of the web process, or right away when the job kind's inline setting is on (tests). Builders
-push progress with `commit_progress` (their own session holds nothing) or `report_progress` (a separate
-connection, so an all-or-nothing transaction stays open and uncommitted).
+push progress with `commit_progress` (their own session holds nothing) or `report_progress` (outside the builder's
+transaction, so an all-or-nothing transaction stays open and uncommitted); status pages read a job through `live`.
 """
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -83,15 +87,49 @@ def commit_progress(model, job_id: int, done: int) -> None:
 
 
 def report_progress(model, job_id: int, done: int, total: int | None = None) -> None:
-    """Record progress on a connection of its own, leaving the builder's transaction open.
-
-    SQLite allows one writer: while the builder's transaction writes, another connection would wait for it,
-    so there progress is only shown when the job ends.
-    """
-    if db.engine.dialect.name == "sqlite":
-        return
+    """Record progress outside the builder's transaction, leaving it open: on a connection of its own, or on SQLite
+    in a small file beside the database (SQLite has one writer, and the builder's transaction holds the lock)."""
     values = {"done": done, "heartbeat_at": now_utc()}
     if total is not None:
         values["total"] = total
-    with db.engine.begin() as conn:
-        conn.execute(sa.update(model).where(model.id == job_id).values(**values))
+    path = _progress_file(model, job_id)
+    if path is None:
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(model).where(model.id == job_id).values(**values))
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps({**values, "heartbeat_at": values["heartbeat_at"].isoformat()}))
+    os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
+
+
+def live(job):
+    """The job as a status page shows it: with the progress its builder reported beside an SQLite database while it
+    runs (set as loaded, so nothing is written back)."""
+    if job is None or job.status not in (JobStatus.queued, JobStatus.running):
+        return job
+    path = _progress_file(type(job), job.id)
+    try:
+        values = json.loads(path.read_text()) if path is not None else {}
+    except (OSError, ValueError):  # not reported yet, or the job ended and removed it meanwhile
+        values = {}
+    for name, value in values.items():
+        if name == "heartbeat_at":
+            value = max(datetime.fromisoformat(value), job.heartbeat_at or job.created_at)
+        set_committed_value(job, name, value)
+    return job
+
+
+def forget_progress(model, job_id: int) -> None:
+    """Remove the progress file of an ended job (none on PostgreSQL)."""
+    path = _progress_file(model, job_id)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def _progress_file(model, job_id: int) -> Path | None:
+    """Where an SQLite database's running job reports progress: <database>-progress/<table>-<id>.json."""
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(f"{url.database}-progress") / f"{model.__tablename__}-{job_id}.json"

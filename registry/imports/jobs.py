@@ -13,7 +13,7 @@ from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, commit_progress, report_progress
+from registry.core.jobs import JobStatus, commit_progress, forget_progress, live, report_progress
 from registry.core.tabular import TableRejected
 from registry.extensions import db
 from registry.imports.models import ImportJob
@@ -77,6 +77,7 @@ def _finish(job_id: int, status: JobStatus, **values) -> None:
     for name, value in values.items():
         setattr(job, name, value)
     db.session.commit()
+    forget_progress(ImportJob, job_id)
 
 
 def of_user(user: User) -> sa.Select:
@@ -87,4 +88,4 @@ def of_user(user: User) -> sa.Select:
 def own_job(job_id: int, user: User) -> ImportJob | None:
     """The user's own job; jobs are not shared between users."""
     job = db.session.get(ImportJob, job_id)
-    return job if job is not None and job.requested_by_id == user.id else None
+    return live(job) if job is not None and job.requested_by_id == user.id else None

@@ -2,6 +2,7 @@
 that refreshes itself with <meta http-equiv=refresh>, and the finished archive downloaded by anyone in scope."""
 import csv
 import io
+import re
 import zipfile
 from dataclasses import replace
 from datetime import timedelta
@@ -13,6 +14,7 @@ from exports.catalog import get_form
 from exports.models import ExportJob, ExportJobStatus
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
+from registry.core.jobs import commit_progress
 from registry.extensions import db
 from tests.factories import YEAR
 
@@ -115,3 +117,18 @@ def test_archives_are_for_municipalities_and_the_region_within_scope(frozen, log
     download = login_as(world.khv_official).get(f"{C}/27-KHV/archive/download?format=xml")
     assert download.status_code == 302  # nothing built yet: back to the archive page
     assert login_as(world.khv_official).get(f"{C}/27-KHV/archive?format=docx").status_code == 404
+
+
+def test_a_running_build_shows_its_progress_on_the_archive_page(frozen, login_as, monkeypatch):
+    official = login_as(frozen.world.khv_official)
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 1)
+    seen = []
+
+    def observed(model, job_id, done):
+        commit_progress(model, job_id, done)  # the builder's session holds nothing else: it commits (SQLite too)
+        seen.append(re.search(r"готово форм: (\d+) из (\d+)", official.get(f"{C}/27-KHV/archive?format=csv")
+                              .get_data(as_text=True)).groups())
+
+    monkeypatch.setattr(jobs, "commit_progress", observed)
+    official.post(f"{C}/27-KHV/archive", data={"format": "csv"})
+    assert seen == [("1", "3"), ("2", "3"), ("3", "3")] and _job().status is ExportJobStatus.done

@@ -22,6 +22,12 @@ PER_PAGE = 50
 #: "created" is the id order: practices are numbered as they are written.
 SORTS = {"title": (Practice.title, Practice.id), "form": (Practice.form, Practice.id),
          "status": (Practice.status, Practice.id), "created": (Practice.id,)}
+#: The review queue: proposed practices wait for a decision, published ones may be withdrawn.
+REVIEW_STATUSES = (PracticeStatus.proposed, PracticeStatus.published)
+#: "status" puts the proposed ones first (alphabetical), the oldest proposal first within each.
+REVIEW_SORTS = {"status": (Practice.status, Practice.proposed_at, Practice.id),
+                "proposed": (Practice.proposed_at, Practice.id), "title": (Practice.title, Practice.id),
+                "organization": (Organization.name, Practice.id)}
 
 
 @bp.get("/<org_code>/practices")
@@ -88,18 +94,22 @@ def practice_propose(org_code: str, practice_id: int):
 @bp.get("/practices/review")
 @login_required
 def review_list():
-    """Practices waiting for (or past) approval in the reviewer's scope."""
+    """Practices waiting for (or past) approval in the reviewer's scope, sorted and paged; ?status= narrows."""
     require(reviews_practices(current_user))
     user = current_user
-    query = (sa.select(Practice).join(Organization, Organization.id == Practice.organization_id)
-             .where(Practice.status.in_([PracticeStatus.proposed, PracticeStatus.published]))
-             .order_by(Practice.status, Practice.proposed_at.desc()))
+    status = request.args.get("status", "")
+    shown = [status] if status in REVIEW_STATUSES else list(REVIEW_STATUSES)
+    query = (sa.select(Practice, Organization).join(Organization, Organization.id == Practice.organization_id)
+             .where(Practice.status.in_(shown)))
     if user.role is Role.municipal_official:
         query = query.where(Organization.location_municipality_id == user.municipality_id,
                             Organization.reports_to == ReportsTo.municipality)
     elif user.role is Role.region_operator:
         query = query.where(Organization.region_id == user.region_id)
-    return render_template("mentoring/practice_review.html", records=db.session.scalars(query).all(), **LABELS)
+    listing = paginate(query, REVIEW_SORTS, "status", PER_PAGE)
+    return render_template("mentoring/practice_review.html", records=listing.rows, listing=listing,
+                           status=status if status in REVIEW_STATUSES else "", review_statuses=REVIEW_STATUSES,
+                           **LABELS)
 
 
 def _reviewable(practice_id: int) -> Practice:

@@ -1,16 +1,19 @@
 """Imports as background jobs: a status page that refreshes itself while running, the outcome kept on the job,
 a list of one's imports (sorted, paged), all or nothing whether the job runs inline or in a thread."""
 import io
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from hierarchy import jobs as hierarchy_jobs
 from hierarchy import services as hierarchy_services
 from hierarchy.models import Municipality, Organization
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, report_progress
+from registry.core.jobs import JobStatus, live, report_progress
 from registry.extensions import db
 from registry.imports import jobs, views
 from registry.imports.models import ImportJob
@@ -111,12 +114,46 @@ def test_progress_is_reported_outside_the_import_transaction(world, db):
     db.session.add(Municipality(code="27-OPEN", name="Ещё не сохранён", region=world.region))
     db.session.flush()  # the import's transaction is open and writing
     report_progress(ImportJob, job.id, 500, total=2000)
-    with db.engine.connect() as other:
-        seen = other.execute(sa.select(ImportJob.done, ImportJob.total).where(ImportJob.id == job.id)).one()
-    # PostgreSQL: seen at once from another connection; SQLite (one writer) shows progress when the job ends
-    assert tuple(seen) == ((500, 2000) if db.engine.dialect.name == "postgresql" else (0, 0))
+    # another session (a status page) sees it at once: PostgreSQL in the row, SQLite (whose one write lock the
+    # import holds) through the file beside the database
+    with Session(db.engine) as other:
+        seen = live(other.get(ImportJob, job.id))
+        assert (seen.done, seen.total, seen.status) == (500, 2000, JobStatus.queued)
+        assert other.scalar(sa.select(Municipality.id).where(Municipality.code == "27-OPEN")) is None
+        assert not other.dirty  # shown, not saved
     db.session.rollback()
     assert db.session.scalar(sa.select(Municipality).where(Municipality.code == "27-OPEN")) is None
+
+
+#: A region already there, then a new municipality and its two schools: progress is reported after each level.
+GROWING = (("region", "27", "Хабаровский край", "", "", "", "Asia/Vladivostok"), NEW[0], NEW[1],
+           ("organization", "27-NEW-S2", "Вторая новая школа", "27-NEW", "general", "municipality", ""))
+DONE_OF = re.compile(r"обработано строк:\s*(\d+) из (\d+)")
+LISTED = re.compile(r'<td class="num">(\d+) из (\d+)</td>')
+
+
+def test_a_running_import_shows_its_progress_while_nothing_is_committed(world, login_as, monkeypatch):
+    browser = login_as(world.operator)
+    job = jobs.create("hierarchy", "units.csv", csv_file(GROWING), actor=world.operator)
+    db.session.commit()
+    seen = []
+
+    def observed(model, job_id, done, total=None):
+        report_progress(model, job_id, done, total)
+        # what the person waiting sees meanwhile: separate requests, sessions and connections
+        page, listed = body(browser, f"/hierarchy/import/jobs/{job_id}"), body(browser, "/imports/")
+        with Session(db.engine) as other:
+            visible = other.scalar(sa.select(sa.func.count()).where(Municipality.code == "27-NEW"))
+        seen.append((DONE_OF.search(page).groups(), LISTED.search(listed).groups(), visible))
+
+    monkeypatch.setattr(jobs, "report_progress", observed)
+    hierarchy_jobs.run_import(job.id)
+    assert seen[:2] == [(("1", "4"), ("1", "4"), 0), (("2", "4"), ("2", "4"), 0)]  # the new municipality unseen
+    job = _job(job.id)
+    assert (job.status, job.done, job.total) == (JobStatus.done, 4, 4)
+    assert db.session.scalar(sa.select(sa.func.count()).where(Municipality.code == "27-NEW")) == 1
+    if db.engine.dialect.name == "sqlite":
+        assert list(Path(db.engine.url.database + "-progress").glob("*.json")) == []  # the finished job's file went
 
 
 def test_records_preview_and_confirmation_are_jobs_and_show_the_counts(world, login_as):
