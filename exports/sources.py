@@ -74,6 +74,13 @@ def frozen_organizations(snapshot_ids: list[int]) -> dict[int, dict]:
     return found
 
 
+def frozen_municipalities(snapshot: Snapshot) -> dict[str, str]:
+    """municipality code → its name as frozen in the municipal snapshots a regional one is made of."""
+    rows = db.session.execute(sa.select(Snapshot.unit_code, Snapshot.summary).where(
+        Snapshot.id.in_((snapshot.summary or {}).get("parts", []))))
+    return {code: name for code, summary in rows if (name := (summary or {}).get("unit", {}).get("name"))}
+
+
 def _organization_unit_info(org: Organization, member: CampaignMember | None, frozen: dict | None) -> UnitInfo:
     """The organization's header as frozen when known, else (a snapshot older than frozen names) the live one."""
     if frozen is None:
@@ -82,7 +89,7 @@ def _organization_unit_info(org: Organization, member: CampaignMember | None, fr
                               frozen["reporting"], frozen["region"])
 
 
-def _consolidated_info(unit: Region | Municipality, snapshot: Snapshot) -> UnitInfo:
+def consolidated_info(unit: Region | Municipality, snapshot: Snapshot) -> UnitInfo:
     """The snapshot's own unit under the names it had when frozen (a later rename does not rewrite the form);
     the live region's name for a municipal snapshot frozen before names were kept."""
     summary = snapshot.summary or {}
@@ -243,7 +250,7 @@ class SnapshotUnit:
 def _consolidated_unit(campaign: Campaign, unit: Region | Municipality, snapshot: Snapshot) -> SnapshotUnit:
     values = aggregate_values(aggregation.snapshot_source([snapshot.id]))
     basis = _snapshot_basis(snapshot, campaign.region.timezone)
-    return SnapshotUnit(UnitValues(_consolidated_info(unit, snapshot), values, basis, consolidated=True),
+    return SnapshotUnit(UnitValues(consolidated_info(unit, snapshot), values, basis, consolidated=True),
                         snapshot.id, snapshot.level)
 
 

@@ -7,6 +7,7 @@ from pypdf import PdfReader
 
 from exports import sources
 from exports.builders.federal_form import fill_form, form_for_unit
+from exports.builders.monitoring_report import monitoring_report
 from exports.catalog import FORM_FORMATS, get_form
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from monitoring.models import Snapshot
@@ -105,3 +106,15 @@ def test_a_snapshot_frozen_before_names_were_kept_reads_the_live_hierarchy(froze
     assert school["Субъект Российской Федерации"] == world.region.name
     assert school["Тип организации"] == ORG_TYPE_LABELS[OrgType.general]  # the campaign membership's type
     assert units[world.khv.code].name == khv_name  # the snapshot's own unit always kept its name in the summary
+
+
+def test_the_monitoring_report_names_its_snapshot_rows_as_frozen(frozen):
+    """Its per-unit table and header come from the snapshot; completeness and timeliness stay live tables."""
+    world = frozen.world
+    khv, school, region = world.khv.name, world.school.name, world.region.name
+    _rename_everything(world)
+    regional = monitoring_report(world.campaign, world.region)
+    assert regional.unit.name == region and khv in {row["name"] for row in regional.tables[1].rows}
+    municipal = monitoring_report(world.campaign, world.khv)
+    assert municipal.unit.name == khv and dict(municipal.unit.requisites)["Субъект Российской Федерации"] == region
+    assert school in {row["name"] for row in municipal.tables[1].rows}
