@@ -124,3 +124,9 @@ def latest(campaign: Campaign, level: Level, unit_code: str) -> Snapshot | None:
     return db.session.scalar(sa.select(Snapshot).where(
         Snapshot.campaign_id == campaign.id, Snapshot.level == level, Snapshot.unit_code == unit_code,
     ).order_by(Snapshot.version.desc()).limit(1))
+
+
+def consolidated(campaign: Campaign) -> bool:
+    """Whether a person froze a regional snapshot (an automatic draft does not count)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region, Snapshot.created_by_id.is_not(None))))

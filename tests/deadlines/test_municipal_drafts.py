@@ -3,7 +3,7 @@ import json
 
 import sqlalchemy as sa
 
-from deadlines import jobs
+from deadlines import extensions, jobs
 from deadlines.form_jobs import build_federal_forms
 from exports.models import FormSet
 from hierarchy.models import Level
@@ -99,3 +99,13 @@ def test_tick_twice_makes_each_draft_once_and_builds_its_forms(app, world):
     sets = db.session.scalars(sa.select(FormSet).where(FormSet.campaign_id == world.campaign.id)).all()
     assert {s.unit_code for s in sets} == {world.khv.code, world.van.code}  # built in the same run
     assert build_federal_forms(local("11-02 01:00")) == 0
+
+
+def test_a_campaign_with_only_the_regional_draft_is_not_consolidated(world, api_as):
+    jobs.draft_regional_snapshots(now=local("12-02 00:00"))
+    assert api_as(world.operator).get(f"/api/v1/regions/27/campaigns/{Y}").get_json()["status"] == "open"
+    extensions.grant(world.campaign, world.region, local("12-10 00:00"), "сбой связи", actor=world.admin,
+                     now=local("12-02 09:00"))
+    reports.consolidate(world.campaign, actor=world.operator, now=local("12-03 10:00"))
+    db.session.commit()
+    assert api_as(world.operator).get(f"/api/v1/regions/27/campaigns/{Y}").get_json()["status"] == "consolidated"
