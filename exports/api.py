@@ -87,17 +87,22 @@ class FormSetSchema(Schema):
     files = fields.List(fields.Nested(StoredFileSchema), metadata={"description": "Только файлы вашей области."})
 
 
+class FormSetQuerySchema(QuerySchema):
+    unit = Str(load_default=None, metadata={"description": "Только файлы подразделения с этим кодом."})
+
+
 @api_bp.route(f"{CAMPAIGN_URL}/form-sets", methods=["GET"])
+@api_bp.arguments(FormSetQuerySchema, location="query")
 @api_bp.response(200, FormSetSchema(many=True))
-def list_form_sets(region_code: str, year: int):
+def list_form_sets(args: dict, region_code: str, year: int):
     """Сохранённые наборы федеральных форм кампании (по одному на версию среза), новые сначала, с файлами вашей
     области: регион — все; муниципалитет — своя сводная форма и формы своих организаций; куратор — форма своей
-    организации. Наборы без файлов вашей области не показываются."""
+    организации. Наборы без файлов вашей области не показываются; `unit` — только файлы одного подразделения."""
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
     require(works_in_region(user, campaign.region_id), "Кампания вне вашей области доступа.")
     found: dict[int, dict] = {}
-    for stored in set_scope.files_of(user, campaign):
+    for stored in set_scope.files_of(user, campaign, unit_code=args.get("unit")):
         form_set: FormSet = stored.form_set
         body = found.setdefault(form_set.id, {
             "id": form_set.id, "form_code": form_set.form_code, "level": form_set.level.value,

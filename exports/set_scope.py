@@ -48,11 +48,15 @@ SORTS = {"frozen": (FormSet.frozen_at, FormSet.id, StoredForm.unit_code),
          "unit": (StoredForm.unit_code, FormSet.id), "name": (StoredForm.unit_name, StoredForm.unit_code, FormSet.id)}
 
 
-def files_of(user: User, campaign: Campaign, set_ids: list[int] | None = None) -> list[StoredForm]:
-    """The stored files the user may download (of these sets only, if given), newest set first, by unit and format."""
+def files_of(user: User, campaign: Campaign, set_ids: list[int] | None = None,
+             unit_code: str | None = None) -> list[StoredForm]:
+    """The stored files the user may download (of these sets, of this unit, if given), newest set first, by unit and
+    format."""
     query = _servable(user, campaign, StoredForm).options(contains_eager(StoredForm.form_set))
     if set_ids is not None:
         query = query.where(StoredForm.set_id.in_(set_ids))
+    if unit_code is not None:
+        query = query.where(StoredForm.unit_code == unit_code)
     return list(db.session.scalars(query.order_by(FormSet.id.desc(), StoredForm.unit_level != Level.region,
                                                   StoredForm.unit_level != Level.municipality,
                                                   StoredForm.unit_code, StoredForm.format)))

@@ -105,3 +105,9 @@ def test_names_listed_are_the_frozen_ones(built, api_as):
     db.session.commit()
     names = {f["unit_name"] for s in api_as(built.curator).get(API).get_json() for f in s["files"]}
     assert names == {old}
+
+
+def test_the_api_filters_by_unit_within_the_scope(built, api_as):
+    sets = api_as(built.khv_official).get(f"{API}?unit={built.dod.code}").get_json()
+    assert {f["unit_code"] for s in sets for f in s["files"]} == {built.dod.code} and len(sets) == 2
+    assert api_as(built.curator).get(f"{API}?unit={built.dod.code}").get_json() == []  # not the curator's
