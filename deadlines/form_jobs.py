@@ -1,9 +1,9 @@
 """The scheduler job that builds and stores the federal forms of every frozen snapshot (exports.form_sets).
 
 A snapshot is frozen when a municipal report is submitted, when the region consolidates, and by the scheduler
-itself at the regional deadline (a draft, made earlier in the same run); each new snapshot version is queued as a
-set on the next run and built there. Organizations are told once per snapshot version that their form is ready;
-the ledger row and the notification share one transaction.
+itself at the municipal and regional deadlines (drafts, made earlier in the same run); each new snapshot version
+is queued as a set on the next run and built there. Organizations are told once per snapshot version that their
+form is ready; the ledger row and the notification share one transaction.
 """
 import logging
 import time

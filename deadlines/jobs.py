@@ -23,6 +23,7 @@ from deadlines.models import Campaign
 from deadlines.retention import purge_old_jobs
 from hierarchy.models import Level
 from monitoring import snapshots
+from monitoring.models import Snapshot
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
@@ -32,7 +33,8 @@ from registry.notify.services import Message, notify
 
 logger = logging.getLogger(__name__)
 
-REMINDER, FEDERAL_REMINDER, ESCALATION, REGIONAL_DRAFT = "reminder", "federal-reminder", "escalation", "regional-draft"
+REMINDER, FEDERAL_REMINDER, ESCALATION = "reminder", "federal-reminder", "escalation"
+REGIONAL_DRAFT, MUNICIPAL_DRAFT = "regional-draft", "municipal-draft"
 
 
 def _campaigns() -> list[Campaign]:
@@ -172,23 +174,60 @@ def draft_regional_snapshots(now: datetime | None = None) -> int:
     for campaign in _campaigns():
         if not due.within_catchup(campaign.region_deadline, now, catchup) or pending.region_consolidated(campaign):
             continue
-        key, kind = pending.unit_key(campaign.region), _kind("snapshot", campaign, campaign.region_deadline)
-        if key in _done(REGIONAL_DRAFT, campaign, kind):
+        region = campaign.region
+        if pending.unit_key(region) in _done(REGIONAL_DRAFT, campaign, _kind("snapshot", campaign,
+                                                                             campaign.region_deadline)):
             continue
-        entry = _record(REGIONAL_DRAFT, campaign, key, kind, now, {})
-        if entry is None:
-            continue
-        snapshot = snapshots.freeze_region(campaign, actor=None, now=now, automatic=True)
-        people = pending.people_of(Level.region, [campaign.region_id]).get(campaign.region_id, [])
-        entry.detail = {"snapshot_id": snapshot.id, "missing": len(snapshot.summary["missing"]),
-                        "recipients": len(people)}
-        log_action(None, "campaign.draft_snapshot", "campaign", f"{campaign.region.code}/{campaign.year}",
-                   after={"snapshot_id": snapshot.id, "snapshot_version": snapshot.version,
-                          "missing": len(snapshot.summary["missing"])})
-        notify(people, messages.regional_draft(campaign, snapshot, now), now=now)
-        db.session.commit()
-        made += 1
+        made += _draft(REGIONAL_DRAFT, campaign, region, campaign.region_deadline, now,
+                       lambda c=campaign: snapshots.freeze_region(c, actor=None, now=now, automatic=True),
+                       pending.people_of(Level.region, [region.id]).get(region.id, []),
+                       lambda snapshot, c=campaign: messages.regional_draft(c, snapshot, now),
+                       ("campaign.draft_snapshot", "campaign", f"{region.code}/{campaign.year}"))
     return made
+
+
+def draft_municipal_snapshots(now: datetime | None = None) -> int:
+    """At the municipal deadline, freeze a draft snapshot of each municipality whose report is not sent; the report
+    itself keeps its status (only a person submits it). Its officials and the region's operators are told."""
+    now = now or now_utc()
+    _, _, catchup = _settings()
+    made = 0
+    for campaign in _campaigns():
+        if not due.within_catchup(campaign.municipality_deadline, now, catchup):
+            continue
+        done = _done(MUNICIPAL_DRAFT, campaign, _kind("snapshot", campaign, campaign.municipality_deadline))
+        todo = [m for m in pending.unsubmitted_municipalities(campaign) if pending.unit_key(m) not in done]
+        if not todo:
+            continue
+        officials = pending.people_of(Level.municipality, [m.id for m in todo])
+        operators = pending.people_of(Level.region, [campaign.region_id]).get(campaign.region_id, [])
+        for municipality in todo:
+            made += _draft(
+                MUNICIPAL_DRAFT, campaign, municipality, campaign.municipality_deadline, now,
+                lambda c=campaign, m=municipality: snapshots.freeze_municipal(c, m, actor=None, now=now,
+                                                                              automatic=True),
+                officials.get(municipality.id, []) + operators,
+                lambda snapshot, c=campaign, m=municipality: messages.municipal_draft(c, m, snapshot, now),
+                ("municipal_report.draft_snapshot", "municipal_report", f"{campaign.year}/{municipality.code}"))
+    return made
+
+
+def _draft(job: str, campaign: Campaign, unit, deadline: datetime, now: datetime, freeze: Callable[[], Snapshot],
+           people: list[User], message: Callable[[Snapshot], Message], audit: tuple[str, str, str]) -> int:
+    """Freeze one automatic draft snapshot for `unit` at `deadline`, once: ledger row, snapshot, audit entry and
+    notifications in one transaction; 1 if made now, 0 if another run made it."""
+    entry = _record(job, campaign, pending.unit_key(unit), _kind("snapshot", campaign, deadline), now, {})
+    if entry is None:
+        return 0
+    snapshot = freeze()
+    missing = len(snapshot.summary["missing"])
+    entry.detail = {"snapshot_id": snapshot.id, "missing": missing, "recipients": len(people)}
+    action, target_type, target_id = audit
+    log_action(None, action, target_type, target_id,
+               after={"snapshot_id": snapshot.id, "snapshot_version": snapshot.version, "missing": missing})
+    notify(people, message(snapshot), now=now)
+    db.session.commit()
+    return 1
 
 
 @dataclass(frozen=True)
@@ -201,6 +240,7 @@ JOBS = (
     Job("reminders", send_reminders),
     Job("federal-reminders", remind_federal_forms),
     Job("escalations", send_escalations),
+    Job("municipal-drafts", draft_municipal_snapshots),
     Job("regional-drafts", draft_regional_snapshots),
     Job("federal-forms", build_federal_forms),  # after the drafts: a draft made in this run is built in it too
     Job("job-retention", purge_old_jobs),

@@ -103,6 +103,19 @@ def regional_draft(campaign: Campaign, snapshot: Snapshot, now: datetime) -> Mes
                    context={"region": campaign.region, "snapshot": snapshot, "missing": missing, **when})
 
 
+def municipal_draft(campaign: Campaign, municipality: Municipality, snapshot: Snapshot, now: datetime) -> Message:
+    """The scheduler froze a draft municipal snapshot at the municipal deadline; the report is still not sent."""
+    when = _when(campaign, campaign.municipality_deadline, now)
+    missing = snapshot.summary.get("missing", [])
+    summary = (f"Срок муниципального отчёта ({municipality.name}, {when['last_day']}) наступил, а отчёт не отправлен. "
+               f"Система сформировала черновой срез (версия {snapshot.version}); не хватает: {len(missing)}.")
+    subject = f"Черновой муниципальный срез {campaign.year} ({municipality.name}) сформирован автоматически"
+    return Message(kind="municipal-draft", subject=subject, summary=summary, template="municipal_draft",
+                   link=path("region.snapshot_view", snapshot_id=snapshot.id, **_args(campaign)),
+                   context={"region": campaign.region, "municipality": municipality, "snapshot": snapshot,
+                            "missing": missing, **when})
+
+
 def form_ready(campaign: Campaign, unit: Organization, form_set, now: datetime) -> Message:
     """The organization's federal form is stored (from a frozen snapshot) and is to be filed by 20 January."""
     when = _when(campaign, campaign.federal_deadline, now)

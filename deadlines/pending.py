@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
+from monitoring import snapshots
+from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Submission, SubmissionStatus
 from registry.auth.models import Role, User
 from registry.extensions import db
 
@@ -76,8 +77,7 @@ def overdue_municipalities(campaign: Campaign, now: datetime) -> list[Municipali
 
 def region_consolidated(campaign: Campaign) -> bool:
     """Whether a person froze a regional snapshot (an automatic draft does not count)."""
-    return db.session.scalar(sa.select(sa.exists().where(
-        Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region, Snapshot.created_by_id.is_not(None))))
+    return snapshots.consolidated(campaign)
 
 
 def region_extended(campaign: Campaign, now: datetime) -> bool:

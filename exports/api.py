@@ -1,18 +1,22 @@
-"""API v1: a unit's statistics form as a file (PRODUCT.md §7), scoped like every other read."""
+"""API v1: a unit's statistics form as a file (PRODUCT.md §7) and the stored form sets, scoped like every other
+read."""
 from io import BytesIO
 
-from flask import send_file
-from marshmallow import fields, validate
+from flask import send_file, url_for
+from marshmallow import Schema, fields, validate
 
-from exports import stored_files
+from exports import set_scope, stored_files
 from exports.access import authorized_unit
 from exports.builders.federal_form import file_name, form_for_unit
 from exports.catalog import FORM_FORMATS, get_form
 from exports.form_sets import download_name
+from exports.models import FormSet
+from hierarchy.permissions import works_in_region
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
 from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
+from registry.core.permissions import require
 from registry.extensions import db
 
 api_bp = ApiBlueprint("exports_api", __name__, description="Федеральная статистическая форма: PDF, XLSX, CSV, XML.")
@@ -57,6 +61,60 @@ def federal_form(args: dict, region_code: str, year: int):
     response.headers["X-Form-Checksum"] = form.checksum
     response.headers["X-Form-Preliminary"] = "true" if form.basis.preliminary else "false"
     return response
+
+
+class StoredFileSchema(Schema):
+    unit_level = fields.String(metadata={"description": "organization, municipality или region."})
+    unit_code = fields.String()
+    unit_name = fields.String(metadata={"description": "Наименование, как оно было зафиксировано в срезе."})
+    format = fields.String(metadata={"description": "pdf, xlsx, csv или xml."})
+    size = fields.Integer(metadata={"description": "Размер файла, байт."})
+    sha256 = fields.String(metadata={"description": "SHA-256 файла (его же отдаёт заголовок X-File-SHA256)."})
+    values_checksum = fields.String(metadata={"description": "Контрольная сумма значений формы (X-Form-Checksum)."})
+    built_at = fields.DateTime()
+    url = fields.String(metadata={"description": "Загрузка файла: federal-form с параметром set."})
+
+
+class FormSetSchema(Schema):
+    id = fields.Integer(metadata={"description": "Номер набора (параметр set загрузки формы)."})
+    form_code = fields.String()
+    level = fields.String(metadata={"description": "Уровень среза: municipality или region."})
+    unit_code = fields.String(metadata={"description": "Подразделение среза."})
+    version = fields.Integer(metadata={"description": "Версия среза."})
+    snapshot_id = fields.Integer()
+    frozen_at = fields.DateTime()
+    completed = fields.Boolean(metadata={"description": "Все файлы набора сформированы."})
+    files = fields.List(fields.Nested(StoredFileSchema), metadata={"description": "Только файлы вашей области."})
+
+
+class FormSetQuerySchema(QuerySchema):
+    unit = Str(load_default=None, metadata={"description": "Только файлы подразделения с этим кодом."})
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/form-sets", methods=["GET"])
+@api_bp.arguments(FormSetQuerySchema, location="query")
+@api_bp.response(200, FormSetSchema(many=True))
+def list_form_sets(args: dict, region_code: str, year: int):
+    """Сохранённые наборы федеральных форм кампании (по одному на версию среза), новые сначала, с файлами вашей
+    области: регион — все; муниципалитет — своя сводная форма и формы своих организаций; куратор — форма своей
+    организации. Наборы без файлов вашей области не показываются; `unit` — только файлы одного подразделения."""
+    campaign = campaign_or_404(region_code, year)
+    user = current_actor()
+    require(works_in_region(user, campaign.region_id), "Кампания вне вашей области доступа.")
+    found: dict[int, dict] = {}
+    for stored in set_scope.files_of(user, campaign, unit_code=args.get("unit")):
+        form_set: FormSet = stored.form_set
+        body = found.setdefault(form_set.id, {
+            "id": form_set.id, "form_code": form_set.form_code, "level": form_set.level.value,
+            "unit_code": form_set.unit_code, "version": form_set.version, "snapshot_id": form_set.snapshot_id,
+            "frozen_at": form_set.frozen_at, "completed": form_set.completed_at is not None, "files": []})
+        body["files"].append({
+            "unit_level": stored.unit_level.value, "unit_code": stored.unit_code, "unit_name": stored.unit_name,
+            "format": stored.format, "size": stored.size, "sha256": stored.sha256,
+            "values_checksum": stored.values_checksum, "built_at": stored.built_at,
+            "url": url_for("exports_api.federal_form", region_code=region_code, year=year, unit=stored.unit_code,
+                           format=stored.format, form=form_set.form_code, set=form_set.id)})
+    return list(found.values())
 
 
 def _file(data: bytes, mimetype: str, name: str):

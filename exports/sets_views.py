@@ -1,13 +1,14 @@
-"""The regional operator's view of the stored federal forms: every set (snapshot version) with its build progress
-and failures, one ZIP of a whole set, and the summary shown on the regional dashboard."""
+"""The stored federal forms: the regional operator's view of every set (snapshot version) with its build progress
+and failures, one ZIP of a whole set, the summary shown on the regional dashboard; and «Федеральные формы», the
+stored files of every unit in the user's scope, for whoever may download them."""
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
-from exports import stored_files
+from exports import set_scope, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.models import FormSet
-from hierarchy.permissions import sees_region
+from hierarchy.permissions import sees_region, works_in_region
 from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
@@ -17,6 +18,7 @@ from registry.extensions import db
 
 bp = Blueprint("form_sets", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/form-sets"
+#: Rows per page: sets on the operator's list, a unit's forms in one set on «Федеральные формы».
 PER_PAGE = 50
 #: "created" is the id order: sets are numbered as the scheduler makes them.
 SORTS = {"created": (FormSet.id,), "unit": (FormSet.level, FormSet.unit_code, FormSet.version, FormSet.id),
@@ -60,3 +62,18 @@ def form_set_archive(region_code: str, year: int, set_id: int):
                          download_name=stored_files.archive_name(form_set, campaign))
     response.headers["Cache-Control"] = "private, no-store"  # forms carry unpublished statistics
     return response
+
+
+@bp.get("/<region_code>/<int:year>/federal-forms")
+@login_required
+def federal_forms(region_code: str, year: int):
+    """Every stored form the user may download, a row per unit and set, with a link per format."""
+    campaign = load_campaign(region_code, year)
+    require(works_in_region(current_user, campaign.region_id))
+    listing = paginate(set_scope.unit_rows(current_user, campaign), set_scope.SORTS, "-frozen", PER_PAGE)
+    files: dict[tuple[int, str], dict] = {}
+    for stored in set_scope.files_of(current_user, campaign, sorted({row.set_id for row in listing.rows})):
+        files.setdefault((stored.set_id, stored.unit_code), {})[stored.format] = stored
+    return render_template("exports/federal_forms.html", campaign=campaign, listing=listing, files=files,
+                           levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
+                           all_sets=sees_region(current_user, campaign.region_id), args=campaign_args(campaign))

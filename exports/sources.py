@@ -6,13 +6,13 @@
 - Region: its latest regional snapshot, else the live accepted submissions of all members — preliminary.
 """
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
 from exports.tables import Basis, UnitInfo, UnitValues
-from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
+from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region
 from monitoring import aggregation, snapshots
 from monitoring.indicators import FIELDS, PERCENT_CODES, SURVEY_PAIRS
 from monitoring.models import (
@@ -32,21 +32,71 @@ _LEVEL_WORDS = {Level.region: "региона", Level.municipality: "муниц�
 
 
 def unit_info(unit: Region | Municipality | Organization, member: CampaignMember | None = None) -> UnitInfo:
-    """The unit's name, code and the requisites printed in a form's header."""
+    """The unit's name, code and the requisites printed in a form's header, from the live hierarchy."""
     if isinstance(unit, Region):
-        return UnitInfo(unit.code, "region", unit.name, (("Субъект Российской Федерации", unit.name),
-                                                         ("Код субъекта", unit.code)))
+        return _region_info(unit.code, unit.name)
     if isinstance(unit, Municipality):
-        return UnitInfo(unit.code, "municipality", unit.name, (
-            ("Муниципальное образование", unit.name), ("Код в реестре", unit.code),
-            ("Субъект Российской Федерации", unit.region.name)))
+        return _municipality_info(unit.code, unit.name, unit.region.name)
     parent = member.reporting_municipality if member is not None else None
-    reviewer = parent.name if parent is not None else "региональный оператор (организация регионального подчинения)"
     org_type = member.org_type if member is not None else unit.org_type
-    return UnitInfo(unit.code, "organization", unit.name, (
-        ("Наименование организации", unit.name), ("Код в реестре", unit.code),
-        ("Тип организации", ORG_TYPE_LABELS[org_type]), ("Место нахождения", unit.location.name),
-        ("Представляет отчёт", reviewer), ("Субъект Российской Федерации", unit.region.name)))
+    return _organization_info(unit.code, unit.name, org_type, unit.location.name,
+                              parent.name if parent is not None else None, unit.region.name)
+
+
+def _region_info(code: str, name: str) -> UnitInfo:
+    return UnitInfo(code, "region", name, (("Субъект Российской Федерации", name), ("Код субъекта", code)))
+
+
+def _municipality_info(code: str, name: str, region: str) -> UnitInfo:
+    return UnitInfo(code, "municipality", name, (
+        ("Муниципальное образование", name), ("Код в реестре", code), ("Субъект Российской Федерации", region)))
+
+
+def _organization_info(code: str, name: str, org_type, location: str, reporting: str | None,
+                       region: str) -> UnitInfo:
+    reviewer = reporting if reporting is not None else "региональный оператор (организация регионального подчинения)"
+    return UnitInfo(code, "organization", name, (
+        ("Наименование организации", name), ("Код в реестре", code),
+        ("Тип организации", ORG_TYPE_LABELS[OrgType(getattr(org_type, "value", org_type))]),
+        ("Место нахождения", location), ("Представляет отчёт", reviewer), ("Субъект Российской Федерации", region)))
+
+
+def frozen_organizations(snapshot_ids: list[int]) -> dict[int, dict]:
+    """organization id → its names as frozen in these snapshots or their parts (with the region's name of the
+    snapshot that froze it); organizations of snapshots frozen before names were kept are absent."""
+    found: dict[int, dict] = {}
+    summaries = db.session.execute(sa.select(Snapshot.summary).where(
+        Snapshot.id.in_(aggregation.with_parts(snapshot_ids))).order_by(Snapshot.id)).scalars()
+    for summary in summaries:  # parts are older than the snapshots made of them: the latest freeze wins
+        names = (summary or {}).get("names") or {}
+        for org_id, frozen in names.get("organizations", {}).items():
+            found[int(org_id)] = {**frozen, "region": names["region"]}
+    return found
+
+
+def frozen_municipalities(snapshot: Snapshot) -> dict[str, str]:
+    """municipality code → its name as frozen in the municipal snapshots a regional one is made of."""
+    rows = db.session.execute(sa.select(Snapshot.unit_code, Snapshot.summary).where(
+        Snapshot.id.in_((snapshot.summary or {}).get("parts", []))))
+    return {code: name for code, summary in rows if (name := (summary or {}).get("unit", {}).get("name"))}
+
+
+def _organization_unit_info(org: Organization, member: CampaignMember | None, frozen: dict | None) -> UnitInfo:
+    """The organization's header as frozen when known, else (a snapshot older than frozen names) the live one."""
+    if frozen is None:
+        return unit_info(org, member)
+    return _organization_info(frozen["code"], frozen["name"], frozen["org_type"], frozen["location"],
+                              frozen["reporting"], frozen["region"])
+
+
+def consolidated_info(unit: Region | Municipality, snapshot: Snapshot) -> UnitInfo:
+    """The snapshot's own unit under the names it had when frozen (a later rename does not rewrite the form);
+    the live region's name for a municipal snapshot frozen before names were kept."""
+    summary = snapshot.summary or {}
+    name = summary.get("unit", {}).get("name") or unit.name
+    if isinstance(unit, Region):
+        return _region_info(unit.code, name)
+    return _municipality_info(unit.code, name, (summary.get("names") or {}).get("region") or unit.region.name)
 
 
 def _snapshot_basis(snapshot: Snapshot, tz: str) -> Basis:
@@ -75,11 +125,10 @@ def consolidated_values(campaign: Campaign, unit: Region | Municipality) -> Unit
     level = Level.region if isinstance(unit, Region) else Level.municipality
     snapshot = snapshots.latest(campaign, level, unit.code)
     if snapshot is not None:
-        source, basis = aggregation.snapshot_source([snapshot.id]), _snapshot_basis(snapshot, campaign.region.timezone)
-    else:
-        scope = aggregation.ALL if level is Level.region else unit.id
-        source = aggregation.live_source(campaign.id, scope)
-        basis = _live_basis("Предварительные данные: срез не зафиксирован, суммы по принятым на сейчас отчётам")
+        return _consolidated_unit(campaign, unit, snapshot).values
+    scope = aggregation.ALL if level is Level.region else unit.id
+    source = aggregation.live_source(campaign.id, scope)
+    basis = _live_basis("Предварительные данные: срез не зафиксирован, суммы по принятым на сейчас отчётам")
     return UnitValues(unit_info(unit), aggregate_values(source), basis, consolidated=True)
 
 
@@ -93,18 +142,21 @@ def organization_values(campaign: Campaign,
     live_ids = [i for i in ids if i not in chosen]
     live, statuses = _live_rows(campaign, live_ids)
     snaps = {s.id: s for s in db.session.scalars(sa.select(Snapshot).where(Snapshot.id.in_(set(chosen.values()))))}
+    names = {snap_id: frozen_organizations([snap_id]) for snap_id in snaps}
     tz = campaign.region.timezone
     result = {}
     for org, member in members:
+        info = unit_info(org, member)
         if org.id in chosen:
             basis, values = _snapshot_basis(snaps[chosen[org.id]], tz), frozen.get(org.id, {})
+            info = _organization_unit_info(org, member, names[chosen[org.id]].get(org.id))
         else:
             status = statuses.get(org.id)
             label = SUBMISSION_STATUS_LABELS[status] if status is not None else "не начат"
             basis = _live_basis(f"Предварительные данные: в зафиксированных срезах организации нет, "
                                 f"текущий отчёт (состояние: {label})")
             values = live.get(org.id, {})
-        result[org.id] = UnitValues(unit_info(org, member), values, basis, consolidated=False)
+        result[org.id] = UnitValues(info, values, basis, consolidated=False)
     return result
 
 
@@ -195,17 +247,10 @@ class SnapshotUnit:
     level: Level
 
 
-def _frozen_info(info: UnitInfo, snapshot: Snapshot) -> UnitInfo:
-    """The snapshot's own unit under the name it had when frozen (a later rename does not rewrite the form)."""
-    frozen = (snapshot.summary or {}).get("unit", {}).get("name") or info.name
-    return replace(info, name=frozen, requisites=tuple((label, frozen if value == info.name else value)
-                                                       for label, value in info.requisites))
-
-
 def _consolidated_unit(campaign: Campaign, unit: Region | Municipality, snapshot: Snapshot) -> SnapshotUnit:
     values = aggregate_values(aggregation.snapshot_source([snapshot.id]))
     basis = _snapshot_basis(snapshot, campaign.region.timezone)
-    return SnapshotUnit(UnitValues(_frozen_info(unit_info(unit), snapshot), values, basis, consolidated=True),
+    return SnapshotUnit(UnitValues(consolidated_info(unit, snapshot), values, basis, consolidated=True),
                         snapshot.id, snapshot.level)
 
 
@@ -229,13 +274,15 @@ def snapshot_units(campaign: Campaign, snapshot: Snapshot) -> list[SnapshotUnit]
             .where(SnapshotValue.snapshot_id.in_(aggregation.with_parts([snapshot.id])))):
         values.setdefault(org_id, {})[code] = value
     basis = _snapshot_basis(snapshot, region.timezone)
+    names = frozen_organizations([snapshot.id])
     for chunk in _chunks(sorted(values)):
         rows = db.session.execute(
             sa.select(Organization, CampaignMember).outerjoin(CampaignMember, sa.and_(
                 CampaignMember.organization_id == Organization.id, CampaignMember.campaign_id == campaign.id))
             .where(Organization.id.in_(chunk)))
         for org, member in rows:
-            units.append(SnapshotUnit(UnitValues(unit_info(org, member), values[org.id], basis, consolidated=False),
+            info = _organization_unit_info(org, member, names.get(org.id))
+            units.append(SnapshotUnit(UnitValues(info, values[org.id], basis, consolidated=False),
                                       snapshot.id, Level.organization))
     head = len(units) - len(values)
     return units[:head] + sorted(units[head:], key=lambda u: u.values.unit.code)

@@ -58,3 +58,12 @@ def sees_unit(user: User, unit: Region | Municipality | Organization) -> bool:
     if isinstance(unit, Municipality):
         return sees_municipality(user, unit)
     return sees_organization(user, unit.region_id, unit.reporting_municipality_id, unit.id)
+
+
+def works_in_region(user: User, region_id: int) -> bool:
+    """Whether the user's scope lies inside the region: its staff, its municipalities' officials, its curators."""
+    if sees_region(user, region_id):
+        return True
+    if user.role is Role.municipal_official:
+        return user.municipality.region_id == region_id
+    return user.role is Role.org_curator and user.organization.region_id == region_id

@@ -2,12 +2,12 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from deadlines.models import Campaign
-from hierarchy.models import Level, Municipality
+from hierarchy.models import Level, Municipality, Organization
 from monitoring import aggregation
-from monitoring.models import MunicipalReport, ReportStatus, Snapshot, SnapshotValue
+from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, SnapshotValue
 from registry.auth.models import User
 from registry.extensions import db
 
@@ -28,7 +28,7 @@ def _freeze(campaign: Campaign, level: Level, unit: dict, summed: aggregation.Su
     snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
                         version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
                         summary={"unit": unit, "values": block["values"], "indicators": block["indicators"],
-                                 "sums": summed.stored(), **extra})
+                                 "sums": summed.stored(), "names": _names(campaign, own_rows), **extra})
     db.session.add(snapshot)
     db.session.flush()
     src = own_rows.subquery()
@@ -39,14 +39,41 @@ def _freeze(campaign: Campaign, level: Level, unit: dict, summed: aggregation.Su
     return snapshot
 
 
-def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: User, now: datetime) -> Snapshot:
-    """Freeze the municipality's accepted organization data; list every member not accepted. Caller commits."""
+def _names(campaign: Campaign, own_rows: sa.Select) -> dict:
+    """The hierarchy as the forms print it, frozen with the data: a later rename must not change a filed form.
+
+    organization id (as a JSON key) → code, name, org type and the names of its location and reporting
+    municipalities, for every organization whose rows the snapshot stores itself (a regional snapshot's parts
+    keep their own).
+    """
+    src = own_rows.subquery()
+    location, reporting = aliased(Municipality), aliased(Municipality)
+    rows = db.session.execute(
+        sa.select(Organization.id, Organization.code, Organization.name, CampaignMember.org_type, location.name,
+                  reporting.name)
+        .join(CampaignMember, sa.and_(CampaignMember.organization_id == Organization.id,
+                                      CampaignMember.campaign_id == campaign.id))
+        .join(location, location.id == Organization.location_municipality_id)
+        .outerjoin(reporting, reporting.id == CampaignMember.reporting_municipality_id)
+        .where(Organization.id.in_(sa.select(src.c.organization_id).distinct())))
+    return {"region": campaign.region.name, "organizations": {
+        str(org_id): {"code": code, "name": name, "org_type": getattr(org_type, "value", org_type),
+                      "location": location_name, "reporting": reporting_name}
+        for org_id, code, name, org_type, location_name, reporting_name in rows}}
+
+
+def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: User | None, now: datetime,
+                     automatic: bool = False) -> Snapshot:
+    """Freeze the municipality's accepted organization data; list every member not accepted. Caller commits.
+
+    `automatic`: made by the scheduler at the municipal deadline (no actor, the report untouched); a draft.
+    """
     source = aggregation.live_source(campaign.id, municipality.id)
     return _freeze(
         campaign, Level.municipality, {"code": municipality.code, "level": "municipality", "name": municipality.name},
         aggregation.sums(source), source, actor=actor, now=now,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
-               "missing": aggregation.not_accepted(campaign, municipality.id)})
+               "missing": aggregation.not_accepted(campaign, municipality.id), **_draft(automatic)})
 
 
 def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, automatic: bool = False) -> Snapshot:
@@ -85,10 +112,21 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
         extra={"parts": parts, "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},
-               "missing": missing, **({"automatic": True, "draft": True} if automatic else {})})
+               "missing": missing, **_draft(automatic)})
+
+
+def _draft(automatic: bool) -> dict:
+    """How a summary says it was frozen by the scheduler, not submitted by a person (consolidation skips it)."""
+    return {"automatic": True, "draft": True} if automatic else {}
 
 
 def latest(campaign: Campaign, level: Level, unit_code: str) -> Snapshot | None:
     return db.session.scalar(sa.select(Snapshot).where(
         Snapshot.campaign_id == campaign.id, Snapshot.level == level, Snapshot.unit_code == unit_code,
     ).order_by(Snapshot.version.desc()).limit(1))
+
+
+def consolidated(campaign: Campaign) -> bool:
+    """Whether a person froze a regional snapshot (an automatic draft does not count)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region, Snapshot.created_by_id.is_not(None))))

@@ -136,6 +136,9 @@ MATRIX = {
     ("hierarchy.import_job", "GET"): ("/hierarchy/import/jobs/{hierarchy_job_id}", None, {"operator"}),
     ("record_imports.import_job", "GET"): (f"/records/{S}/import/jobs/{{records_job_id}}", None, {"curator"}),
     ("imports.job_list", "GET"): ("/imports/", None, EVERYONE),
+    # stored federal forms for whoever may download them: the list is scoped, so everyone in the region may ask
+    ("form_sets.federal_forms", "GET"): (C + "/federal-forms", None, IN_REGION),
+    ("exports_api.list_form_sets", "GET"): (A + "/form-sets", None, IN_REGION),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))

@@ -51,12 +51,16 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
 def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tuple[Table, tuple[BarChart, ...]]:
     source = data.unit_source(campaign, unit, snapshot)
     targets = aggregation.targets_for(campaign)
+    # a table read from a snapshot names its rows as they were named when it was frozen
     if isinstance(unit, Region):
         group, title = "reporting_municipality_id", "муниципальным образованиям"
-        names = {m.id: m.name for m, _ in data.municipal_reports(campaign)} | {None: DIRECT}
+        frozen = sources.frozen_municipalities(snapshot) if snapshot is not None else {}
+        names = {m.id: frozen.get(m.code, m.name) for m, _ in data.municipal_reports(campaign)} | {None: DIRECT}
     else:
         group, title = "organization_id", "организациям"
         names = {org.id: org.name for org, _ in sources.members_of(campaign, unit)}
+        if snapshot is not None:
+            names |= {org_id: f["name"] for org_id, f in sources.frozen_organizations([snapshot.id]).items()}
     by_group = data.indicators_by_group(campaign, source, group)
     total, _ = data.unit_indicators(campaign, unit)
     columns = (Column("name", "Подразделение"), *(Column(i.code, i.code, "percent") for i in INDICATORS))
@@ -172,8 +176,9 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
     per_year, charts = _per_year(campaign, unit)
     per_unit, unit_charts = _per_unit(campaign, unit, snapshot)
     kind = "региона" if isinstance(unit, Region) else "муниципального образования"
+    info = sources.consolidated_info(unit, snapshot) if snapshot is not None else sources.unit_info(unit)
     return MonitoringReport(
-        title=f"Мониторинг целевой модели наставничества {kind}: {campaign.year} год", unit=sources.unit_info(unit),
+        title=f"Мониторинг целевой модели наставничества {kind}: {campaign.year} год", unit=info,
         year=campaign.year, basis=basis, tables=(per_year, per_unit, _completeness(campaign, unit, now),
                                                  _timeliness(campaign, unit)),
         charts=charts, unit_charts=unit_charts, missing=_missing(campaign, unit, snapshot),

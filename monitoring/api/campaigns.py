@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from hierarchy.models import Level, Municipality, Organization
+from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import manages_region
 from monitoring import aggregation, campaigns, snapshots
 from monitoring.api.common import (
@@ -31,7 +31,7 @@ api_bp = ApiBlueprint("campaigns_api", __name__, description="Кампании �
 
 def describe(campaign: Campaign) -> dict:
     deadlines = {key: getattr(campaign, attr) for key, attr in campaigns.DEADLINE_KEYS.items()}
-    consolidated = snapshots.latest(campaign, Level.region, campaign.region.code) is not None
+    consolidated = snapshots.consolidated(campaign)  # the scheduler's draft at the deadline is not a consolidation
     return {"year": campaign.year, "region": campaign.region.code,
             "deadlines": {**deadlines, "forum": campaign.forum_at},
             "enterprises_in_region_total": campaign.enterprises_in_region_total,

@@ -103,13 +103,16 @@ def _navigation():
             args = {"region_code": muni.region.code, "year": campaign.year}
             items += [("Проверка отчётов", url_for("review.submission_list", **args)),
                       ("Муниципальный отчёт", url_for("reports.municipal_report_view", municipality_code=muni.code,
-                                                      **args))]
+                                                      **args)),
+                      ("Федеральные формы", url_for("form_sets.federal_forms", **args))]
     elif role is Role.org_curator:
         org = current_user.organization
         campaign = latest_campaign(org.region_id)
         if campaign is not None:
-            items.append(("Отчёт организации", url_for("submissions.submission_edit", region_code=org.region.code,
-                                                       year=campaign.year, org_code=org.code)))
+            items += [("Отчёт организации", url_for("submissions.submission_edit", region_code=org.region.code,
+                                                    year=campaign.year, org_code=org.code)),
+                      ("Федеральные формы", url_for("form_sets.federal_forms", region_code=org.region.code,
+                                                    year=campaign.year))]
     # the curator's records open on its own organization; reviewers get the list of organizations they see
     items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list")),
               ("Мои загрузки", url_for("imports.job_list"))]
