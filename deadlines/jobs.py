@@ -187,16 +187,20 @@ def draft_regional_snapshots(now: datetime | None = None) -> int:
 
 
 def draft_municipal_snapshots(now: datetime | None = None) -> int:
-    """At the municipal deadline, freeze a draft snapshot of each municipality whose report is not sent; the report
-    itself keeps its status (only a person submits it). Its officials and the region's operators are told."""
+    """When a municipality's window closes (the deadline, or its extension's end), freeze a draft snapshot if its
+    report is not sent; the report keeps its status (only a person submits it). Its officials and the region's
+    operators are told."""
     now = now or now_utc()
     _, _, catchup = _settings()
     made = 0
     for campaign in _campaigns():
-        if not due.within_catchup(campaign.municipality_deadline, now, catchup):
+        if now < campaign.municipality_deadline:
             continue
         done = _done(MUNICIPAL_DRAFT, campaign, _kind("snapshot", campaign, campaign.municipality_deadline))
-        todo = [m for m in pending.unsubmitted_municipalities(campaign) if pending.unit_key(m) not in done]
+        unsent = [m for m in pending.unsubmitted_municipalities(campaign) if pending.unit_key(m) not in done]
+        # an extended municipality gets its draft when its own window closes, not at the general deadline
+        closes = pending.municipal_closings(campaign, unsent)
+        todo = [m for m in unsent if due.within_catchup(closes[m.id], now, catchup)]
         if not todo:
             continue
         officials = pending.people_of(Level.municipality, [m.id for m in todo])
@@ -207,7 +211,8 @@ def draft_municipal_snapshots(now: datetime | None = None) -> int:
                 lambda c=campaign, m=municipality: snapshots.freeze_municipal(c, m, actor=None, now=now,
                                                                               automatic=True),
                 officials.get(municipality.id, []) + operators,
-                lambda snapshot, c=campaign, m=municipality: messages.municipal_draft(c, m, snapshot, now),
+                lambda snapshot, c=campaign, m=municipality, closed=closes[municipality.id]: messages.municipal_draft(
+                    c, m, snapshot, closed, now),
                 ("municipal_report.draft_snapshot", "municipal_report", f"{campaign.year}/{municipality.code}"))
     return made
 

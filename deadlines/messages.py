@@ -103,9 +103,11 @@ def regional_draft(campaign: Campaign, snapshot: Snapshot, now: datetime) -> Mes
                    context={"region": campaign.region, "snapshot": snapshot, "missing": missing, **when})
 
 
-def municipal_draft(campaign: Campaign, municipality: Municipality, snapshot: Snapshot, now: datetime) -> Message:
-    """The scheduler froze a draft municipal snapshot at the municipal deadline; the report is still not sent."""
-    when = _when(campaign, campaign.municipality_deadline, now)
+def municipal_draft(campaign: Campaign, municipality: Municipality, snapshot: Snapshot, closed: datetime,
+                    now: datetime) -> Message:
+    """The scheduler froze a draft municipal snapshot when the municipality's window `closed` (the deadline, or its
+    extension's end); the report is still not sent."""
+    when = _when(campaign, closed, now)
     missing = snapshot.summary.get("missing", [])
     summary = (f"Срок муниципального отчёта ({municipality.name}, {when['last_day']}) наступил, а отчёт не отправлен. "
                f"Система сформировала черновой срез (версия {snapshot.version}); не хватает: {len(missing)}.")

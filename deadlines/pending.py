@@ -75,6 +75,16 @@ def overdue_municipalities(campaign: Campaign, now: datetime) -> list[Municipali
     return list(db.session.scalars(query))
 
 
+def municipal_closings(campaign: Campaign, municipalities: list[Municipality]) -> dict[int, datetime]:
+    """When each municipality's window closes: the general deadline, or the end of a later, unrevoked extension."""
+    closes = {m.id: campaign.municipality_deadline for m in municipalities}
+    for unit_id, until in db.session.execute(sa.select(Extension.unit_id, Extension.until).where(
+            Extension.campaign_id == campaign.id, Extension.level == Level.municipality,
+            Extension.revoked_at.is_(None), Extension.unit_id.in_(list(closes)))):
+        closes[unit_id] = max(closes[unit_id], until)
+    return closes
+
+
 def region_consolidated(campaign: Campaign) -> bool:
     """Whether a person froze a regional snapshot (an automatic draft does not count)."""
     return snapshots.consolidated(campaign)

@@ -55,6 +55,24 @@ def test_a_draft_per_unsent_report_at_the_deadline_once(world):
     assert outbox("khv@example.ru") == [] and notifications(world.khv_official) == []
 
 
+def test_an_extended_municipality_gets_its_draft_when_its_own_window_closes(world):
+    campaign = world.campaign
+    reports.submit_report(campaign, world.khv, actor=world.khv_official, now=local("10-25 10:00"))
+    extensions.grant(campaign, world.van, local("11-06 00:00"), "паводок", actor=world.operator,
+                     now=local("10-30 10:00"))
+    db.session.commit()
+
+    jobs.draft_municipal_snapshots(now=local("11-02 00:00"))
+    assert municipal_snapshots(campaign, world.van.code) == []  # still within its extension
+    assert outbox("van@example.ru") == []
+    assert jobs.draft_municipal_snapshots(now=local("11-06 00:00")) >= 1
+    [draft] = municipal_snapshots(campaign, world.van.code)
+    assert draft.summary["automatic"] is True
+    [mail] = outbox("van@example.ru")
+    assert "не позднее 5 ноября" in mail.body  # the extension's last day, not the general deadline
+    assert jobs.draft_municipal_snapshots(now=local("11-06 01:00")) == 0
+
+
 def test_a_returned_report_gets_a_draft_and_keeps_its_status(world):
     campaign = world.campaign
     reports.submit_report(campaign, world.khv, actor=world.khv_official, now=local("10-25 10:00"))
