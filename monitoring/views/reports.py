@@ -20,7 +20,7 @@ from monitoring.views._common import (
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
-from registry.core.listing import paginate_list
+from registry.core.listing import links_to, paginate_list
 from registry.core.permissions import require
 from registry.extensions import db
 
@@ -44,6 +44,7 @@ def municipal_report_view(region_code: str, year: int, municipality_code: str):
 
 
 def render_report(campaign, municipality, *, error: DomainError | None = None, comment: str = ""):
+    links_to("reports.municipal_report_view", **campaign_args(campaign), municipality_code=municipality.code)
     now = now_utc()
     user = current_user
     report = q.municipal_report(campaign, municipality)

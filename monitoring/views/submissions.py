@@ -14,6 +14,7 @@ from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign,
 from monitoring.warnings import previous_values, soft_warnings
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
+from registry.core.listing import links_to
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.queries import counts_from_records, has_records, record_differences
@@ -117,6 +118,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
                 conflict: dict | None = None, version: int | None = None, review_error: DomainError | None = None,
                 comment: str = ""):
     """The submission page in whichever mode the user and the report's state allow."""
+    links_to("submissions.submission_edit", **campaign_args(campaign), org_code=org.code)  # also from …/return
     now = now_utc()
     user = current_user
     tz = campaign.region.timezone

@@ -3,7 +3,7 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import request, url_for
+from flask import g, request, url_for
 
 from registry.extensions import db
 
@@ -60,12 +60,19 @@ def paginate_list(items: list, per_page: int, prefix: str = "") -> Listing:
                    sort="", prefix=prefix)
 
 
+def links_to(endpoint: str, **view_args) -> None:
+    """Point this response's sort and page links at `endpoint`: a page shown again by a form action that failed
+    (a POST to …/return) must link to the page itself, not to the action, which answers GET with 405."""
+    g.listing_page = (endpoint, view_args)
+
+
 def url_with(**changes) -> str:
     """This page's URL with some query arguments changed; None drops one (a new sort or filter resets paging)."""
+    endpoint, view_args = g.get("listing_page") or (request.endpoint, request.view_args or {})
     args = request.args.to_dict()
     args.update(changes)
     if not any(key.endswith("page") for key in changes):
         for key in [k for k in args if k.endswith("page")]:
             args.pop(key)
-    return url_for(request.endpoint, **(request.view_args or {}),
+    return url_for(endpoint, **view_args,
                    **{key: value for key, value in args.items() if value not in (None, "")})

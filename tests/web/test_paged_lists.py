@@ -144,3 +144,20 @@ def test_submission_history_pages_newest_first(world, login_as, monkeypatch):
     ascending = body(curator, path + "?history_sort=version")
     assert row.format(1) in ascending and row.format(3) not in ascending and "history_page=2" in ascending
     assert row.format(3) in body(curator, path + "?history_sort=who&history_page=x")  # unknown: newest first
+
+
+def test_a_page_shown_again_by_a_failed_action_links_to_itself(world, login_as, monkeypatch):
+    """«Вернуть» without a comment shows the report again at …/return: its history links lead to the report page."""
+    monkeypatch.setattr(submission_views, "HISTORY_PER_PAGE", 2)
+    for version in (0, 1):  # two saves and the submit: three versions, two pages
+        services.save_values(world.campaign, world.school, dict(factories.VALID_VALUES), version=version,
+                             actor=world.curator)
+    services.submit(world.campaign, world.school, actor=world.curator)
+    db.session.commit()
+    path = f"/campaigns/27/{factories.YEAR}/submissions/27-KHV-S1"
+    official = login_as(world.khv_official)
+    response = official.post(path + "/return", {"comment": " "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "комментарий обязателен" in page
+    assert f'href="{path}?history_page=2"' in page and "/return?" not in page
+    assert official.get(f"{path}?history_page=2").status_code == 200
