@@ -26,7 +26,7 @@ from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
-from registry.core.jobs import commit_progress
+from registry.core.jobs import commit_progress, start
 from registry.core.jobs import launch as launch_job
 from registry.extensions import db
 
@@ -74,12 +74,9 @@ def launch(job_id: int) -> threading.Thread | None:
 
 def build_archive(job_id: int) -> None:
     """Build a queued job's ZIP: the consolidated form, every organization's form and a manifest. Commits."""
-    job = db.session.get(ExportJob, job_id)
-    if job is None or job.status is not ExportJobStatus.queued:
+    job = start(ExportJob, job_id)
+    if job is None:
         return
-    now = now_utc()
-    job.status, job.started_at, job.heartbeat_at = ExportJobStatus.running, now, now
-    db.session.commit()
     try:
         _build(job)
     except Exception as exc:  # the person waiting must see a failure, whatever it was

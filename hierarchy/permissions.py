@@ -65,5 +65,5 @@ def works_in_region(user: User, region_id: int) -> bool:
     if sees_region(user, region_id):
         return True
     if user.role is Role.municipal_official:
-        return user.municipality.region_id == region_id
-    return user.role is Role.org_curator and user.organization.region_id == region_id
+        return user.municipality is not None and user.municipality.region_id == region_id
+    return user.role is Role.org_curator and user.organization is not None and user.organization.region_id == region_id

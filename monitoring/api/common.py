@@ -12,24 +12,13 @@ from hierarchy.queries import region_by_code, unit_by_code
 from monitoring import campaigns
 from monitoring.models import CampaignMember
 from monitoring.services import membership
-from registry.auth.models import Role, User
+from registry.auth.models import User
 from registry.core.api import current_actor
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
 
 CAMPAIGN_URL = "/regions/<region_code>/campaigns/<int:year>"
-
-
-def in_region(user: User, region: Region) -> bool:
-    """Anyone whose scope lies in the region may read its campaigns (they need the deadlines)."""
-    if perms.sees_region(user, region.id):
-        return True
-    if user.role is Role.municipal_official:
-        return user.municipality is not None and user.municipality.region_id == region.id
-    if user.role is Role.org_curator:
-        return user.organization is not None and user.organization.region_id == region.id
-    return False
 
 
 def region_or_404(code: str) -> Region:
@@ -41,7 +30,7 @@ def region_or_404(code: str) -> Region:
 
 def visible_region(code: str) -> Region:
     region = region_or_404(code)
-    require(in_region(current_actor(), region), "Регион вне вашей области доступа.")
+    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     return region
 
 
@@ -52,7 +41,7 @@ def campaign_or_404(region_code: str, year: int) -> Campaign:
     row = db.session.execute(sa.select(Region, Campaign).where(Region.code == region_code).outerjoin(
         Campaign, sa.and_(Campaign.region_id == Region.id, Campaign.year == year))).first()
     region = row.Region if row else region_or_404(region_code)
-    require(in_region(current_actor(), region), "Регион вне вашей области доступа.")
+    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     return row.Campaign or campaigns.get_campaign(region, year)
 
 

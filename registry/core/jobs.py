@@ -80,6 +80,17 @@ def _run(app: Flask, builder: Callable[[int], None], job_id: int) -> None:
         builder(job_id)
 
 
+def start(model, job_id: int):
+    """Mark a queued job running and commit; the job, or None when it is gone or no longer queued (taken already)."""
+    job = db.session.get(model, job_id)
+    if job is None or job.status is not JobStatus.queued:
+        return None
+    now = now_utc()
+    job.status, job.started_at, job.heartbeat_at = JobStatus.running, now, now
+    db.session.commit()
+    return job
+
+
 def commit_progress(model, job_id: int, done: int) -> None:
     """Record progress through the builder's own session and commit it (the builder holds no other change)."""
     db.session.execute(sa.update(model).where(model.id == job_id).values(done=done, heartbeat_at=now_utc()))

@@ -13,7 +13,7 @@ from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, commit_progress, forget_progress, live, report_progress
+from registry.core.jobs import JobStatus, commit_progress, forget_progress, live, report_progress, start
 from registry.core.tabular import TableRejected
 from registry.extensions import db
 from registry.imports.models import ImportJob
@@ -48,12 +48,9 @@ def progress_of(job_id: int, *, writing: bool = True) -> Callable[[int], None]:
 
 def run(job_id: int, work: Callable[[ImportJob], dict]) -> None:
     """Run work(job) → counts for a queued job; commits its changes with the job's outcome. Entry point: commits."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status is not JobStatus.queued:
+    job = start(ImportJob, job_id)
+    if job is None:
         return
-    now = now_utc()
-    job.status, job.started_at, job.heartbeat_at = JobStatus.running, now, now
-    db.session.commit()
     try:
         result = work(job)
     except TableRejected as exc:
