@@ -146,11 +146,11 @@ def organization_values(campaign: Campaign,
     tz = campaign.region.timezone
     result = {}
     for org, member in members:
-        info = unit_info(org, member)
         if org.id in chosen:
             basis, values = _snapshot_basis(snaps[chosen[org.id]], tz), frozen.get(org.id, {})
             info = _organization_unit_info(org, member, names[chosen[org.id]].get(org.id))
         else:
+            info = unit_info(org, member)
             status = statuses.get(org.id)
             label = SUBMISSION_STATUS_LABELS[status] if status is not None else "не начат"
             basis = _live_basis(f"Предварительные данные: в зафиксированных срезах организации нет, "
