@@ -125,8 +125,23 @@ def targets_for(campaign: Campaign) -> dict[str, float | None]:
     return {i.code: own.get(i.code, default_target(i.code, campaign.year)) for i in INDICATORS}
 
 
-def indicator_block(campaign: Campaign, summed: Sums, *, level: Level) -> dict:
-    """Values, indicators with targets, from the sums of a source."""
+def region_targets(campaign: Campaign) -> dict[str, dict]:
+    """code → {"target", "target_source"} when every unit is measured against the region's targets."""
+    return {code: {"target": value, "target_source": None if value is None else "region"}
+            for code, value in targets_for(campaign).items()}
+
+
+def approximate_codes(campaign: Campaign, summed: Sums, *, level: Level) -> frozenset[str]:
+    """Indicators whose value is approximate (PRODUCT.md §8: R9 partly from reported counts); none yet."""
+    return frozenset()
+
+
+def indicator_block(campaign: Campaign, summed: Sums, *, level: Level, targets: dict[str, dict] | None = None) -> dict:
+    """Values, indicators with targets, from the sums of a source.
+
+    `targets`: code → {"target", "target_source"} the unit is judged by (monitoring.plans.targets.resolve_targets);
+    the region's targets when not given.
+    """
     by_type, totals, weighted = summed
     # R9 for the region counts distinct partner enterprises (by ИНН) of the partner registry once the region
     # has any; otherwise, and below the region, it sums organization-reported counts, where one enterprise
@@ -134,8 +149,10 @@ def indicator_block(campaign: Campaign, summed: Sums, *, level: Level) -> dict:
     distinct = distinct_partners_with_mentors(campaign.region_id, campaign.year) if level is Level.region else None
     values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total,
                                 distinct_enterprises=distinct)
-    targets = targets_for(campaign)
-    indicators = {code: {"value": value, "target": targets[code]} for code, value in values.items()}
+    targets = targets if targets is not None else region_targets(campaign)
+    approximate = approximate_codes(campaign, summed, level=level)
+    indicators = {code: {"value": value, **targets[code], "approximate": code in approximate}
+                  for code, value in values.items()}
     indicators["R9"]["possibly_double_counted"] = distinct is None
     # percentages are means, not sums: they appear only as the weighted R10/R11
     sums_only = {code: _number(v) for code, v in sorted(totals.items()) if code not in PERCENT_CODES}

@@ -8,6 +8,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
+from monitoring.plans.targets import resolve_targets
 from monitoring.services import get_submission, membership
 
 
@@ -33,7 +34,8 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         scope = aggregation.ALL if isinstance(unit, Region) else unit.id
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
-    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level)
+    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level,
+                                        targets=resolve_targets(campaign, unit))
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
             "indicators": block["indicators"], "completeness": completeness}
 

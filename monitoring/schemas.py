@@ -285,7 +285,13 @@ class UnitSchema(Schema):
 
 class IndicatorValueSchema(Schema):
     value = Number(allow_none=True, metadata={"description": "Процент 0–100 без округления; null — знаменатель 0."})
-    target = Number(allow_none=True)
+    target = Number(allow_none=True, metadata={"description": "Цель, %, по которой оценивается подразделение."})
+    target_source = fields.String(allow_none=True, metadata={
+        "enum": ["unit", "municipality", "region", None],
+        "description": "Чья цель: unit — утверждённый план самого подразделения; municipality — план муниципалитета, "
+                       "которому отчитывается организация; region — цель региона; null — цели нет."})
+    approximate = fields.Boolean(metadata={"description": "Значение приблизительное (часть данных — суммы "
+                                                          "сведений организаций)."})
     possibly_double_counted = fields.Boolean(
         metadata={"description": "Только R9: сумма по организациям, предприятие может быть учтено дважды."})
 

@@ -8,6 +8,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality, Organization
 from monitoring import aggregation
 from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, SnapshotValue
+from monitoring.plans.targets import resolve_targets
 from registry.auth.models import User
 from registry.extensions import db
 
@@ -19,12 +20,13 @@ def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
 
 
 def _freeze(campaign: Campaign, level: Level, unit: dict, summed: aggregation.Sums, own_rows: sa.Select, *,
-            extra: dict, actor: User | None, now: datetime) -> Snapshot:
+            targets: dict[str, dict], extra: dict, actor: User | None, now: datetime) -> Snapshot:
     """Insert a snapshot with its summary (built from `summed`), then copy `own_rows` in the database.
 
-    The summary keeps the sums themselves, so the level above adds them up instead of re-reading the rows.
+    The summary keeps the sums themselves, so the level above adds them up instead of re-reading the rows, and
+    the targets the unit was judged by with their source, so a later change of a plan does not change it.
     """
-    block = aggregation.indicator_block(campaign, summed, level=level)
+    block = aggregation.indicator_block(campaign, summed, level=level, targets=targets)
     snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
                         version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
                         summary={"unit": unit, "values": block["values"], "indicators": block["indicators"],
@@ -71,7 +73,7 @@ def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: U
     source = aggregation.live_source(campaign.id, municipality.id)
     return _freeze(
         campaign, Level.municipality, {"code": municipality.code, "level": "municipality", "name": municipality.name},
-        aggregation.sums(source), source, actor=actor, now=now,
+        aggregation.sums(source), source, targets=resolve_targets(campaign, municipality), actor=actor, now=now,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
                "missing": aggregation.not_accepted(campaign, municipality.id), **_draft(automatic)})
 
@@ -108,7 +110,7 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
     included = direct_accepted + sum(r.snapshot.summary["completeness"]["accepted"] for r in accepted)
     return _freeze(
         campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, summed, direct,
-        actor=actor, now=now,
+        targets=resolve_targets(campaign, region), actor=actor, now=now,
         extra={"parts": parts, "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},

@@ -39,6 +39,7 @@ API_MODULES = (
     "monitoring.api.submissions",
     "monitoring.api.reports",
     "monitoring.api.extensions",
+    "monitoring.plans.api",
     "exports.api",
     "registry.public.api",
 )
@@ -90,6 +91,6 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
 def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
-                 "monitoring.models", "deadlines.ledger", "deadlines.feeds", "registry.notify.models",
-                 "registry.mentoring.models", "exports.models", "registry.imports.models"):
+                 "monitoring.models", "monitoring.plans.models", "deadlines.ledger", "deadlines.feeds",
+                 "registry.notify.models", "registry.mentoring.models", "exports.models", "registry.imports.models"):
         importlib.import_module(name)

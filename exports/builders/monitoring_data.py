@@ -18,6 +18,7 @@ from monitoring.models import (
     Submission,
     SubmissionVersion,
 )
+from monitoring.plans.targets import resolve_targets
 from registry.extensions import db
 
 
@@ -33,12 +34,13 @@ def unit_source(campaign: Campaign, unit: Region | Municipality, snapshot: Snaps
 
 
 def unit_indicators(campaign: Campaign, unit: Region | Municipality) -> tuple[dict, Snapshot | None]:
-    """{code: {"value", "target"}} of the unit in that campaign: frozen when a snapshot exists, live otherwise."""
+    """{code: {"value", "target", "target_source", …}} of the unit in that campaign: frozen when a snapshot exists,
+    live otherwise."""
     snapshot = unit_snapshot(campaign, unit)
     if snapshot is not None:
         return snapshot.summary.get("indicators", {}), snapshot
-    block = aggregation.indicator_block(
-        campaign, aggregation.sums(unit_source(campaign, unit, None)), level=unit.level)
+    block = aggregation.indicator_block(campaign, aggregation.sums(unit_source(campaign, unit, None)),
+                                        level=unit.level, targets=resolve_targets(campaign, unit))
     return block["indicators"], None
 
 
