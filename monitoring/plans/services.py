@@ -9,7 +9,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization, OrgType
 from monitoring.models import CampaignMember
 from monitoring.plans.access import PlanUnit, approver_window
-from monitoring.plans.models import PLAN_CODES, Plan, PlanStatus, PlanTarget, PlanVersion
+from monitoring.plans.models import PLAN_CODES, PLAN_STATUS_LABELS, Plan, PlanStatus, PlanTarget, PlanVersion
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
@@ -117,8 +117,11 @@ def save_targets(campaign: Campaign, unit: PlanUnit, targets: dict, *, version: 
     errors = check_targets(campaign, unit, targets, complete=False)
     if errors:
         raise ValidationFailed("План не сохранён: исправьте ошибки в отмеченных полях.", errors)
+    if plan is not None and plan.status not in (PlanStatus.draft, PlanStatus.returned):
+        raise InvalidTransition(f"План в состоянии «{PLAN_STATUS_LABELS[plan.status]}» изменить нельзя: "
+                                "утверждённый план может переоткрыть только утверждающий.")
     plan = plan or _create(campaign, unit, now)
-    plan.transition_to(PlanStatus.draft)
+    plan.status = PlanStatus.draft
     _set_targets(plan, targets)
     _record(plan, unit, "saved", actor, now)
     return plan
