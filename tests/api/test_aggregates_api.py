@@ -27,14 +27,16 @@ def test_region_aggregate_shape_and_exact_percentages(world, api_as):
     assert body["values"]["mentees_students"] == 350
     assert set(body["indicators"]) == {"R2", "R4", "R6", "R7", "R8", "R9", "R10", "R11", "I1", "F1"}
     indicators = body["indicators"]
-    assert indicators["R2"] == {"value": 20.0, "target": 70.0}  # 200 / 1000 over general schools only
-    assert indicators["R4"] == {"value": 100 * 150 / 900, "target": 70.0}  # 16.666…, not rounded
+    region = {"target_source": "region", "approximate": False}  # no plans: the region's targets
+    assert indicators["R2"] == {"value": 20.0, "target": 70.0, **region}  # 200 / 1000 over general schools only
+    assert indicators["R4"] == {"value": 100 * 150 / 900, "target": 70.0, **region}  # 16.666…, not rounded
     assert indicators["R4"]["value"] == 16.666666666666668
-    assert indicators["R6"] == {"value": None, "target": 70.0}  # no vocational data: null, not 0
+    assert indicators["R6"] == {"value": None, "target": 70.0, **region}  # no vocational data: null, not 0
     assert indicators["R9"]["value"] == 100 * 6 / 7
     assert indicators["R9"]["possibly_double_counted"] is True  # PRODUCT.md §4 fallback is marked
     assert indicators["R10"]["value"] == (80 * 100 + 50 * 50) / 150  # respondent-weighted
-    assert indicators["I1"] == {"value": 100 * 240 / 1900, "target": None}
+    assert indicators["I1"] == {"value": 100 * 240 / 1900, "target": None, "target_source": None,
+                                 "approximate": False}
     assert indicators["F1"]["value"] == 100 * (350 + 120) / 1900
     assert body["completeness"] == {"expected": 4, "submitted": 2, "accepted": 2, "overdue": 0,
                                     "on_time": 2, "late": 0}

@@ -90,6 +90,7 @@ def test_regional_r9_counts_distinct_partners_by_inn_from_the_registry(world):
     builders.commit()
     region = monitoring_queries.aggregate(campaign, world.region, now_utc())
     assert region["indicators"]["R9"] == {"value": 10.0, "target": region["indicators"]["R9"]["target"],
+                                          "target_source": "region", "approximate": False,
                                           "possibly_double_counted": False}  # one enterprise, two schools
     khv = monitoring_queries.aggregate(campaign, world.khv, now_utc())
     assert khv["indicators"]["R9"]["possibly_double_counted"] is True
