@@ -8,6 +8,7 @@ from hierarchy.models import Municipality, Region
 from monitoring import aggregation
 from monitoring.indicators import INDICATORS
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
+from monitoring.plans.targets import source_label
 from registry.core.clock import now_utc
 from registry.core.web import format_local
 
@@ -29,6 +30,7 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
         mark = "" if snap else " (предв.)"
         columns += [Column(f"fact_{year}", f"{year}: факт{mark}", "percent"), Column(f"target_{year}", f"{year}: цель",
                                                                                      "percent")]
+    columns.append(Column("source", f"Источник цели {campaign.year}"))
     rows, charts = [], []
     for indicator in INDICATORS:
         row = {"code": indicator.code, "label": indicator.label}
@@ -38,6 +40,7 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
             row[f"fact_{year}"], row[f"target_{year}"] = entry.get("value"), entry.get("target")
             facts.append(entry.get("value"))
             targets.append(entry.get("target"))
+        row["source"] = source_label(entry.get("target_source"), unit.level) or "—"
         rows.append(row)
         if indicator.targets:
             series = (("Факт", tuple(facts)), ("Цель", tuple(targets)))
@@ -50,7 +53,6 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
 
 def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tuple[Table, tuple[BarChart, ...]]:
     source = data.unit_source(campaign, unit, snapshot)
-    targets = aggregation.targets_for(campaign)
     # a table read from a snapshot names its rows as they were named when it was frozen
     if isinstance(unit, Region):
         group, title = "reporting_municipality_id", "муниципальным образованиям"
@@ -63,12 +65,16 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tupl
             names |= {org_id: f["name"] for org_id, f in sources.frozen_organizations([snapshot.id]).items()}
     by_group = data.indicators_by_group(campaign, source, group)
     total, _ = data.unit_indicators(campaign, unit)
+    # the unit's own targets (frozen with its snapshot), each with whose it is
+    targets = {i.code: (total.get(i.code) or {}).get("target") for i in INDICATORS}
+    whose = "; ".join(f"{i.code} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
+                        for i in INDICATORS if targets[i.code] is not None)
     columns = (Column("name", "Подразделение"), *(Column(i.code, i.code, "percent") for i in INDICATORS))
     keys = sorted(by_group, key=lambda k: (k is None, names.get(k, "")))
     rows = [{"name": names.get(k, str(k)), **by_group[k]} for k in keys]
     rows.append({"name": "Итого", **{i.code: (total.get(i.code) or {}).get("value") for i in INDICATORS}})
     rows.append({"name": "Цель", **targets})
-    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS)
+    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS) + f". Цель: {whose}."
     table = Table(f"Показатели {campaign.year} года по {title}, %", columns, tuple(rows), note=legend)
     charts = []
     if 0 < len(keys) <= MAX_CHART_BARS:

@@ -15,6 +15,7 @@ from hierarchy.queries import region_by_code
 from monitoring.campaigns import get_campaign
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, SubmissionStatus
+from monitoring.plans.targets import source_label
 from monitoring.services import membership
 from registry.core.errors import WindowClosed
 from registry.extensions import db
@@ -129,14 +130,16 @@ def days_left_text(closes_at: datetime, tz: str, now: datetime) -> str:
     return f"{plural_ru(days, 'остался', 'осталось', 'осталось')} {days} {plural_ru(days, 'день', 'дня', 'дней')}"
 
 
-def indicator_rows(indicators: dict) -> list[dict]:
-    """Indicator table rows: value vs target, whether reached, and the R9 double-counting note."""
+def indicator_rows(indicators: dict, level: Level | str | None = None) -> list[dict]:
+    """Indicator table rows: value vs target and whose target it is (for a unit of `level`), whether reached,
+    and the R9 double-counting note."""
     rows = []
     for indicator in INDICATORS:
         data = indicators.get(indicator.code) or {}
         value, target = data.get("value"), data.get("target")
         reached = None if value is None or target is None else value >= target
         rows.append({"code": indicator.code, "label": indicator.label, "value": value, "target": target,
+                     "source": source_label(data.get("target_source"), level),
                      "reached": reached, "double_counted": bool(data.get("possibly_double_counted"))})
     return rows
 

@@ -50,7 +50,7 @@ def region_view(region_code: str, year: int):
         row["can_decide"] = can_decide and row["report_status"] == ReportStatus.submitted.value
     direct = q.member_listing(campaign, parent=None, now=now, per_page=DIRECT_PER_PAGE)
     overdue = q.member_listing(campaign, overdue_only=True, now=now, per_page=OVERDUE_SHOWN, prefix="overdue_")
-    indicators = indicator_rows(live["indicators"])
+    indicators = indicator_rows(live["indicators"], Level.region)
     return render_template(
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
         board=board, direct=direct, direct_rows=[_org_row(r, can_decide) for r in direct.rows],
@@ -101,7 +101,7 @@ def snapshot_view(region_code: str, year: int, snapshot_id: int):
                     status_label=_status_label(m)) for m in summary.get("missing", [])]
     return render_template(
         "monitoring/snapshot_view.html", campaign=campaign, snapshot=snapshot, unit=summary.get("unit", {}),
-        tz=campaign.region.timezone, indicators=indicator_rows(summary.get("indicators", {})),
+        tz=campaign.region.timezone, indicators=indicator_rows(summary.get("indicators", {}), snapshot.level),
         sums=sum_rows(summary.get("values", {})), completeness=completeness_rows(summary.get("completeness", {})),
         missing=paginate_list(missing, MISSING_PER_PAGE), back=back, level_name=LEVEL_NAMES.get(snapshot.level.value))
 

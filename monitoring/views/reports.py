@@ -54,7 +54,7 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
     region_open = window_of(campaign, Level.region, campaign.region_id, now).is_open
     can_decide = manages_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
     snapshot = report.snapshot if report else None
-    indicators = indicator_rows(live["indicators"])
+    indicators = indicator_rows(live["indicators"], Level.municipality)
     return render_template(
         "monitoring/municipal_report_view.html", campaign=campaign, municipality=municipality, report=report,
         status=status.value, status_label=REPORT_STATUS_LABELS[status], tz=campaign.region.timezone,
