@@ -20,6 +20,7 @@ WEB_MODULES = (
     "monitoring.views.membership",
     "monitoring.views.review",
     "monitoring.views.region",
+    "monitoring.plans.views",
     "deadlines.views",
     "registry.notify.views",
     "exports.views",

@@ -11,6 +11,7 @@ from monitoring.models import (
     ReportStatus,
     SubmissionStatus,
 )
+from monitoring.plans import queries as plan_queries
 from monitoring.services import get_submission
 from monitoring.views import _queries as q
 from monitoring.views._common import FILTER_LABELS, latest_campaign, window_of
@@ -56,7 +57,8 @@ def _official():
         context.update(counts=q.status_counts(campaign, parent=muni.id), report=report, status=status.value,
                        overdue=aggregation.completeness(campaign, now, muni.id)["overdue"],
                        status_label=REPORT_STATUS_LABELS[status], labels=FILTER_LABELS,
-                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now))
+                       tz=campaign.region.timezone, window=window_of(campaign, Level.municipality, muni.id, now),
+                       plans=plan_queries.organization_plans(campaign, muni))
     return render_template("monitoring/home_official.html", **context)
 
 

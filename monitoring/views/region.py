@@ -6,6 +6,7 @@ from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region
 from monitoring import queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
+from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -58,6 +59,7 @@ def region_view(region_code: str, year: int):
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,
+        plans=plan_queries.municipal_plans(campaign),
         args=campaign_args(campaign))
 
 
