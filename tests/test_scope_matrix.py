@@ -137,6 +137,19 @@ MATRIX = {
     ("record_imports.import_job", "GET"): (f"/records/{S}/import/jobs/{{records_job_id}}", None, {"curator"}),
     ("imports.job_list", "GET"): ("/imports/", None, EVERYONE),
     # stored federal forms for whoever may download them: the list is scoped, so everyone in the region may ask
+    # plans: the unit drafts its own; the level above approves, returns, reopens (a municipality's: the region;
+    # the school's: its municipality, or an administrator)
+    ("plans.plan_edit", "GET"): (C + "/plans/27-KHV", None, REGION | {"khv_official"}),
+    ("plans.plan_edit", "POST"): (C + "/plans/27-KHV", {"version": "0", "target_R2": "50"}, {"khv_official"}),
+    ("plans.plan_approve", "POST"): (C + "/plans/27-KHV/approve", {}, REGION),
+    ("plans.plan_return", "POST"): (C + f"/plans/{S}/return", {"comment": "x"}, {"admin", "khv_official"}),
+    ("plans.plan_reopen", "POST"): (C + f"/plans/{S}/reopen", {}, {"admin", "khv_official"}),
+    ("plans_api.read_plan", "GET"): (A + f"/plans/{S}", None, REGION | {"khv_official", "curator"}),
+    ("plans_api.put_plan", "PUT"): (A + f"/plans/{S}", {"targets": {"R2": 50}, "version": 0}, {"curator"}),
+    ("plans_api.submit_plan", "POST"): (A + "/plans/27-KHV/submit", None, {"khv_official"}),
+    ("plans_api.approve_plan", "POST"): (A + "/plans/27-KHV/approve", None, REGION),
+    ("plans_api.return_plan", "POST"): (A + f"/plans/{S}/return", {"comment": "x"}, {"admin", "khv_official"}),
+    ("plans_api.reopen_plan", "POST"): (A + f"/plans/{S}/reopen", None, {"admin", "khv_official"}),
     ("form_sets.federal_forms", "GET"): (C + "/federal-forms", None, IN_REGION),
     ("exports_api.list_form_sets", "GET"): (A + "/form-sets", None, IN_REGION),
 }
