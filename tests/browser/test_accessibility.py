@@ -20,10 +20,10 @@ def _main_pages(world) -> dict:
     return {
         None: ["/auth/login", "/registry/"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
-                        f"/records/{school}/import"],
-        world.khv_official: [f"{campaign}/extensions"],
+                        f"/records/{school}/import", f"{campaign}/plans/{school}"],
+        world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
-                         "/hierarchy/import", "/hierarchy/units", "/imports/"],
+                         "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}"],
         world.admin: ["/admin/users"],
     }
 
