@@ -21,6 +21,7 @@ WEB_MODULES = (
     "monitoring.views.review",
     "monitoring.views.region",
     "monitoring.plans.views",
+    "monitoring.plans.import_views",
     "deadlines.views",
     "registry.notify.views",
     "exports.views",

@@ -59,7 +59,7 @@ def region_view(region_code: str, year: int):
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,
-        plans=plan_queries.municipal_plans(campaign),
+        plans=plan_queries.municipal_plans(campaign), can_import_plans=manages_region(current_user, region.id),
         args=campaign_args(campaign))
 
 

@@ -23,7 +23,8 @@ def _main_pages(world) -> dict:
                         f"/records/{school}/import", f"{campaign}/plans/{school}"],
         world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
-                         "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}"],
+                         "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
+                         f"{campaign}/plans-import"],
         world.admin: ["/admin/users"],
     }
 

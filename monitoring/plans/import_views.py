@@ -1,0 +1,58 @@
+"""The region's bulk upload of plans: the page, the upload (all or nothing) and the XLSX template."""
+import io
+
+from flask import Blueprint, current_app, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from monitoring.plans import importer
+from monitoring.plans.access import can_import_plans
+from monitoring.views._common import campaign_args, load_campaign
+from registry.core.clock import now_utc
+from registry.core.permissions import require
+from registry.core.tabular import RowError, TableRejected
+from registry.extensions import db
+
+bp = Blueprint("plan_imports", __name__, url_prefix="/campaigns")
+PREFIX = "/<region_code>/<int:year>/plans-import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _load(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    require(can_import_plans(current_user, campaign), "Загружать планы может только региональный оператор.")
+    return campaign
+
+
+@bp.route(PREFIX, methods=["GET", "POST"])
+@login_required
+def plan_import(region_code: str, year: int):
+    campaign = _load(region_code, year)
+    if request.method == "GET":
+        return _page(campaign)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _page(campaign, errors=[RowError(None, "", "Выберите файл для загрузки.")]), 422
+    try:
+        count = importer.import_plans(campaign, upload.read(), upload.filename, actor=current_user, now=now_utc())
+    except TableRejected as exc:
+        db.session.rollback()
+        return _page(campaign, errors=exc.errors, message=exc.message, filename=upload.filename), 422
+    db.session.commit()
+    return _page(campaign, imported=count, filename=upload.filename)
+
+
+@bp.get(PREFIX + "/template.xlsx")
+@login_required
+def plan_import_template(region_code: str, year: int):
+    campaign = _load(region_code, year)
+
+    return send_file(io.BytesIO(importer.template(campaign)), mimetype=XLSX, as_attachment=True,
+                     download_name=f"plans-{campaign.region.code}-{campaign.year}.xlsx")
+
+
+def _page(campaign, *, errors=None, message=None, imported=None, filename=None):
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return render_template("monitoring/plan_import.html", campaign=campaign, errors=errors or [], message=message,
+                           imported=imported, filename=filename, headers=importer.HEADERS,
+                           unit_header=importer.UNIT_HEADER, name_header=importer.NAME_HEADER,
+                           max_mb=max(1, round(limit / (1024 * 1024))), args=campaign_args(campaign))
