@@ -15,6 +15,7 @@ from hierarchy.models import Municipality, Organization, Region
 from monitoring import campaigns, reports, services
 from monitoring.models import SubmissionStatus
 from registry.auth.models import User
+from registry.demo import plans as demo_plans
 from registry.demo.values import Profile, profile, values_for
 from registry.extensions import db
 
@@ -124,6 +125,7 @@ def current_year(story: Story, year: int, now: datetime) -> Campaign:
     clock, operator, users = story.clock, story.users["operator"], story.users
     campaign = campaigns.open_campaign(story.region, year, actor=users["admin"], now=clock.at(year, 9, 1))
     campaigns.update_campaign(campaign, enterprises_in_region_total=ENTERPRISES_IN_REGION, actor=operator)
+    demo_plans.seed(story, campaign)
     fixed = {"27-KHV-KSH1": SubmissionStatus.returned, "27-KHV-D1": SubmissionStatus.draft,
              "27-R-VMK": SubmissionStatus.submitted, "27-R-CHGT": SubmissionStatus.draft,
              "27-VAN-D2": SubmissionStatus.draft}
