@@ -1,5 +1,6 @@
 """Which target a unit is judged by: its own approved plan, the nearest approved plan above, the region's target;
 and frozen snapshots keep the targets they were judged by."""
+from exports.builders.monitoring_report import monitoring_report
 from monitoring import campaigns, queries, reports, services
 from monitoring.plans import services as plans
 from monitoring.plans.targets import resolve_targets, source_label
@@ -94,3 +95,7 @@ def test_a_frozen_snapshot_keeps_the_targets_it_was_judged_by(world):
     assert queries.aggregate(c, world.khv, now_utc())["indicators"]["R2"]["target"] == 30
     db.session.expire_all()
     assert report.snapshot.summary["indicators"]["R2"] == frozen
+    # the PDF/XLSX monitoring report of the municipality is read from its snapshot: still the frozen target
+    per_year = monitoring_report(c, world.khv).tables[0]
+    r2 = next(row for row in per_year.rows if row["code"] == "R2")
+    assert (r2[f"target_{c.year}"], r2["source"]) == (55, "план муниципалитета")
