@@ -6,7 +6,7 @@ from exports.tables import MonitoringReport
 from exports.tables import Table as NeutralTable
 from exports.xlsx import BOLD, BORDER, CENTER, HEAD_FILL, WRAP, put, workbook_bytes
 
-SHEET_NAMES = ("По годам", "По подразделениям", "Полнота", "Своевременность")
+SHEET_NAMES = ("По годам", "По подразделениям", "Полнота", "Своевременность", "Цели")
 _FORMATS = {"percent": "0.0", "int": "0", "number": "0.0"}
 
 
@@ -42,7 +42,8 @@ def _sheet(ws, report: MonitoringReport, table: NeutralTable) -> None:
 def render_report_xlsx(report: MonitoringReport) -> bytes:
     wb = Workbook()
     tables = list(report.tables) + ([report.missing] if report.missing is not None else [])
-    names = list(SHEET_NAMES) + ["Не вошли"]
+    names = [SHEET_NAMES[i] if i < len(SHEET_NAMES) else f"Таблица {i + 1}" for i in range(len(report.tables))]
+    names.append("Не вошли")
     for index, table in enumerate(tables):
         ws = wb.active if index == 0 else wb.create_sheet()
         ws.title = names[index] if index < len(names) else f"Таблица {index + 1}"

@@ -81,6 +81,13 @@ def frozen_municipalities(snapshot: Snapshot) -> dict[str, str]:
     return {code: name for code, summary in rows if (name := (summary or {}).get("unit", {}).get("name"))}
 
 
+def frozen_summaries(snapshot: Snapshot) -> dict[str, dict]:
+    """municipality code → the summary of its municipal snapshot a regional one is made of (its targets too)."""
+    rows = db.session.execute(sa.select(Snapshot.unit_code, Snapshot.summary).where(
+        Snapshot.id.in_((snapshot.summary or {}).get("parts", []))))
+    return {code: summary or {} for code, summary in rows}
+
+
 def _organization_unit_info(org: Organization, member: CampaignMember | None, frozen: dict | None) -> UnitInfo:
     """The organization's header as frozen when known, else (a snapshot older than frozen names) the live one."""
     if frozen is None:

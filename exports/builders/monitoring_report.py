@@ -8,7 +8,7 @@ from hierarchy.models import Municipality, Region
 from monitoring import aggregation
 from monitoring.indicators import INDICATORS
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
-from monitoring.plans.targets import source_label
+from monitoring.plans.targets import resolve_targets, source_label
 from registry.core.clock import now_utc
 from registry.core.web import format_local
 
@@ -86,6 +86,31 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tupl
                                        (("Факт", tuple(by_group[k].get(indicator.code) for k in keys)),),
                                        horizontal=True))
     return table, tuple(charts)
+
+
+def _municipal_targets(campaign: Campaign, snapshot) -> Table:
+    """Each municipality's targets with whose they are: frozen in its accepted municipal snapshot when the regional
+    report is read from a snapshot, resolved now otherwise (own approved plan, else the region's target)."""
+    codes = [i.code for i in INDICATORS if i.targets]
+    if snapshot is not None:
+        frozen = sources.frozen_summaries(snapshot)
+        units = [(s.get("unit", {}).get("name", code), s.get("indicators", {})) for code, s in sorted(frozen.items())]
+        note = "Цели зафиксированы в принятых муниципальных отчётах, вошедших в срез; остальные муниципалитеты " \
+               "в срез не вошли."
+    else:
+        units = [(m.name, resolve_targets(campaign, m)) for m, _ in data.municipal_reports(campaign)]
+        note = "Утверждённый план муниципалитета, иначе цель региона; черновик или план на утверждении не действует."
+    rows = []
+    for name, indicators in units:
+        row = {"name": name, **{code: (indicators.get(code) or {}).get("target") for code in codes}}
+        own = [code for code in codes if (indicators.get(code) or {}).get("target_source") == "unit"]
+        regional = [code for code in codes if code not in own and row[code] is not None]
+        row["source"] = ("план муниципалитета" + (f"; {', '.join(regional)} — цель региона" if regional else "")
+                         if own else "цель региона")
+        rows.append(row)
+    columns = (Column("name", "Муниципальное образование"), *(Column(c, c, "percent") for c in codes),
+               Column("source", "Чья цель"))
+    return Table(f"Цели муниципальных образований на {campaign.year} год, %", columns, tuple(rows), note=note)
 
 
 def _completeness(campaign: Campaign, unit: Region | Municipality, now) -> Table:
@@ -186,7 +211,9 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
     return MonitoringReport(
         title=f"Мониторинг целевой модели наставничества {kind}: {campaign.year} год", unit=info,
         year=campaign.year, basis=basis, tables=(per_year, per_unit, _completeness(campaign, unit, now),
-                                                 _timeliness(campaign, unit)),
+                                                 _timeliness(campaign, unit),
+                                                 *([_municipal_targets(campaign, snapshot)]
+                                                   if isinstance(unit, Region) else [])),
         charts=charts, unit_charts=unit_charts, missing=_missing(campaign, unit, snapshot),
         notes=("R9 на уровне муниципалитета считается по данным организаций: одно предприятие могло быть учтено "
                "дважды.",))

@@ -21,7 +21,7 @@ def test_region_report_tables_follow_the_snapshot(frozen):
     world = frozen.world
     report = monitoring_report(world.campaign, world.region)
     assert not report.basis.preliminary and report.basis.snapshot_id == frozen.regional.id
-    per_year, per_unit, completeness, timeliness = report.tables
+    per_year, per_unit, completeness, timeliness, _ = report.tables  # the last: the municipalities' targets
     indicators = frozen.regional.summary["indicators"]
     r2 = next(r for r in per_year.rows if r["code"] == "R2")
     assert r2[f"fact_{world.campaign.year}"] == pytest.approx(indicators["R2"]["value"])
@@ -80,7 +80,7 @@ def test_municipal_report_lists_its_organizations(frozen):
 def test_report_xlsx_has_a_sheet_per_table_with_numbers(frozen):
     world = frozen.world
     wb = openpyxl.load_workbook(io.BytesIO(render_report_xlsx(monitoring_report(world.campaign, world.region))))
-    assert wb.sheetnames == ["По годам", "По подразделениям", "Полнота", "Своевременность", "Не вошли"]
+    assert wb.sheetnames == ["По годам", "По подразделениям", "Полнота", "Своевременность", "Цели", "Не вошли"]
     ws = wb["По подразделениям"]
     header = [c.value for c in ws[4]]
     row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == world.khv.name)
