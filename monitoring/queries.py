@@ -33,7 +33,8 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         scope = aggregation.ALL if isinstance(unit, Region) else unit.id
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
-    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level)
+    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
+                                        unit_id=unit.id)
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
             "indicators": block["indicators"], "completeness": completeness}
 

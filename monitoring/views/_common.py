@@ -130,14 +130,15 @@ def days_left_text(closes_at: datetime, tz: str, now: datetime) -> str:
 
 
 def indicator_rows(indicators: dict) -> list[dict]:
-    """Indicator table rows: value vs target, whether reached, and the R9 double-counting note."""
+    """Indicator table rows: value vs target, whether reached, R9's approximate mark, reason and count."""
     rows = []
     for indicator in INDICATORS:
         data = indicators.get(indicator.code) or {}
         value, target = data.get("value"), data.get("target")
         reached = None if value is None or target is None else value >= target
         rows.append({"code": indicator.code, "label": indicator.label, "value": value, "target": target,
-                     "reached": reached, "double_counted": bool(data.get("possibly_double_counted"))})
+                     "reached": reached, "unit": indicator.unit, "approximate": bool(data.get("approximate")),
+                     "reason": data.get("reason"), "count": data.get("count")})
     return rows
 
 
