@@ -88,6 +88,8 @@ def r9(facts: list[OrgFacts], denominator: int | None, *, no_share_reason: str |
             reported += fact.reported.get("partner_enterprises_with_mentors", 0.0)
     count = len(inns) + reported
     approximate = reported > 0
+    if no_share_reason == REASON_ORGANIZATION:
+        return Result(None, False, no_share_reason, count)  # its own count: nothing to count twice
     if no_share_reason is not None:
         return Result(None, approximate, no_share_reason, count)
     if denominator is None:
@@ -99,6 +101,8 @@ def r9(facts: list[OrgFacts], denominator: int | None, *, no_share_reason: str |
 
 def f2(facts: list[OrgFacts]) -> Result:
     """F2 of a set of organizations: records-derived participants where kept, else the reported sums."""
+    if not facts:
+        return Result(None)  # no data, like a zero denominator
     total = sum(fact.participants if fact.participants is not None else reported_participants(fact.reported)
                 for fact in facts)
     return Result(float(total))
