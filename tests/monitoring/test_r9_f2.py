@@ -174,7 +174,7 @@ def test_a_partner_of_unknown_kind_is_asked_for_on_its_page_and_can_be_set(world
     assert "Вид этого партнёра уже указан" in again.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("typed, kind", [("НКО", PartnerKind.ngo), ("вуз", PartnerKind.university),
+@pytest.mark.parametrize(("typed", "kind"), [("НКО", PartnerKind.ngo), ("вуз", PartnerKind.university),
                                          ("culture_sport", PartnerKind.culture_sport),
                                          ("учреждение культуры и спорта", PartnerKind.culture_sport),
                                          ("предприятие", PartnerKind.enterprise)])
