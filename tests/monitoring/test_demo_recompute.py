@@ -4,6 +4,7 @@ aggregation code — equals what the aggregates API answers and what the frozen 
 The formulas below are written out the way the README's «Как считаются показатели» section states them, so this
 test also checks that the README describes what the app computes.
 """
+import json
 from collections import defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -63,7 +64,7 @@ class Raw:
                    " >= :first AND l.joined_on <= :last AND (l.left_on IS NULL OR l.left_on >= :first)")
         self.inns = defaultdict(set)
         for org_id, inn in _rows(
-                "SELECT p.organization_id, pa.inn FROM mentoring_pairs p JOIN pair_mentors l ON l.pair_id = p.id "
+                "SELECT p.organization_id, pa.inn FROM mentoring_pairs p JOIN pair_mentors l ON l.pair_id = p.id "  # noqa: S608
                 "JOIN mentors m ON m.id = l.mentor_id JOIN partners pa ON pa.id = m.partner_id "
                 f"WHERE m.category = 'employer' AND pa.kind = 'enterprise' AND {in_year}", first=first, last=last):
             self.inns[org_id].add(inn)
@@ -154,10 +155,10 @@ def test_demo_indicators_recomputed_by_hand_match_the_api_and_the_snapshots(app)
                 "SELECT id, level, unit_code, summary FROM snapshots s WHERE campaign_id = :c AND version = "
                 "(SELECT MAX(version) FROM snapshots t WHERE t.campaign_id = s.campaign_id AND t.level = s.level "
                 "AND t.unit_code = s.unit_code)", c=campaign_id):
-            summary = summary if isinstance(summary, dict) else __import__("json").loads(summary)
+            summary = summary if isinstance(summary, dict) else json.loads(summary)
             ids = [snapshot_id, *summary.get("parts", [])]
-            frozen = {r[0] for r in _rows("SELECT DISTINCT organization_id FROM snapshot_values WHERE snapshot_id IN "
-                                          f"({', '.join(str(int(i)) for i in ids)})")}  # noqa: S608
+            frozen = set(db.session.scalars(sa.select(sa.text("DISTINCT organization_id")).select_from(
+                sa.table("snapshot_values", sa.column("snapshot_id"))).where(sa.column("snapshot_id").in_(ids))))
             assert frozen <= set(raw.orgs)
             unit_id = next((i for i, c in municipalities.items() if c == unit_code), None)
             _same(summary["indicators"], raw.indicators(sorted(frozen), level, unit_id), f"{year} snapshot {unit_code}")
