@@ -4,17 +4,21 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hierarchy.models import Level
 from monitoring import municipal_parameters, record_indicators, reports
 from monitoring import queries as monitoring_queries
 from monitoring import services as monitoring_services
+from monitoring.indicators import check_values
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.mentoring.models import Partner
+from registry.mentoring.queries import counts_from_records
 from registry.mentoring.services import pairs, partners
-from registry.mentoring.vocab import AgreementKind, Form, MentorCategory, PartnerKind
+from registry.mentoring.vocab import AgreementKind, Form, Kind, MenteeCategory, MentorCategory, PartnerKind
 from tests import factories
 from tests.api.helpers import BASE, assert_error
 from tests.registry.mentoring import builders
@@ -144,8 +148,6 @@ def test_ngo_agreement_and_social_partner_mentor_fill_passes_every_control_ratio
     """Issue 13: one NGO agreement and a social-partner mentor used to give partner enterprises 1, employers 0."""
     _employer_mentor(world.school, INN_NGO, PartnerKind.ngo, category=MentorCategory.social_partner)
     builders.commit()
-    from monitoring.indicators import check_values
-    from registry.mentoring.queries import counts_from_records
     counts = counts_from_records(world.school, YEAR)
     assert (counts["partner_enterprises_with_mentors"], counts["mentors_employers"],
             counts["mentors_social_partners"]) == (0, 0, 1)
@@ -251,3 +253,58 @@ def test_levels_of_the_regional_snapshot(world):
     r9 = snapshot.summary["indicators"]["R9"]
     assert (r9["value"], r9["count"], r9["approximate"]) == (2.0, 1, False)
     assert snapshot.level is Level.region
+
+
+_KINDS = st.sampled_from([*PartnerKind, None])
+_RECORDS = st.fixed_dictionaries({
+    "partners": st.lists(_KINDS, min_size=1, max_size=3),
+    "mentors": st.lists(st.tuples(st.sampled_from(list(MentorCategory)), st.integers(0, 3), st.integers(14, 60)),
+                        min_size=1, max_size=5),
+    "mentees": st.lists(st.tuples(st.sampled_from(list(MenteeCategory)), st.integers(6, 40), st.booleans()),
+                        min_size=1, max_size=5),
+    "pairs": st.lists(st.tuples(st.sampled_from(list(Form)), st.sets(st.integers(0, 4), min_size=1),
+                                st.sets(st.integers(0, 4), min_size=1), st.integers(0, 2)), max_size=4),
+})
+_VALID_INNS = ("7707083893", "500100732259", "7736207543")
+
+
+def test_fill_from_records_never_fails_a_control_ratio(world):
+    """Any record set: the counts «Заполнить из учёта» puts in the form pass every control ratio among them."""
+    made = {"n": 0}
+
+    @settings(max_examples=50, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(records=_RECORDS)
+    def check(records):
+        made["n"] += 1
+        org = factories.organization(world.region, world.khv, f"27-KHV-P{made['n']}")
+        partner_ids = []
+        for i, kind in enumerate(records["partners"]):
+            partner = partners.add_agreement(org, {"inn": _VALID_INNS[i], "name": f"П{i}", "kind": AgreementKind.dual,
+                                                   "partner_kind": kind or PartnerKind.other,
+                                                   "mentors_provided": i}, actor=None).partner
+            partner.kind = kind
+            partner_ids.append(partner.id)
+        mentors = [builders.mentor(org, f"Наставник {i}", category=category, birth_date=date(YEAR - age, 3, 1),
+                                   partner_id=partner_ids[link] if link < len(partner_ids) else None)
+                   for i, (category, link, age) in enumerate(records["mentors"])]
+        mentees = [builders.mentee(org, f"Наставляемый {i}", category=category, birth_date=date(YEAR - age, 3, 1),
+                                   full_cycle_completed=done)
+                   for i, (category, age, done) in enumerate(records["mentees"])]
+        for form, mentor_ix, mentee_ix, steps in records["pairs"]:
+            chosen = [mentees[i % len(mentees)] for i in mentee_ix]
+            chosen = list({m.id: m for m in chosen}.values())
+            pair = builders.pair(org, list({m.id: m for m in (mentors[i % len(mentors)] for i in mentor_ix)}.values()),
+                                 chosen, form=form, kind=Kind.group if len(chosen) > 1 else Kind.traditional,
+                                 start=START)
+            if steps:
+                pairs.approve(pair, order_ref="№ 1", actor=None)
+            if steps > 1:
+                pairs.activate(pair, actor=None)
+        counts = counts_from_records(org, YEAR)
+        assert check_values(counts, complete=False) == {}, (records, counts)
+        assert counts["partner_enterprises_with_mentors"] <= counts["mentors_employers"]
+
+    check()
+    builders.commit()
+    assert made["n"] >= 40
