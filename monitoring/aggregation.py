@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Organization
+from monitoring import record_indicators
 from monitoring.indicators import INDICATORS, PERCENT_CODES, SURVEY_PAIRS, compute_indicators, default_target
 from monitoring.models import (
     CampaignMember,
@@ -22,7 +23,6 @@ from monitoring.models import (
     SubmissionValue,
 )
 from registry.extensions import db
-from registry.mentoring.queries import distinct_partners_with_mentors
 
 #: Pass as `municipality_id` to select every member of the campaign.
 ALL = object()
@@ -131,29 +131,24 @@ def region_targets(campaign: Campaign) -> dict[str, dict]:
             for code, value in targets_for(campaign).items()}
 
 
-def approximate_codes(campaign: Campaign, summed: Sums, *, level: Level) -> frozenset[str]:
-    """Indicators whose value is approximate (PRODUCT.md §8: R9 partly from reported counts); none yet."""
-    return frozenset()
-
-
-def indicator_block(campaign: Campaign, summed: Sums, *, level: Level, targets: dict[str, dict] | None = None) -> dict:
-    """Values, indicators with targets, from the sums of a source.
+def indicator_block(campaign: Campaign, summed: Sums, *, level: Level, source: sa.Select,
+                    unit_id: int | None = None, targets: dict[str, dict] | None = None) -> dict:
+    """Values, indicators with targets, from the sums of a source; R9 and F2 also read the records of the
+    source's organizations (monitoring.record_indicators). `unit_id`: the municipality's, for its R9.
 
     `targets`: code → {"target", "target_source"} the unit is judged by (monitoring.plans.targets.resolve_targets);
     the region's targets when not given.
     """
     by_type, totals, weighted = summed
-    # R9 for the region counts distinct partner enterprises (by ИНН) of the partner registry once the region
-    # has any; otherwise, and below the region, it sums organization-reported counts, where one enterprise
-    # working with two organizations is counted twice (PRODUCT.md §4, fallback).
-    distinct = distinct_partners_with_mentors(campaign.region_id, campaign.year) if level is Level.region else None
-    values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total,
-                                distinct_enterprises=distinct)
+    values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total)
     targets = targets if targets is not None else region_targets(campaign)
-    approximate = approximate_codes(campaign, summed, level=level)
-    indicators = {code: {"value": value, **targets[code], "approximate": code in approximate}
+    indicators = {code: {"value": value, **targets.get(code, {"target": None, "target_source": None}),
+                         "approximate": False, "reason": None}
                   for code, value in values.items()}
-    indicators["R9"]["possibly_double_counted"] = distinct is None
+    for code, result in record_indicators.evaluate(campaign, source, level, unit_id).items():
+        indicators[code].update(value=result.value, approximate=result.approximate, reason=result.reason)
+        if code == "R9":
+            indicators[code].update(count=result.count, possibly_double_counted=result.approximate)
     # percentages are means, not sums: they appear only as the weighted R10/R11
     sums_only = {code: _number(v) for code, v in sorted(totals.items()) if code not in PERCENT_CODES}
     return {"values": sums_only, "by_type": by_type,

@@ -133,6 +133,8 @@ class Indicator:
     label: str
     #: Baseline targets by year (003 §5.1; 2021–2023 from the federal trajectory in 001).
     targets: dict[int, float] | None
+    #: "percent" (a share 0–100 or a mean %) or "count" (F2, a number of people).
+    unit: str = "percent"
 
 
 _SHARE_TARGETS = {2020: 10, 2021: 30, 2022: 40, 2023: 50, 2024: 70}
@@ -148,6 +150,8 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("R11", "Удовлетворённость наставников, %", _SATISFACTION_TARGETS),
     Indicator("I1", "Интегральный показатель: доля прошедших полный цикл", None),
     Indicator("F1", "Федеральная доля участников наставничества", None),
+    Indicator("F2", "Число участников наставничества (наставляемые всех категорий и наставники)", None,
+              unit="count"),
 )
 INDICATOR_BY_CODE = {i.code: i for i in INDICATORS}
 
@@ -171,15 +175,26 @@ def share(numerator: float | None, denominator: float | None) -> float | None:
     return 100.0 * (numerator or 0) / denominator
 
 
+#: F2 from reported sums (an organization without records): mentees who are students, mentees who are teachers
+#: (the teacher–teacher form counts every teacher mentee) and mentors.
+PARTICIPANT_CODES = ("mentees_students", "mentees_form_teacher_teacher", "mentors_total")
+
+
+def reported_participants(values: dict[str, float]) -> float:
+    return sum(values.get(code) or 0 for code in PARTICIPANT_CODES)
+
+
 def compute_indicators(by_type: dict[str, dict[str, float]], totals: dict[str, float],
-                       weighted: dict[str, float], *, enterprises_total: int | None,
-                       distinct_enterprises: int | None = None) -> dict[str, float | None]:
-    """Compute R2…F1 from sums. `weighted[pct]` is Σ(pct × respondents) for the survey means."""
+                       weighted: dict[str, float], *, enterprises_total: int | None) -> dict[str, float | None]:
+    """Compute R2…F2 from sums. `weighted[pct]` is Σ(pct × respondents) for the survey means.
+
+    R9 and F2 here use the reported sums only; monitoring.record_indicators replaces them with the values that
+    also read the records (distinct enterprise ИНН, distinct persons) wherever a monitoring source is at hand.
+    """
     def of_type(org_type: str, code: str) -> float:
         return by_type.get(org_type, {}).get(code, 0)
 
-    partners = distinct_enterprises if distinct_enterprises is not None else totals.get(
-        "partner_enterprises_with_mentors", 0)
+    partners = totals.get("partner_enterprises_with_mentors", 0)
     return {
         "R2": share(of_type("general", "mentees_students"), of_type("general", "students_total")),
         "R4": share(of_type("additional", "mentees_students"), of_type("additional", "students_total")),
@@ -192,6 +207,7 @@ def compute_indicators(by_type: dict[str, dict[str, float]], totals: dict[str, f
         "I1": share(totals.get("mentees_students_full_cycle"), totals.get("students_total")),
         "F1": share((totals.get("mentees_students") or 0) + (totals.get("mentors_total") or 0),
                     totals.get("students_total")),
+        "F2": reported_participants(totals) if totals else None,
     }
 
 

@@ -224,3 +224,16 @@ def _refuse_change(mapper, connection, target) -> None:
 for _model in (Snapshot, SnapshotValue):
     event.listen(_model, "before_update", _refuse_change)
     event.listen(_model, "before_delete", _refuse_change)
+
+
+class CampaignMunicipality(db.Model):
+    """A municipality's own parameters in a campaign: the number of enterprises on its territory, the
+    denominator of its R9 (PRODUCT.md §8). No row, or NULL, means "not set": R9 is then null with the reason."""
+
+    __tablename__ = "campaign_municipalities"
+    __table_args__ = (sa.CheckConstraint("enterprises_total >= 0", name="enterprises_not_negative"),)
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), primary_key=True, index=True)
+    enterprises_total: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)

@@ -34,8 +34,8 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         scope = aggregation.ALL if isinstance(unit, Region) else unit.id
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
-    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level,
-                                        targets=resolve_targets(campaign, unit))
+    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
+                                        unit_id=unit.id, targets=resolve_targets(campaign, unit))
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
             "indicators": block["indicators"], "completeness": completeness}
 

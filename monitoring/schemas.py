@@ -144,6 +144,19 @@ class CampaignPatchSchema(BaseSchema):
     targets = NumberMap(metadata={"description": "Цели кампании, %: код показателя → значение 0–100."})
 
 
+class MunicipalityPatchSchema(BaseSchema):
+    enterprises_total = Int(required=True, allow_none=True, validate=validate.Range(
+        0, 10_000_000, error="Число предприятий — от 0 до 10 000 000."), metadata={
+        "description": "Знаменатель R9 муниципалитета: предприятий на его территории; null — не задано."})
+
+
+class MunicipalityCampaignSchema(Schema):
+    municipality = fields.String(metadata={"description": "Код муниципалитета."})
+    name = fields.String()
+    year = fields.Integer()
+    enterprises_total = fields.Integer(allow_none=True)
+
+
 class MemberAddSchema(BaseSchema):
     organization = Str(required=True, metadata={"description": "Код организации."})
 
@@ -284,16 +297,23 @@ class UnitSchema(Schema):
 
 
 class IndicatorValueSchema(Schema):
-    value = Number(allow_none=True, metadata={"description": "Процент 0–100 без округления; null — знаменатель 0."})
+    value = Number(allow_none=True, metadata={
+        "description": "Процент 0–100 без округления (F2 — число участников); null — знаменатель 0 или не задан "
+                       "(причина в reason)."})
     target = Number(allow_none=True, metadata={"description": "Цель, %, по которой оценивается подразделение."})
     target_source = fields.String(allow_none=True, metadata={
         "enum": ["unit", "municipality", "region", None],
         "description": "Чья цель: unit — утверждённый план самого подразделения; municipality — план муниципалитета, "
                        "которому отчитывается организация; region — цель региона; null — цели нет."})
-    approximate = fields.Boolean(metadata={"description": "Значение приблизительное (часть данных — суммы "
-                                                          "сведений организаций)."})
+    approximate = fields.Boolean(metadata={
+        "description": "R9: к предприятиям из учёта (различные ИНН) добавлены числа, сообщённые организациями "
+                       "без учёта партнёров; одно предприятие могло быть учтено дважды."})
+    reason = fields.String(allow_none=True, metadata={
+        "description": "Почему value = null, если это не нулевой знаменатель: например, «не задано число "
+                       "предприятий муниципалитета»."})
+    count = Number(allow_none=True, metadata={"description": "Только R9: число предприятий (числитель)."})
     possibly_double_counted = fields.Boolean(
-        metadata={"description": "Только R9: сумма по организациям, предприятие может быть учтено дважды."})
+        metadata={"description": "Только R9: то же, что approximate (оставлено для совместимости)."})
 
 
 class CompletenessSchema(Schema):

@@ -20,13 +20,16 @@ def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
 
 
 def _freeze(campaign: Campaign, level: Level, unit: dict, summed: aggregation.Sums, own_rows: sa.Select, *,
-            targets: dict[str, dict], extra: dict, actor: User | None, now: datetime) -> Snapshot:
+            targets: dict[str, dict], extra: dict, actor: User | None, now: datetime, source: sa.Select,
+            unit_id: int | None = None) -> Snapshot:
     """Insert a snapshot with its summary (built from `summed`), then copy `own_rows` in the database.
 
     The summary keeps the sums themselves, so the level above adds them up instead of re-reading the rows, and
-    the targets the unit was judged by with their source, so a later change of a plan does not change it.
+    the targets the unit was judged by with their source, so a later change of a plan does not change it;
+    `source` is every row the snapshot covers (its parts' too): R9 and F2 are frozen from it and the records.
     """
-    block = aggregation.indicator_block(campaign, summed, level=level, targets=targets)
+    block = aggregation.indicator_block(campaign, summed, level=level, source=source, unit_id=unit_id,
+                                        targets=targets)
     snapshot = Snapshot(campaign_id=campaign.id, level=level, unit_code=unit["code"], created_at=now,
                         version=_next_version(campaign, level, unit["code"]), created_by_id=getattr(actor, "id", None),
                         summary={"unit": unit, "values": block["values"], "indicators": block["indicators"],
@@ -74,6 +77,7 @@ def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: U
     return _freeze(
         campaign, Level.municipality, {"code": municipality.code, "level": "municipality", "name": municipality.name},
         aggregation.sums(source), source, targets=resolve_targets(campaign, municipality), actor=actor, now=now,
+        source=source, unit_id=municipality.id,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
                "missing": aggregation.not_accepted(campaign, municipality.id), **_draft(automatic)})
 
@@ -100,17 +104,18 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
     # copying their rows, adds up the sums their summaries keep, and stores only the region's direct
     # organizations (PRODUCT.md §3).
     direct = aggregation.live_source(campaign.id, None)
+    covered = sa.union_all(aggregation.snapshot_source(parts), direct) if parts else direct
     stored = [r.snapshot.summary.get("sums") for r in accepted]
     if all(stored):
         summed = aggregation.Sums.add([*map(aggregation.Sums.from_stored, stored), aggregation.sums(direct)])
     else:  # a part frozen before summaries kept their sums: add up its rows
-        summed = aggregation.sums(sa.union_all(aggregation.snapshot_source(parts), direct) if parts else direct)
+        summed = aggregation.sums(covered)
     completeness = aggregation.completeness(campaign, now)
     direct_accepted = aggregation.completeness(campaign, now, None)["accepted"]
     included = direct_accepted + sum(r.snapshot.summary["completeness"]["accepted"] for r in accepted)
     return _freeze(
         campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, summed, direct,
-        targets=resolve_targets(campaign, region), actor=actor, now=now,
+        targets=resolve_targets(campaign, region), actor=actor, now=now, source=covered,
         extra={"parts": parts, "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring import aggregation, snapshots
+from monitoring import aggregation, record_indicators, snapshots
 from monitoring.indicators import SURVEY_PAIRS, compute_indicators
 from monitoring.models import (
     CampaignMember,
@@ -39,8 +39,9 @@ def unit_indicators(campaign: Campaign, unit: Region | Municipality) -> tuple[di
     snapshot = unit_snapshot(campaign, unit)
     if snapshot is not None:
         return snapshot.summary.get("indicators", {}), snapshot
-    block = aggregation.indicator_block(campaign, aggregation.sums(unit_source(campaign, unit, None)),
-                                        level=unit.level, targets=resolve_targets(campaign, unit))
+    source = unit_source(campaign, unit, None)
+    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
+                                        unit_id=unit.id, targets=resolve_targets(campaign, unit))
     return block["indicators"], None
 
 
@@ -65,8 +66,15 @@ def indicators_by_group(campaign: Campaign, source: sa.Select, group: str) -> di
                                 resp.c.code == sa.case(SURVEY_PAIRS, value=pct.c.code)))
             .where(pct.c.code.in_(list(SURVEY_PAIRS))).group_by(pct.c[group], pct.c.code)):
         weighted.setdefault(k, {})[code] = float(total)
-    return {k: compute_indicators(by_type.get(k, {}), totals[k], weighted.get(k, {}),
-                                  enterprises_total=campaign.enterprises_in_region_total) for k in totals}
+    computed = {k: compute_indicators(by_type.get(k, {}), totals[k], weighted.get(k, {}),
+                                      enterprises_total=campaign.enterprises_in_region_total) for k in totals}
+    # R9 and F2 read the records too, and R9 divides by each municipality's own count (PRODUCT.md §8)
+    for k, results in record_indicators.by_group(campaign, source, group).items():
+        if k in computed:
+            computed[k].update({code: result.value for code, result in results.items()})
+            computed[k]["R9_count"] = results["R9"].count
+            computed[k]["R9_approximate"] = results["R9"].approximate
+    return computed
 
 
 def member_progress(campaign: Campaign, municipality: Municipality | None) -> list[dict]:

@@ -10,7 +10,7 @@ from monitoring.indicators import INDICATORS
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.plans.targets import resolve_targets, source_label
 from registry.core.clock import now_utc
-from registry.core.web import format_local
+from registry.core.web import format_local, format_number
 
 #: Charts comparing sub-units are drawn only up to this many bars (beyond it the table says it all).
 MAX_CHART_BARS = 40
@@ -20,6 +20,15 @@ NOT_STARTED = "не начат"
 
 def _short(text: str, width: int = 34) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _label(indicator) -> str:
+    return f"{indicator.label}, чел." if indicator.unit == "count" else indicator.label
+
+
+def _count(entry: dict) -> str:
+    count = entry.get("count")
+    return "—" if count is None else format_number(count)
 
 
 def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, tuple[BarChart, ...]]:
@@ -33,11 +42,15 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
     columns.append(Column("source", f"Источник цели {campaign.year}"))
     rows, charts = [], []
     for indicator in INDICATORS:
-        row = {"code": indicator.code, "label": indicator.label}
+        row = {"code": indicator.code, "label": _label(indicator)}
         facts, targets = [], []
         for year, (indicators, _) in blocks:
             entry = indicators.get(indicator.code) or {}
             row[f"fact_{year}"], row[f"target_{year}"] = entry.get("value"), entry.get("target")
+            if entry.get("approximate"):
+                row["label"] = f"{row['label']} (≈ {year}: приблизительно)"
+            if entry.get("reason") and entry.get("value") is None:
+                row["label"] = f"{row['label']} ({year}: {entry['reason']}; число — {_count(entry)})"
             facts.append(entry.get("value"))
             targets.append(entry.get("target"))
         row["source"] = source_label(entry.get("target_source"), unit.level) or "—"
@@ -46,8 +59,10 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
             series = (("Факт", tuple(facts)), ("Цель", tuple(targets)))
             charts.append(BarChart(f"{indicator.code}. {_short(indicator.label, 70)}, %",
                                    tuple(str(y) for y, _ in blocks), series))
-    table = Table("Показатели по годам: факт и цель, %", tuple(columns), tuple(rows),
-                  note="«(предв.)» — срез за год не зафиксирован, показаны текущие данные по принятым отчётам.")
+    table = Table("Показатели по годам: факт и цель, % (F2 — число участников)", tuple(columns), tuple(rows),
+                  note="«(предв.)» — срез за год не зафиксирован, показаны текущие данные по принятым отчётам. "
+                       "«≈» — R9 приблизительно: к предприятиям из учёта (по ИНН) добавлены числа, сообщённые "
+                       "организациями без учёта партнёров.")
     return table, tuple(charts)
 
 
@@ -69,12 +84,20 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tupl
     targets = {i.code: (total.get(i.code) or {}).get("target") for i in INDICATORS}
     whose = "; ".join(f"{i.code} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
                         for i in INDICATORS if targets[i.code] is not None)
-    columns = (Column("name", "Подразделение"), *(Column(i.code, i.code, "percent") for i in INDICATORS))
+    columns = (Column("name", "Подразделение"),
+               *(Column(i.code, f"{i.code}, чел." if i.unit == "count" else i.code,
+                        "int" if i.unit == "count" else "percent") for i in INDICATORS),
+               Column("R9_count", "R9: предприятий", "number"), Column("R9_mark", "R9 ≈"))
     keys = sorted(by_group, key=lambda k: (k is None, names.get(k, "")))
-    rows = [{"name": names.get(k, str(k)), **by_group[k]} for k in keys]
-    rows.append({"name": "Итого", **{i.code: (total.get(i.code) or {}).get("value") for i in INDICATORS}})
+    rows = [{"name": names.get(k, str(k)), **by_group[k], "R9_mark": "≈" if by_group[k].get("R9_approximate") else ""}
+            for k in keys]
+    r9 = total.get("R9") or {}
+    rows.append({"name": "Итого", **{i.code: (total.get(i.code) or {}).get("value") for i in INDICATORS},
+                 "R9_count": r9.get("count"), "R9_mark": "≈" if r9.get("approximate") else ""})
     rows.append({"name": "Цель", **targets})
-    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS) + f". Цель: {whose}."
+    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS) + (
+        ". R9 муниципалитета — доля от числа предприятий муниципалитета; без него R9 не считается (—), "
+        f"число предприятий показано. «≈» — приблизительно. Цель: {whose}.")
     table = Table(f"Показатели {campaign.year} года по {title}, %", columns, tuple(rows), note=legend)
     charts = []
     if 0 < len(keys) <= MAX_CHART_BARS:
@@ -215,5 +238,8 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
                                                  *([_municipal_targets(campaign, snapshot)]
                                                    if isinstance(unit, Region) else [])),
         charts=charts, unit_charts=unit_charts, missing=_missing(campaign, unit, snapshot),
-        notes=("R9 на уровне муниципалитета считается по данным организаций: одно предприятие могло быть учтено "
-               "дважды.",))
+        notes=("R9 считает только предприятия (работодателей): различные ИНН из учёта принятых организаций плюс "
+               "числа, сообщённые организациями без учёта партнёров (тогда значение приблизительное, «≈»). "
+               "Знаменатель: число предприятий региона или муниципалитета.",
+               "F2 — число участников: наставляемые всех категорий и наставники; различные лица по учёту "
+               "организации, где он ведётся, иначе сумма сообщённых чисел.",))

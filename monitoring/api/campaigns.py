@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import manages_region
-from monitoring import aggregation, campaigns, snapshots
+from monitoring import aggregation, campaigns, municipal_parameters, snapshots
 from monitoring.api.common import (
     CAMPAIGN_URL,
     campaign_or_404,
+    municipality_or_404,
     organization_or_404,
     require_region_staff,
     visible_region,
@@ -19,6 +20,8 @@ from monitoring.schemas import (
     CampaignSchema,
     MemberAddSchema,
     MemberSchema,
+    MunicipalityCampaignSchema,
+    MunicipalityPatchSchema,
     ReasonSchema,
 )
 from registry.core.api import ApiBlueprint, current_actor
@@ -83,6 +86,25 @@ def patch_campaign(data: dict, region_code: str, year: int):
                               actor=current_actor())
     db.session.commit()
     return describe(campaign)
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/municipalities/<municipality_code>", methods=["PATCH"])
+@api_bp.arguments(MunicipalityPatchSchema)
+@api_bp.response(200, MunicipalityCampaignSchema)
+def patch_municipality(data: dict, region_code: str, year: int, municipality_code: str):
+    """Задать число предприятий муниципалитета (знаменатель его R9) на кампанию; null — очистить.
+
+    Специалист этого муниципалитета или сотрудники региона. Изменение записывается в журнал.
+    """
+    campaign = campaign_or_404(region_code, year)
+    municipality = municipality_or_404(campaign, municipality_code)
+    require(municipal_parameters.can_set_enterprises_total(current_actor(), municipality),
+            "Число предприятий задаёт специалист этого муниципалитета или сотрудник региона.")
+    value = municipal_parameters.set_enterprises_total(campaign, municipality, data["enterprises_total"],
+                                                       actor=current_actor())
+    db.session.commit()
+    return {"municipality": municipality.code, "name": municipality.name, "year": campaign.year,
+            "enterprises_total": value}
 
 
 def _member_body(member: CampaignMember, org: Organization, municipality_code: str | None) -> dict:

@@ -132,7 +132,7 @@ def days_left_text(closes_at: datetime, tz: str, now: datetime) -> str:
 
 def indicator_rows(indicators: dict, level: Level | str | None = None) -> list[dict]:
     """Indicator table rows: value vs target and whose target it is (for a unit of `level`), whether reached,
-    and the R9 double-counting note."""
+    R9's approximate mark, reason and count."""
     rows = []
     for indicator in INDICATORS:
         data = indicators.get(indicator.code) or {}
@@ -140,7 +140,8 @@ def indicator_rows(indicators: dict, level: Level | str | None = None) -> list[d
         reached = None if value is None or target is None else value >= target
         rows.append({"code": indicator.code, "label": indicator.label, "value": value, "target": target,
                      "source": source_label(data.get("target_source"), level),
-                     "reached": reached, "double_counted": bool(data.get("possibly_double_counted"))})
+                     "reached": reached, "unit": indicator.unit, "approximate": bool(data.get("approximate")),
+                     "reason": data.get("reason"), "count": data.get("count")})
     return rows
 
 

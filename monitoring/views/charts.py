@@ -14,6 +14,7 @@ def _pct(value) -> str:
 
 def indicator_chart(rows: list[dict], title: str) -> dict:
     """Bars for indicator rows (see indicator_rows): value as a bar, target as a tick; shares of 0–100 %."""
+    rows = [r for r in rows if r.get("unit", "percent") == "percent"]  # F2 is a number of people, not a share
     numbers = [r[k] for r in rows for k in ("value", "target") if r[k] is not None]
     scale = max([100.0, *numbers])  # a share above 100 % (bad data) still fits
     span = WIDTH - LABEL_W - VALUE_W

@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region, submits_municipal_report
-from monitoring import aggregation, queries, reports
+from monitoring import aggregation, municipal_parameters, queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -43,7 +43,8 @@ def municipal_report_view(region_code: str, year: int, municipality_code: str):
     return render_report(campaign, municipality)
 
 
-def render_report(campaign, municipality, *, error: DomainError | None = None, comment: str = ""):
+def render_report(campaign, municipality, *, error: DomainError | None = None, comment: str = "",
+                  enterprises_error: DomainError | None = None, enterprises_typed: str | None = None):
     links_to("reports.municipal_report_view", **campaign_args(campaign), municipality_code=municipality.code)
     now = now_utc()
     user = current_user
@@ -69,7 +70,42 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
         can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},
-        comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id))
+        comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id),
+        enterprises_total=municipal_parameters.enterprises_total(campaign, municipality.id),
+        can_set_enterprises=municipal_parameters.can_set_enterprises_total(user, municipality),
+        enterprises_errors=enterprises_error.fields if enterprises_error else {},
+        enterprises_typed=enterprises_typed)
+
+
+@bp.post(PREFIX + "/enterprises")
+@login_required
+def municipal_enterprises_set(region_code: str, year: int, municipality_code: str):
+    """Set the municipality's number of enterprises (R9's denominator): its official or region staff."""
+    campaign, municipality = _load(region_code, year, municipality_code)
+    require(municipal_parameters.can_set_enterprises_total(current_user, municipality))
+    typed = request.form.get("enterprises_total", "").strip()
+    try:
+        value = _parse_count(typed)
+        municipal_parameters.set_enterprises_total(campaign, municipality, value, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_report(campaign, municipality, enterprises_error=error, enterprises_typed=typed), error.status
+    db.session.commit()
+    flash("Число предприятий муниципалитета сохранено." if value is not None else
+          "Число предприятий муниципалитета очищено: R9 муниципалитета не считается.", "success")
+    return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
+                         municipality_code=municipality.code)
+
+
+def _parse_count(typed: str) -> int | float | str | None:
+    """«1 200» → 1200; empty → None (clear); anything else is passed on for the service to refuse precisely."""
+    if not typed:
+        return None
+    cleaned = typed.replace(" ", "").replace("\u00a0", "")
+    try:
+        return int(cleaned)
+    except ValueError:
+        return cleaned
 
 
 @bp.post(PREFIX + "/submit")

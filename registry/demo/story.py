@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from deadlines import extensions
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization, Region
-from monitoring import campaigns, reports, services
+from monitoring import campaigns, municipal_parameters, reports, services
 from monitoring.models import SubmissionStatus
 from registry.auth.models import User
 from registry.demo import plans as demo_plans
@@ -21,6 +21,10 @@ from registry.extensions import db
 
 #: Denominator of R9: enterprises of the krai (an order of magnitude, for the demo).
 ENTERPRISES_IN_REGION = 1450
+#: Denominators of the municipal R9 (PRODUCT.md §8): enterprises on each territory; the cities are set here, the
+#: districts drawn from a fixed seed. One district has not set its count this year, so its R9 shows the reason.
+MUNICIPAL_ENTERPRISES = {"27-KHV": 410, "27-KMS": 190}
+UNSET_ENTERPRISES = "27-TCH"
 #: Comments a reviewer leaves when returning a report (shown to the curator).
 RETURN_COMMENTS = (
     "Сумма наставников по категориям не совпадает с реестром наставников школы: проверьте педагогов-наставников.",
@@ -61,6 +65,16 @@ class Story:
             self.profiles[org.code] = profile(rng, org.org_type.value, size=1.0 if city else rng.uniform(0.3, 0.8))
         self.officials = {users["khv"].municipality_id: users["khv"], users["van"].municipality_id: users["van"]}
         self.curators = {u.organization_id: u for k, u in users.items() if k in ("ksh1", "vmk", "school")}
+
+    def set_enterprises(self, campaign: Campaign, year: int, *, leave_unset: str | None = None) -> None:
+        """Each municipality's number of enterprises for the campaign, set by the regional operator."""
+        for municipality in self.municipalities:
+            if municipality.code == leave_unset:
+                continue
+            total = MUNICIPAL_ENTERPRISES.get(municipality.code) or random.Random(
+                f"enterprises:{municipality.code}").randint(18, 70)
+            municipal_parameters.set_enterprises_total(campaign, municipality, total - (self.year - year) * 2,
+                                                       actor=self.users["operator"])
 
     def values(self, org: Organization, year: int) -> dict[str, float]:
         rng = random.Random(f"values:{org.code}:{year}")
@@ -104,6 +118,7 @@ def previous_year(story: Story, year: int) -> Campaign:
     clock, operator = story.clock, story.users["operator"]
     campaign = campaigns.open_campaign(story.region, year, actor=story.users["admin"], now=clock.at(year, 9, 1))
     campaigns.update_campaign(campaign, enterprises_in_region_total=ENTERPRISES_IN_REGION - 60, actor=operator)
+    story.set_enterprises(campaign, year)
     for org in story.organizations:
         story.fill(campaign, org, SubmissionStatus.accepted, day=story.rng.randint(1, 19))
     for municipality in story.municipalities:
@@ -125,6 +140,7 @@ def current_year(story: Story, year: int, now: datetime) -> Campaign:
     clock, operator, users = story.clock, story.users["operator"], story.users
     campaign = campaigns.open_campaign(story.region, year, actor=users["admin"], now=clock.at(year, 9, 1))
     campaigns.update_campaign(campaign, enterprises_in_region_total=ENTERPRISES_IN_REGION, actor=operator)
+    story.set_enterprises(campaign, year, leave_unset=UNSET_ENTERPRISES)
     demo_plans.seed(story, campaign)
     fixed = {"27-KHV-KSH1": SubmissionStatus.returned, "27-KHV-D1": SubmissionStatus.draft,
              "27-R-VMK": SubmissionStatus.submitted, "27-R-CHGT": SubmissionStatus.draft,

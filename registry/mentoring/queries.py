@@ -1,4 +1,4 @@
-"""Read helpers over the records: counts for the monitoring form, the regional R9 numerator, summaries."""
+"""Read helpers over the records: counts for the monitoring form, R9 and F2 from the records, summaries."""
 from collections import Counter
 from datetime import date
 
@@ -17,7 +17,7 @@ from registry.mentoring.models import (
     Practice,
 )
 from registry.mentoring.models.people import age_on
-from registry.mentoring.vocab import INVOLVED, Form, MenteeCategory, MentorCategory
+from registry.mentoring.vocab import COUNTED_IN_R9, INVOLVED, Form, MenteeCategory, MentorCategory
 
 #: Monitoring codes the records can count (PRODUCT.md §4); the rest (students_total, surveys…) are not records.
 RECORD_CODES = (
@@ -86,25 +86,71 @@ def counts_from_records(org: Organization, year: int) -> dict[str, int]:
     sizes = Counter(r[5] for r in mentee_rows)
     counts["pairs_total"] = sum(1 for n in sizes.values() if n == 1)
     counts["groups_total"] = sum(1 for n in sizes.values() if n > 1)
-    counts["partner_enterprises_with_mentors"] = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(PartnerAgreement.partner_id)))
-        .where(PartnerAgreement.organization_id == org.id, *_providing(year)))
+    # An enterprise "provided a mentor" when one of the employer mentors counted above is linked to it: so the
+    # count never exceeds mentors_employers (a control ratio), and NGOs, universities, cultural partners and
+    # partners of unknown kind never count (PRODUCT.md §8).
+    counts["partner_enterprises_with_mentors"] = len(enterprise_inns([org.id], year).get(org.id, set()))
     return counts
 
 
-def _providing(year: int) -> tuple:
-    return (PartnerAgreement.mentors_provided > 0,
-            _overlaps(sa.func.coalesce(PartnerAgreement.signed_on, date(year, 1, 1)), PartnerAgreement.valid_until,
-                      year))
+def _in_orgs(column, org_ids):
+    """`org_ids`: a list of ids or a SELECT of them (a monitoring source's organizations)."""
+    return column.in_(org_ids)
 
 
-def distinct_partners_with_mentors(region_id: int, year: int) -> int | None:
-    """R9's numerator: distinct partners (by ИНН) providing mentors in the year; None if the region has none."""
-    if db.session.scalar(sa.select(Partner.id).where(Partner.region_id == region_id).limit(1)) is None:
-        return None
-    return db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Partner.inn))).join(PartnerAgreement)
-        .where(Partner.region_id == region_id, *_providing(year)))
+def _pair_people(link, person_col, org_ids, year: int) -> sa.Select:
+    """(organization id, person id) of the people in the involved pairs of the organizations in the year."""
+    return (sa.select(MentoringPair.organization_id, person_col)
+            .join(link, link.pair_id == MentoringPair.id)
+            .where(_in_orgs(MentoringPair.organization_id, org_ids), MentoringPair.status.in_(INVOLVED),
+                   _overlaps(MentoringPair.start_on, sa.func.coalesce(MentoringPair.closed_on, MentoringPair.end_on),
+                             year),
+                   _overlaps(link.joined_on, link.left_on, year)))
+
+
+def enterprise_inns(org_ids, year: int) -> dict[int, set[str]]:
+    """organization id → ИНН of the enterprise partners that provided one of its employer mentors in the year.
+
+    One query for any number of organizations: R9's numerator takes the union of these sets by ИНН.
+    """
+    mentors = _pair_people(PairMentor, PairMentor.mentor_id, org_ids, year).subquery()
+    rows = db.session.execute(
+        sa.select(Mentor.organization_id, Partner.inn).distinct()
+        .join(mentors, mentors.c.mentor_id == Mentor.id)
+        .join(Partner, Partner.id == Mentor.partner_id)
+        .where(Mentor.category == MentorCategory.employer, Partner.kind == COUNTED_IN_R9))
+    found: dict[int, set[str]] = {}
+    for org_id, inn in rows:
+        found.setdefault(org_id, set()).add(inn)
+    return found
+
+
+def with_partner_records(org_ids) -> set[int]:
+    """Organizations that keep partner records (any agreement): their R9 count comes from the records."""
+    return set(db.session.scalars(sa.select(PartnerAgreement.organization_id).distinct()
+                                  .where(_in_orgs(PartnerAgreement.organization_id, org_ids))))
+
+
+def with_people_records(org_ids) -> set[int]:
+    """Organizations that keep personalised records of mentors or mentees (see has_records)."""
+    mentors = sa.select(Mentor.organization_id).where(_in_orgs(Mentor.organization_id, org_ids))
+    mentees = sa.select(Mentee.organization_id).where(_in_orgs(Mentee.organization_id, org_ids))
+    return set(db.session.scalars(sa.union(mentors, mentees)))
+
+
+def participants_from_records(org_ids, year: int) -> dict[int, int]:
+    """organization id → distinct mentees (every category) + distinct mentors of its involved pairs in the year.
+
+    Records are kept per organization, so a person is distinct within the organization (PRODUCT.md §8 F2).
+    """
+    found: dict[int, int] = {}
+    for link, column in ((PairMentee, PairMentee.mentee_id), (PairMentor, PairMentor.mentor_id)):
+        people = _pair_people(link, column, org_ids, year).subquery()
+        for org_id, count in db.session.execute(
+                sa.select(people.c.organization_id, sa.func.count(sa.distinct(people.c[column.key])))
+                .group_by(people.c.organization_id)):
+            found[org_id] = found.get(org_id, 0) + count
+    return found
 
 
 def record_differences(values: dict[str, float], records: dict[str, int]) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from registry.mentoring.text import inn_error
 from registry.mentoring.vocab import (
+    PARTNER_KIND_LABELS,
     ROLE_MODELS,
     AgreementKind,
     AwardTitle,
@@ -16,6 +17,7 @@ from registry.mentoring.vocab import (
     MentorCategory,
     PartnerKind,
     ReplacementReason,
+    partner_kind_of,
 )
 
 REQUIRED = {"required": "Обязательное поле.", "null": "Обязательное поле."}
@@ -77,6 +79,22 @@ class Choice(fields.String):
         if text not in self.enum.__members__:
             raise ValidationError(f"Недопустимое значение «{value}»: допустимы {', '.join(self.enum.__members__)}.")
         return self.enum(text)
+
+
+class PartnerKindField(Choice):
+    """A partner kind by its code (enterprise, ngo…) or its Russian label («НКО», «вуз», «предприятие»…)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(PartnerKind, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not str(value).strip():
+            return super()._deserialize(value, attr, data, **kwargs)
+        kind = partner_kind_of(value)
+        if kind is None:
+            raise ValidationError(f"Недопустимый вид партнёра «{value}»: допустимы "
+                                  f"{', '.join(PARTNER_KIND_LABELS.values())} (или {', '.join(PartnerKind)}).")
+        return kind
 
 
 class OptionalInt(fields.Integer):
@@ -194,7 +212,7 @@ class ReplaceSchema(FormSchema):
 class AgreementSchema(FormSchema):
     inn = Text(12, required=True)
     name = Text(500)
-    partner_kind = Choice(PartnerKind, required=False)
+    partner_kind = PartnerKindField(required=False)
     kind = Choice(AgreementKind)
     number = Text(100)
     signed_on = RuDate(load_default=None, allow_none=True)
@@ -209,6 +227,12 @@ class AgreementSchema(FormSchema):
         if error:
             raise ValidationError(error, "inn")
         return data
+
+
+class PartnerKindSchema(FormSchema):
+    """Setting the kind of a partner whose kind is not known yet."""
+
+    partner_kind = PartnerKindField()
 
 
 class PracticeSchema(FormSchema):

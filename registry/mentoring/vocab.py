@@ -196,12 +196,26 @@ class PartnerKind(StrEnum):
 
 
 PARTNER_KIND_LABELS = {
-    PartnerKind.enterprise: "предприятие",
-    PartnerKind.ngo: "некоммерческая организация",
-    PartnerKind.culture_sport: "учреждение культуры или спорта",
+    PartnerKind.enterprise: "предприятие (работодатель)",
+    PartnerKind.ngo: "НКО",
+    PartnerKind.culture_sport: "учреждение культуры и спорта",
     PartnerKind.university: "вуз",
     PartnerKind.other: "другое",
 }
+#: Only enterprises count in R9 and in partner_enterprises_with_mentors (PRODUCT.md §8).
+COUNTED_IN_R9 = PartnerKind.enterprise
+#: Shown where a partner's kind is not known (rows registered before kinds were asked, PRODUCT.md §8).
+UNKNOWN_PARTNER_KIND = "вид не указан"
+
+
+def partner_kind_of(text: str) -> PartnerKind | None:
+    """A partner kind from its code (enterprise…) or its Russian label («НКО», «вуз»…), any case; else None."""
+    wanted = " ".join(str(text).split()).lower().replace("ё", "е")
+    for kind, label in PARTNER_KIND_LABELS.items():
+        short = label.split(" (")[0]
+        if wanted in (kind.value, label.lower().replace("ё", "е"), short.lower().replace("ё", "е")):
+            return kind
+    return None
 
 
 class AgreementKind(StrEnum):

@@ -21,6 +21,7 @@ from registry.mentoring.vocab import (
     MENTOR_CATEGORY_LABELS,
     PARTNER_KIND_LABELS,
     ROLE_MODELS,
+    UNKNOWN_PARTNER_KIND,
     AwardTitle,
     Form,
     MentorCategory,
@@ -255,8 +256,8 @@ def partner_dicts(rows, every: bool = False) -> list[dict]:
         if org_name not in entry["organizations"]:
             entry["organizations"].append(org_name)
         entry["mentors_provided"] += provided
-    return [{"id": p.id, "name": p.name, "inn": p.inn, "kind": PARTNER_KIND_LABELS[p.kind], "region": region,
-             **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
+    return [{"id": p.id, "name": p.name, "inn": p.inn, "kind": PARTNER_KIND_LABELS.get(p.kind, UNKNOWN_PARTNER_KIND),
+             "region": region, **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
 
 
 def municipalities() -> list[tuple[str, str]]:

@@ -6,6 +6,11 @@ DOD_VALUES = dict(VALID_VALUES, students_total=900, mentees_students=150, mentee
                   mentee_survey_respondents=50, mentee_satisfaction_pct=50)
 
 
+def _vt(indicator: dict) -> dict:
+    """The value and target of an indicator (the answer carries more keys: approximate, reason…)."""
+    return {"value": indicator["value"], "target": indicator["target"]}
+
+
 def _accepted(api_as, curator, reviewer, org_code, values):
     api_as(curator).put(submission_url(org_code), json={"values": values, "version": 0})
     api_as(curator).post(submission_url(org_code, "submit"))
@@ -25,18 +30,21 @@ def test_region_aggregate_shape_and_exact_percentages(world, api_as):
     assert body["unit"] == {"code": "27", "level": "region", "name": "Хабаровский край"}
     assert body["values"]["students_total"] == 1900
     assert body["values"]["mentees_students"] == 350
-    assert set(body["indicators"]) == {"R2", "R4", "R6", "R7", "R8", "R9", "R10", "R11", "I1", "F1"}
+    assert set(body["indicators"]) == {"R2", "R4", "R6", "R7", "R8", "R9", "R10", "R11", "I1", "F1", "F2"}
     indicators = body["indicators"]
-    region = {"target_source": "region", "approximate": False}  # no plans: the region's targets
-    assert indicators["R2"] == {"value": 20.0, "target": 70.0, **region}  # 200 / 1000 over general schools only
-    assert indicators["R4"] == {"value": 100 * 150 / 900, "target": 70.0, **region}  # 16.666…, not rounded
+    assert _vt(indicators["R2"]) == {"value": 20.0, "target": 70.0}  # 200 / 1000 over general schools only
+    assert _vt(indicators["R4"]) == {"value": 100 * 150 / 900, "target": 70.0}  # 16.666…, not rounded
     assert indicators["R4"]["value"] == 16.666666666666668
-    assert indicators["R6"] == {"value": None, "target": 70.0, **region}  # no vocational data: null, not 0
+    assert _vt(indicators["R6"]) == {"value": None, "target": 70.0}  # no vocational data: null, not 0
+    for code in ("R2", "R4", "R6"):  # no plans: the region's targets
+        assert (indicators[code]["target_source"], indicators[code]["approximate"]) == ("region", False)
     assert indicators["R9"]["value"] == 100 * 6 / 7
     assert indicators["R9"]["possibly_double_counted"] is True  # PRODUCT.md §4 fallback is marked
+    assert indicators["R9"]["approximate"] is True and indicators["R9"]["count"] == 6  # 3 + 3 reported, no records
+    assert indicators["F2"]["value"] == 350 + 2 * 10 + 120  # no records: student + teacher mentees + mentors
     assert indicators["R10"]["value"] == (80 * 100 + 50 * 50) / 150  # respondent-weighted
-    assert indicators["I1"] == {"value": 100 * 240 / 1900, "target": None, "target_source": None,
-                                 "approximate": False}
+    assert _vt(indicators["I1"]) == {"value": 100 * 240 / 1900, "target": None}
+    assert (indicators["I1"]["target_source"], indicators["I1"]["approximate"]) == (None, False)
     assert indicators["F1"]["value"] == 100 * (350 + 120) / 1900
     assert body["completeness"] == {"expected": 4, "submitted": 2, "accepted": 2, "overdue": 0,
                                     "on_time": 2, "late": 0}

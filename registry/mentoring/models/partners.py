@@ -21,7 +21,9 @@ class Partner(TimestampMixin, db.Model):
     #: ИНН, 10 digits (legal entity) or 12 (individual entrepreneur), checksum-validated.
     inn: Mapped[str] = mapped_column(sa.String(12))
     name: Mapped[str] = mapped_column(sa.String(500))
-    kind: Mapped[PartnerKind] = mapped_column(str_enum(PartnerKind, "partner_kind"))
+    #: NULL: not known (a partner registered before kinds were asked); its page asks for it, and it is not
+    #: counted in R9 until set (PRODUCT.md §8). Only `enterprise` counts in R9.
+    kind: Mapped[PartnerKind | None] = mapped_column(str_enum(PartnerKind, "partner_kind"))
 
     region: Mapped[Region] = relationship()
     agreements: Mapped[list["PartnerAgreement"]] = relationship(back_populates="partner",

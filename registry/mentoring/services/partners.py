@@ -51,6 +51,20 @@ def add_agreement(org: Organization, data: dict, *, actor: User | None) -> Partn
     return agreement
 
 
+def set_unknown_kind(partner: Partner, kind, *, actor: User | None) -> None:
+    """Give a partner of unknown kind its kind (PRODUCT.md §8: asked, never guessed). Caller commits.
+
+    Only an unknown kind is set here: the kind of a registered partner is shared by every organization working
+    with it, so one organization does not overwrite it.
+    """
+    if partner.kind is not None:
+        raise ValidationFailed("Вид партнёра уже указан.", {"partner_kind": [
+            "Вид этого партнёра уже указан в реестре региона; изменить его может региональный оператор."]})
+    partner.kind = kind
+    db.session.flush()
+    log_action(actor, "partner.kind_set", "partner", partner.inn, before={"kind": None}, after={"kind": kind.value})
+
+
 def update_agreement(agreement: PartnerAgreement, data: dict, *, actor: User | None) -> None:
     _check_dates(data)
     before = {k: str(getattr(agreement, k)) for k in AGREEMENT_FIELDS}

@@ -8,7 +8,7 @@ from registry.core.listing import paginate
 from registry.extensions import db
 from registry.mentoring.models import Mentor, Partner, PartnerAgreement
 from registry.mentoring.permissions import can_edit_records
-from registry.mentoring.schemas import AgreementSchema
+from registry.mentoring.schemas import AgreementSchema, PartnerKindSchema
 from registry.mentoring.services import partners
 from registry.mentoring.views._common import actor, done, editable, parse, refused, viewable
 from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
@@ -29,7 +29,9 @@ def partner_list(org_code: str):
                        .where(PartnerAgreement.organization_id == org.id), SORTS, "name", PER_PAGE)
     mentors = dict(db.session.execute(sa.select(Mentor.partner_id, sa.func.count()).where(
         Mentor.organization_id == org.id, Mentor.partner_id.is_not(None)).group_by(Mentor.partner_id)).all())
-    return render_template("mentoring/partner_list.html", org=org, agreements=[a for a, in listing.rows],
+    agreements = [a for a, in listing.rows]
+    return render_template("mentoring/partner_list.html", org=org, agreements=agreements,
+                           unknown=[a for a in agreements if a.partner.kind is None],
                            listing=listing, mentors=mentors,
                            can_edit=can_edit_records(current_user, org), kinds=AGREEMENT_KIND_LABELS,
                            partner_kinds=PARTNER_KIND_LABELS, values=request.args, errors={})
@@ -70,6 +72,22 @@ def agreement_edit(org_code: str, agreement_id: int):
     except DomainError as error:
         return refused(error, ".partner_list", org_code=org.code)
     return done("Соглашение изменено.", ".partner_list", org_code=org.code)
+
+
+@bp.post("/<org_code>/partners/<int:agreement_id>/partner-kind")
+@login_required
+def partner_kind_set(org_code: str, agreement_id: int):
+    """Answer the page's question: the kind of a partner registered before kinds were asked."""
+    org = editable(org_code)
+    agreement = _agreement(org, agreement_id)
+    data, errors = parse(PartnerKindSchema)
+    try:
+        if errors:
+            raise ValidationFailed("Вид партнёра не сохранён.", errors)
+        partners.set_unknown_kind(agreement.partner, data["partner_kind"], actor=actor())
+    except DomainError as error:
+        return refused(error, ".partner_list", org_code=org.code)
+    return done("Вид партнёра указан.", ".partner_list", org_code=org.code)
 
 
 @bp.post("/<org_code>/partners/<int:agreement_id>/delete")

@@ -84,6 +84,8 @@ def rows(public: set, everyone: set, region: set) -> dict:
         ("partners.agreement_add", "POST"): (R + "/partners/new", {"inn": "7707083893", "kind": "dual"}, curator),
         ("partners.agreement_edit", "POST"): (R + "/partners/{agreement_id}", {"kind": "network"}, curator),
         ("partners.agreement_delete", "POST"): (R + "/partners/{agreement_id}/delete", {}, curator),
+        ("partners.partner_kind_set", "POST"): (R + "/partners/{agreement_id}/partner-kind", {"partner_kind": "ngo"},
+                                                curator),
         ("practices.practice_list", "GET"): (R + "/practices", None, viewers),
         ("practices.practice_create", "GET"): (R + "/practices/new", None, curator),
         ("practices.practice_create", "POST"): (R + "/practices/new", {}, curator),

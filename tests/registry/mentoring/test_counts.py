@@ -16,12 +16,15 @@ START = date(YEAR, 9, 1)
 
 def _records(world):
     org = world.school
+    factory = partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind": PartnerKind.enterprise,
+                                           "kind": AgreementKind.dual, "mentors_provided": 1}, actor=None).partner
+    engineer = builders.mentor(org, "Инженер Завода", category=MentorCategory.employer, partner_id=factory.id)
     teacher = builders.mentor(org, "Учитель Один")
     student_mentor = builders.mentor(org, "Студент Наставник", category=MentorCategory.student,
                                      birth_date=date(YEAR - 16, 1, 1))
     kids = [builders.mentee(org, f"Ученик {i}", birth_date=date(YEAR - 12, 1, 1)) for i in range(3)]
     young = builders.mentee(org, "Молодой Педагог", category=MenteeCategory.young_teacher, birth_date=None)
-    group = builders.pair(org, [teacher, student_mentor], kids, kind=Kind.group, start=START)
+    group = builders.pair(org, [teacher, student_mentor, engineer], kids, kind=Kind.group, start=START)
     single = builders.pair(org, [teacher], [young], form=Form.teacher_teacher, start=START)
     builders.pair(org, [student_mentor], [kids[0]], form=Form.student_student, start=START)  # still forming
     for p in (group, single):
@@ -29,8 +32,6 @@ def _records(world):
     pairs.activate(group, actor=None)
     pairs.complete(group, on=date(YEAR, 12, 1), full_cycle={kids[0].id: True, kids[1].id: False, kids[2].id: True},
                    actor=None)
-    partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind": PartnerKind.enterprise,
-                                 "kind": AgreementKind.dual, "mentors_provided": 1}, actor=None)
     builders.commit()
 
 
@@ -41,7 +42,8 @@ def test_counts_follow_the_records(world):
     assert counts["mentees_students_full_cycle"] == 2
     assert counts["mentees_age_10_19"] == 3
     assert counts["teachers_young_supported"] == 1
-    assert (counts["mentors_total"], counts["mentors_teachers"], counts["mentors_students"]) == (2, 1, 1)
+    assert (counts["mentors_total"], counts["mentors_teachers"], counts["mentors_students"]) == (3, 1, 1)
+    assert counts["mentors_employers"] == 1
     assert counts["mentors_students_age_15_19"] == 1
     assert counts["mentees_form_teacher_student"] == 3 and counts["mentees_form_teacher_teacher"] == 1
     assert counts["mentees_form_student_student"] == 0
@@ -76,21 +78,23 @@ def test_no_record_warnings_for_an_organization_without_records(world, login_as)
     assert "персонифицированном учёте организации" not in page and "из учёта</a>" not in page
 
 
-def test_regional_r9_counts_distinct_partners_by_inn_from_the_registry(world):
+def test_regional_r9_counts_distinct_enterprise_inn_of_accepted_organizations(world):
+    """One enterprise working with two schools counts once; the R9 of the region is then exact."""
     campaign = world.campaign
     campaign.enterprises_in_region_total = 10
-    region = monitoring_queries.aggregate(campaign, world.region, now_utc())
-    assert region["indicators"]["R9"]["possibly_double_counted"] is True  # no registry yet: the fallback
-    for org, curator in ((world.school, world.curator), (world.van_school, world.van_curator)):
-        partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind": PartnerKind.enterprise,
-                                     "kind": AgreementKind.dual, "mentors_provided": 2}, actor=curator)
-    partners.add_agreement(world.dod, {"inn": "500100732259", "name": "ИП Мастер", "partner_kind":
-                                       PartnerKind.enterprise, "kind": AgreementKind.social, "mentors_provided": 0},
-                           actor=world.dod_curator)
+    for org, curator, official in ((world.school, world.curator, world.khv_official),
+                                   (world.van_school, world.van_curator, world.van_official)):
+        factory = partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind":
+                                               PartnerKind.enterprise, "kind": AgreementKind.dual,
+                                               "mentors_provided": 2}, actor=curator).partner
+        engineer = builders.mentor(org, "Инженер", category=MentorCategory.employer, partner_id=factory.id)
+        pairs.approve(builders.pair(org, [engineer], [builders.mentee(org, "Ученик")], form=Form.employer_student,
+                                    start=START), order_ref="№ 1", actor=None)
+        values = dict(factories.VALID_VALUES, partner_enterprises_with_mentors=1)
+        monitoring_services.save_values(campaign, org, values, version=None, actor=curator)
+        monitoring_services.submit(campaign, org, actor=curator)
+        monitoring_services.accept(campaign, org, actor=official)
     builders.commit()
-    region = monitoring_queries.aggregate(campaign, world.region, now_utc())
-    assert region["indicators"]["R9"] == {"value": 10.0, "target": region["indicators"]["R9"]["target"],
-                                          "target_source": "region", "approximate": False,
-                                          "possibly_double_counted": False}  # one enterprise, two schools
-    khv = monitoring_queries.aggregate(campaign, world.khv, now_utc())
-    assert khv["indicators"]["R9"]["possibly_double_counted"] is True
+    r9 = monitoring_queries.aggregate(campaign, world.region, now_utc())["indicators"]["R9"]
+    assert (r9["value"], r9["count"], r9["approximate"], r9["possibly_double_counted"]) == (10.0, 1, False, False)
+    assert r9["target_source"] == "region"
