@@ -64,9 +64,12 @@ def test_source_labels_name_whose_target_it_is():
 def test_the_aggregates_api_gives_each_indicator_its_target_and_source(world, api_as):
     _approved(world, world.khv, KHV_TARGETS, world.operator)
     khv = api_as(world.operator).get(f"{BASE}/aggregates/27-KHV").get_json()["indicators"]
-    assert khv["R2"] == {"value": None, "target": 55, "target_source": "unit", "approximate": False}
-    assert khv["R6"] == {"value": None, "target": 70.0, "target_source": "region", "approximate": False}
-    assert khv["F1"] == {"value": None, "target": None, "target_source": None, "approximate": False}
+    assert khv["R2"] == {"value": None, "target": 55, "target_source": "unit", "approximate": False,
+                          "reason": None}
+    assert khv["R6"] == {"value": None, "target": 70.0, "target_source": "region", "approximate": False,
+                          "reason": None}
+    assert khv["F1"] == {"value": None, "target": None, "target_source": None, "approximate": False,
+                          "reason": None}
     school = api_as(world.curator).get(f"{BASE}/aggregates/27-KHV-S1").get_json()["indicators"]
     assert school["R2"]["target_source"] == "municipality"
     region = api_as(world.operator).get(f"{BASE}/aggregates/27").get_json()["indicators"]
@@ -84,7 +87,7 @@ def test_a_frozen_snapshot_keeps_the_targets_it_was_judged_by(world):
     regional = reports.consolidate(c, actor=world.operator)
     db.session.commit()
     frozen = report.snapshot.summary["indicators"]["R2"]
-    assert frozen == {"value": 20.0, "target": 55, "target_source": "unit", "approximate": False}
+    assert frozen == {"value": 20.0, "target": 55, "target_source": "unit", "approximate": False, "reason": None}
     assert regional.summary["indicators"]["R2"]["target_source"] == "region"
     # the region reopens the plan and the municipality changes it: the live figures follow, the snapshot does not
     plans.reopen(c, world.khv, actor=world.operator)
