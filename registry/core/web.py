@@ -4,14 +4,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
 from registry.core.listing import url_with
-from registry.extensions import api, login_manager
+from registry.extensions import api, db, login_manager
 
 
 def is_api() -> bool:
@@ -79,6 +79,31 @@ def init_app(app: Flask) -> None:
             limit_mb = max(1, round((app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20))
             message = f"Файл слишком большой: можно загрузить не более {limit_mb} МБ."
         return render_template("errors/error.html", message=message, status=error.code), error.code
+
+    @app.errorhandler(405)
+    def _method_not_allowed(error):
+        if is_api():
+            response = api.handle_http_exception(error)
+        else:
+            response = render_template("errors/error.html", message="Этот адрес не принимает такой запрос (метод "
+                                       f"{request.method}). Вернитесь на страницу и повторите действие.",
+                                       status=405), 405
+        response = app.make_response(response)
+        if error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        if is_api():
+            return api.handle_http_exception(error)
+        db.session.rollback()  # the page itself may read the database (the signed-in user, the menu)
+        message = "Внутренняя ошибка сервера. Изменения не сохранены; повторите позже или сообщите администратору."
+        try:
+            return render_template("errors/error.html", message=message, status=500), 500
+        except Exception:  # the layout could not be drawn either (database down): plain Russian text
+            app.logger.exception("error page could not be rendered")
+            return Response(message, status=500, mimetype="text/plain")
 
     @app.errorhandler(403)
     def _forbidden(error):
