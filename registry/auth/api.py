@@ -1,11 +1,14 @@
 """API v1: bearer tokens — issue one for email and password, end them all on logout (PRODUCT.md §7)."""
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, Schema, fields, validate
 
 from registry.auth import services
+from registry.auth.models import MAX_EMAIL_LENGTH
 from registry.core.api import FIELD_MESSAGES, SCHEMA_MESSAGES, ApiBlueprint, current_actor
 from registry.core.errors import DomainError
 from registry.core.security import throttle_login
 from registry.extensions import db
+
+TOO_LONG = f"Адрес электронной почты длиннее {MAX_EMAIL_LENGTH} символов."
 
 
 class InvalidCredentials(DomainError):
@@ -18,7 +21,8 @@ class TokenRequestSchema(Schema):
         unknown = RAISE
 
     error_messages = SCHEMA_MESSAGES
-    email = fields.String(required=True, error_messages={**FIELD_MESSAGES, "invalid": "Нужна строка."})
+    email = fields.String(required=True, error_messages={**FIELD_MESSAGES, "invalid": "Нужна строка."},
+                          validate=validate.Length(max=MAX_EMAIL_LENGTH, error=TOO_LONG))
     password = fields.String(required=True, load_only=True,
                              error_messages={**FIELD_MESSAGES, "invalid": "Нужна строка."})
 

@@ -75,7 +75,9 @@ def init_app(app: Flask) -> None:
         if is_api():
             return api.handle_http_exception(error)
         message = _REFUSALS.get(error.code, error.description)
-        if error.code == 413:
+        if error.code == 413 and request.max_content_length and request.max_content_length < 2**20:
+            message = f"Запрос слишком большой: не более {request.max_content_length // 1024} КБ."
+        elif error.code == 413:
             limit_mb = max(1, round((app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20))
             message = f"Файл слишком большой: можно загрузить не более {limit_mb} МБ."
         return render_template("errors/error.html", message=message, status=error.code), error.code
