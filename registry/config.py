@@ -48,6 +48,12 @@ class BaseConfig:
     #: Failed logins allowed per account and per client address (Flask-Limiter notation).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 200 per hour")
+    #: Requests per client address (any outcome) to the public API, the public registry's pages and searches, its
+    #: open-data downloads, and POST /api/v1/auth/token.
+    PUBLIC_API_LIMIT = os.environ.get("PUBLIC_API_LIMIT", "60 per minute; 1000 per hour")
+    PUBLIC_PAGES_LIMIT = os.environ.get("PUBLIC_PAGES_LIMIT", "60 per minute; 1000 per hour")
+    OPEN_DATA_LIMIT = os.environ.get("OPEN_DATA_LIMIT", "10 per minute; 100 per hour")
+    TOKEN_LIMIT_PER_ADDRESS = os.environ.get("TOKEN_LIMIT_PER_ADDRESS", "10 per minute; 100 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.
@@ -78,6 +84,8 @@ class BaseConfig:
 
 class TestConfig(BaseConfig):
     TESTING = True
+    #: Tests crawl the public pages and mint tokens far more often than a visitor; the limits' own tests set theirs.
+    PUBLIC_API_LIMIT = PUBLIC_PAGES_LIMIT = OPEN_DATA_LIMIT = TOKEN_LIMIT_PER_ADDRESS = "100000 per minute"  # noqa: S105
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for the test run only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 

@@ -6,6 +6,7 @@ from registry.auth.models import MAX_EMAIL_LENGTH
 from registry.core.api import FIELD_MESSAGES, SCHEMA_MESSAGES, ApiBlueprint, current_actor
 from registry.core.errors import DomainError
 from registry.core.security import throttle_login
+from registry.core.throttle import by_address
 from registry.extensions import db
 
 TOO_LONG = f"Адрес электронной почты длиннее {MAX_EMAIL_LENGTH} символов."
@@ -40,12 +41,14 @@ api_bp = ApiBlueprint("auth_api", __name__, public=("token",), description="Вх
 @api_bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @api_bp.arguments(TokenRequestSchema)
 @api_bp.response(200, TokenSchema)
+@by_address("TOKEN_LIMIT_PER_ADDRESS", "token-address")  # every request, successful ones too
 @throttle_login
 def token(credentials: dict):
     """Получить токен доступа по адресу электронной почты и паролю.
 
     Один и тот же ответ 401 для неизвестного адреса, неверного пароля и отключённой учётной записи.
-    Неудачные попытки ограничены по учётной записи и по адресу клиента: сверх лимита — 429.
+    Неудачные попытки ограничены по учётной записи и по адресу клиента, все запросы — по адресу клиента
+    (TOKEN_LIMIT_PER_ADDRESS): сверх лимита — 429. Токен действует API_TOKEN_LIFETIME_DAYS дней.
     """
     user = services.authenticate(credentials["email"], credentials["password"])
     if user is None:
