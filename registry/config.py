@@ -28,6 +28,14 @@ class BaseConfig:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: hierarchy files are small; refuse anything larger
     SESSION_COOKIE_HTTPONLY = True
+    #: Secure cookie: unset — on https requests (as told by TRUST_PROXY proxies); "1"/"0" — always/never.
+    SESSION_COOKIE_SECURE = (os.environ["SESSION_COOKIE_SECURE"].lower() in {"1", "true", "yes"}
+                             if os.environ.get("SESSION_COOKIE_SECURE") else None)
+    #: A web session ends after this many minutes without a request, and this many hours after login (ASVS 3.3).
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_LIFETIME_HOURS = float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))
+    #: An API token stops working this many days after it was issued (ASVS 3.4).
+    API_TOKEN_LIFETIME_DAYS = float(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a curator may keep the form open for hours during the deadline week
     API_TITLE = "Региональный реестр наставничества"

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
@@ -116,7 +116,10 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():
         if is_api():
-            body = {"error": {"code": "unauthorized", "message": "Требуется вход: передайте действующий токен "
-                              "(Authorization: Bearer …).", "fields": {}}}
-            return jsonify(body), 401
+            message = "Требуется вход: передайте действующий токен (Authorization: Bearer …)."
+            if g.get("token_expired"):
+                days = format_number(app.config["API_TOKEN_LIFETIME_DAYS"])
+                message = (f"Срок действия токена истёк (токен действует {days} дней): получите новый через "
+                           "POST /api/v1/auth/token.")
+            return jsonify({"error": {"code": "unauthorized", "message": message, "fields": {}}}), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
