@@ -91,6 +91,18 @@ def set_enabled(user: User, enabled: bool, *, actor: User) -> None:
     end_all_sessions(user, actor=actor, reason="enabled" if enabled else "disabled")
 
 
+def clear_login_failures(user: User, *, actor: User) -> None:
+    """Forget the failed logins counted against the account (the per-account throttle), audited. Caller commits.
+
+    The counters live outside the database (RATELIMIT_STORAGE_URL): they are cleared at once, the audit row with the
+    caller's commit."""
+    from registry.core.security import clear_login_throttle  # security sits above the auth services
+
+    log_action(actor, "user.login_throttle_cleared", "user", user.email)
+    db.session.flush()
+    clear_login_throttle(user.email)
+
+
 def set_password(user: User, password: str, *, actor: User) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("Пароль не изменён.", {"password": [
