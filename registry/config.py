@@ -84,6 +84,8 @@ class BaseConfig:
         "FORM_BUILD_BUDGET_SECONDS") else None
     #: Directory of pg_dump/pg_restore for `flask backup`; by default those of the server's version are looked up.
     PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
+    #: Import and export-archive jobs one user may have queued or running at once.
+    MAX_ACTIVE_JOBS_PER_USER = int(os.environ.get("MAX_ACTIVE_JOBS_PER_USER", "2"))
     #: Ended import and export-archive jobs (with their files) are deleted by the scheduler after this many days.
     JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
     #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).

@@ -8,6 +8,7 @@ from flask import Flask, Response, g, jsonify, redirect, render_template, reques
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from registry.core import job_limit
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
 from registry.core.listing import url_with
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["job_limit_note"] = job_limit.limit_note
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
