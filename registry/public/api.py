@@ -9,7 +9,7 @@ from registry.mentoring.vocab import Form, MentorCategory
 from registry.public import queries
 
 PUBLIC = ("mentor_list", "mentor_detail", "practice_list", "partner_list")
-api_bp = ApiBlueprint("public_api", __name__, public=PUBLIC,
+api_bp = ApiBlueprint("public_api", __name__, public=PUBLIC, throttled=True,
                       description="Открытый реестр: без авторизации; только сведения, согласованные для публикации. "
                                   "Число запросов с одного адреса ограничено (PUBLIC_API_LIMIT): сверх него — 429.")
 by_address("PUBLIC_API_LIMIT", "public-api")(api_bp)

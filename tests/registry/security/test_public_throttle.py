@@ -64,3 +64,9 @@ def test_the_defaults_are_finite(app):
     from registry.config import BaseConfig
     for name in ("PUBLIC_API_LIMIT", "PUBLIC_PAGES_LIMIT", "OPEN_DATA_LIMIT", "TOKEN_LIMIT_PER_ADDRESS"):
         assert "per minute" in getattr(BaseConfig, name) and "per hour" in getattr(BaseConfig, name)
+
+
+def test_the_openapi_document_names_the_429_of_every_public_route(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    public = [path for path in paths if path.startswith("/api/v1/public/")]
+    assert public and all("429" in paths[path]["get"]["responses"] for path in public)
