@@ -91,7 +91,7 @@ def set_enabled(user: User, enabled: bool, *, actor: User) -> None:
     end_all_sessions(user, actor=actor, reason="enabled" if enabled else "disabled")
 
 
-def clear_login_failures(user: User, *, actor: User) -> None:
+def clear_login_failures(user: User, *, actor: User | None) -> None:
     """Forget the failed logins counted against the account (the per-account throttle), audited. Caller commits.
 
     The counters live outside the database (RATELIMIT_STORAGE_URL): they are cleared at once, the audit row with the

@@ -33,3 +33,19 @@ def test_only_an_admin_may_clear_it(world, login_as):
     assert login_as(world.operator).post(f"/admin/users/{world.curator.id}/unlock").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "user.login_throttle_cleared")) == 0
+
+
+def test_the_cli_clears_it_too(world, app, monkeypatch, client):
+    """`flask users unlock` works where the counters are shared (Redis); here the test process's memory is."""
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "2 per hour")
+    for _ in range(2):
+        assert _api_login(client, world.curator.email, "wrong").status_code == 401
+    assert _api_login(client, world.curator.email, factories.PASSWORD).status_code == 429
+    result = app.test_cli_runner().invoke(args=["users", "unlock", "--email", world.curator.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert f"Ограничение неудачных входов для {world.curator.email} снято." in result.output
+    assert _api_login(client, world.curator.email, factories.PASSWORD).status_code == 200
+    assert db.session.scalar(sa.select(AuditEntry.actor_id).where(
+        AuditEntry.action == "user.login_throttle_cleared")) is None
+    missing = app.test_cli_runner().invoke(args=["users", "unlock", "--email", "nobody@example.ru"])
+    assert missing.exit_code != 0 and "не найден" in missing.output
