@@ -3,7 +3,9 @@
 A snapshot is frozen when a municipal report is submitted, when the region consolidates, and by the scheduler
 itself at the municipal and regional deadlines (drafts, made earlier in the same run); each new snapshot version
 is queued as a set on the next run and built there. Organizations are told once per snapshot version that their
-form is ready; the ledger row and the notification share one transaction.
+form is ready, only while the federal deadline (20 January) is ahead: a form stored later (a late snapshot of an
+old campaign) is still built and listed, but nobody is told to file it "by" a date that has passed. The ledger row
+(which records the silence too) and the notification share one transaction.
 """
 import logging
 import time
@@ -71,15 +73,18 @@ def _tell_ready(form_set: FormSet, unit: SnapshotUnit, announced: set[str], now:
     if key in announced:
         return
     campaign = db.session.get(Campaign, form_set.campaign_id)
-    people = pending.people_of(Level.organization, [org.id]).get(org.id, [])
+    overdue = now >= campaign.federal_deadline
+    people = [] if overdue else pending.people_of(Level.organization, [org.id]).get(org.id, [])
+    detail = {"recipients": len(people), "set_id": form_set.id, **({"skipped": "deadline_passed"} if overdue else {})}
     db.session.add(LedgerEntry(job=FORM_READY, campaign_id=campaign.id, unit_key=key, kind=_kind(form_set),
-                               created_at=now, detail={"recipients": len(people), "set_id": form_set.id}))
+                               created_at=now, detail=detail))
     try:
         db.session.flush()
     except IntegrityError:  # told by another run
         db.session.rollback()
         announced.add(key)
         return
-    notify(people, messages.form_ready(campaign, org, form_set, now), now=now)
+    if people:
+        notify(people, messages.form_ready(campaign, org, form_set, now), now=now)
     db.session.commit()
     announced.add(key)

@@ -26,6 +26,7 @@ from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
+from registry.core.job_limit import check_room
 from registry.core.jobs import commit_progress, start
 from registry.core.jobs import launch as launch_job
 from registry.extensions import db
@@ -50,6 +51,7 @@ def request_archive(campaign: Campaign, unit: Region | Municipality, fmt: str, d
     current = latest_job(campaign, unit.code, fmt, definition.code)
     if current is not None and current.is_active(now):
         return current, False
+    check_room(getattr(actor, "id", None), now)
     # only the latest archive per unit and format is ever served: older ones (finished, failed or dead) go,
     # so the table holds at most one file per unit, format and layout
     db.session.execute(sa.delete(ExportJob).where(

@@ -1,10 +1,12 @@
 """Read a hierarchy file (CSV in any encoding Russian users have, or XLSX) into rows, and check each row alone."""
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from zoneinfo import available_timezones
 
 from hierarchy.models import Level, OrgType, ReportsTo
-from registry.core.tabular import RowError, TableRejected, read_table
+from registry.core.tabular import RowError, TableRejected, table_rows, width_error
 
 #: The file's columns, in the documented order (PRODUCT.md §7).
 COLUMNS = ("kind", "code", "name", "parent_code", "org_type", "reports_to", "timezone")
@@ -43,26 +45,27 @@ class Row:
 def parse(data: bytes, filename: str | None = None) -> list[Row]:
     """Parse a CSV or XLSX file (recognised by content, not name) into rows. Raises ImportRejected."""
     try:
-        table = read_table(data, filename)
+        return _rows_from_table(table_rows(data, filename))
     except ImportRejected:
         raise
     except TableRejected as exc:
         raise ImportRejected(exc.errors) from exc
-    return _rows_from_table(table)
 
 
-def _rows_from_table(table: list[tuple[int, list[str]]]) -> list[Row]:
-    table = [(line, [v.strip() for v in values]) for line, values in table if any(v.strip() for v in values)]
-    if not table:
+def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[Row]:
+    """Rows of the table; the header (its first non-empty row) is checked before any data row is read."""
+    table = ((line, [v.strip() for v in values]) for line, values in table if any(v.strip() for v in values))
+    first = next(table, None)
+    if first is None:
         raise ImportRejected([RowError(None, "", "В файле нет ни заголовка, ни данных.")])
-    header_line, header = table[0]
+    header_line, header = first
     names = [name.lstrip("\ufeff").strip().lower() for name in header]
     errors = _header_errors(header_line, names)
     if errors:
         raise ImportRejected(errors)
     position = {name: names.index(name) for name in COLUMNS}
     rows = []
-    for line, values in table[1:]:
+    for line, values in table:
         cell = {name: values[i] if i < len(values) else "" for name, i in position.items()}
         for key in ("kind", "org_type", "reports_to"):
             cell[key] = cell[key].lower()
@@ -74,6 +77,9 @@ def _rows_from_table(table: list[tuple[int, list[str]]]) -> list[Row]:
 
 
 def _header_errors(line: int, names: list[str]) -> list[RowError]:
+    """Linear in the header's width; a header wider than MAX_COLUMNS is refused before anything else is looked at."""
+    if too_wide := width_error(line, names):
+        return [too_wide]
     errors = []
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
@@ -83,7 +89,7 @@ def _header_errors(line: int, names: list[str]) -> list[RowError]:
     if missing:
         errors.append(RowError(line, ", ".join(missing), f"Нет обязательных столбцов: {', '.join(missing)}. "
                                                          f"Первая строка файла — заголовок: {';'.join(COLUMNS)}."))
-    doubled = sorted({n for n in names if n and names.count(n) > 1})
+    doubled = sorted(name for name, count in Counter(n for n in names if n).items() if count > 1)
     if doubled:
         errors.append(RowError(line, ", ".join(doubled), f"Столбцы указаны дважды: {', '.join(doubled)}."))
     return errors

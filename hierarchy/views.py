@@ -11,6 +11,7 @@ from hierarchy.services import ImportResult
 from registry.auth.models import Role, User
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
+from registry.core.job_limit import TooManyJobs
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
@@ -33,7 +34,10 @@ def unit_import():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _import_page(errors=[RowError(None, "", "Выберите файл для загрузки.")]), 422
-    job = import_jobs.create("hierarchy", upload.filename, upload.read(), actor=current_user)
+    try:
+        job = import_jobs.create("hierarchy", upload.filename, upload.read(), actor=current_user)
+    except TooManyJobs as refused:
+        return _import_page(errors=[RowError(None, "", refused.message)]), refused.status
     db.session.commit()
     jobs.launch(job.id)
     return redirect(url_for("hierarchy.import_job", job_id=job.id))

@@ -73,9 +73,10 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     api.init_app(app)
     limiter.init_app(app)
 
-    from registry.auth import sessions  # noqa: F401 - registers the Flask-Login loaders
+    from registry.auth import sessions  # registers the Flask-Login loaders
     from registry.core import api_errors, security, web
 
+    sessions.init_app(app)
     security.init_app(app)
     web.init_app(app)
     api_errors.init_app(app)

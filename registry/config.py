@@ -28,6 +28,14 @@ class BaseConfig:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024  # uploads: hierarchy files are small; refuse anything larger
     SESSION_COOKIE_HTTPONLY = True
+    #: Secure cookie: unset — on https requests (as told by TRUST_PROXY proxies); "1"/"0" — always/never.
+    SESSION_COOKIE_SECURE = (os.environ["SESSION_COOKIE_SECURE"].lower() in {"1", "true", "yes"}
+                             if os.environ.get("SESSION_COOKIE_SECURE") else None)
+    #: A web session ends after this many minutes without a request, and this many hours after login (ASVS 3.3).
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_LIFETIME_HOURS = float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))
+    #: An API token stops working this many days after it was issued (ASVS 3.4).
+    API_TOKEN_LIFETIME_DAYS = float(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a curator may keep the form open for hours during the deadline week
     API_TITLE = "Региональный реестр наставничества"
@@ -48,6 +56,12 @@ class BaseConfig:
     #: Failed logins allowed per account and per client address (Flask-Limiter notation).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 200 per hour")
+    #: Requests per client address (any outcome) to the public API, the public registry's pages and searches, its
+    #: open-data downloads, and POST /api/v1/auth/token.
+    PUBLIC_API_LIMIT = os.environ.get("PUBLIC_API_LIMIT", "60 per minute; 1000 per hour")
+    PUBLIC_PAGES_LIMIT = os.environ.get("PUBLIC_PAGES_LIMIT", "60 per minute; 1000 per hour")
+    OPEN_DATA_LIMIT = os.environ.get("OPEN_DATA_LIMIT", "10 per minute; 100 per hour")
+    TOKEN_LIMIT_PER_ADDRESS = os.environ.get("TOKEN_LIMIT_PER_ADDRESS", "10 per minute; 100 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.
@@ -70,6 +84,8 @@ class BaseConfig:
         "FORM_BUILD_BUDGET_SECONDS") else None
     #: Directory of pg_dump/pg_restore for `flask backup`; by default those of the server's version are looked up.
     PG_BIN_DIR = os.environ.get("PG_BIN_DIR") or None
+    #: Import and export-archive jobs one user may have queued or running at once.
+    MAX_ACTIVE_JOBS_PER_USER = int(os.environ.get("MAX_ACTIVE_JOBS_PER_USER", "2"))
     #: Ended import and export-archive jobs (with their files) are deleted by the scheduler after this many days.
     JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
     #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
@@ -78,6 +94,8 @@ class BaseConfig:
 
 class TestConfig(BaseConfig):
     TESTING = True
+    #: Tests crawl the public pages and mint tokens far more often than a visitor; the limits' own tests set theirs.
+    PUBLIC_API_LIMIT = PUBLIC_PAGES_LIMIT = OPEN_DATA_LIMIT = TOKEN_LIMIT_PER_ADDRESS = "100000 per minute"  # noqa: S105
     SECRET_KEY = "test-secret-key"  # noqa: S105 - fixed key for the test run only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 

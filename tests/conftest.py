@@ -117,7 +117,11 @@ class Browser:
     def login(self, email: str, password: str = factories.PASSWORD):
         page = self.client.get("/auth/login")
         self.csrf = CSRF_RE.search(page.get_data(as_text=True)).group(1)
-        return self.client.post("/auth/login", data={"email": email, "password": password, "csrf_token": self.csrf})
+        response = self.client.post("/auth/login", data={"email": email, "password": password,
+                                                          "csrf_token": self.csrf})
+        if response.status_code == 302:  # the CSRF token is renewed at login: take the new one from the home page
+            self.csrf = CSRF_RE.search(self.client.get("/").get_data(as_text=True)).group(1)
+        return response
 
     def get(self, url, **kwargs):
         return self.client.get(url, **kwargs)

@@ -44,6 +44,7 @@ MATRIX = {
     ("admin.user_create", "POST"): ("/admin/users", {"email": "n@example.ru"}, {"admin"}),
     ("admin.user_disable", "POST"): ("/admin/users/{curator_id}/disable", {}, {"admin"}),
     ("admin.user_enable", "POST"): ("/admin/users/{curator_id}/enable", {}, {"admin"}),
+    ("admin.user_unlock", "POST"): ("/admin/users/{curator_id}/unlock", {}, {"admin"}),
     ("hierarchy.unit_import", "GET"): ("/hierarchy/import", None, REGION | {"other_operator"}),
     ("hierarchy.unit_import", "POST"): ("/hierarchy/import", {}, REGION | {"other_operator"}),
     ("hierarchy.unit_list", "GET"): ("/hierarchy/units", None, REGION | {"other_operator"}),

@@ -73,6 +73,20 @@ def _set_enabled(user_id: int, enabled: bool):
     return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
 
 
+@bp.post("/users/<int:user_id>/unlock")
+@login_required
+def user_unlock(user_id: int):
+    """Forget the account's failed logins, so its owner may sign in at once (the lockout lasts up to an hour)."""
+    require(current_user.is_admin)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    services.clear_login_failures(user, actor=current_user)
+    db.session.commit()
+    flash(f"Ограничение неудачных входов для {user.email} снято.", "success")
+    return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
+
+
 @bp.post("/users/<int:user_id>/disable")
 @login_required
 def user_disable(user_id: int):

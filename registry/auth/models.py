@@ -11,6 +11,9 @@ from registry.core.clock import now_utc
 from registry.core.db import TimestampMixin, str_enum
 from registry.extensions import db
 
+#: The longest e-mail address (RFC 5321 path limit); the column's size, and longer logins are refused unread.
+MAX_EMAIL_LENGTH = 254
+
 
 class Role(StrEnum):
     admin = "admin"
@@ -45,7 +48,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login, stored lower-case.
-    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(MAX_EMAIL_LENGTH), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Argon2id hash (argon2-cffi); never the password.
     password_hash: Mapped[str] = mapped_column(sa.String(255))

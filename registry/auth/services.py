@@ -1,14 +1,17 @@
 """User use-cases: create, authenticate, disable, log out everywhere, issue API tokens. Callers commit."""
 import secrets
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from hierarchy.queries import unit_by_code
 from registry.auth.models import ApiToken, Role, User
 from registry.auth.passwords import hash_password, verify_password
 from registry.core.audit import log_action
+from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 
@@ -88,6 +91,18 @@ def set_enabled(user: User, enabled: bool, *, actor: User) -> None:
     end_all_sessions(user, actor=actor, reason="enabled" if enabled else "disabled")
 
 
+def clear_login_failures(user: User, *, actor: User | None) -> None:
+    """Forget the failed logins counted against the account (the per-account throttle), audited. Caller commits.
+
+    The counters live outside the database (RATELIMIT_STORAGE_URL): they are cleared at once, the audit row with the
+    caller's commit."""
+    from registry.core.security import clear_login_throttle  # security sits above the auth services
+
+    log_action(actor, "user.login_throttle_cleared", "user", user.email)
+    db.session.flush()
+    clear_login_throttle(user.email)
+
+
 def set_password(user: User, password: str, *, actor: User) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationFailed("Пароль не изменён.", {"password": [
@@ -105,13 +120,18 @@ def issue_token(user: User) -> str:
     return token
 
 
-def user_for_token(token: str) -> User | None:
-    """The user a bearer token belongs to, if the token is still valid."""
+def user_for_token(token: str) -> tuple[User | None, bool]:
+    """(the user a bearer token belongs to if the token is still valid, whether it was refused for its age alone).
+
+    A token lives API_TOKEN_LIFETIME_DAYS from its issue (ASVS 3.4); a logout, disabling or password change ends it
+    sooner."""
     # one round trip per request: the token, its user (read afresh: disabling or logout refuses at once) and the
     # user's scope unit, which every scope check reads next
     user = joinedload(ApiToken.user)
     row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)).options(
         user.joinedload(User.region), user.joinedload(User.municipality), user.joinedload(User.organization)))
     if row is None or not row.user.is_enabled or row.session_epoch != row.user.session_epoch:
-        return None
-    return row.user
+        return None, False
+    if now_utc() - row.created_at >= timedelta(days=current_app.config["API_TOKEN_LIFETIME_DAYS"]):
+        return None, True
+    return row.user, False

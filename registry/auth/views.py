@@ -2,9 +2,11 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from registry.auth import services
+from registry.auth.models import MAX_EMAIL_LENGTH
+from registry.auth.sessions import start_session
 from registry.core.security import throttle_login
 from registry.extensions import db
 
@@ -22,11 +24,15 @@ def _safe_next(target: str | None) -> str:
 @throttle_login
 def login():
     if request.method == "POST":
-        user = services.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        email = request.form.get("email", "")
+        if len(email) > MAX_EMAIL_LENGTH:  # refused before the throttle counts (and so stores) anything
+            flash(f"Адрес электронной почты длиннее {MAX_EMAIL_LENGTH} символов.", "error")
+            return render_template("auth/login.html", email=""), 422
+        user = services.authenticate(email, request.form.get("password", ""))
         if user is None:
             flash("Неверный адрес или пароль, либо учётная запись отключена.", "error")
             return render_template("auth/login.html", email=request.form.get("email", "")), 401
-        login_user(user)
+        start_session(user)
         return redirect(_safe_next(request.args.get("next")))
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))

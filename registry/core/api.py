@@ -42,9 +42,11 @@ class ApiBlueprint(Blueprint):
 
     ARGUMENTS_PARSER = RussianParser()
 
-    def __init__(self, *args, public: tuple[str, ...] = (), **kwargs):
+    def __init__(self, *args, public: tuple[str, ...] = (), throttled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.public = frozenset(public)
+        #: Every route is limited per client address (registry.core.throttle): its 429 is documented.
+        self.throttled = throttled
         self.before_request(self._require_token)
         self.record_once(_document_bearer_auth)
 
@@ -58,6 +60,8 @@ class ApiBlueprint(Blueprint):
             statuses = [400] if name in self.public else [400, 401, 403, 404]
             if set(options.get("methods", ())) & {"POST", "PUT", "PATCH", "DELETE"} and name not in self.public:
                 statuses += [409, 423]
+            if self.throttled:
+                statuses.append(429)
             for status in statuses:
                 func = self.alt_response(status, response=HTTPStatus(status).name)(func)
             return register(func)

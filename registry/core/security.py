@@ -1,6 +1,9 @@
 """Request hardening shared by every page and the API: proxy trust, NUL refusal, security headers, login throttle."""
-from flask import Flask, current_app, request
+import hashlib
+
+from flask import Flask, abort, current_app, request
 from flask_limiter.util import get_remote_address
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry.core.errors import DomainError
@@ -11,6 +14,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 HSTS = "max-age=31536000; includeSubDomains"
 THROTTLED = "Слишком много неудачных попыток входа. Подождите несколько минут и повторите."
+#: The login routes read an e-mail and a password: a body larger than this is refused (413) before it is parsed.
+AUTH_MAX_BODY = 16 * 1024
+AUTH_ENDPOINTS = frozenset({"auth.login", "auth_api.token"})
 
 
 class NulInRequest(DomainError):
@@ -41,8 +47,19 @@ class TrustedProxy:
 
 def init_app(app: Flask) -> None:
     app.wsgi_app = TrustedProxy(app)
+    # first of all (before CSRFProtect's check and the NUL check, which parse the form)
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_auth_body)
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
+
+
+def _limit_auth_body():
+    """The login routes get a body limit of their own (AUTH_MAX_BODY), far below the upload limit."""
+    if request.endpoint not in AUTH_ENDPOINTS or request.method != "POST":
+        return
+    request.max_content_length = AUTH_MAX_BODY  # also bounds a chunked body without Content-Length
+    if (request.content_length or 0) > AUTH_MAX_BODY:
+        abort(413)
 
 
 def _has_nul(value) -> bool:
@@ -75,9 +92,22 @@ def _security_headers(response):
     return response
 
 
+def account_key(email: str) -> str:
+    """The per-account throttle key: a fixed-size hash of the normalised e-mail, never the e-mail itself (a client
+    sending huge distinct e-mails must not grow the counters' store, and the store holds no addresses)."""
+    return "account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
 def _login_email() -> str:
     email = request.form.get("email") if request.form else (request.get_json(silent=True) or {}).get("email")
-    return "account:" + (email.strip().lower() if isinstance(email, str) else "")
+    return account_key(email if isinstance(email, str) else "")
+
+
+def clear_login_throttle(email: str) -> None:
+    """Forget the failed logins counted against one account (an administrator unlocks it); the per-address
+    counters stay."""
+    for item in parse_many(current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]):
+        limiter.limiter.clear(item, account_key(email), "login-account")
 
 
 def _failed(response) -> bool:

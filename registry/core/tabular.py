@@ -26,6 +26,8 @@ _CHUNK = 64 * 1024
 #: A workbook is refused before parsing if its parts unpack to more than this (zip bombs), or it has more parts.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 1000
+#: A header wider than this is refused before any data row is read (no import has more than a dozen columns).
+MAX_COLUMNS = 200
 #: A DTD can only come before the root element, so the first bytes of each XML part tell.
 _XML_HEAD = 4096
 Table = Iterator[tuple[int, list[str]]]
@@ -61,6 +63,17 @@ class TableRejected(ValidationFailed):
             fields.setdefault(f"{error.line or 0}:{error.column}", []).append(error.message)
         super().__init__(f"Файл не загружен: ошибок — {len(self.errors)}. Исправьте их и загрузите файл снова.",
                          fields)
+
+
+def width_error(line: int, header: list[str]) -> RowError | None:
+    """The refusal of a header with more than MAX_COLUMNS named columns (trailing empty cells do not count)."""
+    width = len(header)
+    while width and not header[width - 1]:
+        width -= 1
+    if width <= MAX_COLUMNS:
+        return None
+    return RowError(line, "", f"В заголовке {width} столбцов, а допустимо не более {MAX_COLUMNS}. "
+                              "Первая строка файла — заголовок со столбцами из шаблона.")
 
 
 def _refuse(message: str):
@@ -209,13 +222,19 @@ def _caused_by(exc: BaseException | None, kind: type) -> bool:
 
 def read_table(data: bytes, filename: str | None = None) -> list[tuple[int, list[str]]]:
     """All rows of a small file held in memory."""
+    return list(table_rows(data, filename))
+
+
+def table_rows(data: bytes, filename: str | None = None) -> Table:
+    """The rows of a small file held in memory, one at a time (a caller may refuse the header before the rest)."""
     if not data.strip():
         raise _refuse("Файл пуст.")
     if kind_of(data[:8], filename) == "xlsx":
-        return list(xlsx_rows(io.BytesIO(data)))
+        yield from xlsx_rows(io.BytesIO(data))
+        return
     text = decode(data)
     header = next((line for line in io.StringIO(text) if line.strip()), "")
-    return list(csv_rows(io.StringIO(text, newline=""), header))
+    yield from csv_rows(io.StringIO(text, newline=""), header)
 
 
 def iter_table(path: Path, filename: str | None = None) -> Table:

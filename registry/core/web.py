@@ -4,14 +4,15 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
+from registry.core import job_limit
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
 from registry.core.listing import url_with
-from registry.extensions import api, login_manager
+from registry.extensions import api, db, login_manager
 
 
 def is_api() -> bool:
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = format_local
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["job_limit_note"] = job_limit.limit_note
 
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
@@ -75,10 +77,37 @@ def init_app(app: Flask) -> None:
         if is_api():
             return api.handle_http_exception(error)
         message = _REFUSALS.get(error.code, error.description)
-        if error.code == 413:
+        if error.code == 413 and request.max_content_length and request.max_content_length < 2**20:
+            message = f"Запрос слишком большой: не более {request.max_content_length // 1024} КБ."
+        elif error.code == 413:
             limit_mb = max(1, round((app.config.get("MAX_CONTENT_LENGTH") or 0) / 2**20))
             message = f"Файл слишком большой: можно загрузить не более {limit_mb} МБ."
         return render_template("errors/error.html", message=message, status=error.code), error.code
+
+    @app.errorhandler(405)
+    def _method_not_allowed(error):
+        if is_api():
+            response = api.handle_http_exception(error)
+        else:
+            response = render_template("errors/error.html", message="Этот адрес не принимает такой запрос (метод "
+                                       f"{request.method}). Вернитесь на страницу и повторите действие.",
+                                       status=405), 405
+        response = app.make_response(response)
+        if error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        if is_api():
+            return api.handle_http_exception(error)
+        db.session.rollback()  # the page itself may read the database (the signed-in user, the menu)
+        message = "Внутренняя ошибка сервера. Изменения не сохранены; повторите позже или сообщите администратору."
+        try:
+            return render_template("errors/error.html", message=message, status=500), 500
+        except Exception:  # the layout could not be drawn either (database down): plain Russian text
+            app.logger.exception("error page could not be rendered")
+            return Response(message, status=500, mimetype="text/plain")
 
     @app.errorhandler(403)
     def _forbidden(error):
@@ -89,7 +118,10 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def _unauthorized():
         if is_api():
-            body = {"error": {"code": "unauthorized", "message": "Требуется вход: передайте действующий токен "
-                              "(Authorization: Bearer …).", "fields": {}}}
-            return jsonify(body), 401
+            message = "Требуется вход: передайте действующий токен (Authorization: Bearer …)."
+            if g.get("token_expired"):
+                days = format_number(app.config["API_TOKEN_LIFETIME_DAYS"])
+                message = (f"Срок действия токена истёк (токен действует {days} дней): получите новый через "
+                           "POST /api/v1/auth/token.")
+            return jsonify({"error": {"code": "unauthorized", "message": message, "fields": {}}}), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -13,6 +13,7 @@ from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
+from registry.core.job_limit import check_room
 from registry.core.jobs import JobStatus, commit_progress, forget_progress, live, report_progress, start
 from registry.core.tabular import TableRejected
 from registry.extensions import db
@@ -25,6 +26,7 @@ def create(kind: str, file_name: str, content: bytes | None, *, actor: User, org
            preview_token: str | None = None, now=None) -> ImportJob:
     """Queue the import (or, with a preview token, the check) of an uploaded file. Caller commits, then launches."""
     now = now or now_utc()
+    check_room(actor.id, now)
     job = ImportJob(kind=kind, file_name=file_name[:255], content=content, requested_by_id=actor.id,
                     organization_id=getattr(organization, "id", None), preview_token=preview_token, created_at=now,
                     heartbeat_at=now)

@@ -4,13 +4,14 @@ Files are read with registry.core.tabular.iter_table, so a large XLSX is streame
 rather than loaded. Checking and applying are two passes over the file on disk; only the codes seen so
 far are kept in memory, to refuse duplicates and to resolve the codes a pairs file refers to.
 """
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from marshmallow import Schema, ValidationError
 
-from registry.core.tabular import RowError, TableRejected, iter_table
+from registry.core.tabular import RowError, TableRejected, iter_table, width_error
 from registry.mentoring import schemas
 from registry.mentoring.vocab import PairStatus
 
@@ -134,6 +135,9 @@ def rows(spec: Spec, path: Path, filename: str | None) -> Iterator[tuple[int, di
 
 
 def _check_header(spec: Spec, line: int, header: list[str]) -> None:
+    """Linear in the header's width; a header wider than MAX_COLUMNS is refused before anything else is looked at."""
+    if too_wide := width_error(line, header):
+        raise ImportRejected([too_wide])
     errors = []
     unknown = [n for n in header if n and n not in spec.columns]
     if unknown:
@@ -143,7 +147,7 @@ def _check_header(spec: Spec, line: int, header: list[str]) -> None:
     if missing:
         errors.append(RowError(line, ", ".join(missing), f"Нет обязательных столбцов: {', '.join(missing)}. "
                                                          "Скачайте шаблон: первая строка — заголовок."))
-    doubled = sorted({n for n in header if n and header.count(n) > 1})
+    doubled = sorted(name for name, count in Counter(n for n in header if n).items() if count > 1)
     if doubled:
         errors.append(RowError(line, ", ".join(doubled), f"Столбцы указаны дважды: {', '.join(doubled)}."))
     if errors:

@@ -4,12 +4,15 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from registry.core.api import ApiBlueprint
 from registry.core.errors import NotFound
+from registry.core.throttle import by_address
 from registry.mentoring.vocab import Form, MentorCategory
 from registry.public import queries
 
 PUBLIC = ("mentor_list", "mentor_detail", "practice_list", "partner_list")
-api_bp = ApiBlueprint("public_api", __name__, public=PUBLIC,
-                      description="Открытый реестр: без авторизации; только сведения, согласованные для публикации.")
+api_bp = ApiBlueprint("public_api", __name__, public=PUBLIC, throttled=True,
+                      description="Открытый реестр: без авторизации; только сведения, согласованные для публикации. "
+                                  "Число запросов с одного адреса ограничено (PUBLIC_API_LIMIT): сверх него — 429.")
+by_address("PUBLIC_API_LIMIT", "public-api")(api_bp)
 
 
 class MentorQuerySchema(Schema):

@@ -5,11 +5,13 @@ from flask import Blueprint, Response, abort, render_template, request, stream_w
 
 from hierarchy.models import Municipality, Organization, Region
 from registry.core.listing import Listing, paginate, sort_arg
+from registry.core.throttle import by_address
 from registry.mentoring.models import Mentor, Partner, Practice
 from registry.mentoring.vocab import AWARD_LABELS, FORM_LABELS, MENTOR_CATEGORY_LABELS
 from registry.public import opendata, queries
 
 bp = Blueprint("public", __name__, url_prefix="/registry")
+by_address("PUBLIC_PAGES_LIMIT", "public-pages")(bp)  # lists and searches; downloads have their own limit below
 
 SECTIONS = (("public.mentor_list", "Наставники"), ("public.honorary", "Почётные наставники"),
             ("public.practice_list", "Лучшие практики"), ("public.partner_list", "Предприятия-партнёры"),
@@ -98,6 +100,7 @@ def open_data():
 
 
 @bp.get("/data/<dataset>.<fmt>")
+@by_address("OPEN_DATA_LIMIT", "open-data")
 def download(dataset: str, fmt: str):
     if dataset not in opendata.DATASETS or fmt not in ("csv", "json"):
         abort(404)

@@ -132,3 +132,13 @@ def test_a_running_build_shows_its_progress_on_the_archive_page(frozen, login_as
     monkeypatch.setattr(jobs, "commit_progress", observed)
     official.post(f"{C}/27-KHV/archive", data={"format": "csv"})
     assert seen == [("1", "3"), ("2", "3"), ("3", "3")] and _job().status is ExportJobStatus.done
+
+
+def test_an_archive_is_refused_while_the_user_has_the_maximum_of_jobs(frozen, login_as):
+    from tests.registry.security.test_job_limit import NOTE, REFUSED, busy
+    official = login_as(frozen.world.khv_official)
+    assert NOTE in official.get(f"{C}/27-KHV/archive").get_data(as_text=True)
+    busy(frozen.world.khv_official)
+    response = official.post(f"{C}/27-KHV/archive", data={"format": "csv"})
+    assert response.status_code == 429 and REFUSED in response.get_data(as_text=True)
+    assert _job() is None

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from deadlines import jobs
 from deadlines.form_jobs import build_federal_forms
+from deadlines.ledger import LedgerEntry
 from exports import form_sets, sources, storage, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.form_sets import MAX_ATTEMPTS
@@ -173,6 +174,24 @@ def test_each_organization_is_told_once_per_snapshot_version(frozen):
     note = told(world.college_curator)[0]
     assert "готова" in note.body and f"20 января {world.campaign.year + 1}" in note.body
     assert note.link == f"/campaigns/27/{world.campaign.year}/federal-form/{world.college.code}"
+
+
+def test_nobody_is_told_to_file_a_form_whose_federal_deadline_has_passed(frozen):
+    """Issue 20: «сдать до 20 января 2026 г.» went out in December 2026. A form stored after the federal deadline is
+    built and listed, but the scheduler stays silent (the ledger records why); a day before it, curators are told."""
+    world = frozen.world
+    deadline = world.campaign.federal_deadline
+    assert build_federal_forms(deadline + timedelta(days=320)) == FILES
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    details = db.session.scalars(sa.select(LedgerEntry.detail).where(LedgerEntry.job == "form-ready")).all()
+    assert len(details) == 5 and all(d["skipped"] == "deadline_passed" and d["recipients"] == 0 for d in details)
+
+
+def test_curators_are_told_while_the_federal_deadline_is_ahead(frozen):
+    world = frozen.world
+    build_federal_forms(world.campaign.federal_deadline - timedelta(minutes=1))
+    notes = db.session.scalars(sa.select(Notification.body).where(Notification.kind == "form-ready")).all()
+    assert len(notes) == 5 and all(f"20 января {world.campaign.year + 1}" in body for body in notes)
 
 
 def test_renders_do_not_depend_on_when_they_run(frozen):

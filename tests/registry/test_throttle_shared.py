@@ -2,7 +2,7 @@
 as two workers are) share the counters of failed logins; with the in-memory default each keeps its own."""
 import pytest
 
-from registry.core.security import THROTTLED
+from registry.core.security import THROTTLED, account_key
 from registry.extensions import db
 from tests import factories
 from tests.api.helpers import check_error_body
@@ -75,7 +75,9 @@ def test_failures_on_one_instance_count_on_the_other_per_account(redis_pair, red
     _assert_throttled(_login(b, email, factories.PASSWORD, "10.1.0.2"))  # even the right password, elsewhere
     _assert_throttled(_login(a, email, factories.PASSWORD, "10.1.0.3"))
     assert _login(b, world.operator.email, factories.PASSWORD, "10.1.0.1")[0] == 200  # other accounts are not
-    assert any(email in key for key in redis_server.client().scan_iter())  # the counters live in Redis
+    keys = [key.decode() if isinstance(key, bytes) else key for key in redis_server.client().scan_iter()]
+    assert any(account_key(email) in key for key in keys)  # the counters live in Redis, under the e-mail's hash
+    assert not any(email in key for key in keys)
 
 
 def test_failures_on_one_instance_count_on_the_other_per_address(redis_pair, world):

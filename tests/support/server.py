@@ -16,6 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CONF = Path(__file__).with_name("gunicorn_conf.py")
 LINE = re.compile(r"^\[(\d+)\] (.*)$")
+#: The per-address limits of TestConfig: the tests' servers all serve one address, 127.0.0.1.
+ROOMY_LIMITS = dict.fromkeys(("PUBLIC_API_LIMIT", "PUBLIC_PAGES_LIMIT", "OPEN_DATA_LIMIT", "TOKEN_LIMIT_PER_ADDRESS"),
+                             "100000 per minute")
 
 
 def free_port() -> int:
@@ -29,7 +32,8 @@ class Gunicorn:
 
     def __init__(self, database_url: str, workers: int = 2, env: dict[str, str] | None = None):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key", **(env or {})}
+        env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret-key", **ROOMY_LIMITS,
+               **(env or {})}
         self.proc = subprocess.Popen(  # noqa: S603 - fixed argv
             [sys.executable, "-m", "gunicorn", "-c", str(CONF), "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,

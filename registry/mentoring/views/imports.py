@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
+from registry.core.job_limit import TooManyJobs, check_room
 from registry.core.tabular import RowError
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
@@ -68,6 +69,10 @@ def import_upload(org_code: str):
         abort(400)
     if upload is None or not upload.filename:
         return _page(org, kind=kind, errors=[RowError(None, "", "Выберите файл для загрузки.")], status=422)
+    try:
+        check_room(current_user.id, now_utc())  # before the file is stored
+    except TooManyJobs as refused:
+        return _page(org, kind=kind, errors=[RowError(None, "", refused.message)], status=refused.status)
     token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
     job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
     db.session.commit()
