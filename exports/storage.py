@@ -29,6 +29,18 @@ def safe(part: str) -> str:
     return cleaned or "_"
 
 
+def entry(prefix: str, code: str, extension: str, used: set[str]) -> str:
+    """An archive entry `<prefix><safe code>.<extension>`, unique in the archive (codes of legacy rows may hold `/`,
+    `..` or newlines, and two of them may come out the same once made safe: a counter tells them apart)."""
+    stem = f"{prefix}{safe(code)}"
+    name, number = f"{stem}.{extension}", 1
+    while name in used:
+        number += 1
+        name = f"{stem}-{number}.{extension}"
+    used.add(name)
+    return name
+
+
 def write(relative: str, data: bytes) -> None:
     """Write `data` at `relative` under the root: temp file + fsync + rename."""
     write_with(relative, lambda out: out.write(data))
