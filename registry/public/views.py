@@ -4,6 +4,7 @@ import math
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
 from hierarchy.models import Municipality, Organization, Region
+from registry.core.downloads import content_disposition
 from registry.core.listing import Listing, paginate, sort_arg
 from registry.mentoring.models import Mentor, Partner, Practice
 from registry.mentoring.vocab import AWARD_LABELS, FORM_LABELS, MENTOR_CATEGORY_LABELS
@@ -106,4 +107,4 @@ def download(dataset: str, fmt: str):
     else:
         body, mimetype = opendata.json_stream(dataset), "application/json; charset=utf-8"
     return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={dataset}.{fmt}"})
+                    headers={"Content-Disposition": content_disposition(f"{dataset}.{fmt}")})

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
+from registry.core.downloads import as_download, content_disposition, no_store
 from registry.core.tabular import RowError
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
@@ -18,6 +19,7 @@ from registry.mentoring.importer import SPECS, Checked
 from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 #: Uploads waiting for confirmation are kept this long, then removed on the next upload.
 KEEP_SECONDS = 24 * 3600
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -120,7 +122,7 @@ def import_template(kind: str, fmt: str):
     if kind not in SPECS or fmt not in transfer.FORMATS:
         abort(404)
     body, mimetype = transfer.template(SPECS[kind], fmt)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={kind}.{fmt}"})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition(f"{kind}.{fmt}")})
 
 
 @bp.get("/<org_code>/export/<kind>.<fmt>")
@@ -131,5 +133,4 @@ def records_export(org_code: str, kind: str, fmt: str):
     if kind not in SPECS or fmt not in transfer.FORMATS:
         abort(404)
     body, mimetype = transfer.export(org, SPECS[kind], fmt)
-    name = f"{org.code}-{kind}.{fmt}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return as_download(Response(body, mimetype=mimetype), f"{org.name} — {SPECS[kind].title.lower()}.{fmt}")

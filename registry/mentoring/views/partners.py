@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.extensions import db
@@ -14,6 +15,7 @@ from registry.mentoring.views._common import actor, done, editable, parse, refus
 from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
 
 bp = Blueprint("partners", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 PER_PAGE = 50
 SORTS = {"name": (Partner.name, PartnerAgreement.id), "inn": (Partner.inn, PartnerAgreement.id),
          "kind": (PartnerAgreement.kind, Partner.name, PartnerAgreement.id),
