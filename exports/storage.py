@@ -14,6 +14,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from registry.config import INSTANCE_DIR
+from registry.core.private_files import private_dir
 
 TEMP_PREFIX = ".tmp-"
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]")
@@ -49,7 +50,7 @@ def write(relative: str, data: bytes) -> None:
 def write_with(relative: str, fill: Callable[[BinaryIO], object]) -> Path:
     """Let `fill` write the file through a temporary one, then fsync and rename it into place; its path."""
     target = root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "w+b") as out:

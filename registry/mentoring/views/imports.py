@@ -1,7 +1,5 @@
 """Bulk import (upload → preview with every error → confirm, all or nothing), templates, and export of records."""
 import json
-import secrets
-import time
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -20,22 +18,7 @@ from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
 bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
-#: Uploads waiting for confirmation are kept this long, then removed on the next upload.
-KEEP_SECONDS = 24 * 3600
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-
-
-def _store(upload, meta: dict) -> str:
-    """Save the upload to disk (it is read twice, streamed) and return the token naming it."""
-    folder = records_jobs.upload_folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    upload.save(folder / f"{token}.upload")
-    (folder / f"{token}.json").write_text(json.dumps(meta))
-    return token
 
 
 def _stored(token: str, org) -> tuple[Path, dict]:
@@ -45,6 +28,9 @@ def _stored(token: str, org) -> tuple[Path, dict]:
     folder = records_jobs.upload_folder()
     meta_path, path = folder / f"{token}.json", folder / f"{token}.upload"
     if not meta_path.exists() or not path.exists():
+        abort(404)
+    if records_jobs.is_expired(path):
+        records_jobs.forget_upload(token)
         abort(404)
     meta = json.loads(meta_path.read_text())
     if meta["user_id"] != current_user.id or meta["org_id"] != org.id:
@@ -70,7 +56,8 @@ def import_upload(org_code: str):
         abort(400)
     if upload is None or not upload.filename:
         return _page(org, kind=kind, errors=[RowError(None, "", "Выберите файл для загрузки.")], status=422)
-    token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
+    token = records_jobs.store_upload(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind,
+                                               "filename": upload.filename})
     job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
     db.session.commit()
     records_jobs.launch(job.id)
@@ -85,7 +72,7 @@ def import_confirm(org_code: str):
     path, meta = _stored(request.form.get("token", ""), org)
     job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
     db.session.commit()
-    path.unlink(missing_ok=True)
+    records_jobs.forget_upload(request.form["token"])  # the job holds the file now; upload and metadata go
     records_jobs.launch(job.id)
     return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
