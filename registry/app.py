@@ -30,6 +30,7 @@ WEB_MODULES = (
     "registry.mentoring.views.consents",
     "registry.mentoring.views.pairs",
     "registry.mentoring.views.partners",
+    "registry.mentoring.views.partner_review",
     "registry.mentoring.views.practices",
     "registry.mentoring.views.imports",
 )

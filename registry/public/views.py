@@ -29,8 +29,8 @@ HONORARY_SORTS = {"award": (queries.BEST_AWARD, Mentor.sort_name, Mentor.id), "n
 PRACTICE_SORTS = {"published": (Practice.published_at, Practice.id), "title": (Practice.title, Practice.id),
                   "organization": (Organization.name, Practice.title, Practice.id),
                   "municipality": (Municipality.name, Organization.name, Practice.id)}
-PARTNER_SORTS = {"name": (Partner.name, Partner.id), "inn": (Partner.inn,), "kind": (Partner.kind, Partner.name),
-                 "region": (Region.name, Partner.name, Partner.id)}
+PARTNER_SORTS = {"name": (Partner.name, Partner.id), "inn": (queries.PUBLIC_INN, Partner.name, Partner.id),
+                 "kind": (Partner.kind, Partner.name), "region": (Region.name, Partner.name, Partner.id)}
 
 
 def filters_from(args) -> queries.MentorFilters:

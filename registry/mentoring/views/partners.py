@@ -12,7 +12,7 @@ from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import AgreementSchema
 from registry.mentoring.services import partners
 from registry.mentoring.views._common import actor, done, editable, parse, refused, viewable
-from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
+from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS, PARTNER_STATUS_LABELS
 
 bp = Blueprint("partners", __name__, url_prefix="/records")
 bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
@@ -34,7 +34,8 @@ def partner_list(org_code: str):
     return render_template("mentoring/partner_list.html", org=org, agreements=[a for a, in listing.rows],
                            listing=listing, mentors=mentors,
                            can_edit=can_edit_records(current_user, org), kinds=AGREEMENT_KIND_LABELS,
-                           partner_kinds=PARTNER_KIND_LABELS, values=request.args, errors={})
+                           partner_kinds=PARTNER_KIND_LABELS, partner_statuses=PARTNER_STATUS_LABELS,
+                           values=request.args, errors={})
 
 
 def _agreement(org, agreement_id: int) -> PartnerAgreement:
