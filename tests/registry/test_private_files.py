@@ -36,6 +36,12 @@ def _open_umask():
     os.umask(old)
 
 
+@pytest.fixture(autouse=True)
+def _own_upload_folder(app, tmp_path, monkeypatch):
+    """A folder (not yet made) of this test's own: other tests' uploads would be counted, and its mode checked."""
+    monkeypatch.setitem(app.config, "RECORD_IMPORTS_DIR", str(tmp_path / "uploads"))
+
+
 def test_stored_forms_are_written_private_in_private_folders():
     storage.write("27/2027/form/region-27-v1/27.csv", b"data")
     root = storage.root()
