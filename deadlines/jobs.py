@@ -20,7 +20,8 @@ from deadlines import due, messages, pending
 from deadlines.form_jobs import build_federal_forms
 from deadlines.ledger import LedgerEntry
 from deadlines.models import Campaign
-from deadlines.retention import purge_old_jobs
+from deadlines.public_copies import recompute_public_copies
+from deadlines.retention import purge_expired_uploads, purge_old_jobs
 from hierarchy.models import Level
 from monitoring import snapshots
 from monitoring.models import Snapshot
@@ -249,6 +250,8 @@ JOBS = (
     Job("regional-drafts", draft_regional_snapshots),
     Job("federal-forms", build_federal_forms),  # after the drafts: a draft made in this run is built in it too
     Job("job-retention", purge_old_jobs),
+    Job("expired-uploads", purge_expired_uploads),
+    Job("public-copies", recompute_public_copies),
 )
 
 

@@ -19,7 +19,7 @@ from registry.core.clock import now_utc
 from registry.core.jobs import JobStatus, forget_progress, live
 from registry.extensions import db
 from registry.imports.models import ImportJob
-from registry.mentoring.import_jobs import upload_folder
+from registry.mentoring.import_jobs import expired_uploads, forget_upload, upload_folder
 
 logger = logging.getLogger(__name__)
 ENDED = (JobStatus.done, JobStatus.failed)
@@ -61,3 +61,19 @@ def _old(model, cutoff: datetime) -> list:
         model.status.not_in(ENDED), sa.func.coalesce(model.heartbeat_at, model.created_at) < cutoff)).all()
         if (live(job).heartbeat_at or job.created_at) < cutoff]  # SQLite imports report life beside the database
     return [*ended, *silent]
+
+
+def purge_expired_uploads(now: datetime | None = None) -> int:
+    """Delete the uploads (and their metadata) nobody confirmed within UPLOAD_KEEP_SECONDS; return how many. Their
+    jobs stay (the preview's page says the file is gone); a run that deleted something leaves one audit entry."""
+    now = now or now_utc()
+    tokens = expired_uploads(now.timestamp())
+    if not tokens:
+        return 0
+    for token in tokens:
+        forget_upload(token)
+    log_action(None, "uploads.expired_deleted", "record_imports", now.date().isoformat(),
+               after={"uploads": len(tokens)})
+    db.session.commit()
+    logger.info("deleted %s expired record uploads", len(tokens))
+    return len(tokens)

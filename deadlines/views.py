@@ -9,6 +9,7 @@ from deadlines.calendar import format_local, last_day_label
 from deadlines.ics import render_ics
 from deadlines.upcoming import campaigns_for, events_for
 from registry.core.clock import now_utc
+from registry.core.downloads import content_disposition
 from registry.extensions import db
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -54,6 +55,6 @@ def feed(user_id: int, token: str):
                       name="Сроки мониторинга наставничества")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="sroki.ics"'
+    response.headers["Content-Disposition"] = content_disposition("sroki.ics", inline=True)
     response.headers["Cache-Control"] = "private, max-age=900"
     return response

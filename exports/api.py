@@ -16,6 +16,7 @@ from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
 from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
+from registry.core.downloads import as_download
 from registry.core.permissions import require
 from registry.extensions import db
 
@@ -118,6 +119,4 @@ def list_form_sets(args: dict, region_code: str, year: int):
 
 
 def _file(data: bytes, mimetype: str, name: str):
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return as_download(send_file(BytesIO(data), mimetype=mimetype, max_age=0), name)

@@ -14,7 +14,7 @@ import zipfile
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from exports import sources
+from exports import sources, storage
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS, get_form
 from exports.definitions import FormDefinition
@@ -103,11 +103,10 @@ def _build(job: ExportJob) -> None:
     job_id, year, unit_code = job.id, campaign.year, unit.code
     job.total = len(forms)
     buffer = io.BytesIO()
-    manifest = []
+    manifest, used = [], {"manifest.csv"}
     with FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, form in enumerate(forms, 1):
-            prefix = "00_свод_" if form.consolidated else ""
-            name = f"{prefix}{form.unit.code}.{fmt.extension}"
+            name = storage.entry("00_свод_" if form.consolidated else "", form.unit.code, fmt.extension, used)
             archive.writestr(name, fmt.render(form))
             manifest.append((name, form))
             if number % PROGRESS_EVERY == 0:

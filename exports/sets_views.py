@@ -11,6 +11,7 @@ from exports.models import FormSet
 from hierarchy.permissions import sees_region, works_in_region
 from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
 from registry.core.clock import now_utc
+from registry.core.downloads import as_download
 from registry.core.errors import NotFound
 from registry.core.listing import paginate
 from registry.core.permissions import require
@@ -58,10 +59,9 @@ def form_set_archive(region_code: str, year: int, set_id: int):
         flash("Часть файлов набора повреждена или отсутствует: они будут сформированы заново при следующем запуске "
               "планировщика. Повторите загрузку позже.", "error")
         return redirect(url_for("form_sets.form_set_list", **campaign_args(campaign)))
-    response = send_file(path, mimetype="application/zip", as_attachment=True, max_age=0,
-                         download_name=stored_files.archive_name(form_set, campaign))
-    response.headers["Cache-Control"] = "private, no-store"  # forms carry unpublished statistics
-    return response
+    # forms carry unpublished statistics: never cached
+    return as_download(send_file(path, mimetype="application/zip", max_age=0),
+                       stored_files.archive_name(form_set, campaign))
 
 
 @bp.get("/<region_code>/<int:year>/federal-forms")

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from registry.config import INSTANCE_DIR
+from registry.core.private_files import private_dir
 
 TEMP_PREFIX = ".tmp-"
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]")
@@ -29,6 +30,18 @@ def safe(part: str) -> str:
     return cleaned or "_"
 
 
+def entry(prefix: str, code: str, extension: str, used: set[str]) -> str:
+    """An archive entry `<prefix><safe code>.<extension>`, unique in the archive (codes of legacy rows may hold `/`,
+    `..` or newlines, and two of them may come out the same once made safe: a counter tells them apart)."""
+    stem = f"{prefix}{safe(code)}"
+    name, number = f"{stem}.{extension}", 1
+    while name in used:
+        number += 1
+        name = f"{stem}-{number}.{extension}"
+    used.add(name)
+    return name
+
+
 def write(relative: str, data: bytes) -> None:
     """Write `data` at `relative` under the root: temp file + fsync + rename."""
     write_with(relative, lambda out: out.write(data))
@@ -37,7 +50,7 @@ def write(relative: str, data: bytes) -> None:
 def write_with(relative: str, fill: Callable[[BinaryIO], object]) -> Path:
     """Let `fill` write the file through a temporary one, then fsync and rename it into place; its path."""
     target = root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     handle, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=target.parent)
     try:
         with os.fdopen(handle, "w+b") as out:

@@ -136,10 +136,11 @@ def _zip(out, contents: list[tuple[StoredForm, bytes]]) -> None:
     writer = csv.writer(manifest, delimiter=";", lineterminator="\r\n")
     writer.writerow(("Файл", "Уровень", "Код подразделения", "Наименование", "Формат", "Срез", "SHA-256 файла",
                      "SHA-256 значений"))
+    used = {"manifest.csv"}
     with FixedDateZip(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for stored, data in contents:
-            prefix = "" if stored.unit_level is Level.organization else "00_свод_"
-            name = f"{stored.format}/{prefix}{stored.unit_code}.{stored.format}"
+            prefix = f"{stored.format}/{'' if stored.unit_level is Level.organization else '00_свод_'}"
+            name = storage.entry(prefix, stored.unit_code, stored.format, used)
             bundle.writestr(name, data)
             writer.writerow([neutralize(str(v)) for v in (
                 name, stored.unit_level.value, stored.unit_code, stored.unit_name, stored.format,

@@ -15,6 +15,7 @@ from exports.formatting import check_message
 from exports.models import EXPORT_JOB_STATUS_LABELS, ExportJobStatus
 from monitoring.views._common import campaign_args, load_campaign
 from registry.core.clock import now_utc
+from registry.core.downloads import as_download
 from registry.core.errors import NotFound
 from registry.extensions import db
 
@@ -31,9 +32,8 @@ def _load(region_code: str, year: int, unit_code: str):
 
 
 def _download(data: bytes, mimetype: str, name: str):
-    response = send_file(BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"  # forms carry unpublished statistics
-    return response
+    # forms carry unpublished statistics: never cached
+    return as_download(send_file(BytesIO(data), mimetype=mimetype, max_age=0), name)
 
 
 @bp.get(FORM)

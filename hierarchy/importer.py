@@ -1,4 +1,5 @@
 """Read a hierarchy file (CSV in any encoding Russian users have, or XLSX) into rows, and check each row alone."""
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,6 +14,12 @@ COLUMNS = ("kind", "code", "name", "parent_code", "org_type", "reports_to", "tim
 #: Model column sizes: longer values would fail in the database, so they are refused per row instead.
 CODE_MAX = 32
 NAME_MAX = {Level.region: 300, Level.municipality: 300, Level.organization: 500}
+#: A code becomes a file name, an archive entry, a URL segment and part of a download's name: Latin letters, digits,
+#: `.`, `_` and `-`, starting with a letter or digit (so never `..`, a hidden name or a path). Cyrillic letters are
+#: refused too: safe file names (exports/storage.py) would turn two such codes into the same file.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_CHAR_NAMES = {" ": "пробел", "\n": "перевод строки", "\r": "возврат каретки", "\t": "табуляция", "/": "«/»",
+               "\\": "«\\»", "\u00a0": "неразрывный пробел"}
 KIND_LABELS = {Level.region: "регион", Level.municipality: "муниципалитет", Level.organization: "организация"}
 
 
@@ -121,6 +128,8 @@ def check_rows(rows: list[Row]) -> list[RowError]:
             errors.append(RowError(row.line, "code", "Не указан код."))
         elif len(row.code) > CODE_MAX:
             errors.append(RowError(row.line, "code", f"Код длиннее {CODE_MAX} символов."))
+        elif (problem := code_problem(row.code)) is not None:
+            errors.append(RowError(row.line, "code", problem))
         elif row.code in first_line:
             errors.append(RowError(row.line, "code", f"Код «{row.code}» уже встречается в строке "
                                                      f"{first_line[row.code]}: коды в файле не повторяются."))
@@ -133,6 +142,23 @@ def check_rows(rows: list[Row]) -> list[RowError]:
         if level is not None:
             errors.extend(_kind_errors(row, level))
     return errors
+
+
+def code_problem(code: str) -> str | None:
+    """Why `code` cannot be a unit code (in Russian), or None if it can."""
+    if CODE_PATTERN.fullmatch(code):
+        return None
+    bad = []
+    for char in code:
+        if not re.fullmatch(r"[A-Za-z0-9._-]", char):
+            shown = _CHAR_NAMES.get(char) or ("пробел" if char.isspace() else f"«{char}»")
+            if shown not in bad:
+                bad.append(shown)
+    rule = ("Допустимы латинские буквы, цифры, точка, дефис и подчёркивание; код начинается с буквы или цифры, "
+            "например 27-KHV-S1.")
+    if not bad:
+        return f"Код должен начинаться с латинской буквы или цифры. {rule}"
+    return f"В коде недопустимые символы: {', '.join(bad[:5])}. {rule}"
 
 
 def _kind_errors(row: Row, level: Level) -> list[RowError]:

@@ -12,6 +12,7 @@ from registry.auth.models import Role, User
 from registry.core.audit import log_action
 from registry.core.errors import PermissionDenied
 from registry.extensions import db
+from registry.mentoring import publication
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ class _Plan:
     def apply(self, progress: Callable[[int], None] | None = None) -> ImportResult:
         result = ImportResult()
         written = 0
+        updated_ids: dict[Level, list[int]] = {Level.municipality: [], Level.organization: []}
         for level in (Level.region, Level.municipality, Level.organization):  # parents before children
             audits = []
             for row in (r for r in self.rows if r.level is level):
@@ -184,12 +186,15 @@ class _Plan:
                 audits.append(("hierarchy.unit_updated", row.code, {k: before[k] for k in changed},
                                {k: after[k] for k in changed}))
                 result.updated[level] += 1
+                updated_ids.get(level, []).append(unit.id)
             db.session.flush()  # one batched INSERT per level, not one round trip per unit
             for action, code, before, after in audits:
                 log_action(self.actor, action, level.value, code, before=before, after=after)
             written += sum(1 for r in self.rows if r.level is level)
             if progress is not None:
                 progress(written)
+        # a renamed or moved organization (or a renamed municipality) changes its mentors' public copies
+        publication.refresh_of_units(updated_ids[Level.organization], updated_ids[Level.municipality])
         return result
 
     def _wanted(self, row: Row) -> dict:

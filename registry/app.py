@@ -5,6 +5,7 @@ import logging
 from flask import Flask
 
 from registry import config as cfg
+from registry.core import private_files
 from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
 #: Modules holding a web blueprint `bp`.
@@ -31,6 +32,7 @@ WEB_MODULES = (
     "registry.mentoring.views.consents",
     "registry.mentoring.views.pairs",
     "registry.mentoring.views.partners",
+    "registry.mentoring.views.partner_review",
     "registry.mentoring.views.practices",
     "registry.mentoring.views.imports",
 )
@@ -62,6 +64,7 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     app.config.from_object(config or cfg.BaseConfig)
     app.config.update(overrides)  # explicit arguments win (tests)
     cfg.finalize(app.config)
+    private_files.prepare_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     logging.basicConfig(level=logging.INFO)
 
     _import_models()

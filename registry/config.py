@@ -13,7 +13,7 @@ load_dotenv(PROJECT_ROOT / ".env")
 
 def _default_secret_key() -> str:
     """Return a per-instance generated key, so the demo works without configuration."""
-    INSTANCE_DIR.mkdir(exist_ok=True)
+    INSTANCE_DIR.mkdir(mode=0o700, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))

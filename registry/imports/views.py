@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
 from registry.core.clock import now_utc
+from registry.core.downloads import no_store
 from registry.core.jobs import JobStatus, live
 from registry.core.listing import paginate
 from registry.extensions import db
@@ -11,6 +12,7 @@ from registry.imports import jobs
 from registry.imports.models import IMPORT_JOB_STATUS_LABELS, IMPORT_KIND_LABELS, ImportJob
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 #: Seconds between refreshes of a job's page while it runs.
 REFRESH_SECONDS = 3
 PER_PAGE = 50

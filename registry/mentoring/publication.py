@@ -2,13 +2,28 @@
 
 The public side reads only the projection columns of `mentors` (is_public, public_fields, search_text,
 public_* filters), never the consents or the private columns, so one function decides what is public:
-`refresh`. It runs in the same transaction as the change (a new consent, a withdrawal, an edit, an award),
-so a withdrawal is effective for the very next request, on every page, download and API answer.
+`refresh`. It runs in the same transaction as the change (a new consent, a withdrawal, an edit, an import, an
+award), so a withdrawal is effective for the very next request, on every page, download and API answer.
+
+Who may be public depends on age as well as on the consents (152-ФЗ art. 9 and 10.1):
+- a minor (under 18 in the region's time; a student without a birth date counts as one) is public only on
+  consents to processing *and* publication both signed by a legal guardian, whatever the edit that made them a
+  minor (a new birth date or category never slips past the rule checked when a consent is recorded);
+- a guardian's consent to publication given while the mentor was a minor ends with the representation, at 18:
+  the adult decides about publishing their own data, so the public copy is hidden until they sign their own.
+  Time alone makes this change, with no edit to the record: the scheduler job `public-copies`
+  (deadlines/public_copies.py) recomputes those copies every day.
 """
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 
+from hierarchy.models import Organization
+from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.mentoring.models import Consent, Mentor
+from registry.mentoring.models.people import age_on
 from registry.mentoring.text import normalize
 from registry.mentoring.vocab import (
     AWARD_LABELS,
@@ -18,6 +33,7 @@ from registry.mentoring.vocab import (
     PUBLIC_FIELDS,
     AwardTitle,
     ConsentKind,
+    GivenBy,
     forms_of,
 )
 
@@ -55,13 +71,30 @@ def public_values(mentor: Mentor, fields: list[str]) -> dict:
     return shown
 
 
-def refresh(mentor: Mentor) -> None:
-    """Recompute the mentor's public projection from the active consents. Caller commits."""
+def local_today(mentor: Mentor) -> date:
+    """Today in the region of the mentor's organization: a birthday passes at local midnight."""
+    return now_utc().astimezone(ZoneInfo(mentor.organization.region.timezone)).date()
+
+
+def consents_allow(mentor: Mentor, processing: Consent | None, publication: Consent | None, today: date) -> bool:
+    """Whether these consents let the mentor be public today (the age rules of the module's docstring)."""
+    if processing is None or publication is None:
+        return False
+    if mentor.is_minor(today):
+        return processing.given_by is GivenBy.guardian and publication.given_by is GivenBy.guardian
+    signed_as_minor = publication.given_by is GivenBy.guardian and mentor.birth_date is not None and \
+        age_on(mentor.birth_date, publication.signed_on) < 18
+    return not signed_as_minor
+
+
+def refresh(mentor: Mentor, today: date | None = None) -> None:
+    """Recompute the mentor's public projection from the active consents and the mentor's age. Caller commits."""
     db.session.flush()
+    today = today or local_today(mentor)
     processing = active_consent(mentor.id, ConsentKind.processing)
     publication = active_consent(mentor.id, ConsentKind.publication)
     fields = [f for f in PUBLIC_FIELDS if publication is not None and f in publication.field_list]
-    if processing is None or publication is None or mentor.left_on is not None or not fields:
+    if not consents_allow(mentor, processing, publication, today) or mentor.left_on is not None or not fields:
         _hide(mentor)
         return
     shown = public_values(mentor, fields)
@@ -84,6 +117,19 @@ def refresh(mentor: Mentor) -> None:
     mentor.public_category = mentor.category.value if "category" in fields else None
     mentor.public_forms = mentor.forms & sum(FORM_BITS.values()) if "forms" in fields else 0
     db.session.flush()
+
+
+def refresh_of_units(organization_ids: list[int], municipality_ids: list[int]) -> int:
+    """Recompute the public copies of the published mentors of these organizations and of the organizations located
+    in these municipalities (after a rename or a move); how many. Caller commits."""
+    if not organization_ids and not municipality_ids:
+        return 0
+    located = sa.select(Organization.id).where(Organization.location_municipality_id.in_(municipality_ids))
+    ids = db.session.scalars(sa.select(Mentor.id).where(Mentor.is_public.is_(True), sa.or_(
+        Mentor.organization_id.in_(organization_ids), Mentor.organization_id.in_(located)))).all()
+    for mentor_id in ids:
+        refresh(db.session.get(Mentor, mentor_id))
+    return len(ids)
 
 
 def _hide(mentor: Mentor) -> None:

@@ -218,6 +218,21 @@ def partner_kind_of(text: str) -> PartnerKind | None:
     return None
 
 
+class PartnerStatus(StrEnum):
+    """A partner's place in the public registry: reviewed by the municipality or the region before it is shown."""
+
+    proposed = "proposed"
+    published = "published"
+    returned = "returned"
+
+
+PARTNER_STATUS_LABELS = {
+    PartnerStatus.proposed: "на рассмотрении",
+    PartnerStatus.published: "опубликован",
+    PartnerStatus.returned: "не опубликован (возвращён)",
+}
+
+
 class AgreementKind(StrEnum):
     dual = "dual"
     practice = "practice"

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from registry.core.private_files import touch_private
+
 
 class BackupError(Exception):
     """A backup or restore that could not be done; the message says why, in Russian."""
@@ -16,6 +18,7 @@ class BackupError(Exception):
 def create(engine: sa.Engine, path: Path, pg_bin_dir: str | None = None) -> None:
     """Write a consistent copy of the whole database to `path`; a partial copy never takes its name."""
     partial = path.with_name(path.name + ".partial")
+    touch_private(partial)  # a copy of every person's data: 0600 from the start, kept by the rename
     try:
         if engine.dialect.name == "sqlite":
             with closing(sqlite3.connect(_sqlite_file(engine))) as source, closing(sqlite3.connect(partial)) as target:

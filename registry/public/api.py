@@ -72,7 +72,8 @@ class PublicPracticeSchema(Schema):
 class PublicPartnerSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    inn = fields.String()
+    inn = fields.String(allow_none=True, metadata={"description": "ИНН юридического лица; ИНН физического лица "
+                                                                  "(индивидуального предпринимателя) не публикуется"})
     kind = fields.String()
     region = fields.String()
     organizations = fields.List(fields.String())

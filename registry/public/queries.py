@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from hierarchy.models import Municipality, Organization, Region
 from registry.extensions import db
 from registry.mentoring.models import Award, Mentor, Partner, PartnerAgreement, Practice
+from registry.mentoring.models.partners import LEGAL_ENTITY_INN_LENGTH
 from registry.mentoring.publication import award_label
 from registry.mentoring.text import search_words
 from registry.mentoring.vocab import (
@@ -25,6 +26,7 @@ from registry.mentoring.vocab import (
     AwardTitle,
     Form,
     MentorCategory,
+    PartnerStatus,
     PracticeStatus,
     forms_of,
 )
@@ -234,21 +236,30 @@ def practice_dict(p: Practice, organization: str, municipality: str) -> dict:
             "published_at": p.published_at.date().isoformat() if p.published_at else None}
 
 
+#: The ИНН as the public list may sort by it: a legal entity's 10 digits; an individual's 12 are never compared
+#: (all sort as one empty value, first on every engine), so the order reveals nothing of them.
+PUBLIC_INN = sa.case((sa.func.length(Partner.inn) == LEGAL_ENTITY_INN_LENGTH, Partner.inn), else_=sa.literal(""))
+
+
 def partners() -> list[dict]:
-    """Every partner in the registry: legal entities, public by nature (ИНН, name, whom they work with)."""
-    return partner_dicts(db.session.execute(partners_query().order_by(Partner.name)).all(), every=True)
+    """Every published partner: name, a legal entity's ИНН, whom they work with."""
+    return partner_dicts(db.session.execute(partners_query().order_by(Partner.name, Partner.id)).all())
 
 
 def partners_query() -> sa.Select:
-    return sa.select(Partner, Region.name).join(Region, Region.id == Partner.region_id)
+    """Published partners only: a partner waits for its reviewer (municipality or region) before it is shown."""
+    return (sa.select(Partner, Region.name).join(Region, Region.id == Partner.region_id)
+            .where(Partner.status == PartnerStatus.published))
 
 
-def partner_dicts(rows, every: bool = False) -> list[dict]:
-    """(partner, region) rows with their organizations and mentors provided; `every`: the rows are all partners."""
+def partner_dicts(rows) -> list[dict]:
+    """(partner, region) rows with their organizations and mentors provided."""
+    published = sa.select(Partner.id).where(Partner.status == PartnerStatus.published)
+    ids = [p.id for p, _ in rows]
     agreements = db.session.execute(
         sa.select(PartnerAgreement.partner_id, Organization.name, PartnerAgreement.mentors_provided)
         .join(Organization, Organization.id == PartnerAgreement.organization_id)
-        .where(sa.true() if every else PartnerAgreement.partner_id.in_([p.id for p, _ in rows]))
+        .where(PartnerAgreement.partner_id.in_(published) if len(ids) > 500 else PartnerAgreement.partner_id.in_(ids))
         .order_by(Organization.name)).all() if rows else []
     linked: dict[int, dict] = {}
     for partner_id, org_name, provided in agreements:
@@ -256,8 +267,9 @@ def partner_dicts(rows, every: bool = False) -> list[dict]:
         if org_name not in entry["organizations"]:
             entry["organizations"].append(org_name)
         entry["mentors_provided"] += provided
-    return [{"id": p.id, "name": p.name, "inn": p.inn, "kind": PARTNER_KIND_LABELS.get(p.kind, UNKNOWN_PARTNER_KIND),
-             "region": region, **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
+    return [{"id": p.id, "name": p.name, "inn": p.public_inn,
+             "kind": PARTNER_KIND_LABELS.get(p.kind, UNKNOWN_PARTNER_KIND), "region": region,
+             **linked.get(p.id, {"organizations": [], "mentors_provided": 0})} for p, region in rows]
 
 
 def municipalities() -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ import math
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 
 from hierarchy.models import Municipality, Organization, Region
+from registry.core.downloads import content_disposition
 from registry.core.listing import Listing, paginate, sort_arg
 from registry.core.throttle import by_address
 from registry.mentoring.models import Mentor, Partner, Practice
@@ -30,8 +31,8 @@ HONORARY_SORTS = {"award": (queries.BEST_AWARD, Mentor.sort_name, Mentor.id), "n
 PRACTICE_SORTS = {"published": (Practice.published_at, Practice.id), "title": (Practice.title, Practice.id),
                   "organization": (Organization.name, Practice.title, Practice.id),
                   "municipality": (Municipality.name, Organization.name, Practice.id)}
-PARTNER_SORTS = {"name": (Partner.name, Partner.id), "inn": (Partner.inn,), "kind": (Partner.kind, Partner.name),
-                 "region": (Region.name, Partner.name, Partner.id)}
+PARTNER_SORTS = {"name": (Partner.name, Partner.id), "inn": (queries.PUBLIC_INN, Partner.name, Partner.id),
+                 "kind": (Partner.kind, Partner.name), "region": (Region.name, Partner.name, Partner.id)}
 
 
 def filters_from(args) -> queries.MentorFilters:
@@ -109,4 +110,4 @@ def download(dataset: str, fmt: str):
     else:
         body, mimetype = opendata.json_stream(dataset), "application/json; charset=utf-8"
     return Response(stream_with_context(body), mimetype=mimetype,
-                    headers={"Content-Disposition": f"attachment; filename={dataset}.{fmt}"})
+                    headers={"Content-Disposition": content_disposition(f"{dataset}.{fmt}")})

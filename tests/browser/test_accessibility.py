@@ -5,6 +5,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitoring.indicators import CODES
+from registry.extensions import db
+from registry.mentoring.services import partners
+from registry.mentoring.vocab import AgreementKind, PartnerKind
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
 
@@ -17,16 +20,27 @@ def _main_pages(world) -> dict:
     """Per user: the pages reached from the menu plus the main forms that are not in it."""
     campaign = f"/campaigns/{world.region.code}/{YEAR}"
     school = world.school.code
+    _partner_waiting_for_review(world)
     return {
         None: ["/auth/login", "/registry/"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
-                        f"/records/{school}/import", f"{campaign}/plans/{school}"],
-        world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}"],
+                        f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners"],
+        world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}", "/records/partners/review"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
                          f"{campaign}/plans-import"],
         world.admin: ["/admin/users"],
     }
+
+
+def _partner_waiting_for_review(world) -> None:
+    """An entrepreneur registered by the school, and another spelling of its name from the ДО centre: the review
+    page then shows every one of its forms."""
+    agreement = {"inn": "272200000019", "name": "ИП Петров Пётр", "partner_kind": PartnerKind.other,
+                 "kind": AgreementKind.social}
+    partners.add_agreement(world.school, agreement, actor=world.curator)
+    partners.add_agreement(world.dod, {**agreement, "name": "ИП Петров П. П."}, actor=world.dod_curator)
+    db.session.commit()
 
 
 def _menu_links(page: Page) -> list[str]:

@@ -153,3 +153,21 @@ def test_comma_header_after_blank_lines_sets_the_delimiter():
     text = "  \r\n\r\nkind,code,name,parent_code,org_type,reports_to,timezone\r\nregion,27,Хабаровский край,,,,UTC\r\n"
     [row] = parse(text.encode("cp1251"))
     assert (row.line, row.code, row.timezone) == (4, "27", "UTC")
+
+
+@pytest.mark.parametrize("code", ["27-KHV-KSH1", "27-R-VMK", "27", "a.b_c-D", "27..KSH"])
+def test_codes_of_latin_letters_digits_dots_dashes_and_underscores_are_accepted(code):
+    rows = parse(csv_file([("region", code, "Регион", "", "", "", "Asia/Vladivostok")]))
+    assert check_rows(rows) == []
+
+
+@pytest.mark.parametrize(("code", "shown"), [
+    ("../../../../tmp/x", "«/»"), ("27\nKHV", "перевод строки"), ("27 KHV", "пробел"),
+    ("27\u00a0KHV", "неразрывный пробел"), ("27-ХБР", "«Х», «Б», «Р»"), ("..", "начинаться"),
+    (".hidden", "начинаться"), ("-27", "начинаться"), ("27\\x", "«\\»"), ("27:x", "«:»")])
+def test_codes_that_would_reach_paths_headers_or_urls_are_refused_per_row(code, shown):
+    rows = parse(csv_file([("region", "27", "Хабаровский край", "", "", "", "Asia/Vladivostok"),
+                           ("municipality", code, "Город", "27", "", "", "")]))
+    errors = check_rows(rows)
+    assert [(e.line, e.column) for e in errors] == [(3, "code")]
+    assert shown in errors[0].message and "латинские буквы, цифры" in errors[0].message

@@ -1,5 +1,5 @@
 """Partner enterprises and organizations (by ИНН, one entry per region) and their agreements with schools."""
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -7,11 +7,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from hierarchy.models import Organization, Region
 from registry.core.db import TimestampMixin, str_enum
 from registry.extensions import db
-from registry.mentoring.vocab import AgreementKind, PartnerKind
+from registry.mentoring.vocab import AgreementKind, PartnerKind, PartnerStatus
+
+#: A legal entity's ИНН has 10 digits; an individual's (an entrepreneur, «ИП») 12 and is never published.
+LEGAL_ENTITY_INN_LENGTH = 10
 
 
 class Partner(TimestampMixin, db.Model):
-    """A legal entity, not a person: its registry entry is public (PRODUCT.md §2, §6)."""
+    """A partner of the region's organizations. It reaches the public registry only once its organization's
+    reviewer (municipality or region) published it, as practices do; an individual's ИНН never does."""
 
     __tablename__ = "partners"
     __table_args__ = (sa.UniqueConstraint("region_id", "inn"),)
@@ -24,10 +28,31 @@ class Partner(TimestampMixin, db.Model):
     #: NULL: not known (a partner registered before kinds were asked); its page asks for it, and it is not
     #: counted in R9 until set (PRODUCT.md §8). Only `enterprise` counts in R9.
     kind: Mapped[PartnerKind | None] = mapped_column(str_enum(PartnerKind, "partner_kind"))
+    status: Mapped[PartnerStatus] = mapped_column(str_enum(PartnerStatus, "partner_status"),
+                                                  default=PartnerStatus.proposed, index=True)
+    #: Another organization's spelling of the name, waiting for the reviewer: the name changes only when accepted.
+    proposed_name: Mapped[str] = mapped_column(sa.String(500), default="")
+    proposed_name_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    proposed_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: Why it was returned (shown to the curators of its organizations).
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    published_at: Mapped[datetime | None]
 
     region: Mapped[Region] = relationship()
     agreements: Mapped[list["PartnerAgreement"]] = relationship(back_populates="partner",
                                                                 order_by="PartnerAgreement.id")
+    proposed_name_by: Mapped[Organization | None] = relationship(foreign_keys=[proposed_name_by_id])
+
+    @property
+    def is_individual(self) -> bool:
+        return len(self.inn) != LEGAL_ENTITY_INN_LENGTH
+
+    @property
+    def public_inn(self) -> str | None:
+        """The ИНН as the public registry shows it: a legal entity's, never an individual's."""
+        return None if self.is_individual else self.inn
 
 
 class PartnerAgreement(TimestampMixin, db.Model):

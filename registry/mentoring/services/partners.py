@@ -6,9 +6,12 @@ import sqlalchemy as sa
 from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
+from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 from registry.mentoring.models import Mentor, Partner, PartnerAgreement
+from registry.mentoring.services import partner_review
+from registry.mentoring.vocab import PartnerStatus
 
 logger = logging.getLogger(__name__)
 AGREEMENT_FIELDS = ("kind", "number", "signed_on", "valid_until", "mentors_provided")
@@ -24,7 +27,8 @@ def _check_dates(data: dict) -> None:
 
 
 def add_agreement(org: Organization, data: dict, *, actor: User | None) -> PartnerAgreement:
-    """Link a partner (found by ИНН in the region, or registered now) to the organization. Caller commits."""
+    """Link a partner (found by ИНН in the region, or registered now, waiting for review) to the organization; a
+    different spelling of an existing partner's name is proposed to the reviewer. Caller commits."""
     _check_dates(data)
     partner = partner_by_inn(org.region_id, data["inn"])
     if partner is None:
@@ -35,10 +39,16 @@ def add_agreement(org: Organization, data: dict, *, actor: User | None) -> Partn
             errors["partner_kind"] = ["Партнёра с таким ИНН ещё нет в реестре: укажите его вид."]
         if errors:
             raise ValidationFailed("Соглашение не сохранено.", errors)
-        partner = Partner(region_id=org.region_id, inn=data["inn"], name=data["name"], kind=data["partner_kind"])
+        # not public yet: its organization's reviewer publishes it (partner_review)
+        partner = Partner(region_id=org.region_id, inn=data["inn"], name=" ".join(data["name"].split()),
+                          kind=data["partner_kind"], status=PartnerStatus.proposed, proposed_at=now_utc())
         db.session.add(partner)
         db.session.flush()
-        log_action(actor, "partner.registered", "partner", partner.inn, after={"name": partner.name})
+        log_action(actor, "partner.registered", "partner", partner.inn, after={"name": partner.name,
+                                                                              "status": partner.status.value})
+    else:
+        # another spelling is a proposal for the reviewer, never a silent rename for every organization
+        partner_review.propose_name(partner, data.get("name") or "", org, actor=actor)
     agreement = PartnerAgreement(partner=partner, organization_id=org.id,
                                  **{k: data.get(k) for k in AGREEMENT_FIELDS})
     agreement.number = agreement.number or ""

@@ -4,6 +4,7 @@ from flask_login import login_required
 from marshmallow import ValidationError
 
 from registry.core.clock import now_utc
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError
 from registry.extensions import db
 from registry.mentoring.models import Award, Consent, Mentee, Mentor
@@ -12,6 +13,7 @@ from registry.mentoring.services import consents, people
 from registry.mentoring.views._common import actor, done, editable, parse, record_or_404, refused
 
 bp = Blueprint("consents", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 MODELS = {"mentors": Mentor, "mentees": Mentee}
 
 

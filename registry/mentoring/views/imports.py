@@ -1,13 +1,12 @@
 """Bulk import (upload → preview with every error → confirm, all or nothing), templates, and export of records."""
 import json
-import secrets
-import time
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
+from registry.core.downloads import as_download, content_disposition, no_store
 from registry.core.job_limit import TooManyJobs, check_room
 from registry.core.tabular import RowError
 from registry.extensions import db
@@ -19,22 +18,8 @@ from registry.mentoring.importer import SPECS, Checked
 from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
-#: Uploads waiting for confirmation are kept this long, then removed on the next upload.
-KEEP_SECONDS = 24 * 3600
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 _TOKEN_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-
-
-def _store(upload, meta: dict) -> str:
-    """Save the upload to disk (it is read twice, streamed) and return the token naming it."""
-    folder = records_jobs.upload_folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_urlsafe(16)
-    upload.save(folder / f"{token}.upload")
-    (folder / f"{token}.json").write_text(json.dumps(meta))
-    return token
 
 
 def _stored(token: str, org) -> tuple[Path, dict]:
@@ -44,6 +29,9 @@ def _stored(token: str, org) -> tuple[Path, dict]:
     folder = records_jobs.upload_folder()
     meta_path, path = folder / f"{token}.json", folder / f"{token}.upload"
     if not meta_path.exists() or not path.exists():
+        abort(404)
+    if records_jobs.is_expired(path):
+        records_jobs.forget_upload(token)
         abort(404)
     meta = json.loads(meta_path.read_text())
     if meta["user_id"] != current_user.id or meta["org_id"] != org.id:
@@ -73,7 +61,8 @@ def import_upload(org_code: str):
         check_room(current_user.id, now_utc())  # before the file is stored
     except TooManyJobs as refused:
         return _page(org, kind=kind, errors=[RowError(None, "", refused.message)], status=refused.status)
-    token = _store(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind, "filename": upload.filename})
+    token = records_jobs.store_upload(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind,
+                                               "filename": upload.filename})
     job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
     db.session.commit()
     records_jobs.launch(job.id)
@@ -88,7 +77,7 @@ def import_confirm(org_code: str):
     path, meta = _stored(request.form.get("token", ""), org)
     job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
     db.session.commit()
-    path.unlink(missing_ok=True)
+    records_jobs.forget_upload(request.form["token"])  # the job holds the file now; upload and metadata go
     records_jobs.launch(job.id)
     return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
@@ -125,7 +114,7 @@ def import_template(kind: str, fmt: str):
     if kind not in SPECS or fmt not in transfer.FORMATS:
         abort(404)
     body, mimetype = transfer.template(SPECS[kind], fmt)
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={kind}.{fmt}"})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition(f"{kind}.{fmt}")})
 
 
 @bp.get("/<org_code>/export/<kind>.<fmt>")
@@ -136,5 +125,4 @@ def records_export(org_code: str, kind: str, fmt: str):
     if kind not in SPECS or fmt not in transfer.FORMATS:
         abort(404)
     body, mimetype = transfer.export(org, SPECS[kind], fmt)
-    name = f"{org.code}-{kind}.{fmt}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+    return as_download(Response(body, mimetype=mimetype), f"{org.name} — {SPECS[kind].title.lower()}.{fmt}")

@@ -4,6 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.core.permissions import require
@@ -24,6 +25,7 @@ from registry.mentoring.vocab import (
 )
 
 bp = Blueprint("pairs", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 PER_PAGE = 50
 SORTS = {"code": (MentoringPair.code, MentoringPair.id), "form": (MentoringPair.form, MentoringPair.id),
          "kind": (MentoringPair.kind, MentoringPair.id), "start": (MentoringPair.start_on, MentoringPair.id),

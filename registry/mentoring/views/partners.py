@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.extensions import db
@@ -11,9 +12,10 @@ from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import AgreementSchema, PartnerKindSchema
 from registry.mentoring.services import partners
 from registry.mentoring.views._common import actor, done, editable, parse, refused, viewable
-from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS
+from registry.mentoring.vocab import AGREEMENT_KIND_LABELS, PARTNER_KIND_LABELS, PARTNER_STATUS_LABELS
 
 bp = Blueprint("partners", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 PER_PAGE = 50
 SORTS = {"name": (Partner.name, PartnerAgreement.id), "inn": (Partner.inn, PartnerAgreement.id),
          "kind": (PartnerAgreement.kind, Partner.name, PartnerAgreement.id),
@@ -34,7 +36,8 @@ def partner_list(org_code: str):
                            unknown=[a for a in agreements if a.partner.kind is None],
                            listing=listing, mentors=mentors,
                            can_edit=can_edit_records(current_user, org), kinds=AGREEMENT_KIND_LABELS,
-                           partner_kinds=PARTNER_KIND_LABELS, values=request.args, errors={})
+                           partner_kinds=PARTNER_KIND_LABELS, partner_statuses=PARTNER_STATUS_LABELS,
+                           values=request.args, errors={})
 
 
 def _agreement(org, agreement_id: int) -> PartnerAgreement:

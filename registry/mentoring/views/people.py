@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from hierarchy.models import Organization, ReportsTo
 from registry.auth.models import Role
 from registry.core.clock import now_utc
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError
 from registry.core.listing import paginate
 from registry.core.permissions import require
@@ -29,6 +30,7 @@ from registry.mentoring.vocab import (
 )
 
 bp = Blueprint("records", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 PER_PAGE = 50
 PEOPLE = {"mentors": (Mentor, MentorSchema, "наставник"), "mentees": (Mentee, MenteeSchema, "наставляемый")}
 ORG_SORTS = {"name": (Organization.name, Organization.code), "code": (Organization.code,)}

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Organization, ReportsTo
 from registry.auth.models import Role
+from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.core.permissions import require
@@ -17,6 +18,7 @@ from registry.mentoring.views._common import actor, done, editable, parse, poste
 from registry.mentoring.vocab import FORM_LABELS, PRACTICE_STATUS_LABELS, ROLE_MODELS, PracticeStatus
 
 bp = Blueprint("practices", __name__, url_prefix="/records")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 LABELS = {"forms": FORM_LABELS, "statuses": PRACTICE_STATUS_LABELS, "role_models": ROLE_MODELS}
 PER_PAGE = 50
 #: "created" is the id order: practices are numbered as they are written.

@@ -2,11 +2,21 @@
 import tempfile
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
 from registry.extensions import db
-from registry.mentoring.services import consents, pairs, people
-from registry.mentoring.vocab import ConsentKind, Form, GivenBy, Kind, MenteeCategory, MentorCategory
+from registry.mentoring.models import Partner
+from registry.mentoring.services import consents, pairs, partner_review, people
+from registry.mentoring.vocab import (
+    ConsentKind,
+    Form,
+    GivenBy,
+    Kind,
+    MenteeCategory,
+    MentorCategory,
+    PartnerStatus,
+)
 
 ALL_FIELDS = ["full_name", "position", "organization", "category", "forms", "competences", "achievements", "awards"]
 
@@ -47,6 +57,12 @@ def pair(org, mentors, mentees, *, form=Form.teacher_student, kind=Kind.traditio
          actor=None, **extra):
     data = {"form": form, "kind": kind, "start_on": start, "role_model": "", **extra}
     return pairs.create_pair(org, data, [m.id for m in mentors], [m.id for m in mentees], actor=actor)
+
+
+def publish_partners(actor=None) -> None:
+    """Publish every partner waiting for review, as its reviewer would."""
+    for partner in db.session.scalars(sa.select(Partner).where(Partner.status != PartnerStatus.published)):
+        partner_review.publish(partner, actor=actor)
 
 
 def commit():

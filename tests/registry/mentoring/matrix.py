@@ -22,6 +22,9 @@ def build(world) -> dict:
     agreement = partners.add_agreement(org, {"inn": "7707083893", "name": "Завод", "partner_kind":
                                              PartnerKind.enterprise, "kind": AgreementKind.dual,
                                              "mentors_provided": 1}, actor=None)
+    # the ДО centre spells the same partner otherwise: a name waiting for the reviewer
+    partners.add_agreement(world.dod, {"inn": "7707083893", "name": "Заводик", "kind": AgreementKind.dual},
+                           actor=None)
     proposed = practices.create_practice(org, {"title": "Предложенная", "form": Form.student_student,
                                                "role_model": "", "description": "…", "results": ""}, actor=None)
     practices.propose(proposed, actor=None)
@@ -32,6 +35,7 @@ def build(world) -> dict:
     db.session.commit()
     return {"mentor_id": mentor.id, "mentee_id": kid.id, "pair_id": pair.id, "award_id": award.id,
             "consent_id": consents.active(kid, ConsentKind.processing).id, "agreement_id": agreement.id,
+            "partner_id": agreement.partner_id,
             "practice_id": proposed.id, "published_practice_id": shown.id,
             "import_token": _stored_upload(world.curator.id, org.id)}
 
@@ -97,6 +101,15 @@ def rows(public: set, everyone: set, region: set) -> dict:
                                                  region | {"khv_official"}),
         ("practices.practice_return", "POST"): ("/records/practices/{practice_id}/return", {"comment": "x"},
                                                 region | {"khv_official"}),
+        ("partner_review.review_list", "GET"): ("/records/partners/review", None, reviewers),
+        ("partner_review.partner_publish", "POST"): ("/records/partners/{partner_id}/publish", {},
+                                                     region | {"khv_official"}),
+        ("partner_review.partner_return", "POST"): ("/records/partners/{partner_id}/return", {"comment": "x"},
+                                                    region | {"khv_official"}),
+        ("partner_review.name_accept", "POST"): ("/records/partners/{partner_id}/name/accept", {},
+                                                 region | {"khv_official"}),
+        ("partner_review.name_reject", "POST"): ("/records/partners/{partner_id}/name/reject", {},
+                                                 region | {"khv_official"}),
         ("record_imports.import_upload", "GET"): (R + "/import", None, curator),
         ("record_imports.import_upload", "POST"): (R + "/import", {"kind": "mentors"}, curator),
         ("record_imports.import_confirm", "POST"): (R + "/import/confirm", {"token": "{import_token}"}, curator),

@@ -82,7 +82,20 @@ def build(world) -> Seed:
                                               "partner_kind": PartnerKind.enterprise, "kind": AgreementKind.dual,
                                               "mentors_provided": 2},
                            actor=world.van_curator)
-    seed.expected.append("ПАО «Предприятие-Партнёр»")
+    # an individual entrepreneur, published: the name shows, the personal ИНН never does
+    partners.add_agreement(world.van_school, {"inn": "272200000019", "name": "ИП Предпринимателев Пётр",
+                                              "partner_kind": PartnerKind.other, "kind": AgreementKind.social},
+                           actor=world.van_curator)
+    builders.publish_partners(world.operator)
+    seed.expected += ["ПАО «Предприятие-Партнёр»", "7707083893", "ИП Предпринимателев Пётр"]
+    seed.secrets.append("272200000019")
+    # a partner nobody reviewed yet, and another spelling of a published one: neither is public
+    partners.add_agreement(world.school, {"inn": "2722000028", "name": "ООО «Тайнопись-Партнёр»",
+                                          "partner_kind": PartnerKind.enterprise, "kind": AgreementKind.dual},
+                           actor=world.curator)
+    partners.add_agreement(world.school, {"inn": "7707083893", "name": "Тайнописькин завод",
+                                          "kind": AgreementKind.dual}, actor=world.curator)
+    seed.secrets += ["ООО «Тайнопись-Партнёр»", "2722000028", "Тайнописькин завод"]
     shown = practices.create_practice(world.school, {"title": "Практика «Открытая»", "form": Form.teacher_student,
                                                      "role_model": "", "description": "Описание открытой практики",
                                                      "results": ""}, actor=world.curator)

@@ -68,6 +68,7 @@ def test_partner_list_sorts_and_pages(world, client):
         partners.add_agreement(world.school, {"inn": inn, "name": name, "kind": AgreementKind.dual,
                                               "partner_kind": PartnerKind.enterprise, "mentors_provided": 2},
                                actor=world.curator)
+    builders.publish_partners(world.khv_official)
     builders.commit()
     assert_sorts_and_pages(client, "/registry/partners", "name", "Альфа-порт", "Ясный комбинат",
                            default_first="Альфа-порт")

@@ -97,6 +97,7 @@ def test_partner_list_shows_each_partner_once_with_its_organizations(world, clie
     partners.add_agreement(world.van_school, {"inn": "7707083893", "kind": AgreementKind.practice,
                                               "partner_kind": PartnerKind.enterprise, "mentors_provided": 1,
                                               "signed_on": date(2024, 2, 1)}, actor=world.van_curator)
+    builders.publish_partners(world.operator)
     builders.commit()
     page = client.get("/registry/partners").get_data(as_text=True)
     row = page.split("7707083893")[1].split("</tr>")[0]
