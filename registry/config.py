@@ -48,6 +48,8 @@ class BaseConfig:
     #: Failed logins allowed per account and per client address (Flask-Limiter notation).
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 20 per hour")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per minute; 200 per hour")
+    #: Survey answers accepted per client address (web page and API together), in the login throttle's storage.
+    SURVEY_ANSWER_LIMIT_PER_ADDRESS = os.environ.get("SURVEY_ANSWER_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.
