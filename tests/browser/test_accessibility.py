@@ -5,6 +5,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitoring.indicators import CODES
+from registry.extensions import db
+from surveys import services as surveys
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
 
@@ -17,10 +19,12 @@ def _main_pages(world) -> dict:
     """Per user: the pages reached from the menu plus the main forms that are not in it."""
     campaign = f"/campaigns/{world.region.code}/{YEAR}"
     school = world.school.code
+    _, tokens = surveys.open_survey(world.campaign, world.school, "mentee", 2, actor=world.curator)
+    db.session.commit()
     return {
-        None: ["/auth/login", "/registry/"],
+        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
-                        f"/records/{school}/import"],
+                        f"/records/{school}/import", f"{campaign}/surveys/{school}"],
         world.khv_official: [f"{campaign}/extensions"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/"],
