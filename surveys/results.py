@@ -7,6 +7,7 @@ that has a survey is refused on that field; submitting writes the survey's figur
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from deadlines.models import Campaign
 from hierarchy.models import Organization
@@ -48,10 +49,18 @@ def results(survey_ids: list[int]) -> dict[int, Result]:
 
 
 def organization_results(campaign: Campaign, organization: Organization) -> dict[str, Result]:
-    """kind → result, for the kinds that have a survey in this campaign."""
-    ids = db.session.scalars(sa.select(Survey.id).where(Survey.campaign_id == campaign.id,
-                                                        Survey.organization_id == organization.id)).all()
-    return {r.kind: r for r in results(list(ids)).values()}
+    """kind → result, for the kinds that have a survey in this campaign (one query when none ran).
+
+    Within a request the answer is kept (the save, the answer's description and its masking share it); a request
+    that opens or answers a survey does not read it first.
+    """
+    key = ("survey_results", campaign.id, organization.id)
+    cache = g.setdefault("survey_results", {}) if has_request_context() else {}
+    if key not in cache:
+        ids = db.session.scalars(sa.select(Survey.id).where(Survey.campaign_id == campaign.id,
+                                                            Survey.organization_id == organization.id)).all()
+        cache[key] = {r.kind: r for r in results(list(ids)).values()}
+    return cache[key]
 
 
 def survey_values(by_kind: dict[str, Result]) -> dict[str, int | float]:
