@@ -43,14 +43,16 @@ def describe(submission: Submission | None, organization: Organization) -> dict:
     """The API's view of a submission; a submission not yet started reads as an empty draft, version 0."""
     if submission is None:
         return {"organization": organization.code, "status": SubmissionStatus.draft.value, "values": {},
-                "version": 0, "review_comment": None, "from_survey": []}
+                "version": 0, "review_comment": None}
     values = {code: _number(v) for code, v in submission.value_map().items()}
     by_kind = survey_results.organization_results(submission.campaign, organization)
     if submission.status in (SubmissionStatus.draft, SubmissionStatus.returned):  # a draft follows its surveys
         values = survey_results.overlay(values, by_kind)
-    return {"organization": organization.code, "status": submission.status.value, "values": values,
-            "version": submission.version, "review_comment": submission.review_comment,
-            "from_survey": sorted(survey_results.surveyed_codes(by_kind))}
+    answer = {"organization": organization.code, "status": submission.status.value, "values": values,
+              "version": submission.version, "review_comment": submission.review_comment}
+    if by_kind:  # only when a survey ran: the answer of a submission without surveys keeps its v1 shape
+        answer["from_survey"] = sorted(survey_results.surveyed_codes(by_kind))
+    return answer
 
 
 def _follow_surveys(campaign: Campaign, organization: Organization, submission: Submission) -> None:
