@@ -4,7 +4,6 @@ import pytest
 import sqlalchemy as sa
 
 from monitoring import services
-from monitoring.aggregation import live_source  # noqa: F401 - the aggregation reads stored accepted values
 from registry.core.audit import AuditEntry
 from registry.extensions import db
 from surveys.models import SurveyAnswer, SurveyLink
