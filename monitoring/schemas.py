@@ -232,6 +232,10 @@ class SubmissionSchema(Schema):
     values = NumberMap()
     version = fields.Integer()
     review_comment = fields.String(allow_none=True)
+    #: Survey fields the registry's own surveys fill («из опроса»); a percentage of fewer than 5 respondents is
+    #: left out of `values` for everyone but the region.
+    from_survey = fields.List(fields.String(), metadata={
+        "description": "Поля, заполненные из опроса («из опроса»); есть, только если опрос проводился."})
 
 
 class QueueItemSchema(Schema):

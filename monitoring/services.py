@@ -17,6 +17,7 @@ from registry.core.clock import now_utc
 from registry.core.db import for_update
 from registry.core.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from registry.extensions import db
+from surveys import results as survey_results
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,26 @@ def describe(submission: Submission | None, organization: Organization) -> dict:
     if submission is None:
         return {"organization": organization.code, "status": SubmissionStatus.draft.value, "values": {},
                 "version": 0, "review_comment": None}
-    return {"organization": organization.code, "status": submission.status.value,
-            "values": {code: _number(v) for code, v in submission.value_map().items()},
-            "version": submission.version, "review_comment": submission.review_comment}
+    values = {code: _number(v) for code, v in submission.value_map().items()}
+    by_kind = survey_results.organization_results(submission.campaign, organization)
+    if submission.status in (SubmissionStatus.draft, SubmissionStatus.returned):  # a draft follows its surveys
+        values = survey_results.overlay(values, by_kind)
+    answer = {"organization": organization.code, "status": submission.status.value, "values": values,
+              "version": submission.version, "review_comment": submission.review_comment}
+    if by_kind:  # only when a survey ran: the answer of a submission without surveys keeps its v1 shape
+        answer["from_survey"] = sorted(survey_results.surveyed_codes(by_kind))
+    return answer
+
+
+def _follow_surveys(campaign: Campaign, organization: Organization, submission: Submission) -> None:
+    """Write the surveys' current figures into the submission's survey fields (they are sent as the survey says)."""
+    by_kind = survey_results.organization_results(campaign, organization)
+    if not by_kind:
+        return
+    values = survey_results.overlay(submission.value_map(), by_kind)
+    if values != submission.value_map():
+        submission.values = [SubmissionValue(code=code, value=float(v)) for code, v in values.items()]
+        db.session.flush()
 
 
 def _number(value: float) -> int | float:
@@ -92,6 +110,7 @@ def save_values(campaign: Campaign, organization: Organization, values: dict, *,
     require_open(campaign, Level.organization, organization.id, now)
     submission = get_submission(campaign, organization, lock=True)
     _check_version(submission, organization, version)
+    values = survey_results.merged_values(campaign, organization, values)  # survey fields follow the survey
     errors = check_values(values, complete=False)
     if errors:
         raise ValidationFailed("Данные не сохранены: исправьте ошибки в отмеченных полях.", errors)
@@ -117,6 +136,7 @@ def submit(campaign: Campaign, organization: Organization, *, actor: User, versi
     _check_version(submission, organization, version)
     if submission is None:
         raise ValidationFailed("Отчёт пуст: заполните показатели и сохраните их перед отправкой.")
+    _follow_surveys(campaign, organization, submission)
     errors = check_values(submission.value_map(), complete=True)
     if errors:
         raise ValidationFailed("Отчёт не отправлен: исправьте ошибки в отмеченных полях.", errors)

@@ -7,6 +7,7 @@ from flask import Flask
 from registry import config as cfg
 from registry.core import private_files
 from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
+from surveys import questionnaires
 
 #: Modules holding a web blueprint `bp`.
 WEB_MODULES = (
@@ -35,6 +36,8 @@ WEB_MODULES = (
     "registry.mentoring.views.partner_review",
     "registry.mentoring.views.practices",
     "registry.mentoring.views.imports",
+    "surveys.views",
+    "surveys.answer_views",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -46,6 +49,7 @@ API_MODULES = (
     "monitoring.plans.api",
     "exports.api",
     "registry.public.api",
+    "surveys.api",
 )
 #: Modules holding a click group `cli`.
 CLI_MODULES = (
@@ -68,6 +72,7 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     logging.basicConfig(level=logging.INFO)
 
     _import_models()
+    questionnaires.load_all()  # a broken questionnaire file refuses to start, naming the file and the field
     db.init_app(app)
     migrate.init_app(app, db, directory=str(cfg.PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
@@ -98,5 +103,6 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
                  "monitoring.models", "monitoring.plans.models", "deadlines.ledger", "deadlines.feeds",
-                 "registry.notify.models", "registry.mentoring.models", "exports.models", "registry.imports.models"):
+                 "registry.notify.models", "registry.mentoring.models", "exports.models", "registry.imports.models",
+                 "surveys.models"):
         importlib.import_module(name)

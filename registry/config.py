@@ -62,6 +62,8 @@ class BaseConfig:
     PUBLIC_PAGES_LIMIT = os.environ.get("PUBLIC_PAGES_LIMIT", "60 per minute; 1000 per hour")
     OPEN_DATA_LIMIT = os.environ.get("OPEN_DATA_LIMIT", "10 per minute; 100 per hour")
     TOKEN_LIMIT_PER_ADDRESS = os.environ.get("TOKEN_LIMIT_PER_ADDRESS", "10 per minute; 100 per hour")
+    #: Survey answers accepted per client address (web page and API together), in the login throttle's storage.
+    SURVEY_ANSWER_LIMIT_PER_ADDRESS = os.environ.get("SURVEY_ANSWER_LIMIT_PER_ADDRESS", "30 per minute; 300 per hour")
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     TRUST_PROXY = int(os.environ.get("TRUST_PROXY", "0"))
     #: Absolute links in e-mails and the calendar feed point here.

@@ -17,6 +17,7 @@ from monitoring import reports, services
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
+from surveys import services as surveys
 from tests import factories
 from tests.conftest import Browser, _empty_tables
 from tests.registry.mentoring import matrix as mentoring_matrix
@@ -31,6 +32,9 @@ PUBLIC = set(ROLES)
 C = "/campaigns/27/{year}"
 A = "/api/v1/regions/27/campaigns/{year}"
 S = "27-KHV-S1"  # the KHV school; its curator is `curator`, its reviewer `khv_official`
+
+#: A valid answer to the mentee questionnaire (form fields or the API's answers).
+SURVEY_ANSWER = {"q1": "8", "q2": "8", "q3": "8", "q4": "8", "q5": "weekly", "q6": "yes"}
 
 #: (endpoint, method) → (path, form or JSON body, roles allowed to act). Everyone else gets 403/404
 #: (or, not logged in, the login page / 401).
@@ -160,6 +164,25 @@ MATRIX = {
     ("plans_api.reopen_plan", "POST"): (A + f"/plans/{S}/reopen", None, {"admin", "khv_official"}),
     ("form_sets.federal_forms", "GET"): (C + "/federal-forms", None, IN_REGION),
     ("exports_api.list_form_sets", "GET"): (A + "/form-sets", None, IN_REGION),
+    # satisfaction surveys: the curator runs them; whoever sees the school reads them; officers download answers;
+    # the one-time link is the respondent's only credential (no account)
+    ("surveys.survey_list", "GET"): (C + f"/surveys/{S}", None, REGION | {"khv_official", "curator"}),
+    ("surveys.survey_open", "POST"): (C + f"/surveys/{S}", {"kind": "mentee", "links": "2"}, {"curator"}),
+    ("surveys.survey_close", "POST"): (C + f"/surveys/{S}/{{survey_id}}/close", {}, {"curator"}),
+    ("surveys.survey_sheet", "GET"): (C + f"/surveys/{S}/{{survey_id}}/qr.pdf", None, {"curator"}),
+    ("surveys.answers_download", "GET"): (C + "/survey-answers/27-KHV/csv", None, REGION | {"khv_official"}),
+    ("survey_answer.answer_page", "GET"): ("/s/{survey_token}", None, PUBLIC),
+    ("survey_answer.answer_submit", "POST"): ("/s/{survey_token}", SURVEY_ANSWER, PUBLIC),
+    ("surveys_api.open_survey", "POST"): (A + "/surveys", {"organization": S, "kind": "mentee", "links": 2},
+                                          {"curator"}),
+    ("surveys_api.list_surveys", "GET"): (A + "/surveys", None, IN_REGION),
+    ("surveys_api.read_survey", "GET"): (A + "/surveys/{survey_id}", None, REGION | {"khv_official", "curator"}),
+    ("surveys_api.close_survey", "POST"): (A + "/surveys/{survey_id}/close", None, {"curator"}),
+    ("surveys_api.download_answers", "GET"): (A + "/survey-answers?unit=27-KHV&format=csv", None,
+                                              REGION | {"khv_official"}),
+    ("surveys_api.questionnaire", "GET"): ("/api/v1/survey-links/{survey_token}", None, PUBLIC),
+    ("surveys_api.answer", "POST"): ("/api/v1/survey-links/{survey_token}/answers", {"answers": SURVEY_ANSWER},
+                                     PUBLIC),
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
@@ -177,10 +200,12 @@ def _rich_world():
     db.session.add(form_set)  # queued, not built: building every set here would slow the whole matrix down
     hierarchy_job = import_jobs.create("hierarchy", "units.csv", b"", actor=world.operator)
     records_job = import_jobs.create("mentors", "m.csv", b"", actor=world.curator, organization=world.school)
+    survey, tokens = surveys.open_survey(c, world.school, "mentee", 2, actor=world.curator)
     db.session.commit()
     ids = {"year": factories.YEAR, "curator_id": world.dod_curator.id, "snapshot_id": report.snapshot_id,
            "extension_id": ext.id, "set_id": form_set.id, "until": (now_utc() + timedelta(days=3)).isoformat(),
-           "hierarchy_job_id": hierarchy_job.id, "records_job_id": records_job.id,
+           "hierarchy_job_id": hierarchy_job.id, "records_job_id": records_job.id, "survey_id": survey.id,
+           "survey_token": tokens[0],
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
     return world, ids

@@ -22,6 +22,7 @@ from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db
+from surveys.results import hide_small
 
 api_bp = ApiBlueprint("submissions_api", __name__, description="Отчёты организаций и их проверка.")
 
@@ -41,7 +42,7 @@ def _errors_under_values():
 
 def _commit(submission: Submission, org: Organization) -> dict:
     """Commit the change and answer with it, described first: the commit expires every loaded row (3 reloads)."""
-    answer = services.describe(submission, org)
+    answer = hide_small(services.describe(submission, org), current_actor(), submission.campaign, organization=org)
     db.session.commit()
     return answer
 
@@ -90,7 +91,8 @@ def read_submission(region_code: str, year: int, org_code: str):
     campaign = campaign_or_404(region_code, year)
     org, member = member_or_404(campaign, org_code)
     require(sees_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
-    return services.describe(services.get_submission(campaign, org), org)
+    return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
+                      organization=org)
 
 
 @api_bp.route(SUBMISSION_URL, methods=["PUT"])

@@ -18,6 +18,8 @@ from registry.core.listing import links_to
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.queries import counts_from_records, has_records, record_differences
+from surveys import results as survey_results
+from surveys.results import hide_small
 
 bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
 EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
@@ -125,6 +127,11 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     submission = services.get_submission(campaign, org)
     status = submission.status if submission else SubmissionStatus.draft
     stored = submission.value_map() if submission else {}
+    by_kind = survey_results.organization_results(campaign, org)
+    if status in EDITABLE:  # a draft's survey fields follow the survey (PRODUCT.md §10)
+        stored = survey_results.overlay(stored, by_kind)
+    stored = hide_small({"values": stored}, user, campaign, by_kind)["values"]
+    from_survey = survey_results.surveyed_codes(by_kind)
     window = window_of(campaign, Level.organization, org.id, now)
     is_curator = edits_organization(user, org.id)
     can_save = is_curator and window.is_open and status in EDITABLE
@@ -144,9 +151,10 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
         fields = [{"code": f.code, "label": f.label, "help": f.help, "kind": f.kind, "value": shown.get(f.code, ""),
                    "stored": stored.get(f.code), "errors": errors.get(f.code, []),
                    "warnings": warnings.get(f.code, []), "previous": previous.get(f.code),
-                   "current": current.get(f.code) if conflict is not None else None}
+                   "current": current.get(f.code) if conflict is not None else None,
+                   "from_survey": f.code in from_survey}
                   for f in FIELDS if f.group == key]
-        groups.append({"title": title, "fields": fields})
+        groups.append({"key": key, "title": title, "fields": fields})
     history = q.version_history(submission, HISTORY_PER_PAGE)
     history.rows = [{"version": v.version, "event": EVENT_LABELS.get(v.event, v.event),
                      "status": SUBMISSION_STATUS_LABELS[v.status], "who": _who(actor), "at": v.created_at,
@@ -164,7 +172,8 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
         can_reopen=can_review and status is SubmissionStatus.accepted,
         review_error=review_error, review_errors=review_error.fields if review_error else {}, comment=comment,
         closed_note=None if window.is_open or not is_curator else window.closed_message,
-        args=campaign_args(campaign), has_records=bool(records), has_previous=bool(previous))
+        args=campaign_args(campaign), has_records=bool(records), has_previous=bool(previous),
+        surveys_url=url_for("surveys.survey_list", **campaign_args(campaign), org_code=org.code))
 
 
 # «Заполнить из учёта»: counts computed from the organization's personalised records (registry.mentoring).

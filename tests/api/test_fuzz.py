@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from registry.extensions import db
+from surveys import services as surveys
 from tests import factories
 from tests.api.helpers import check_error_body
 
@@ -21,8 +23,11 @@ SKIP = {("POST", "/api/v1/auth/logout")}
 
 def _known_parameters(world) -> dict:
     """Path values that exist, so generated requests also reach the code behind the 404s."""
+    survey, tokens = surveys.open_survey(world.campaign, world.school, "mentee", 50, actor=world.curator)
+    db.session.commit()
     return {"region_code": "27", "year": factories.YEAR, "org_code": world.school.code,
-            "municipality_code": world.khv.code, "unit_code": world.khv.code}
+            "municipality_code": world.khv.code, "unit_code": world.khv.code, "survey_id": survey.id,
+            "token": tokens[0]}
 
 
 def _strategy(operation, known: dict):

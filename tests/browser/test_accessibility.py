@@ -8,6 +8,7 @@ from monitoring.indicators import CODES
 from registry.extensions import db
 from registry.mentoring.services import partners
 from registry.mentoring.vocab import AgreementKind, PartnerKind
+from surveys import services as surveys
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
 
@@ -21,10 +22,13 @@ def _main_pages(world) -> dict:
     campaign = f"/campaigns/{world.region.code}/{YEAR}"
     school = world.school.code
     _partner_waiting_for_review(world)
+    _, tokens = surveys.open_survey(world.campaign, world.school, "mentee", 2, actor=world.curator)
+    db.session.commit()
     return {
-        None: ["/auth/login", "/registry/"],
+        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
-                        f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners"],
+                        f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners",
+                        f"{campaign}/surveys/{school}"],
         world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",

@@ -1,0 +1,146 @@
+"""API v1: satisfaction surveys (PRODUCT.md §10) — open with one-time links, read results, close; answer by link.
+
+The two survey-link routes are public: the token in the URL is the respondent's only credential.
+"""
+from io import BytesIO
+
+from flask import send_file, url_for
+
+from exports.access import authorized_unit
+from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
+from registry.core.api import ApiBlueprint, current_actor
+from registry.core.clock import now_utc
+from registry.core.errors import NotFound, ValidationFailed
+from registry.core.permissions import require
+from registry.extensions import db
+from surveys import access, answers_export, services
+from surveys.models import Survey
+from surveys.results import Result, results
+from surveys.schemas import (
+    AnswerBodySchema,
+    AnswersQuerySchema,
+    AnswerStoredSchema,
+    QuestionnaireSchema,
+    SurveyOpenedSchema,
+    SurveyOpenSchema,
+    SurveySchema,
+)
+from surveys.throttle import throttle_answers
+
+PUBLIC = ("questionnaire", "answer")
+api_bp = ApiBlueprint("surveys_api", __name__, public=PUBLIC,
+                      description="Опросы удовлетворённости: одноразовые ссылки, анонимные ответы, итоги для R10/R11.")
+SURVEYS_URL = f"{CAMPAIGN_URL}/surveys"
+LINK_URL = "/survey-links/<token>"
+
+def link_url(token: str) -> str:
+    return url_for("survey_answer.answer_page", token=token, _external=True)
+
+
+def describe(survey: Survey, result: Result, user) -> dict:
+    campaign, now = survey.campaign, now_utc()
+    return {"id": survey.id, "kind": survey.kind, "organization": survey.organization.code, "links": result.links,
+            "respondents": result.respondents,
+            "satisfaction_pct": result.pct if access.can_see_pct(user, campaign, result.respondents) else None,
+            "open": services.is_accepting(survey, now), "closes_at": services.closes_at(survey, now)}
+
+
+@api_bp.route(SURVEYS_URL, methods=["POST"])
+@api_bp.arguments(SurveyOpenSchema)
+@api_bp.response(201, SurveyOpenedSchema)
+def open_survey(data: dict, region_code: str, year: int):
+    """Открыть опрос организации (или добавить ссылки к открытому) и получить одноразовые ссылки. Куратор."""
+    campaign = campaign_or_404(region_code, year)
+    org, _ = member_or_404(campaign, data["organization"])
+    require(access.can_run_surveys(current_actor(), org.id), access.NOT_CURATOR)
+    survey, tokens = services.open_survey(campaign, org, data["kind"], data["links"], actor=current_actor())
+    answer = {"id": survey.id, "links": [link_url(t) for t in tokens]}
+    db.session.commit()
+    return answer, 201
+
+
+@api_bp.route(SURVEYS_URL, methods=["GET"])
+@api_bp.response(200, SurveySchema(many=True))
+def list_surveys(region_code: str, year: int):
+    """Опросы кампании в области доступа: куратор — своей организации, муниципалитет — подотчётных, регион — все."""
+    campaign = campaign_or_404(region_code, year)
+    user = current_actor()
+    found = db.session.scalars(access.visible_surveys(user, campaign).order_by(Survey.id)).all()
+    counts = results([s.id for s in found])
+    return [describe(s, counts[s.id], user) for s in found]
+
+
+@api_bp.route(f"{SURVEYS_URL}/<int:survey_id>", methods=["GET"])
+@api_bp.response(200, SurveySchema)
+def read_survey(region_code: str, year: int, survey_id: int):
+    """Итоги опроса: ссылки, ответившие, удовлетворённость (при < 5 ответивших — только для региона)."""
+    campaign = campaign_or_404(region_code, year)
+    survey = access.survey_of_campaign(campaign, survey_id)
+    member = access.member_of(campaign, survey.organization_id)
+    require(member is not None and access.can_see_surveys(current_actor(), campaign, member), access.OUT_OF_SCOPE)
+    return describe(survey, results([survey.id])[survey.id], current_actor())
+
+
+@api_bp.route(f"{SURVEYS_URL}/<int:survey_id>/close", methods=["POST"])
+@api_bp.response(200, SurveySchema)
+def close_survey(region_code: str, year: int, survey_id: int):
+    """Закрыть опрос: ссылки больше не принимают ответов. Куратор организации."""
+    campaign = campaign_or_404(region_code, year)
+    survey = access.survey_of_campaign(campaign, survey_id)
+    require(access.can_run_surveys(current_actor(), survey.organization_id), access.NOT_CURATOR)
+    services.close_survey(survey, actor=current_actor())
+    answer = describe(survey, results([survey.id])[survey.id], current_actor())
+    db.session.commit()
+    return answer
+
+
+@api_bp.route(f"{CAMPAIGN_URL}/survey-answers", methods=["GET"])
+@api_bp.arguments(AnswersQuerySchema, location="query")
+@api_bp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream",
+                 description="XLSX или CSV (UTF-8 с BOM, «;»): одна строка на ответ на вопрос, без ссылок и времени.")
+def download_answers(args: dict, region_code: str, year: int):
+    """Анонимные ответы опросов подразделения. Муниципалитет — свои организации; регион — все."""
+    campaign = campaign_or_404(region_code, year)
+    user = current_actor()
+    require(access.is_officer(user), "Ответы опросов выгружают муниципалитет и регион.")
+    unit, _ = authorized_unit(user, campaign, args["unit"])
+    data = answers_export.render(user, campaign, unit, args["format"])
+    response = send_file(BytesIO(data), mimetype=answers_export.FORMATS[args["format"]], as_attachment=True,
+                         download_name=answers_export.file_name(campaign, unit, args["format"]), max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@api_bp.route(LINK_URL, methods=["GET"])
+@api_bp.response(200, QuestionnaireSchema)
+@api_bp.alt_response(404, response="NOT_FOUND")
+@api_bp.alt_response(409, response="CONFLICT")
+@api_bp.alt_response(423, response="LOCKED")
+def questionnaire(token: str):
+    """Анкета по одноразовой ссылке (без авторизации). 409 — по ссылке уже ответили; 423 — опрос закрыт."""
+    link = access.link_by_token(token)
+    _, found = services.questionnaire_of(link)
+    return found.as_dict()
+
+
+@api_bp.route(f"{LINK_URL}/answers", methods=["POST"])
+@api_bp.arguments(AnswerBodySchema)
+@api_bp.response(201, AnswerStoredSchema)
+@api_bp.alt_response(404, response="NOT_FOUND")
+@api_bp.alt_response(409, response="CONFLICT")
+@api_bp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@api_bp.alt_response(423, response="LOCKED")
+@api_bp.alt_response(429, response="TOO_MANY_REQUESTS")
+@throttle_answers
+def answer(data: dict, token: str):
+    """Ответить по ссылке (без авторизации): один раз; ответ хранится без связи со ссылкой."""
+    try:
+        services.answer(token, data["answers"])
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise ValidationFailed(exc.message, {f"answers.{q}": m for q, m in exc.fields.items()}) from exc
+    except NotFound:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return {"status": "stored"}, 201

@@ -1,0 +1,123 @@
+"""Survey results and the submission's four survey fields that follow them (PRODUCT.md §10).
+
+Per survey: respondents (answers stored) and the satisfaction percentage (mean of the answers' 0–100 scores).
+While a submission is a draft its survey fields follow the survey; a save that types other figures for a kind
+that has a survey is refused on that field; submitting writes the survey's figures into the submission.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+
+from deadlines.models import Campaign
+from hierarchy.models import Organization
+from registry.core.errors import ValidationFailed
+from registry.extensions import db
+from surveys.models import Survey, SurveyAnswer, SurveyLink
+
+#: kind → (respondents code, percentage code) of the submission.
+FIELDS = {"mentee": ("mentee_survey_respondents", "mentee_satisfaction_pct"),
+          "mentor": ("mentor_survey_respondents", "mentor_satisfaction_pct")}
+SURVEY_CODES = frozenset(code for pair in FIELDS.values() for code in pair)
+FROM_SURVEY = "из опроса"
+
+
+@dataclass(frozen=True)
+class Result:
+    survey_id: int
+    kind: str
+    links: int
+    respondents: int
+    pct: float | None  # rounded to 0.1; None without respondents
+
+
+def results(survey_ids: list[int]) -> dict[int, Result]:
+    """Links, respondents and percentage of each survey: two GROUP BY queries."""
+    if not survey_ids:
+        return {}
+    kinds = dict(db.session.execute(sa.select(Survey.id, Survey.kind).where(Survey.id.in_(survey_ids))).all())
+    links = dict(db.session.execute(sa.select(SurveyLink.survey_id, sa.func.count()).where(
+        SurveyLink.survey_id.in_(survey_ids)).group_by(SurveyLink.survey_id)).all())
+    answers = {row[0]: row[1:] for row in db.session.execute(
+        sa.select(SurveyAnswer.survey_id, sa.func.count(), sa.func.avg(SurveyAnswer.score))
+        .where(SurveyAnswer.survey_id.in_(survey_ids)).group_by(SurveyAnswer.survey_id))}
+    out = {}
+    for sid, kind in kinds.items():
+        count, mean = answers.get(sid, (0, None))
+        out[sid] = Result(sid, kind, links.get(sid, 0), count, None if mean is None else round(float(mean), 1))
+    return out
+
+
+def organization_results(campaign: Campaign, organization: Organization) -> dict[str, Result]:
+    """kind → result, for the kinds that have a survey in this campaign (one query when none ran).
+
+    Within a request the answer is kept (the save, the answer's description and its masking share it); a request
+    that opens or answers a survey does not read it first.
+    """
+    key = ("survey_results", campaign.id, organization.id)
+    cache = g.setdefault("survey_results", {}) if has_request_context() else {}
+    if key not in cache:
+        ids = db.session.scalars(sa.select(Survey.id).where(Survey.campaign_id == campaign.id,
+                                                            Survey.organization_id == organization.id)).all()
+        cache[key] = {r.kind: r for r in results(list(ids)).values()}
+    return cache[key]
+
+
+def survey_values(by_kind: dict[str, Result]) -> dict[str, int | float]:
+    """The submission's survey fields as the surveys give them (no percentage without respondents)."""
+    values: dict[str, int | float] = {}
+    for kind, result in by_kind.items():
+        respondents, pct = FIELDS[kind]
+        values[respondents] = result.respondents
+        if result.pct is not None:
+            values[pct] = int(result.pct) if float(result.pct).is_integer() else result.pct
+    return values
+
+
+def surveyed_codes(by_kind: dict[str, Result]) -> set[str]:
+    return {code for kind in by_kind for code in FIELDS[kind]}
+
+
+def overlay(values: dict, by_kind: dict[str, Result]) -> dict:
+    """`values` with the survey fields of every surveyed kind replaced by the survey's figures."""
+    merged = {code: v for code, v in values.items() if code not in surveyed_codes(by_kind)}
+    merged.update(survey_values(by_kind))
+    return dict(sorted(merged.items()))
+
+
+def merged_values(campaign: Campaign, organization: Organization, values: dict) -> dict:
+    """The values to save: survey fields filled from the survey; other typed figures for them are refused."""
+    by_kind = organization_results(campaign, organization)
+    if not by_kind:
+        return values
+    expected = survey_values(by_kind)
+    errors = {}
+    for code in surveyed_codes(by_kind):
+        if code in values and not _same(values[code], expected.get(code)):
+            shown = "нет ответов" if code not in expected else str(expected[code]).replace(".", ",")
+            errors[code] = [f"Поле заполняется из опроса ({shown}); вручную его изменить нельзя."]
+    if errors:
+        raise ValidationFailed("Данные не сохранены: поля опроса заполняются из проведённого опроса.", errors)
+    return overlay(values, by_kind)
+
+
+def _same(given, expected) -> bool:
+    if expected is None:
+        return given is None
+    try:
+        return abs(float(given) - float(expected)) < 0.05
+    except (TypeError, ValueError):
+        return False
+
+
+def hide_small(answer: dict, user, campaign: Campaign, by_kind: dict[str, Result] | None = None,
+               organization: Organization | None = None) -> dict:
+    """A submission's answer with the percentage of a survey under MIN_SHOWN respondents removed for non-region."""
+    from surveys.access import can_see_pct
+
+    if by_kind is None:
+        by_kind = organization_results(campaign, organization) if organization is not None else {}
+    hidden = {FIELDS[kind][1] for kind, r in by_kind.items() if not can_see_pct(user, campaign, r.respondents)}
+    if not hidden:
+        return answer
+    return {**answer, "values": {c: v for c, v in answer["values"].items() if c not in hidden}}
