@@ -31,6 +31,8 @@ WEB_MODULES = (
     "registry.mentoring.views.partners",
     "registry.mentoring.views.practices",
     "registry.mentoring.views.imports",
+    "registry.documents.views",
+    "registry.programmes.views",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -91,5 +93,6 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
                  "monitoring.models", "deadlines.ledger", "deadlines.feeds", "registry.notify.models",
-                 "registry.mentoring.models", "exports.models", "registry.imports.models"):
+                 "registry.mentoring.models", "registry.documents.models",
+                 "registry.programmes.models", "exports.models", "registry.imports.models"):
         importlib.import_module(name)
