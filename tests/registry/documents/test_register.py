@@ -116,9 +116,9 @@ def test_roadmap_goes_to_the_municipality_which_returns_with_a_comment_then_appr
     assert [v.review_status for v in _versions()] == [ReviewStatus.returned, ReviewStatus.approved]
     audit = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("roadmap.%"))
                                .order_by(AuditEntry.id)).all()
+    official_id = world.khv_official.id
     assert [(a.action, a.actor_id, a.comment) for a in audit] == [
-        ("roadmap.returned", world.khv_official.id, "Нет сроков по этапу 2"), ("roadmap.approved", world.khv_official.id,
-                                                                              None)]
+        ("roadmap.returned", official_id, "Нет сроков по этапу 2"), ("roadmap.approved", official_id, None)]
 
 
 def test_a_region_subordinate_organizations_roadmap_goes_to_the_region(world, login_as):
