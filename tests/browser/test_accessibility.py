@@ -20,8 +20,9 @@ def _main_pages(world) -> dict:
     return {
         None: ["/auth/login", "/registry/"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
-                        f"/records/{school}/import"],
-        world.khv_official: [f"{campaign}/extensions"],
+                        f"/records/{school}/import", f"/records/{school}/documents", f"/records/{school}/programmes",
+                        f"/records/{school}/programmes/new"],
+        world.khv_official: [f"{campaign}/extensions", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/"],
         world.admin: ["/admin/users"],
