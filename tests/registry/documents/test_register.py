@@ -142,3 +142,12 @@ def test_summaries_show_which_organizations_lack_which_document(world, login_as)
     assert login_as(world.van_official).get("/documents/27-KHV").status_code == 403
     assert login_as(world.khv_official).get("/documents/27").status_code == 403
     assert login_as(world.curator).get("/documents/27-KHV").status_code == 403
+
+
+def test_a_version_whose_file_is_gone_answers_404_not_an_error(app, world, login_as):
+    curator = login_as(world.curator)
+    _upload(curator, "regulation", files.pdf(), "a.pdf")
+    for path in _stored_files(app):
+        path.unlink()
+    response = curator.get(f"{S}/regulation/v1")
+    assert response.status_code == 404 and "не найден в хранилище" in response.get_data(as_text=True)
