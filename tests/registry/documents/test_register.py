@@ -11,6 +11,7 @@ from registry.documents import storage
 from registry.documents.models import DocumentVersion
 from registry.documents.vocab import ReviewStatus
 from registry.extensions import db
+from tests.factories import YEAR
 from tests.registry.documents import files
 
 S = "/records/27-KHV-S1/documents"
@@ -137,6 +138,8 @@ def test_summaries_show_which_organizations_lack_which_document(world, login_as)
     assert "Организаций без полного комплекта документов: <strong>1</strong> из 2" in page  # the school has all
     home = official.get("/").get_data(as_text=True)
     assert "Без полного комплекта документов: <strong>1</strong>" in home
+    review = official.get(f"/campaigns/27/{YEAR}/review").get_data(as_text=True)
+    assert "все есть" in review and "нет 5 из 5" in review  # the school has all five, the DOD centre none
     region = login_as(world.operator).get("/documents/27").get_data(as_text=True)
     assert "Ванинский колледж" in region and "Школа п. Ванино" in region and "Школа Биробиджана" not in region
     assert login_as(world.van_official).get("/documents/27-KHV").status_code == 403
