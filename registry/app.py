@@ -38,6 +38,8 @@ WEB_MODULES = (
     "registry.mentoring.views.imports",
     "surveys.views",
     "surveys.answer_views",
+    "registry.documents.views",
+    "registry.programmes.views",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -103,6 +105,6 @@ def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
                  "monitoring.models", "monitoring.plans.models", "deadlines.ledger", "deadlines.feeds",
-                 "registry.notify.models", "registry.mentoring.models", "exports.models", "registry.imports.models",
-                 "surveys.models"):
+                 "registry.notify.models", "registry.mentoring.models", "registry.documents.models",
+                 "registry.programmes.models", "exports.models", "registry.imports.models", "surveys.models"):
         importlib.import_module(name)

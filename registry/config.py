@@ -80,6 +80,10 @@ class BaseConfig:
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
     #: Where the scheduler stores the federal forms built from frozen snapshots (PRODUCT.md §5).
     EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(INSTANCE_DIR / "exports")
+    #: Where organizations' uploaded documents live (default: `documents` beside EXPORTS_DIR); files 0600.
+    DOCUMENTS_DIR = os.environ.get("DOCUMENTS_DIR") or None
+    #: Largest organization document accepted (bytes).
+    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(8 * 1024 * 1024)))
     #: Seconds one scheduler run may spend building stored forms before leaving the rest to the next run
     #: (unset: build everything; a long run delays the SQLite scheduler lease's renewal).
     FORM_BUILD_BUDGET_SECONDS = float(os.environ["FORM_BUILD_BUDGET_SECONDS"]) if os.environ.get(

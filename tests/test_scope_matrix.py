@@ -20,6 +20,7 @@ from registry.imports import jobs as import_jobs
 from surveys import services as surveys
 from tests import factories
 from tests.conftest import Browser, _empty_tables
+from tests.registry.documents import matrix as documents_matrix
 from tests.registry.mentoring import matrix as mentoring_matrix
 
 ROLES = ("anon", "admin", "operator", "other_operator", "khv_official", "van_official", "curator", "van_curator",
@@ -186,6 +187,7 @@ MATRIX = {
 }
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
+MATRIX.update(documents_matrix.rows(EVERYONE, REGION))
 
 
 def _rich_world():
@@ -208,6 +210,7 @@ def _rich_world():
            "survey_token": tokens[0],
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
+    ids.update(documents_matrix.build(world, ids["pair_id"]))
     return world, ids
 
 

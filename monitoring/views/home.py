@@ -17,6 +17,8 @@ from monitoring.views import _queries as q
 from monitoring.views._common import FILTER_LABELS, latest_campaign, window_of
 from registry.auth.models import ROLE_LABELS, Role
 from registry.core.clock import now_utc
+from registry.documents import services as documents
+from registry.documents.vocab import KIND_SHORT
 from registry.extensions import db
 
 bp = Blueprint("home", __name__)
@@ -49,7 +51,9 @@ def _curator():
 def _official():
     muni = current_user.municipality
     campaign = latest_campaign(muni.region_id)
-    context = {"municipality": muni, "campaign": campaign}
+    _, _, incomplete, lacking = documents.summary_of(muni)
+    context = {"municipality": muni, "campaign": campaign, "doc_incomplete": incomplete, "doc_lacking": lacking,
+               "doc_labels": KIND_SHORT}
     if campaign is not None:
         report = q.municipal_report(campaign, muni)
         status = report.status if report else ReportStatus.open
@@ -98,6 +102,7 @@ def _navigation():
             args = {"region_code": region.code, "year": campaign.year}
             items += [("Сводка региона", url_for("region.region_view", **args)),
                       ("Проверка отчётов", url_for("review.submission_list", **args))]
+        items.append(("Документы организаций", url_for("documents.summary", unit_code=region.code)))
     elif role is Role.municipal_official:
         muni = current_user.municipality
         campaign = latest_campaign(muni.region_id)
@@ -107,6 +112,7 @@ def _navigation():
                       ("Муниципальный отчёт", url_for("reports.municipal_report_view", municipality_code=muni.code,
                                                       **args)),
                       ("Федеральные формы", url_for("form_sets.federal_forms", **args))]
+        items.append(("Документы организаций", url_for("documents.summary", unit_code=muni.code)))
     elif role is Role.org_curator:
         org = current_user.organization
         campaign = latest_campaign(org.region_id)

@@ -22,6 +22,8 @@ from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.permissions import require
+from registry.documents import services as documents
+from registry.documents.vocab import DocumentKind
 from registry.extensions import db
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns")
@@ -57,6 +59,7 @@ def submission_list(region_code: str, year: int):
     listing = q.member_listing(campaign, parent=parent, status=status or None, org_type=org_type or None,
                                overdue_only=overdue, now=now, per_page=PER_PAGE)
     items = []
+    documents_of = documents.missing_by_organization([row[1] for row in listing.rows])
     for member, org, submission, municipality, is_overdue in listing.rows:
         state = submission.status if submission else SubmissionStatus.draft
         can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
@@ -64,6 +67,7 @@ def submission_list(region_code: str, year: int):
         items.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality,
                       "status": state.value, "status_label": label,
                       "updated_at": submission.updated_at if submission else None,
+                      "documents_missing": sum(1 for v in documents_of[org.id].values() if v is None),
                       "can_accept": can_review and state is SubmissionStatus.submitted,
                       "can_extend": bool(is_overdue) and may_grant_org(user, campaign, member)})
     return render_template(
@@ -73,7 +77,7 @@ def submission_list(region_code: str, year: int):
         municipalities=municipalities.values() if region_staff else None,
         scope_name=None if region_staff else user.municipality.name, tz=campaign.region.timezone,
         args=campaign_args(campaign), direct=DIRECT, extend_days=EXTEND_DAYS,
-        deadline_passed=now >= campaign.organization_deadline)
+        deadline_passed=now >= campaign.organization_deadline, documents_total=len(DocumentKind))
 
 
 def _load_for_review(region_code: str, year: int, org_code: str):

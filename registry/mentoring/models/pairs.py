@@ -42,6 +42,8 @@ class MentoringPair(TimestampMixin, db.Model):
     closed_on: Mapped[date | None]
     close_reason: Mapped[str] = mapped_column(sa.Text, default="")
     status_changed_at: Mapped[datetime | None]
+    #: The organization's programme the pair works in (registry.programmes); empty for pairs made before them.
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)
 
     organization: Mapped[Organization] = relationship()
     mentor_links: Mapped[list["PairMentor"]] = relationship(back_populates="pair", order_by="PairMentor.id",
