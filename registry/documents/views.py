@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from registry.core.api import current_actor
+from registry.core.downloads import as_download
 from registry.core.errors import DomainError, NotFound
 from registry.core.permissions import require
 from registry.documents import access, services, storage
@@ -70,13 +71,12 @@ def _date(text: str) -> date | None:
 def document_download(org_code: str, kind: str, version: int):
     org = _viewable(org_code)
     row = access.version(org, access.kind(kind), version)
-    # send_file writes RFC 6266: filename="<ASCII fallback>"; filename*=UTF-8''<the user's name>
     try:
         data = storage.path_of(row.stored_path).read_bytes()  # small (DOCUMENT_MAX_BYTES); no handle left open
     except FileNotFoundError as missing:
         raise NotFound("Файл этой версии документа не найден в хранилище: сообщите администратору.") from missing
-    return send_file(BytesIO(data), mimetype=row.media_type, as_attachment=True,
-                     download_name=row.filename, max_age=0, etag=row.sha256)
+    response = send_file(BytesIO(data), mimetype=row.media_type, max_age=0, etag=row.sha256)
+    return as_download(response, row.filename)  # the one RFC 6266 name builder; never cached
 
 
 def _decision(org_code: str, version: int):
