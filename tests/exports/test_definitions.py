@@ -101,3 +101,12 @@ def test_a_broken_layout_on_disk_is_refused_with_its_errors(app, tmp_path, monke
     with pytest.raises(catalog.FormLayoutInvalid) as error:
         catalog.get_form("official_test")
     assert "неизвестный код показателя «nope»" in error.value.message
+
+
+def test_the_printed_texts_of_every_form_carry_no_developer_references():
+    """An official form says nothing of our docs: no «PRODUCT», no «§», no «.md» in any text it prints."""
+    for path in sorted(FORMS_DIR.glob("*.json")):
+        layout = json.loads(path.read_text(encoding="utf-8"))
+        printed = [layout.get(key) or "" for key in ("title", "periodicity", "deadline", "unit_of_measure", "basis")]
+        for text in printed:
+            assert not any(mark in text for mark in ("PRODUCT", "§", ".md")), (path.name, text)
