@@ -37,3 +37,38 @@ def inn_error(inn: str) -> str | None:
     else:
         ok = digits[10] == _check_digit(digits, _INN12_11) and digits[11] == _check_digit(digits, _INN12_12)
     return None if ok else "Неверные контрольные цифры ИНН: проверьте, нет ли опечатки."
+
+
+#: СНИЛС numbers up to 001-001-998 were issued before the checksum rule and are never checked (ПФР).
+SNILS_UNCHECKED_UP_TO = 1001998
+
+
+def snils_digits(text: str | None) -> str:
+    """The 11 digits of a СНИЛС typed as 112-233-445 95, 11223344595 or with other separators."""
+    return "".join(ch for ch in str(text or "") if ch.isdigit() and ch.isascii())
+
+
+def snils_error(text: str) -> str | None:
+    """Why a СНИЛС is invalid (length or the ПФР control number), or None when valid."""
+    stripped = str(text).strip()
+    if any(not (ch.isdigit() and ch.isascii()) and ch not in "- " for ch in stripped):
+        return "СНИЛС состоит из 11 цифр, например 112-233-445 95."
+    digits = snils_digits(stripped)
+    if len(digits) != 11:
+        return "СНИЛС состоит из 11 цифр, например 112-233-445 95."
+    number, control = int(digits[:9]), int(digits[9:])
+    if number <= SNILS_UNCHECKED_UP_TO:
+        return None
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(9, 0, -1), strict=True))
+    expected = total % 101 if total > 101 else total
+    expected = 0 if expected in (100, 101) else expected
+    return None if control == expected else "Неверное контрольное число СНИЛС: проверьте, нет ли опечатки."
+
+
+def format_snils(digits: str) -> str:
+    return f"{digits[0:3]}-{digits[3:6]}-{digits[6:9]} {digits[9:11]}"
+
+
+def masked_snils(digits: str) -> str:
+    """What is shown outside the person's own organization: only the control number."""
+    return f"***-***-*** {digits[9:11]}"

@@ -41,6 +41,8 @@ class Mentor(TimestampMixin, db.Model):
     __tablename__ = "mentors"
     __table_args__ = (
         sa.UniqueConstraint("organization_id", "code"),
+        # one record per person and organization (the person may have records in other organizations)
+        sa.UniqueConstraint("person_id", "organization_id"),
         # the public listing: only published rows, in name order, paged
         sa.Index("ix_mentors_public_order", "is_public", "sort_name", "id"),
     )
@@ -49,6 +51,8 @@ class Mentor(TimestampMixin, db.Model):
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     #: The organization's own identifier of the person (табельный номер, код); imports match on it.
     code: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The region's person (by СНИЛС); NULL when no СНИЛС was given: then this record is its own person.
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
     full_name: Mapped[str] = mapped_column(sa.String(300))
     #: For the 15–19-year-old student mentors of R8; never published.
     birth_date: Mapped[date | None]
@@ -86,6 +90,7 @@ class Mentor(TimestampMixin, db.Model):
     public_forms: Mapped[int] = mapped_column(default=0)
 
     organization: Mapped[Organization] = relationship()
+    person = relationship("Person")
     partner = relationship("Partner")
     awards: Mapped[list["Award"]] = relationship(back_populates="mentor", order_by="Award.year.desc(), Award.id",
                                                  cascade="all, delete-orphan")
@@ -105,11 +110,13 @@ sa.Index("ix_mentors_search", *(Mentor.__table__.c[name] for name in SEARCH_INDE
 
 class Mentee(TimestampMixin, db.Model):
     __tablename__ = "mentees"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "code"),)
+    __table_args__ = (sa.UniqueConstraint("organization_id", "code"), sa.UniqueConstraint("person_id", "organization_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     code: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The region's person (by СНИЛС); NULL when no СНИЛС was given.
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("people.id"), index=True)
     full_name: Mapped[str] = mapped_column(sa.String(300))
     birth_date: Mapped[date | None]
     category: Mapped[MenteeCategory] = mapped_column(str_enum(MenteeCategory, "mentee_category"))
@@ -121,6 +128,7 @@ class Mentee(TimestampMixin, db.Model):
     left_on: Mapped[date | None]
 
     organization: Mapped[Organization] = relationship()
+    person = relationship("Person")
 
     def is_minor(self, today: date) -> bool:
         return is_minor(self.birth_date, self.category is MenteeCategory.student, today)
