@@ -51,6 +51,8 @@ API_MODULES = (
     "monitoring.plans.api",
     "exports.api",
     "registry.public.api",
+    "registry.mentoring.api",
+    "registry.mentoring.registry_api",
     "surveys.api",
 )
 #: Modules holding a click group `cli`.

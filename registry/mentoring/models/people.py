@@ -110,7 +110,8 @@ sa.Index("ix_mentors_search", *(Mentor.__table__.c[name] for name in SEARCH_INDE
 
 class Mentee(TimestampMixin, db.Model):
     __tablename__ = "mentees"
-    __table_args__ = (sa.UniqueConstraint("organization_id", "code"), sa.UniqueConstraint("person_id", "organization_id"))
+    __table_args__ = (sa.UniqueConstraint("organization_id", "code"),
+                      sa.UniqueConstraint("person_id", "organization_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)

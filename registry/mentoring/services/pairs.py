@@ -19,8 +19,14 @@ CLOSED = (PairStatus.completed, PairStatus.terminated)
 
 
 def _people(org: Organization, model, ids: list[int], field: str, label: str) -> list:
+    """The records by id: mentees of the organization; mentors of any organization of its region (a college
+    student mentoring a school's pupils, an enterprise employee recorded by a college: PRODUCT.md §9)."""
     people = [db.session.get(model, i) for i in dict.fromkeys(ids)]
-    if any(p is None or p.organization_id != org.id for p in people):
+    if model is Mentor:
+        if any(p is None or p.organization.region_id != org.region_id for p in people):
+            raise ValidationFailed("Пара не сохранена.", {field: [
+                f"{label} должен быть из записей организаций региона."]})
+    elif any(p is None or p.organization_id != org.id for p in people):
         raise ValidationFailed("Пара не сохранена.", {field: [f"{label} должен быть из записей этой организации."]})
     if any(p.left_on is not None for p in people):
         raise ValidationFailed("Пара не сохранена.", {field: [f"{label} выбыл из программы: выберите другого."]})

@@ -10,7 +10,8 @@ from registry.core.audit import log_action
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 from registry.mentoring import publication
-from registry.mentoring.models import Award, Mentee, Mentor, PartnerAgreement
+from registry.mentoring.models import Award, Mentee, Mentor, PartnerAgreement, Person
+from registry.mentoring.text import snils_digits, snils_error
 from registry.mentoring.vocab import mask_of
 
 logger = logging.getLogger(__name__)
@@ -58,11 +59,41 @@ def _check_mentor(org: Organization, data: dict, own_id: int | None) -> None:
             "Выберите предприятие-партнёра, с которым у организации есть соглашение."]})
 
 
+def _link_person(record, org: Organization, data: dict) -> bool:
+    """Point the record to the region's person of its СНИЛС (created on first use); an empty СНИЛС unlinks it.
+
+    One record per person in an organization: a second record of the same person there is refused."""
+    if "snils" not in data:
+        return False
+    text = (data["snils"] or "").strip()
+    if not text:
+        changed, record.person_id, record.person = record.person_id is not None, None, None
+        return changed
+    error = snils_error(text)
+    if error:
+        raise ValidationFailed("Запись не сохранена.", {"snils": [error]})
+    digits = snils_digits(text)
+    person = db.session.scalar(sa.select(Person).where(Person.region_id == org.region_id, Person.snils == digits))
+    if person is None:
+        person = Person(region_id=org.region_id, snils=digits)
+        db.session.add(person)
+        db.session.flush()
+    model = type(record)
+    clash = db.session.scalar(sa.select(model.id).where(model.organization_id == org.id, model.person_id == person.id))
+    if clash is not None and clash != record.id:
+        raise ValidationFailed("Запись не сохранена.", {"snils": [
+            "Человек с этим СНИЛС уже есть в записях организации: измените ту запись."]})
+    changed = record.person_id != person.id
+    record.person_id, record.person = person.id, person
+    return changed
+
+
 def create_mentor(org: Organization, data: dict, *, actor: User | None) -> Mentor:
     """Add a mentor to the organization's records. Caller commits."""
     _check_mentor(org, data, None)
     mentor = Mentor(organization_id=org.id, organization=org)
     _apply(mentor, data, MENTOR_FIELDS)
+    _link_person(mentor, org, data)
     db.session.add(mentor)
     db.session.flush()
     log_action(actor, "mentor.created", "mentor", mentor.id, comment=org.code)
@@ -73,6 +104,8 @@ def update_mentor(mentor: Mentor, data: dict, *, actor: User | None) -> list[str
     """Change a mentor's record; the public projection follows at once. Caller commits."""
     _check_mentor(mentor.organization, data, mentor.id)
     changed = _apply(mentor, data, MENTOR_FIELDS)
+    if _link_person(mentor, mentor.organization, data):
+        changed.append("snils")
     if changed:
         publication.refresh(mentor)
         # field names only: the audit trail is not a second copy of personal data
@@ -85,6 +118,7 @@ def create_mentee(org: Organization, data: dict, *, actor: User | None) -> Mente
     _check_code(Mentee, org, data.get("code") or "", None)
     mentee = Mentee(organization_id=org.id, organization=org)
     _apply(mentee, data, MENTEE_FIELDS)
+    _link_person(mentee, org, data)
     db.session.add(mentee)
     db.session.flush()
     log_action(actor, "mentee.created", "mentee", mentee.id, comment=org.code)
@@ -94,6 +128,8 @@ def create_mentee(org: Organization, data: dict, *, actor: User | None) -> Mente
 def update_mentee(mentee: Mentee, data: dict, *, actor: User | None) -> list[str]:
     _check_code(Mentee, mentee.organization, data.get("code") or "", mentee.id)
     changed = _apply(mentee, data, MENTEE_FIELDS)
+    if _link_person(mentee, mentee.organization, data):
+        changed.append("snils")
     if changed:
         db.session.flush()
         log_action(actor, "mentee.updated", "mentee", mentee.id, after={"fields": changed})
