@@ -22,6 +22,7 @@ from tests import factories
 from tests.conftest import Browser, _empty_tables
 from tests.registry.documents import matrix as documents_matrix
 from tests.registry.mentoring import matrix as mentoring_matrix
+from tests.registry.mentoring import people_matrix
 
 ROLES = ("anon", "admin", "operator", "other_operator", "khv_official", "van_official", "curator", "van_curator",
          "college_curator")
@@ -188,6 +189,7 @@ MATRIX = {
 
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
 MATRIX.update(documents_matrix.rows(EVERYONE, REGION))
+MATRIX.update(people_matrix.rows(REGION))
 
 
 def _rich_world():
@@ -219,6 +221,8 @@ def _fill(value, ids):
         return value.format(**ids)
     if isinstance(value, dict):
         return {k: _fill(v, ids) for k, v in value.items()}
+    if isinstance(value, list):  # JSON id lists: "{mentor_id}" → the id itself
+        return [ids[v[1:-1]] if isinstance(v, str) and v[1:-1] in ids else _fill(v, ids) for v in value]
     return value
 
 
