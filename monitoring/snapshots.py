@@ -11,6 +11,7 @@ from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Sna
 from monitoring.plans.targets import resolve_targets
 from registry.auth.models import User
 from registry.extensions import db
+from registry.mentoring.yearly import registry_counts
 
 
 def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
@@ -79,6 +80,7 @@ def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: U
         aggregation.sums(source), source, targets=resolve_targets(campaign, municipality), actor=actor, now=now,
         source=source, unit_id=municipality.id,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
+               "registry": registry_counts(_members(campaign, municipality.id), campaign.year),
                "missing": aggregation.not_accepted(campaign, municipality.id), **_draft(automatic)})
 
 
@@ -116,10 +118,19 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
     return _freeze(
         campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, summed, direct,
         targets=resolve_targets(campaign, region), actor=actor, now=now, source=covered,
-        extra={"parts": parts, "completeness": {**completeness, "included": included,
+        extra={"parts": parts, "registry": registry_counts(_members(campaign), campaign.year),
+               "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},
                "missing": missing, **_draft(automatic)})
+
+
+def _members(campaign: Campaign, municipality_id: int | None = ...) -> sa.Select:
+    """The campaign's organizations: all, or those reporting to one municipality (the yearly registry's scope)."""
+    query = sa.select(CampaignMember.organization_id).where(CampaignMember.campaign_id == campaign.id)
+    if municipality_id is not ...:
+        query = query.where(CampaignMember.reporting_municipality_id == municipality_id)
+    return query
 
 
 def _draft(automatic: bool) -> dict:

@@ -111,11 +111,13 @@ def _pair_people(link, person_col, org_ids, year: int) -> sa.Select:
 def enterprise_inns(org_ids, year: int) -> dict[int, set[str]]:
     """organization id → ИНН of the enterprise partners that provided one of its employer mentors in the year.
 
-    One query for any number of organizations: R9's numerator takes the union of these sets by ИНН.
+    One query for any number of organizations: R9's numerator takes the union of these sets by ИНН. A mentor
+    recorded by another organization (a cross-organization pair) counts for the pair's organization, as in
+    counts_from_records.
     """
     mentors = _pair_people(PairMentor, PairMentor.mentor_id, org_ids, year).subquery()
     rows = db.session.execute(
-        sa.select(Mentor.organization_id, Partner.inn).distinct()
+        sa.select(mentors.c.organization_id, Partner.inn).distinct()
         .join(mentors, mentors.c.mentor_id == Mentor.id)
         .join(Partner, Partner.id == Mentor.partner_id)
         .where(Mentor.category == MentorCategory.employer, Partner.kind == COUNTED_IN_R9))

@@ -147,3 +147,24 @@ def test_records_api_refuses_per_field(world, api_as):
         "mentee_ids": [young_teacher.id], "start_date": "2024-09-01"}), 422)
     assert set(mismatch["fields"]) == {"form", "mentee_ids"}
     assert db.session.scalar(db.select(db.func.count()).select_from(access.MentoringPair)) == 0
+
+
+def test_the_yearly_registry_is_frozen_with_the_snapshots(world):
+    from monitoring import snapshots
+    from registry.core.clock import now_utc
+
+    _cross_world(world)
+    municipal = snapshots.freeze_municipal(world.campaign, world.khv, actor=None, now=now_utc())
+    regional = snapshots.freeze_region(world.campaign, actor=None, now=now_utc())
+    db.session.commit()
+    khv = municipal.summary["registry"]
+    # the KHV school keeps two mentor records (one is the college student's second role): two persons
+    assert (khv["mentors"]["records"], khv["mentors"]["distinct_persons"]) == (2, 2)
+    assert (khv["mentees"]["records"], khv["mentees"]["by_form"]["student_pupil"]) == (2, 1)
+    region = regional.summary["registry"]["mentors"]
+    assert (region["records"], region["distinct_persons"]) == (3, 2), "the student counted once in the region"
+    assert (region["by_category"]["student"], region["by_form"]["student_pupil"]) == (1, 1)
+    builders.mentor(world.school, "Поздняя Запись")
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(type(municipal), municipal.id).summary["registry"]["mentors"]["records"] == 2
