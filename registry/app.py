@@ -36,6 +36,7 @@ WEB_MODULES = (
     "registry.mentoring.views.partner_review",
     "registry.mentoring.views.practices",
     "registry.mentoring.views.imports",
+    "registry.mentoring.views.registry",
     "surveys.views",
     "surveys.answer_views",
     "registry.documents.views",

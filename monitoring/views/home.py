@@ -103,6 +103,8 @@ def _navigation():
             items += [("Сводка региона", url_for("region.region_view", **args)),
                       ("Проверка отчётов", url_for("review.submission_list", **args))]
         items.append(("Документы организаций", url_for("documents.summary", unit_code=region.code)))
+        items.append(("Реестр наставничества", url_for("people_registry.registry_list", region_code=region.code,
+                                                       kind="mentors")))
     elif role is Role.municipal_official:
         muni = current_user.municipality
         campaign = latest_campaign(muni.region_id)
@@ -113,6 +115,8 @@ def _navigation():
                                                       **args)),
                       ("Федеральные формы", url_for("form_sets.federal_forms", **args))]
         items.append(("Документы организаций", url_for("documents.summary", unit_code=muni.code)))
+        items.append(("Реестр наставничества", url_for("people_registry.registry_list",
+                                                       region_code=muni.region.code, kind="mentors")))
     elif role is Role.org_curator:
         org = current_user.organization
         campaign = latest_campaign(org.region_id)

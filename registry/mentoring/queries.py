@@ -117,7 +117,7 @@ def enterprise_inns(org_ids, year: int) -> dict[int, set[str]]:
     """
     mentors = _pair_people(PairMentor, PairMentor.mentor_id, org_ids, year).subquery()
     rows = db.session.execute(
-        sa.select(mentors.c.organization_id, Partner.inn).distinct()
+        sa.select(mentors.c.organization_id, Partner.inn).distinct().select_from(Mentor)
         .join(mentors, mentors.c.mentor_id == Mentor.id)
         .join(Partner, Partner.id == Mentor.partner_id)
         .where(Mentor.category == MentorCategory.employer, Partner.kind == COUNTED_IN_R9))

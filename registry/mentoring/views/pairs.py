@@ -9,6 +9,7 @@ from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.mentoring import access
 from registry.mentoring.models import Mentee, Mentor, MentoringPair
 from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
@@ -38,7 +39,8 @@ LABELS = {"forms": FORM_LABELS, "kinds": KIND_LABELS, "statuses": PAIR_STATUS_LA
 @login_required
 def pair_list(org_code: str):
     org = viewable(org_code)
-    query = sa.select(MentoringPair).where(MentoringPair.organization_id == org.id)
+    # its own pairs, and other organizations' pairs with one of its mentors (marked; their mentees stay theirs)
+    query = sa.select(MentoringPair).where(access.pairs_of_organization(org.id))
     status = request.args.get("status", "")
     if status in PairStatus.__members__:
         query = query.where(MentoringPair.status == PairStatus(status))

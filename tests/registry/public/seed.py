@@ -20,6 +20,8 @@ from registry.mentoring.vocab import (
 )
 from tests.registry.mentoring import builders
 
+#: The СНИЛС of a fully published mentor and of a mentee: never public, in any spelling.
+SNILS, KID_SNILS = "112-233-445 95", "123-456-789 64"
 FIELD_COLUMNS = {"full_name": "full_name", "position": "position", "competences": "competences",
                  "achievements": "achievements"}
 
@@ -37,7 +39,8 @@ def _mentor(world, org, n: int, fields: list[str] | None, *, withdraw: str = "",
     values = {"full_name": f"Наставникова{n} Анна", "position": f"Тайнопись{n}Должность",
               "competences": f"Тайнопись{n}Компетенция", "achievements": f"Тайнопись{n}Достижение"}
     person = people.create_mentor(org, {**values, "category": MentorCategory.teacher, "forms": [Form.teacher_student],
-                                        "birth_date": date(1980, 1, n)}, actor=world.curator)
+                                        "birth_date": date(1980, 1, n), "snils": SNILS if n == 1 else ""},
+                                 actor=world.curator)
     if award:
         people.add_award(person, {"title": AwardTitle.honorary_mentor, "year": 2000 + n}, actor=world.curator)
     if fields is not None:
@@ -64,11 +67,13 @@ def build(world) -> Seed:
         award = f"Почётный наставник ({2000 + n})"
         (seed.expected if "awards" in shown else seed.secrets).append(award)
         seed.secrets.append(person.birth_date.strftime("%d.%m.%Y"))
+    seed.secrets += ["11223344595", "112-233-445", "12345678964", "123-456-789"]
     kids = []
     for n in range(1, 6):
         kid = people.create_mentee(world.school, {"full_name": f"Детёнышев{n} Ребёнок", "category":
                                                   MenteeCategory.student, "birth_date": date(2012, 3, n),
-                                                  "request": f"Запроснаставляемого{n}"}, actor=world.curator)
+                                                  "request": f"Запроснаставляемого{n}",
+                                                  "snils": KID_SNILS if n == 1 else ""}, actor=world.curator)
         consents.give(kid, {"kind": ConsentKind.processing, "given_by": GivenBy.guardian,
                             "guardian_name": f"Родителева{n} Мама", "signed_on": date(2024, 9, 1)},
                       actor=world.curator)

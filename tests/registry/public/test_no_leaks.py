@@ -80,6 +80,28 @@ def test_no_public_answer_holds_a_mentee_or_a_non_consented_field(seeded, client
     assert missing == []  # the crawl did reach every published value, so the absence above means something
 
 
+#: The registry of people (PRODUCT.md §9): staff pages and API, never answered to an anonymous visitor.
+ALL_KINDS, PEOPLE = ("mentors", "mentees", "pairs", "partners"), ("mentors", "mentees")
+PRIVATE = [("/records/registry/27/{kind}", ALL_KINDS), ("/records/registry/27/{kind}.xlsx", ALL_KINDS),
+           ("/records/registry/27/{kind}.csv", ALL_KINDS), ("/api/v1/regions/27/registry/{kind}", PEOPLE),
+           ("/api/v1/organizations/27-KHV-S1/{kind}", ALL_KINDS),
+           ("/api/v1/organizations/27-KHV-S1/{kind}/{id}", ALL_KINDS)]
+
+
+def test_the_registry_of_people_is_never_public(seeded, client):
+    ids = [m.id for m in db.session.query(Mentor.id)] + [m.id for m in db.session.query(Mentee.id)]
+    for template, kinds in PRIVATE:
+        for kind in kinds:
+            for record_id in ids[:3]:
+                url = template.format(kind=kind, id=record_id)
+                response = client.get(url)
+                assert response.status_code in (302, 401), (url, response.status_code)
+                if response.status_code == 302:
+                    assert "/auth/login" in response.headers["Location"], url
+                body = response.get_data(as_text=True)
+                assert [s for s in seeded.secrets if s in body] == [], url
+
+
 def test_withdrawn_consent_disappears_from_every_download_at_once(seeded, client, world):
     from registry.mentoring.services import consents
     from registry.mentoring.vocab import ConsentKind

@@ -1,0 +1,113 @@
+"""The region's registry of mentors, mentees, pairs and partners across organizations (PRODUCT.md §9): municipal
+officials see their organizations, region staff all; filters, search, sort, paging, CSV and XLSX downloads."""
+import csv
+import io
+import tempfile
+
+import openpyxl
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
+from flask_login import current_user, login_required
+
+from hierarchy.models import Municipality, Organization
+from registry.core.downloads import as_download, no_store
+from registry.core.listing import paginate
+from registry.extensions import db
+from registry.mentoring import access
+from registry.mentoring.models import Mentee, Mentor, MentoringPair, Partner
+from registry.mentoring.registry_rows import HEADERS, TITLES, row
+from registry.mentoring.vocab import (
+    FORM_LABELS,
+    MENTEE_CATEGORY_LABELS,
+    MENTOR_CATEGORY_LABELS,
+    PAIR_STATUS_LABELS,
+    PARTNER_KIND_LABELS,
+)
+
+bp = Blueprint("people_registry", __name__, url_prefix="/records/registry")
+bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
+PER_PAGE = 50
+FILTERS = ("organization", "municipality", "form", "category", "status", "full_cycle", "q")
+KINDS = {
+    "mentors": (Mentor, access.visible_mentors, {"name": (Mentor.full_name, Mentor.id),
+                                                 "organization": (Mentor.organization_id, Mentor.full_name, Mentor.id),
+                                                 "category": (Mentor.category, Mentor.full_name, Mentor.id)}),
+    "mentees": (Mentee, access.visible_mentees, {"name": (Mentee.full_name, Mentee.id),
+                                                 "organization": (Mentee.organization_id, Mentee.full_name, Mentee.id),
+                                                 "category": (Mentee.category, Mentee.full_name, Mentee.id)}),
+    "pairs": (MentoringPair, access.visible_pairs, {"start": (MentoringPair.start_on, MentoringPair.id),
+                                                    "form": (MentoringPair.form, MentoringPair.id),
+                                                    "status": (MentoringPair.status, MentoringPair.id)}),
+    "partners": (Partner, access.visible_partners, {"name": (Partner.name, Partner.id),
+                                                    "inn": (Partner.inn, Partner.id)}),
+}
+CATEGORIES = {"mentors": MENTOR_CATEGORY_LABELS, "mentees": MENTEE_CATEGORY_LABELS, "partners": PARTNER_KIND_LABELS}
+
+
+def _scope(region_code: str, kind: str):
+    if kind not in KINDS:
+        abort(404)
+    region = access.registry_region(current_user, region_code)
+    filters = {name: request.args.get(name, "").strip() for name in FILTERS}
+    model, builder, sorts = KINDS[kind]
+    return region, filters, model, builder(current_user, region, filters), sorts
+
+
+@bp.get("/<region_code>/<kind>")
+@login_required
+def registry_list(region_code: str, kind: str):
+    region, filters, model, query, sorts = _scope(region_code, kind)
+    listing = paginate(query, sorts, next(iter(sorts)), PER_PAGE)
+    distinct = access.distinct_persons(query) if kind in ("mentors", "mentees") else None
+    orgs = db.session.execute(sa.select(Organization.code, Organization.name)
+                              .where(Organization.id.in_(access.scoped_organizations(current_user, region)))
+                              .order_by(Organization.name)).all()
+    municipalities = db.session.execute(
+        sa.select(Municipality.code, Municipality.name).where(Municipality.id.in_(
+            sa.select(Organization.location_municipality_id)
+            .where(Organization.id.in_(access.scoped_organizations(current_user, region)))))
+        .order_by(Municipality.name)).all()
+    return render_template(
+        "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
+        rows=[row(current_user, kind, r) for r, in listing.rows], listing=listing, distinct=distinct,
+        filters=filters, orgs=orgs, municipalities=municipalities, forms=FORM_LABELS,
+        categories=CATEGORIES.get(kind, {}), statuses=PAIR_STATUS_LABELS if kind == "pairs" else
+        {"active": "участвует", "left": "выбыл"} if kind != "partners" else {})
+
+
+def _records(query, model):
+    """Every record of the query in id order, fetched 500 at a time: memory stays flat for any size."""
+    yield from db.session.scalars(query.order_by(model.id).execution_options(yield_per=500))
+
+
+@bp.get("/<region_code>/<kind>.<fmt>")
+@login_required
+def registry_download(region_code: str, kind: str, fmt: str):
+    """The whole filtered list, streamed: CSV row by row, XLSX through openpyxl's write-only workbook."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    region, _, model, query, _ = _scope(region_code, kind)
+    user = current_user._get_current_object()
+    name = f"Реестр {region.code} {TITLES[kind].lower()}.{fmt}"
+    if fmt == "csv":
+        def lines():
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter=";")
+            yield "\ufeff"
+            for values in ([HEADERS[kind]], *([row(user, kind, r)] for r in _records(query, model))):
+                writer.writerows(values)
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        response = Response(stream_with_context(lines()), mimetype="text/csv")
+        return as_download(response, name)
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(TITLES[kind])
+    sheet.append(list(HEADERS[kind]))
+    for record in _records(query, model):
+        sheet.append(row(user, kind, record))
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it once sent
+    book.save(spool)
+    spool.seek(0)
+    response = send_file(spool, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return as_download(response, name)

@@ -1,0 +1,61 @@
+"""The region registry pages (PRODUCT.md §9): scoped per role, filtered, with totals and streamed downloads."""
+import csv
+import io
+
+import openpyxl
+
+from registry.extensions import db
+from registry.mentoring.vocab import Form, MentorCategory
+from tests.registry.mentoring import builders
+
+SNILS = "112-233-445 95"
+
+
+def _records(world):
+    student = builders.mentor(world.college, "Колледжев Пётр", category=MentorCategory.student, snils=SNILS,
+                              forms=[Form.student_pupil])
+    builders.mentor(world.school, "Колледжев Пётр", category=MentorCategory.student, snils=SNILS,
+                    forms=[Form.student_pupil])
+    builders.mentor(world.dod, "Учителева Анна", forms=[Form.teacher_student])
+    builders.mentor(world.van_school, "Ванинская Ольга", forms=[Form.teacher_student])
+    pupil = builders.mentee(world.school, "Школьников Ваня")
+    builders.pair(world.school, [student], [pupil], form=Form.student_pupil)
+    db.session.commit()
+
+
+def test_a_municipal_official_sees_their_organizations_with_distinct_persons(world, login_as):
+    _records(world)
+    page = login_as(world.khv_official).get("/records/registry/27/mentors").get_data(as_text=True)
+    assert "Учителева Анна" in page and "Колледжев Пётр" in page and "Ванинская Ольга" not in page
+    assert "По организациям: <strong>2</strong>; различных людей: <strong>2</strong>" in page
+    assert "***-***-*** 95" in page and SNILS not in page
+    region = login_as(world.operator).get("/records/registry/27/mentors").get_data(as_text=True)
+    assert "По организациям: <strong>4</strong>; различных людей: <strong>3</strong>" in region
+    filtered = login_as(world.operator).get("/records/registry/27/mentors?form=student_pupil&q=колледжев")
+    assert "По организациям: <strong>2</strong>; различных людей: <strong>1</strong>" in filtered.get_data(as_text=True)
+    assert login_as(world.curator).get("/records/registry/27/mentors").status_code == 403
+
+
+def test_the_college_sees_the_cross_organization_pair_without_the_pupil(world, login_as):
+    _records(world)
+    pairs = login_as(world.van_official).get("/records/registry/27/pairs").get_data(as_text=True)
+    assert "Межорганизационная" in pairs and "Школьников Ваня" not in pairs
+    khv = login_as(world.khv_official).get("/records/registry/27/pairs").get_data(as_text=True)
+    assert "Школьников Ваня" in khv and "наставник: Ванинский колледж" in khv
+    own = login_as(world.college_curator).get("/records/27-R-VMK/pairs").get_data(as_text=True)
+    assert "Колледжев Пётр" in own and "Школьников Ваня" not in own and "другой организации" in own
+
+
+def test_downloads_hold_the_filtered_list(world, login_as):
+    _records(world)
+    official = login_as(world.khv_official)
+    response = official.get("/records/registry/27/mentors.xlsx?form=teacher_student")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    response.close()  # the spooled workbook file is closed with the response
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][0] == "ФИО" and [r[0] for r in rows[1:]] == ["Учителева Анна"]
+    text = official.get("/records/registry/27/mentees.csv").get_data(as_text=True).lstrip("\ufeff")
+    assert [r[0] for r in csv.reader(io.StringIO(text), delimiter=";")] == ["ФИО", "Школьников Ваня"]
+    assert login_as(world.curator).get("/records/registry/27/mentees.csv").status_code == 403
