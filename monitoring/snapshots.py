@@ -11,7 +11,7 @@ from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Sna
 from monitoring.plans.targets import resolve_targets
 from registry.auth.models import User
 from registry.extensions import db
-from registry.mentoring.yearly import registry_counts
+from registry.mentoring import yearly
 
 
 def _next_version(campaign: Campaign, level: Level, unit_code: str) -> int:
@@ -80,7 +80,9 @@ def freeze_municipal(campaign: Campaign, municipality: Municipality, *, actor: U
         aggregation.sums(source), source, targets=resolve_targets(campaign, municipality), actor=actor, now=now,
         source=source, unit_id=municipality.id,
         extra={"completeness": aggregation.completeness(campaign, now, municipality.id),
-               "registry": registry_counts(_members(campaign, municipality.id), campaign.year),
+               "registry": yearly.freeze(campaign, "municipality", municipality.code,
+                                         _next_version(campaign, Level.municipality, municipality.code),
+                                         _members(campaign, municipality.id)),
                "missing": aggregation.not_accepted(campaign, municipality.id), **_draft(automatic)})
 
 
@@ -118,7 +120,9 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
     return _freeze(
         campaign, Level.region, {"code": region.code, "level": "region", "name": region.name}, summed, direct,
         targets=resolve_targets(campaign, region), actor=actor, now=now, source=covered,
-        extra={"parts": parts, "registry": registry_counts(_members(campaign), campaign.year),
+        extra={"parts": parts, "registry": yearly.freeze(campaign, "region", region.code,
+                                                         _next_version(campaign, Level.region, region.code),
+                                                         _members(campaign)),
                "completeness": {**completeness, "included": included,
                                                 "municipal_reports_accepted": len(accepted),
                                                 "municipalities": len(reports)},

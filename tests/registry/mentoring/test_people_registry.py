@@ -1,8 +1,11 @@
 """One person per region (СНИЛС), cross-organization pairs, the records API and the region registry API."""
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 
+from exports import storage
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 from registry.mentoring import access
@@ -164,7 +167,18 @@ def test_the_yearly_registry_is_frozen_with_the_snapshots(world):
     region = regional.summary["registry"]["mentors"]
     assert (region["records"], region["distinct_persons"]) == (3, 2), "the student counted once in the region"
     assert (region["by_category"]["student"], region["by_form"]["student_pupil"]) == (1, 1)
+    extract = khv["extract"]
+    data = storage.read(extract["path"])
+    assert (len(data), storage.sha256(data)) == (extract["size"], extract["sha256"])
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    mentors = list(book["Наставники"].iter_rows(values_only=True))
+    assert [(r[0], r[2], r[5]) for r in mentors[1:]] == [("Колледжев Пётр", "27-KHV-S1", "***-***-*** 95"),
+                                                         ("Школьная Анна", "27-KHV-S1", "***-***-*** 64")]
+    assert [r[0] for r in book["Наставляемые"].iter_rows(values_only=True)][1:] == ["Ученик Первый", "Ученик Второй"]
+    book.close()
+    assert regional.summary["registry"]["extract"]["path"].endswith("/registry/region-27-v1.xlsx")
     builders.mentor(world.school, "Поздняя Запись")
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(type(municipal), municipal.id).summary["registry"]["mentors"]["records"] == 2
+    assert storage.read(extract["path"]) == data, "the stored extract stays as frozen"
