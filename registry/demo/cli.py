@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from deadlines.calendar import last_day_label
 from hierarchy.queries import region_by_code
 from registry.core.clock import now_utc
-from registry.demo import accounts, story, units
+from registry.demo import accounts, cross_org, story, units
 from registry.extensions import db
 
 REGION_CODE = "27"
@@ -36,6 +36,7 @@ def cli() -> None:
         demo = story.Story(region, users, now, year)
         story.previous_year(demo, year - 1)
         current = story.current_year(demo, year, now)
+        cross_org.load(year)
         db.session.commit()
     finally:
         audit_logger.setLevel(level)
