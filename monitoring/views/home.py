@@ -22,6 +22,8 @@ from registry.documents.vocab import KIND_SHORT
 from registry.extensions import db
 
 bp = Blueprint("home", __name__)
+#: The menu entry of the region registry of people (PRODUCT.md §9), for municipal officials and region staff.
+REGISTRY_MENU = "Реестр наставников и наставляемых"
 
 
 @bp.get("/")
@@ -103,8 +105,8 @@ def _navigation():
             items += [("Сводка региона", url_for("region.region_view", **args)),
                       ("Проверка отчётов", url_for("review.submission_list", **args))]
         items.append(("Документы организаций", url_for("documents.summary", unit_code=region.code)))
-        items.append(("Реестр наставничества", url_for("people_registry.registry_list", region_code=region.code,
-                                                       kind="mentors")))
+        items.append((REGISTRY_MENU, url_for("people_registry.registry_list", region_code=region.code,
+                                             kind="mentors")))
     elif role is Role.municipal_official:
         muni = current_user.municipality
         campaign = latest_campaign(muni.region_id)
@@ -115,8 +117,8 @@ def _navigation():
                                                       **args)),
                       ("Федеральные формы", url_for("form_sets.federal_forms", **args))]
         items.append(("Документы организаций", url_for("documents.summary", unit_code=muni.code)))
-        items.append(("Реестр наставничества", url_for("people_registry.registry_list",
-                                                       region_code=muni.region.code, kind="mentors")))
+        items.append((REGISTRY_MENU, url_for("people_registry.registry_list", region_code=muni.region.code,
+                                             kind="mentors")))
     elif role is Role.org_curator:
         org = current_user.organization
         campaign = latest_campaign(org.region_id)
