@@ -8,6 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request, send_file, stream_with_context
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from hierarchy.models import Municipality, Organization
 from registry.core.downloads import as_download, no_store
@@ -76,8 +77,15 @@ def registry_list(region_code: str, kind: str):
 
 
 def _records(query, model):
-    """Every record of the query in id order, fetched 500 at a time: memory stays flat for any size."""
-    yield from db.session.scalars(query.order_by(model.id).execution_options(yield_per=500))
+    """Every record of the query in id order, fetched 500 at a time with what a row shows (one query per batch, not
+    per row): memory stays flat for any size."""
+    options = []
+    if model is not Partner:
+        options.append(selectinload(model.organization).selectinload(Organization.location))
+    if model in (Mentor, Mentee):
+        options.append(selectinload(model.person))
+    query = query.options(*options).order_by(model.id).execution_options(yield_per=500)
+    yield from db.session.scalars(query)
 
 
 @bp.get("/<region_code>/<kind>.<fmt>")

@@ -59,3 +59,8 @@ def test_downloads_hold_the_filtered_list(world, login_as):
     text = official.get("/records/registry/27/mentees.csv").get_data(as_text=True).lstrip("\ufeff")
     assert [r[0] for r in csv.reader(io.StringIO(text), delimiter=";")] == ["ФИО", "Школьников Ваня"]
     assert login_as(world.curator).get("/records/registry/27/mentees.csv").status_code == 403
+    pairs = official.get("/records/registry/27/pairs.csv").get_data(as_text=True)
+    assert "Колледжев Пётр" in pairs and "Школьников Ваня" in pairs
+    partners = official.get("/records/registry/27/partners.xlsx")
+    assert partners.status_code == 200
+    partners.close()
