@@ -15,7 +15,7 @@ from registry.core.downloads import as_download, no_store
 from registry.core.listing import paginate
 from registry.extensions import db
 from registry.mentoring import access
-from registry.mentoring.models import Mentee, Mentor, MentoringPair, Partner
+from registry.mentoring.models import Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
 from registry.mentoring.registry_rows import HEADERS, TITLES, row
 from registry.mentoring.vocab import (
     FORM_LABELS,
@@ -58,7 +58,7 @@ def _scope(region_code: str, kind: str):
 @login_required
 def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
-    listing = paginate(query, sorts, next(iter(sorts)), PER_PAGE)
+    listing = paginate(_loading(query, model), sorts, next(iter(sorts)), PER_PAGE)
     distinct = access.distinct_persons(query) if kind in ("mentors", "mentees") else None
     orgs = db.session.execute(sa.select(Organization.code, Organization.name)
                               .where(Organization.id.in_(access.scoped_organizations(current_user, region)))
@@ -79,13 +79,23 @@ def registry_list(region_code: str, kind: str):
 def _records(query, model):
     """Every record of the query in id order, fetched 500 at a time with what a row shows (one query per batch, not
     per row): memory stays flat for any size."""
-    options = []
-    if model is not Partner:
-        options.append(selectinload(model.organization).selectinload(Organization.location))
+    yield from db.session.scalars(_loading(query, model).order_by(model.id).execution_options(yield_per=500))
+
+
+def _loading(query, model):
+    """The query loading what a row shows (organization, municipality, person, a pair's people) in one query per
+    page or batch, not one per row."""
+    if model is Partner:
+        return query
+    options = [selectinload(model.organization).selectinload(Organization.location)]
     if model in (Mentor, Mentee):
         options.append(selectinload(model.person))
-    query = query.options(*options).order_by(model.id).execution_options(yield_per=500)
-    yield from db.session.scalars(query)
+    else:
+        options += [selectinload(MentoringPair.mentor_links).selectinload(PairMentor.mentor)
+                    .selectinload(Mentor.organization),
+                    selectinload(MentoringPair.mentee_links).selectinload(PairMentee.mentee)
+                    .selectinload(Mentee.organization)]
+    return query.options(*options)
 
 
 @bp.get("/<region_code>/<kind>.<fmt>")

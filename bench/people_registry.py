@@ -1,0 +1,209 @@
+"""Benchmark of the region registry of people (issue 14; not a timed test).
+
+    .venv/bin/python -m bench.people_registry --database-url postgresql://…/db [--people 1000000] [--orgs 20000]
+
+Fills a benchmark region «B» (bulk INSERT … SELECT in the database): `--orgs` organizations in 100
+municipalities (200 each), `--people` mentor and mentee records (60 % mentors), a third of them with a СНИЛС
+(persons of the region; some recorded by two organizations). Then, in process through the Flask test client:
+
+- the scoped registry page of a municipal official with 200 organizations: 60 requests (mentors and mentees,
+  pages 1–5, filters by form and category, a name search), p50/p95 of the whole request;
+- the region operator's full mentors XLSX extract (the streamed download route: write-only openpyxl, rows fetched
+  500 at a time), its time and peak Python memory (tracemalloc), beside bare openpyxl writing the same cells
+  from one plain SQL cursor.
+
+Refuses a database holding anything but benchmark rows in its mentoring tables.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import percentiles  # noqa: E402
+from bench.mentors import FIRST, PATRONYMICS, _sql_array, surnames  # noqa: E402
+
+PASSWORD = "bench-password-1"
+_PEOPLE = """
+INSERT INTO people (region_id, snils, created_at)
+SELECT :r, lpad(g::text, 11, '0'), now() FROM generate_series(1, :n) g
+"""
+# A record: a random name, organization, category and forms; every third has a person (СНИЛС), and the person of
+# record g is also the person of record g + 1 when g % 30 == 0 (one person, two organizations).
+_RECORDS = """
+INSERT INTO {table} (organization_id, full_name, birth_date, category, person_id, {extra_cols} created_at)
+SELECT :org0 + ((g * 7919) % :orgs)::int,
+       ({s})[1 + floor(random() * 400)::int] || ' ' || ({f})[1 + floor(random() * 20)::int] || ' ' ||
+       ({p})[1 + floor(random() * 10)::int],
+       date '1970-01-01' + (g % 15000)::int,
+       {category},
+       CASE WHEN g % 3 = 0 THEN :p0 + (g / 3) % :persons WHEN g % 30 = 1 THEN :p0 + ((g - 1) / 3) % :persons END,
+       {extra_vals} now()
+FROM generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
+"""
+MENTOR = {"table": "mentors", "extra_cols": "position, forms, competences, achievements, is_public, public_fields, "
+          "sort_name, public_forms,",
+          "extra_vals": "'учитель', 1 << (g % 5)::int, '', '', false, '', '', 0,",
+          "category": "CASE WHEN g % 10 < 7 THEN 'teacher' WHEN g % 10 < 9 THEN 'student' ELSE 'employer' END"}
+MENTEE = {"table": "mentees", "extra_cols": "request, full_cycle_completed,", "extra_vals": "'', g % 4 = 0,",
+          "category": "CASE WHEN g % 10 < 8 THEN 'student' WHEN g % 10 < 9 THEN 'young_teacher' ELSE 'teacher' END"}
+
+
+def fill(url: str, people: int, orgs: int) -> float:
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        foreign = conn.execute(sa.text("SELECT count(*) FROM mentors m JOIN organizations o ON o.id = m.organization_id"
+                                       " WHERE o.code NOT LIKE 'B-%'")).scalar()
+        if foreign:
+            raise SystemExit("this database holds real mentoring records: use a separate benchmark database")
+        conn.execute(sa.text("TRUNCATE consents, mentor_awards, pair_mentors, pair_mentees, mentoring_pairs, mentors, "
+                             "mentees, people, partner_agreements, partners RESTART IDENTITY CASCADE"))
+        conn.execute(sa.text("DELETE FROM users WHERE email LIKE '%@bench.invalid'"))
+        conn.execute(sa.text("DELETE FROM organizations WHERE code LIKE 'B-%'"))
+        conn.execute(sa.text("DELETE FROM municipalities WHERE code LIKE 'B-%'"))
+        conn.execute(sa.text("DELETE FROM regions WHERE code = 'B'"))
+        region = conn.execute(sa.text("INSERT INTO regions (code, name, timezone, created_at) VALUES "
+                                      "('B', 'Бенчмарк-край', 'Asia/Vladivostok', now()) RETURNING id")).scalar()
+        conn.execute(sa.text("INSERT INTO municipalities (code, name, region_id, created_at) SELECT "
+                             "'B-M' || lpad(i::text, 3, '0'), 'Район № ' || i, :r, now() "
+                             "FROM generate_series(1, 100) i"), {"r": region})
+        conn.execute(sa.text(
+            "INSERT INTO organizations (code, name, region_id, org_type, location_municipality_id, reports_to, "
+            "created_at) SELECT 'B-O' || i, 'Школа № ' || i, :r, 'general', m.id, 'municipality', now() "
+            "FROM generate_series(0, :n - 1) i JOIN municipalities m ON m.code = 'B-M' || lpad((1 + i % 100)::text, "
+            "3, '0')"), {"r": region, "n": orgs})
+        org0 = conn.execute(sa.text("SELECT min(id) FROM organizations WHERE code LIKE 'B-O%'")).scalar()
+        persons = people // 3
+        conn.execute(sa.text(_PEOPLE), {"r": region, "n": persons})
+        p0 = conn.execute(sa.text("SELECT min(id) FROM people WHERE region_id = :r"), {"r": region}).scalar()
+        conn.execute(sa.text("SELECT setseed(0.14)"))
+        arrays = {"s": _sql_array(surnames()), "f": _sql_array(FIRST), "p": _sql_array(PATRONYMICS)}
+        mentors = int(people * 0.6)
+        for spec, first, last in ((MENTOR, 1, mentors), (MENTEE, mentors + 1, people)):
+            for start in range(first, last + 1, 200_000):
+                conn.execute(sa.text(_RECORDS.format(**spec, **arrays)).bindparams(
+                    org0=org0, orgs=orgs, persons=persons, p0=p0, a=start, b=min(last, start + 199_999)))
+        # one record per person and organization: drop the rare synthetic clashes the formula makes
+        for table in ("mentors", "mentees"):
+            conn.execute(sa.text(f"UPDATE {table} t SET person_id = NULL FROM (SELECT id, row_number() OVER "  # noqa: S608
+                                 f"(PARTITION BY person_id, organization_id ORDER BY id) AS n FROM {table} "
+                                 f"WHERE person_id IS NOT NULL) d WHERE d.id = t.id AND d.n > 1"))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE people, mentors, mentees, organizations"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
+def _login(app, email: str):
+    client = app.test_client()
+    response = client.post("/auth/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    return client
+
+
+def measure(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    from registry.app import create_app
+    from registry.auth.services import create_user
+    from registry.extensions import db
+
+    app = create_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    with app.app_context():
+        create_user(email="official@bench.invalid", password=PASSWORD, role="municipal_official", scope="B-M001")
+        create_user(email="operator@bench.invalid", password=PASSWORD, role="region_operator", scope="B")
+        db.session.commit()
+        orgs = db.session.scalar(sa.text("SELECT count(*) FROM organizations o JOIN municipalities m ON "
+                                         "m.id = o.location_municipality_id WHERE m.code = 'B-M001'"))
+        counts = db.session.execute(sa.text("SELECT (SELECT count(*) FROM mentors), (SELECT count(*) FROM mentees), "
+                                            "(SELECT count(*) FROM people)")).one()
+    print(f"records: {counts[0]} mentors, {counts[1]} mentees, {counts[2]} persons with СНИЛС; "
+          f"the official's municipality has {orgs} organizations")
+    official = _login(app, "official@bench.invalid")
+    paths = []
+    for kind in ("mentors", "mentees"):
+        for page in range(1, 6):
+            paths.append(f"/records/registry/B/{kind}?page={page}")
+        paths += [f"/records/registry/B/{kind}?form=teacher_student", f"/records/registry/B/{kind}?category=student",
+                  f"/records/registry/B/{kind}?q=Иванов", f"/records/registry/B/{kind}?sort=-name&page=2",
+                  f"/records/registry/B/{kind}?organization=B-O100"]
+    paths += [f"/records/registry/B/pairs?page={n}" for n in (1, 2)]
+    for path in paths[:3]:  # warm the caches
+        official.get(path)
+    samples = []
+    for path in paths * 2 + paths[:14]:
+        started = time.perf_counter()
+        response = official.get(path)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    p = percentiles(samples)
+    print(f"scoped registry page ({len(samples)} requests): p50 {p['p50']:.1f} ms, p95 {p['p95']:.1f} ms, "
+          f"p99 {p['p99']:.1f} ms (target p95 ≤ 150 ms)")
+
+    operator = _login(app, "operator@bench.invalid")
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = operator.get("/records/registry/B/mentors.xlsx")
+    size = sum(len(chunk) for chunk in response.response)
+    response.close()
+    route_s = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"regional mentors XLSX via the route: {route_s:.1f} s, {size / 1e6:.1f} MB, peak Python memory "
+          f"{peak / 1e6:.1f} MB")
+    bare(app)
+
+
+def bare(app) -> None:
+    """The same cells, read by one plain SQL cursor and written by a write-only openpyxl workbook."""
+    import openpyxl
+
+    from registry.extensions import db
+    from registry.mentoring.text import masked_snils
+    from registry.mentoring.vocab import FORM_LABELS, MENTOR_CATEGORY_LABELS, forms_of
+
+    with app.app_context():
+        tracemalloc.start()
+        started = time.perf_counter()
+        book = openpyxl.Workbook(write_only=True)
+        sheet = book.create_sheet("Наставники")
+        sheet.append(["ФИО", "Организация", "Муниципалитет", "Категория", "Формы", "СНИЛС", "Состояние"])
+        result = db.session.connection().execution_options(stream_results=True, yield_per=2000).execute(sa.text(
+            "SELECT m.full_name, o.name, mu.name, m.category, m.forms, p.snils, m.left_on FROM mentors m "
+            "JOIN organizations o ON o.id = m.organization_id JOIN municipalities mu ON mu.id = "
+            "o.location_municipality_id LEFT JOIN people p ON p.id = m.person_id ORDER BY m.id"))
+        for name, org, muni, category, forms, snils, left in result:
+            sheet.append([name, org, muni, MENTOR_CATEGORY_LABELS[category],
+                          "; ".join(FORM_LABELS[f] for f in forms_of(forms)), masked_snils(snils) if snils else "",
+                          "выбыл" if left else "участвует"])
+        with tempfile.TemporaryFile() as out:
+            book.save(out)
+            size = out.tell()
+        bare_s = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    print(f"bare openpyxl, same cells: {bare_s:.1f} s, {size / 1e6:.1f} MB, peak Python memory {peak / 1e6:.1f} MB")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--orgs", type=int, default=20_000)
+    parser.add_argument("--skip-fill", action="store_true", help="measure the data already loaded")
+    args = parser.parse_args(argv)
+    if not args.skip_fill:
+        print(f"filled in {fill(args.database_url, args.people, args.orgs):.1f} s")
+    measure(args.database_url)
+
+
+if __name__ == "__main__":
+    main()
