@@ -30,7 +30,7 @@ class _SnilsMixin:
 class MentorInSchema(_SnilsMixin, BaseSchema):
     full_name = _name(required=True)
     birth_date = fields.Date(allow_none=True, error_messages=_DATE)
-    snils = Str(allow_none=True, metadata={"description": "11 цифр (можно 112-233-445 95); контрольное число ПФР."})
+    snils = Str(allow_none=True, metadata={"description": "11 цифр (можно ХХХ-ХХХ-ХХХ ХХ); контрольное число ПФР."})
     category = Str(required=True, validate=_one_of(MentorCategory))
     position = Str(load_default="", validate=validate.Length(max=300))
     forms = fields.List(Str(validate=_one_of(Form)), load_default=list)

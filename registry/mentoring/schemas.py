@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from registry.mentoring.text import inn_error
+from registry.mentoring.text import inn_error, snils_error
 from registry.mentoring.vocab import (
     PARTNER_KIND_LABELS,
     ROLE_MODELS,
@@ -125,9 +125,23 @@ class FormSchema(Schema):
         unknown = EXCLUDE  # every HTML form posts a csrf_token
 
 
+class Snils(fields.String):
+    """A СНИЛС as typed (112-233-445 95 or 11 digits), checksum-validated; empty unlinks the person. Absent when
+    not posted (an import file without the column leaves the link as it is)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = " ".join(str(value or "").split())
+        if text:
+            error = snils_error(text)
+            if error:
+                raise ValidationError(error)
+        return text
+
+
 class PersonSchema(FormSchema):
     code = Text(64)
     full_name = Text(300, required=True)
+    snils = Snils()
     birth_date = RuDate(load_default=None, allow_none=True)
     left_on = RuDate(load_default=None, allow_none=True)
 

@@ -52,10 +52,10 @@ def snils_error(text: str) -> str | None:
     """Why a СНИЛС is invalid (length or the ПФР control number), or None when valid."""
     stripped = str(text).strip()
     if any(not (ch.isdigit() and ch.isascii()) and ch not in "- " for ch in stripped):
-        return "СНИЛС состоит из 11 цифр, например 112-233-445 95."
+        return "СНИЛС состоит из 11 цифр, в виде ХХХ-ХХХ-ХХХ ХХ."
     digits = snils_digits(stripped)
     if len(digits) != 11:
-        return "СНИЛС состоит из 11 цифр, например 112-233-445 95."
+        return "СНИЛС состоит из 11 цифр, в виде ХХХ-ХХХ-ХХХ ХХ."
     number, control = int(digits[:9]), int(digits[9:])
     if number <= SNILS_UNCHECKED_UP_TO:
         return None

@@ -11,7 +11,7 @@ from registry.core.errors import DomainError
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
-from registry.mentoring import queries
+from registry.mentoring import access, queries
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
 from registry.mentoring.permissions import can_edit_records, reviews_practices
 from registry.mentoring.schemas import MenteeSchema, MentorSchema
@@ -124,7 +124,8 @@ def _values_of(record) -> dict:
                                                "achievements", "request", "partner_id") if hasattr(record, c)}
     values.update(birth_date=record.birth_date.isoformat() if record.birth_date else "",
                   left_on=record.left_on.isoformat() if record.left_on else "",
-                  code=record.code or "", category=record.category.value)
+                  code=record.code or "", category=record.category.value,
+                  snils=access.snils_for(current_user, record) or "")
     if isinstance(record, Mentor):
         values["forms"] = [f.value for f in forms_of(record.forms)]
     return values

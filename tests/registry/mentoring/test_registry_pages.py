@@ -5,6 +5,7 @@ import io
 import openpyxl
 
 from registry.extensions import db
+from registry.mentoring.models import Mentor
 from registry.mentoring.vocab import Form, MentorCategory
 from tests.registry.mentoring import builders
 
@@ -64,3 +65,19 @@ def test_downloads_hold_the_filtered_list(world, login_as):
     partners = official.get("/records/registry/27/partners.xlsx")
     assert partners.status_code == 200
     partners.close()
+
+
+def test_the_curator_enters_a_snils_that_others_see_masked(world, login_as):
+    curator = login_as(world.curator)
+    wrong = curator.post("/records/27-KHV-S1/mentors/new", data={"full_name": "Формова Ия", "category": "teacher",
+                                                                 "snils": "112-233-445 96"})
+    assert wrong.status_code == 422 and "контрольное число СНИЛС" in wrong.get_data(as_text=True)
+    created = curator.post("/records/27-KHV-S1/mentors/new", data={"full_name": "Формова Ия", "category": "teacher",
+                                                                   "snils": SNILS})
+    assert created.status_code == 302
+    mentor = db.session.scalar(db.select(Mentor).where(Mentor.full_name == "Формова Ия"))
+    assert mentor.person.snils == "11223344595"
+    own = curator.get(f"/records/27-KHV-S1/mentors/{mentor.id}").get_data(as_text=True)
+    assert 'value="112-233-445 95"' in own
+    seen = login_as(world.khv_official).get(f"/records/27-KHV-S1/mentors/{mentor.id}").get_data(as_text=True)
+    assert "***-***-*** 95" in seen and "112-233-445" not in seen
