@@ -14,7 +14,7 @@ from hierarchy.models import Municipality, Organization
 from registry.core.downloads import as_download, no_store
 from registry.core.listing import paginate
 from registry.extensions import db
-from registry.mentoring import access
+from registry.mentoring import access, serialize
 from registry.mentoring.models import Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
 from registry.mentoring.registry_rows import HEADERS, TITLES, row
 from registry.mentoring.vocab import (
@@ -42,6 +42,10 @@ KINDS = {
     "partners": (Partner, access.visible_partners, {"name": (Partner.name, Partner.id),
                                                     "inn": (Partner.inn, Partner.id)}),
 }
+SORT_LABELS = {"mentors": {"name": "по ФИО", "organization": "по организации", "category": "по категории"},
+               "mentees": {"name": "по ФИО", "organization": "по организации", "category": "по категории"},
+               "pairs": {"start": "по дате начала", "form": "по форме", "status": "по состоянию"},
+               "partners": {"name": "по наименованию", "inn": "по ИНН"}}
 CATEGORIES = {"mentors": MENTOR_CATEGORY_LABELS, "mentees": MENTEE_CATEGORY_LABELS, "partners": PARTNER_KIND_LABELS}
 
 
@@ -70,10 +74,22 @@ def registry_list(region_code: str, kind: str):
         .order_by(Municipality.name)).all()
     return render_template(
         "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
-        rows=[row(current_user, kind, r) for r, in listing.rows], listing=listing, distinct=distinct,
+        rows=_rows(kind, [r for r, in listing.rows]), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
         filters=filters, orgs=orgs, municipalities=municipalities, forms=FORM_LABELS,
         categories=CATEGORIES.get(kind, {}), statuses=PAIR_STATUS_LABELS if kind == "pairs" else
         {"active": "участвует", "left": "выбыл"} if kind != "partners" else {})
+
+
+def _rows(kind: str, records: list) -> list[list[str]]:
+    """The page's rows; a record without СНИЛС sharing name and birth date with another is marked."""
+    duplicates = serialize.possible_duplicates(records) if kind in ("mentors", "mentees") else set()
+    rows = []
+    for record in records:
+        cells = row(current_user, kind, record)
+        if record.id in duplicates:
+            cells[0] += " (возможный дубль: те же ФИО и дата рождения)"
+        rows.append(cells)
+    return rows
 
 
 def _records(query, model):

@@ -81,3 +81,17 @@ def test_the_curator_enters_a_snils_that_others_see_masked(world, login_as):
     assert 'value="112-233-445 95"' in own
     seen = login_as(world.khv_official).get(f"/records/27-KHV-S1/mentors/{mentor.id}").get_data(as_text=True)
     assert "***-***-*** 95" in seen and "112-233-445" not in seen
+
+
+def test_possible_duplicates_are_marked_and_the_list_sorts(world, login_as):
+    from datetime import date
+    builders.mentor(world.school, "Повторова Нина", birth_date=date(1975, 5, 5))
+    builders.mentor(world.dod, "Повторова Нина", birth_date=date(1975, 5, 5))
+    builders.mentor(world.dod, "Абрамова Ада")
+    db.session.commit()
+    official = login_as(world.khv_official)
+    page = official.get("/records/registry/27/mentors").get_data(as_text=True)
+    assert page.count("Повторова Нина (возможный дубль") == 2
+    assert page.index("Абрамова Ада") < page.index("Повторова Нина")
+    backwards = official.get("/records/registry/27/mentors?sort=-name").get_data(as_text=True)
+    assert backwards.index("Абрамова Ада") > backwards.index("Повторова Нина")
