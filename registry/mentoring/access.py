@@ -14,8 +14,17 @@ from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
-from registry.mentoring.models import Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner, PartnerAgreement
-from registry.mentoring.text import format_snils, masked_snils
+from registry.mentoring.models import (
+    Mentee,
+    Mentor,
+    MentoringPair,
+    PairMentee,
+    PairMentor,
+    Partner,
+    PartnerAgreement,
+    Person,
+)
+from registry.mentoring.text import format_snils, masked_snils, snils_digits
 from registry.mentoring.vocab import FORM_BITS, Form
 
 OUT_OF_SCOPE = "Записи этой организации вне вашей области доступа."
@@ -94,6 +103,17 @@ def partner_of(org: Organization, partner_id: int) -> Partner:
                                                  PartnerAgreement.organization_id == org.id).limit(1)):
         raise NotFound("Партнёр не найден.")
     return partner
+
+
+def external_mentor(org: Organization, snils: str) -> Mentor | None:
+    """The mentor record another organization of the region keeps for the person with this СНИЛС (the first
+    active one): how a curator joins a college's student or a partner's employee to a pair."""
+    return db.session.scalar(
+        sa.select(Mentor).join(Person, Person.id == Mentor.person_id)
+        .join(Organization, Organization.id == Mentor.organization_id)
+        .where(Person.region_id == org.region_id, Person.snils == snils_digits(snils), Mentor.left_on.is_(None),
+               Mentor.organization_id != org.id, Organization.region_id == org.region_id)
+        .order_by(Mentor.id).limit(1))
 
 
 def registry_region(user: User, region_code: str) -> Region:

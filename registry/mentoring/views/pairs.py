@@ -14,6 +14,7 @@ from registry.mentoring.models import Mentee, Mentor, MentoringPair
 from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
 from registry.mentoring.services import pairs
+from registry.mentoring.text import snils_error
 from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
 from registry.mentoring.vocab import (
     FORM_LABELS,
@@ -89,8 +90,17 @@ def pair_create(org_code: str):
     data, errors = parse(PairSchema, request.form.to_dict())
     if errors:
         return _page(org, values=values, errors=errors, status=422)
+    mentor_ids = _ids("mentor_ids")
+    external = request.form.get("external_snils", "").strip()
+    if external:  # a mentor kept by another organization of the region, found by СНИЛС
+        mentor = None if snils_error(external) else access.external_mentor(org, external)
+        if mentor is None:
+            return _page(org, values=values, errors={"external_snils": [
+                snils_error(external) or "Наставника с этим СНИЛС нет в записях других организаций региона."]},
+                status=422)
+        mentor_ids.append(mentor.id)
     try:
-        pair = pairs.create_pair(org, data, _ids("mentor_ids"), _ids("mentee_ids"), actor=actor())
+        pair = pairs.create_pair(org, data, mentor_ids, _ids("mentee_ids"), actor=actor())
     except DomainError as error:
         db.session.rollback()
         return _page(org, values=values, errors=error.fields, status=error.status)

@@ -5,7 +5,7 @@ import io
 import openpyxl
 
 from registry.extensions import db
-from registry.mentoring.models import Mentor
+from registry.mentoring.models import Mentor, MentoringPair
 from registry.mentoring.vocab import Form, MentorCategory
 from tests.registry.mentoring import builders
 
@@ -95,3 +95,18 @@ def test_possible_duplicates_are_marked_and_the_list_sorts(world, login_as):
     assert page.index("Абрамова Ада") < page.index("Повторова Нина")
     backwards = official.get("/records/registry/27/mentors?sort=-name").get_data(as_text=True)
     assert backwards.index("Абрамова Ада") > backwards.index("Повторова Нина")
+
+
+def test_the_curator_joins_a_mentor_of_another_organization_by_snils(world, login_as):
+    student = builders.mentor(world.college, "Колледжев Пётр", category=MentorCategory.student, snils=SNILS,
+                              forms=[Form.student_pupil])
+    pupil = builders.mentee(world.school, "Школьников Ваня")
+    db.session.commit()
+    curator = login_as(world.curator)
+    form = {"form": "student_pupil", "kind": "traditional", "start_on": "2024-09-01", "mentee_ids": str(pupil.id)}
+    unknown = curator.post("/records/27-KHV-S1/pairs/new", data={**form, "external_snils": "123-456-789 64"})
+    assert unknown.status_code == 422 and "нет в записях других организаций" in unknown.get_data(as_text=True)
+    created = curator.post("/records/27-KHV-S1/pairs/new", data={**form, "external_snils": SNILS})
+    assert created.status_code == 302, created.get_data(as_text=True)
+    pair = db.session.scalar(db.select(MentoringPair))
+    assert [m.id for m in pair.current_mentors] == [student.id] and pair.organization_id == world.school.id
