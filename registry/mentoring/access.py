@@ -25,7 +25,7 @@ from registry.mentoring.models import (
     Person,
 )
 from registry.mentoring.text import format_snils, masked_snils, snils_digits
-from registry.mentoring.vocab import FORM_BITS, Form
+from registry.mentoring.vocab import FORM_BITS, Form, MenteeCategory, MentorCategory, PairStatus, PartnerKind
 
 OUT_OF_SCOPE = "Записи этой организации вне вашей области доступа."
 
@@ -170,8 +170,8 @@ def visible_mentors(user: User, region: Region, filters: dict | None = None) -> 
     query = _place_filters(query, Mentor, filters)
     if filters.get("form") in Form.__members__:
         query = query.where(Mentor.forms.op("&")(FORM_BITS[Form(filters["form"])]) != 0)
-    if filters.get("category"):
-        query = query.where(Mentor.category == filters["category"])
+    if filters.get("category") in MentorCategory.__members__:
+        query = query.where(Mentor.category == MentorCategory(filters["category"]))
     if filters.get("status") in ("active", "left"):
         query = query.where(Mentor.left_on.is_(None) if filters["status"] == "active" else Mentor.left_on.isnot(None))
     if filters.get("q"):
@@ -185,9 +185,9 @@ def visible_mentees(user: User, region: Region, filters: dict | None = None) -> 
     query = _place_filters(query, Mentee, filters)
     if filters.get("form") in Form.__members__:
         query = query.where(Mentee.id.in_(sa.select(PairMentee.mentee_id).join(
-            MentoringPair, MentoringPair.id == PairMentee.pair_id).where(MentoringPair.form == filters["form"])))
-    if filters.get("category"):
-        query = query.where(Mentee.category == filters["category"])
+            MentoringPair, MentoringPair.id == PairMentee.pair_id).where(MentoringPair.form == Form(filters["form"]))))
+    if filters.get("category") in MenteeCategory.__members__:
+        query = query.where(Mentee.category == MenteeCategory(filters["category"]))
     if filters.get("status") in ("active", "left"):
         query = query.where(Mentee.left_on.is_(None) if filters["status"] == "active" else Mentee.left_on.isnot(None))
     if filters.get("full_cycle") in ("yes", "no"):
@@ -207,9 +207,9 @@ def visible_pairs(user: User, region: Region, filters: dict | None = None) -> sa
                                                   MentoringPair.id.in_(external)))
     query = _place_filters(query, MentoringPair, filters)
     if filters.get("form") in Form.__members__:
-        query = query.where(MentoringPair.form == filters["form"])
-    if filters.get("status"):
-        query = query.where(MentoringPair.status == filters["status"])
+        query = query.where(MentoringPair.form == Form(filters["form"]))
+    if filters.get("status") in PairStatus.__members__:
+        query = query.where(MentoringPair.status == PairStatus(filters["status"]))
     return query
 
 
@@ -220,8 +220,8 @@ def visible_partners(user: User, region: Region, filters: dict | None = None) ->
         PartnerAgreement.organization_id.in_(scoped_organizations(user, region)))
     agreements = _place_filters(agreements, PartnerAgreement, filters)
     query = sa.select(Partner).where(Partner.region_id == region.id, Partner.id.in_(agreements))
-    if filters.get("category"):
-        query = query.where(Partner.kind == filters["category"])
+    if filters.get("category") in PartnerKind.__members__:
+        query = query.where(Partner.kind == PartnerKind(filters["category"]))
     if filters.get("q"):
         query = query.where(sa.or_(_name_like(Partner.name, filters["q"]), Partner.inn == filters["q"].strip()))
     return query

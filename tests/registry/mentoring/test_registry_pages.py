@@ -110,3 +110,13 @@ def test_the_curator_joins_a_mentor_of_another_organization_by_snils(world, logi
     assert created.status_code == 302, created.get_data(as_text=True)
     pair = db.session.scalar(db.select(MentoringPair))
     assert [m.id for m in pair.current_mentors] == [student.id] and pair.organization_id == world.school.id
+
+
+def test_unknown_filter_values_filter_nothing_and_never_fail(world, login_as):
+    _records(world)
+    official = login_as(world.operator)
+    for kind in ("mentors", "mentees", "pairs", "partners"):
+        for query in ("category=zzz", "status=zzz", "form=zzz", "full_cycle=zzz", "sort=zzz", "page=-3",
+                      "organization=нет", "municipality=нет", "q=%25_"):
+            response = official.get(f"/records/registry/27/{kind}?{query}")
+            assert response.status_code == 200, (kind, query)
