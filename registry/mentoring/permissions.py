@@ -2,22 +2,13 @@
 import sqlalchemy as sa
 
 from hierarchy.models import Organization, ReportsTo
-from hierarchy.permissions import edits_organization, reviews_organization, sees_organization, sees_region
+from hierarchy.permissions import reviews_organization, sees_region
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.mentoring.access import can_edit_records, can_view_records  # noqa: F401 - the records' access rules
 from registry.mentoring.models import Partner, PartnerAgreement, Practice
-
-
-def can_view_records(user: User, org: Organization) -> bool:
-    """The curator, the municipality the organization reports to, and region staff (records are visible upward)."""
-    return sees_organization(user, org.region_id, org.reporting_municipality_id, org.id)
-
-
-def can_edit_records(user: User, org: Organization) -> bool:
-    """Only the organization's own curator keeps its records."""
-    return edits_organization(user, org.id)
 
 
 def can_review_practice(user: User, practice: Practice) -> bool:
