@@ -31,7 +31,9 @@ def stored_rows() -> list[StoredForm]:
 
 
 def files_on_disk() -> list[Path]:
-    return sorted(p for p in storage.root().rglob("*") if p.is_file())
+    """The stored forms' files (each snapshot's registry extract, <region>/<year>/registry/, is not a form)."""
+    root = storage.root()
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[2:3] != ("registry",))
 
 
 class Killed(BaseException):

@@ -182,3 +182,16 @@ def test_the_yearly_registry_is_frozen_with_the_snapshots(world):
     db.session.expire_all()
     assert db.session.get(type(municipal), municipal.id).summary["registry"]["mentors"]["records"] == 2
     assert storage.read(extract["path"]) == data, "the stored extract stays as frozen"
+
+
+def test_a_mentor_from_another_organization_counts_for_the_pairs_organization(world):
+    from registry.mentoring import queries
+    from registry.mentoring.services import pairs as pair_service
+
+    _, _, _, _, _, pair = _cross_world(world)
+    pair_service.approve(pair, order_ref="№ 5", actor=None)
+    db.session.commit()
+    school = queries.counts_from_records(world.school, 2024)
+    college = queries.counts_from_records(world.college, 2024)
+    assert (school["mentors_total"], school["mentors_students"], school["mentees_form_student_pupil"]) == (1, 1, 1)
+    assert (college["mentors_total"], college["pairs_total"]) == (0, 0), "the mentor's own organization has no pair"
