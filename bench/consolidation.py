@@ -27,7 +27,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -42,7 +41,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/consolidation.py
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402 - after the path fix above
-from bench.harness import free_port, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, free_port, stop_cluster  # noqa: E402
 from deadlines.models import Campaign  # noqa: E402
 from monitoring import queries, reports  # noqa: E402
 from registry import create_app  # noqa: E402
@@ -85,7 +84,7 @@ RAW_SNAPSHOT_SUMS = sa.text(
 
 def _start_cluster() -> tuple[str, Callable[[], None]]:
     """A throwaway cluster through scripts/pg-start; returns its URL and a stop function."""
-    directory = tempfile.mkdtemp(prefix="registry-bench-pg.")
+    directory = str(cluster_folder("registry-bench-pg."))
     # S603: our own scripts with arguments we made
     url = subprocess.run([str(ROOT / "scripts" / "pg-start"), directory, str(free_port())],  # noqa: S603
                          check=True, capture_output=True, text=True).stdout.strip()
