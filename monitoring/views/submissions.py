@@ -142,7 +142,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
     warnings = soft_warnings(campaign, org, _numbers(shown))
-    previous = previous_values(campaign, org)
+    previous = hide_small({"values": previous_values(campaign, org)}, user, campaign, org)["values"]
     records = records_for_form(org, campaign.year)
     for code, messages in record_differences(_numbers(shown), records).items():
         warnings.setdefault(code, []).extend(messages)

@@ -3,8 +3,9 @@
 One world, built once for the module: the Khabarovsk school's mentee survey got 3 answers (77,8 %) beside the
 ДО centre's 100 respondents (80 %), so the municipal R10 (79,9 %) would give the school's % away by difference;
 the Vanino school, alone in its municipality, typed 2 respondents and 46,2 % (no survey), so Vanino's R10 is
-that %. Everything went up: accepted, both municipal reports accepted, the region consolidated, stored form
-sets built. Then every page, API answer and download is fetched once per role and searched for those numbers.
+that %; last year the school typed 4 respondents and 61,5 % (the form shows last year's figures). Everything
+went up: accepted, both municipal reports accepted, the region consolidated, stored form sets built. Then every
+page, API answer and download is fetched once per role and searched for those numbers.
 """
 import io
 import json
@@ -12,6 +13,7 @@ import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -38,6 +40,7 @@ KHV_R10 = re.compile(r"79[.,]9")  # (3 × 77,78 + 100 × 80) / 103 = 79,94
 KHV_WEIGHTED = re.compile(r"8233[.,][34]")  # Σ pct × respondents, from which the school's % follows
 VAN_PCT = re.compile(r"46[.,]2")  # the Vanino school's typed %, and Vanino's R10
 VAN_WEIGHTED = re.compile(r"92[.,]4")
+SCHOOL_LAST_YEAR = re.compile(r"61[.,]5")  # last year's typed % beside 4 respondents, shown as «было»
 
 ROLES = ("curator", "van_curator", "khv_official", "van_official", "operator")
 
@@ -139,6 +142,10 @@ def _build(world) -> dict[str, int]:
         services.save_values(world.campaign, org, dict(values), version=None, actor=curator)
         services.submit(world.campaign, org, actor=curator)
         services.accept(world.campaign, org, actor=reviewer)
+    last_year = factories.open_campaign(world.region, YEAR - 1, world.admin)
+    services.save_values(last_year, world.school, {**VALID_VALUES, "mentee_survey_respondents": 4,
+                                                   "mentee_satisfaction_pct": 61.5}, version=None, actor=world.curator,
+                         now=last_year.organization_deadline - timedelta(days=1))
     ids = {"survey": opened["id"]}
     for key, municipality, official in (("khv", world.khv, world.khv_official), ("van", world.van, world.van_official)):
         ids[key] = reports.submit_report(world.campaign, municipality, actor=official).snapshot.id
@@ -197,6 +204,7 @@ def _leaks(seen: Seen, role: str, pattern: re.Pattern) -> list[str]:
 @pytest.mark.parametrize("role", ["van_curator", "khv_official", "van_official", "anonymous"])
 def test_the_school_percentage_reaches_neither_another_curator_nor_the_municipality(seen, role):
     assert _leaks(seen, role, SCHOOL_PCT) == []
+    assert _leaks(seen, role, SCHOOL_LAST_YEAR) == []
 
 
 @pytest.mark.parametrize("role", ["curator", "van_curator", "khv_official", "van_official", "anonymous"])
@@ -221,6 +229,7 @@ def test_the_curator_sees_the_own_percentage_on_the_form_and_in_the_api(seen):
 
 def test_the_region_sees_every_figure(seen):
     expected = {SCHOOL_PCT: ("form_school", "api_submission_school", "api_survey", "api_agg_school"),
+                SCHOOL_LAST_YEAR: ("form_school",),
                 KHV_R10: ("report_khv", "api_agg_khv", "api_snapshot_khv", "snapshot_khv", "monitoring_khv_xlsx"),
                 VAN_PCT: ("api_agg_van", "api_snapshot_van", "report_van", "api_submission_van", "monitoring_van_xlsx"),
                 KHV_WEIGHTED: ("api_snapshot_khv",)}
