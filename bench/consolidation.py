@@ -8,7 +8,7 @@ It migrates an empty database, generates (a) the Khabarovsk scale (~600 organiza
 and (b) a federal synthetic scale (100,000 organizations, ~2,300 municipalities) in one region each, and
 measures, as medians of several runs in the same process:
 
-- `aggregate`: monitoring.queries.aggregate(campaign, region, now), the live regional dashboard;
+- `aggregate`: monitoring.queries.aggregate(campaign, region, now, None), the live regional dashboard;
 - `consolidate`: monitoring.reports.consolidate(campaign, …), rolled back after each run so it repeats;
 - `raw_group_by`: a hand-written SQL GROUP BY (sum by org_type, code over accepted submission values of
   campaign members); both ratios app/raw (and the targets) are against it;
@@ -27,7 +27,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -42,7 +41,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/consolidation.py
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402 - after the path fix above
-from bench.harness import free_port, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, free_port, stop_cluster  # noqa: E402
 from deadlines.models import Campaign  # noqa: E402
 from monitoring import queries, reports  # noqa: E402
 from registry import create_app  # noqa: E402
@@ -85,7 +84,7 @@ RAW_SNAPSHOT_SUMS = sa.text(
 
 def _start_cluster() -> tuple[str, Callable[[], None]]:
     """A throwaway cluster through scripts/pg-start; returns its URL and a stop function."""
-    directory = tempfile.mkdtemp(prefix="registry-bench-pg.")
+    directory = str(cluster_folder("registry-bench-pg."))
     # S603: our own scripts with arguments we made
     url = subprocess.run([str(ROOT / "scripts" / "pg-start"), directory, str(free_port())],  # noqa: S603
                          check=True, capture_output=True, text=True).stdout.strip()
@@ -159,14 +158,14 @@ def measure(campaign_id: int, now: datetime, *, aggregate_runs: int, consolidate
         db.session.execute(RAW_SNAPSHOT_SUMS, {"snapshot": snapshot}).all()
 
     aggregate_ms, group_by_ms = _median_pair(
-        aggregate_runs, lambda: queries.aggregate(campaign, region, now),
+        aggregate_runs, lambda: queries.aggregate(campaign, region, now, None),
         lambda: db.session.execute(RAW_GROUP_BY, {"campaign": campaign_id}).all(), rollback)
     consolidate_ms, freeze_ms = _median_pair(
         consolidate_runs, lambda: reports.consolidate(campaign, actor=None, now=now), raw_freeze, rollback,
         warm_up=consolidate_runs > 3)  # at the federal scale a run takes tens of seconds: no warm-up there
 
     with StatementTimer(db.engine) as aggregate_statements:
-        queries.aggregate(campaign, region, now)
+        queries.aggregate(campaign, region, now, None)
     rollback()
     with StatementTimer(db.engine) as consolidate_statements:
         reports.consolidate(campaign, actor=None, now=now)

@@ -26,12 +26,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cluster_folder(prefix: str) -> Path:
+    """A fresh folder for a throwaway cluster under the system's temporary folder.
+
+    tempfile.mkdtemp makes its folder 0700 for whoever runs the bench (root, as scripts/pg-start needs), and the
+    server runs as the `postgres` user, which must be able to walk into it: the parent is opened to traversal
+    (0711: others may enter, not list) and the cluster itself is the `cluster` folder inside.
+    """
+    parent = Path(tempfile.mkdtemp(prefix=prefix))
+    parent.chmod(0o711)
+    return parent / "cluster"
+
+
 def own_cluster(folder: Path, port: int | None = None) -> str:
     """Start a throwaway, tuned, migrated PostgreSQL cluster (scripts/pg-start, then TUNING); return its URL."""
     # output to a file, not a pipe: the server inherits the descriptors and would hold a pipe open forever
     with tempfile.TemporaryFile("w+") as out:
-        subprocess.run(["bash", str(ROOT / "scripts/pg-start"), str(folder), str(port or free_port())],  # noqa: S603, S607
-                       stdout=out, stderr=subprocess.DEVNULL, check=True)
+        # pg-start's stderr passes through: when it fails it says why
+        started = subprocess.run(["bash", str(ROOT / "scripts/pg-start"), str(folder), str(port or free_port())],  # noqa: S603, S607
+                                 stdout=out, check=False)
+        if started.returncode != 0:
+            raise SystemExit(f"scripts/pg-start could not start a cluster in {folder} (see above)")
         out.seek(0)
         url = out.read().strip()
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")

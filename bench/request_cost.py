@@ -13,7 +13,6 @@ import cProfile
 import pstats
 import random
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import own_cluster, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, own_cluster, stop_cluster  # noqa: E402
 from bench.mentors import search_paths  # noqa: E402
 from bench.soak import PASSWORD, seed  # noqa: E402
 from registry.demo.values import profile, values_for  # noqa: E402
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime, …)")
     parser.add_argument("--sql", action="append", default=[], metavar="ROUTE", help="show this route's statements")
     args = parser.parse_args(argv)
-    folder = args.own_cluster or Path(tempfile.mkdtemp(prefix="cost-pg-")) / "cluster"
+    folder = args.own_cluster or cluster_folder("cost-pg-")
     try:
         url = own_cluster(folder, args.pg_port)
         year, schools, officials = seed(url, args.mentors, 600)

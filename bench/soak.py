@@ -21,7 +21,6 @@ import logging
 import os
 import resource
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +34,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/soak.py`
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import (  # noqa: E402
+    cluster_folder,
     gunicorn,
     machine_busy_seconds,
     own_cluster,
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mentors", type=int, default=20_000, help="synthetic mentors for the search")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args(argv)
-    folder = args.own_cluster or Path(tempfile.mkdtemp(prefix="soak-pg-")) / "cluster"
+    folder = args.own_cluster or cluster_folder("soak-pg-")
     try:
         return run(folder, args)
     finally:

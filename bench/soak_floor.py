@@ -17,7 +17,6 @@ import json
 import os
 import resource
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,7 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import gunicorn, machine_busy_seconds, own_cluster, postmaster_pid, stop_cluster, tree_cpu_seconds  # noqa: E402
+from bench.harness import (  # noqa: E402
+    cluster_folder,
+    gunicorn,
+    machine_busy_seconds,
+    own_cluster,
+    postmaster_pid,
+    stop_cluster,
+    tree_cpu_seconds,
+)
 from bench.mentors import fill_postgresql  # noqa: E402
 
 TARGET = 500  # requests/s the soak asks for (issue 7)
@@ -99,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--concurrency", type=int, default=16, help="most requests in flight (default 16)")
     args = parser.parse_args(argv)
-    folder = args.own_cluster or Path(tempfile.mkdtemp(prefix="floor-pg-")) / "cluster"
+    folder = args.own_cluster or cluster_folder("floor-pg-")
     print(f"{os.cpu_count()} cores; {args.workers} gunicorn sync workers; ≤ {args.concurrency} in flight; "
           f"{args.seconds:g} s per route; ratio = requests/s ÷ {TARGET}; CPU ms per request; "
           "others = CPU of other processes, % of the machine (should be ≈ 0)")

@@ -20,7 +20,6 @@ import logging
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import gunicorn, own_cluster, percentiles, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, gunicorn, own_cluster, percentiles, stop_cluster  # noqa: E402
 from bench.mentors import fill_postgresql  # noqa: E402
 from bench.soak import NO_RATE_LIMIT  # noqa: E402
 from bench.soak_floor import hammer  # noqa: E402
@@ -175,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="most requests in flight (default 16)")
     parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args(argv)
-    folder = args.own_cluster or Path(tempfile.mkdtemp(prefix="survey-pg-")) / "cluster"
+    folder = args.own_cluster or cluster_folder("survey-pg-")
     print(f"{os.cpu_count()} cores; {args.workers} gunicorn sync workers; ≤ {args.concurrency} in flight", flush=True)
     try:
         return run(folder, args)

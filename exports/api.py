@@ -57,7 +57,7 @@ def federal_form(args: dict, region_code: str, year: int):
         response.headers["X-Form-Set"] = str(stored.set_id)
         response.headers["X-File-SHA256"] = stored.sha256
         return response
-    form = form_for_unit(campaign, unit, definition, member)
+    form = form_for_unit(campaign, unit, definition, member, current_actor())
     response = _file(spec.render(form), spec.mimetype, file_name(form, spec.extension))
     response.headers["X-Form-Checksum"] = form.checksum
     response.headers["X-Form-Preliminary"] = "true" if form.basis.preliminary else "false"

@@ -23,8 +23,10 @@ from monitoring.models import (
     Submission,
     SubmissionValue,
 )
+from registry.auth.models import User
 from registry.core.web import format_local
 from registry.extensions import db
+from surveys import privacy
 
 #: Bound parameters per IN list: well under SQLite's limit and PostgreSQL's comfort zone.
 CHUNK = 900
@@ -117,31 +119,34 @@ def _live_basis(description: str) -> Basis:
     return Basis(preliminary=True, description=description)
 
 
-def aggregate_values(source: sa.Select) -> dict[str, float]:
-    """Sums of counts (0 where nobody reported) and respondent-weighted means of percentages."""
+def aggregate_values(source: sa.Select, campaign: Campaign, viewer: User | None = None) -> dict[str, float]:
+    """Sums of counts (0 where nobody reported) and respondent-weighted means of percentages, without the means
+    `viewer` may not see (surveys.privacy; None: a viewer who is neither region nor curator)."""
     _, totals, weighted = aggregation.sums(source)
     values = {f.code: totals.get(f.code, 0.0) for f in FIELDS if f.code not in PERCENT_CODES}
+    hidden = privacy.hidden_in_source(viewer, campaign, source)
     for pct, respondents in SURVEY_PAIRS.items():
-        if values.get(respondents):
+        if values.get(respondents) and pct not in hidden:
             values[pct] = weighted.get(pct, 0.0) / values[respondents]
     return values
 
 
-def consolidated_values(campaign: Campaign, unit: Region | Municipality) -> UnitValues:
-    """The consolidated input of a municipality's or the region's form."""
+def consolidated_values(campaign: Campaign, unit: Region | Municipality, viewer: User | None = None) -> UnitValues:
+    """The consolidated input of a municipality's or the region's form, as `viewer` may see it."""
     level = Level.region if isinstance(unit, Region) else Level.municipality
     snapshot = snapshots.latest(campaign, level, unit.code)
     if snapshot is not None:
-        return _consolidated_unit(campaign, unit, snapshot).values
+        return _consolidated_unit(campaign, unit, snapshot, viewer).values
     scope = aggregation.ALL if level is Level.region else unit.id
     source = aggregation.live_source(campaign.id, scope)
     basis = _live_basis("Предварительные данные: срез не зафиксирован, суммы по принятым на сейчас отчётам")
-    return UnitValues(unit_info(unit), aggregate_values(source), basis, consolidated=True)
+    return UnitValues(unit_info(unit), aggregate_values(source, campaign, viewer), basis, consolidated=True)
 
 
-def organization_values(campaign: Campaign,
-                        members: Iterable[tuple[Organization, CampaignMember]]) -> dict[int, UnitValues]:
-    """organization id → UnitValues for many organizations at once (a few queries whatever their number)."""
+def organization_values(campaign: Campaign, members: Iterable[tuple[Organization, CampaignMember]],
+                        viewer: User | None = None) -> dict[int, UnitValues]:
+    """organization id → UnitValues for many organizations at once (a few queries whatever their number), without
+    the percentages `viewer` may not see (surveys.privacy; None: a viewer who is neither region nor curator)."""
     members = list(members)
     ids = [org.id for org, _ in members]
     chosen = _latest_snapshot_per_org(campaign, ids)
@@ -163,7 +168,8 @@ def organization_values(campaign: Campaign,
             basis = _live_basis(f"Предварительные данные: в зафиксированных срезах организации нет, "
                                 f"текущий отчёт (состояние: {label})")
             values = live.get(org.id, {})
-        result[org.id] = UnitValues(info, values, basis, consolidated=False)
+        hidden = privacy.hidden_codes(viewer, campaign, privacy.small_of_values(values), org.id)
+        result[org.id] = UnitValues(info, privacy.mask_values(values, hidden), basis, consolidated=False)
     return result
 
 
@@ -254,8 +260,9 @@ class SnapshotUnit:
     level: Level
 
 
-def _consolidated_unit(campaign: Campaign, unit: Region | Municipality, snapshot: Snapshot) -> SnapshotUnit:
-    values = aggregate_values(aggregation.snapshot_source([snapshot.id]))
+def _consolidated_unit(campaign: Campaign, unit: Region | Municipality, snapshot: Snapshot,
+                       viewer: User | None = None) -> SnapshotUnit:
+    values = aggregate_values(aggregation.snapshot_source([snapshot.id]), campaign, viewer)
     basis = _snapshot_basis(snapshot, campaign.region.timezone)
     return SnapshotUnit(UnitValues(consolidated_info(unit, snapshot), values, basis, consolidated=True),
                         snapshot.id, snapshot.level)

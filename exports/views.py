@@ -41,7 +41,7 @@ def _download(data: bytes, mimetype: str, name: str):
 def federal_form_view(region_code: str, year: int, unit_code: str):
     campaign, unit, member = _load(region_code, year, unit_code)
     definition = get_form(request.args.get("form"))
-    form = form_for_unit(campaign, unit, definition, member)
+    form = form_for_unit(campaign, unit, definition, member, current_user)
     return render_template(
         "exports/federal_form_view.html", campaign=campaign, form=form, definition=definition, formats=FORM_FORMATS,
         failures=[check_message(c) for c in form.failures], unchecked=[check_message(c) for c in form.unchecked],
@@ -61,7 +61,7 @@ def federal_form_download(region_code: str, year: int, unit_code: str, fmt: str)
         db.session.commit()  # a damaged file is marked for the builder before it is replaced here
         data = data if data is not None else stored_files.fresh_render(stored)
         return _download(data, spec.mimetype, download_name(stored, campaign))
-    form = form_for_unit(campaign, unit, definition, member)
+    form = form_for_unit(campaign, unit, definition, member, current_user)
     return _download(spec.render(form), spec.mimetype, file_name(form, spec.extension))
 
 
@@ -127,6 +127,6 @@ def federal_form_archive_download(region_code: str, year: int, unit_code: str):
 def monitoring_report_download(region_code: str, year: int, unit_code: str, fmt: str):
     campaign, unit, _ = _load(region_code, year, unit_code)
     require_consolidated(unit)
-    report = monitoring_report(campaign, unit)
+    report = monitoring_report(campaign, unit, viewer=current_user)
     spec = formats_of("monitoring-report")[fmt]
     return _download(spec.render(report), spec.mimetype, f"monitoring_{unit.code}_{campaign.year}.{spec.extension}")

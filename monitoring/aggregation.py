@@ -118,6 +118,28 @@ def sums(source: sa.Select) -> Sums:
     return Sums(by_type, totals, {k: float(v) for k, v in weighted.items()})
 
 
+def small_pools(source: sa.Select, group: str | None = None) -> dict:
+    """Respondents of the organizations under surveys.privacy.MIN_SHOWN respondents, pooled per survey
+    percentage: {pct code: n}, or {group key: {pct code: n}} with `group` a column of the source — one query.
+    What the under-5 rule (surveys.privacy) decides a mean's visibility by."""
+    from surveys.privacy import MIN_SHOWN
+
+    src = source.subquery("src")
+    keys = [src.c[group]] if group else []
+    per_org = (sa.select(*keys, *(sa.func.max(src.c.value).filter(src.c.code == resp).label(resp)
+                                  for resp in SURVEY_PAIRS.values()))
+               .where(src.c.code.in_(list(SURVEY_PAIRS.values())))
+               .group_by(*keys, src.c.organization_id).subquery("per_org"))
+    pools = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(per_org.c[resp] > 0, per_org.c[resp] < MIN_SHOWN),
+                                                  per_org.c[resp]), else_=0)), 0)
+             for resp in SURVEY_PAIRS.values()]
+    if not group:
+        row = db.session.execute(sa.select(*pools)).one()
+        return {pct: float(n) for pct, n in zip(SURVEY_PAIRS, row, strict=True)}
+    rows = db.session.execute(sa.select(per_org.c[group], *pools).group_by(per_org.c[group]))
+    return {row[0]: {pct: float(n) for pct, n in zip(SURVEY_PAIRS, row[1:], strict=True)} for row in rows}
+
+
 def targets_for(campaign: Campaign) -> dict[str, float | None]:
     """The campaign's targets: the region's own where set, the built-in trajectory otherwise."""
     own = dict(db.session.execute(sa.select(IndicatorTarget.code, IndicatorTarget.value)

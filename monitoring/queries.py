@@ -10,6 +10,8 @@ from monitoring import aggregation
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
 from monitoring.plans.targets import resolve_targets
 from monitoring.services import get_submission, membership
+from registry.auth.models import User
+from surveys import privacy
 
 
 def organization_source(campaign: Campaign, organization: Organization) -> sa.Select:
@@ -24,8 +26,10 @@ def organization_source(campaign: Campaign, organization: Organization) -> sa.Se
     )
 
 
-def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, now: datetime) -> dict:
-    """The live aggregate of PRODUCT.md §7: values, indicators against targets, completeness."""
+def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, now: datetime,
+              viewer: User | None) -> dict:
+    """The live aggregate of PRODUCT.md §7: values, indicators against targets, completeness; R10/R11 as
+    `viewer` may see them (the under-5 rule, surveys.privacy)."""
     if isinstance(unit, Organization):
         membership(campaign, unit)
         source = organization_source(campaign, unit)
@@ -36,8 +40,10 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         completeness = aggregation.completeness(campaign, now, scope)
     block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
                                         unit_id=unit.id, targets=resolve_targets(campaign, unit))
+    hidden = privacy.hidden_codes(viewer, campaign, aggregation.small_pools(source),
+                                  unit.id if isinstance(unit, Organization) else None)
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
-            "indicators": block["indicators"], "completeness": completeness}
+            "indicators": privacy.mask_indicators(block["indicators"], hidden), "completeness": completeness}
 
 
 def _organization_completeness(campaign: Campaign, organization: Organization, now: datetime) -> dict:

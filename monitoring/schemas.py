@@ -318,6 +318,9 @@ class IndicatorValueSchema(Schema):
     count = Number(allow_none=True, metadata={"description": "Только R9: число предприятий (числитель)."})
     possibly_double_counted = fields.Boolean(
         metadata={"description": "Только R9: то же, что approximate (оставлено для совместимости)."})
+    hidden = fields.Boolean(metadata={
+        "description": "Только R10/R11: значение скрыто (null) — в него входят организации, где меньше 5 ответивших, "
+                       "вместе меньше 5 человек; видят его только регион и куратор самой организации."})
 
 
 class CompletenessSchema(Schema):

@@ -1,8 +1,8 @@
 """Who sees and runs which survey (HOUSE_STYLE: one access module per domain, shared by web and API views).
 
 A curator opens and closes the surveys of their own organization; whoever sees the organization sees its
-surveys' counts. Under MIN_SHOWN respondents the percentage is shown to the region only (PRODUCT.md §10),
-and the raw answers of such a survey are left out of every download but the region's.
+surveys' counts. Under MIN_SHOWN respondents the percentage is shown to the region and the organization's curator only
+(surveys.privacy), and the raw answers of such a survey are left out of every download but the region's.
 """
 import sqlalchemy as sa
 
@@ -12,10 +12,10 @@ from monitoring.models import CampaignMember
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.extensions import db
+from surveys import privacy
 from surveys.models import Survey, SurveyLink
 
-#: Fewer respondents than this: the organization's percentage is hidden from all but the region.
-MIN_SHOWN = 5
+MIN_SHOWN = privacy.MIN_SHOWN
 NOT_CURATOR = "Открывать и закрывать опросы может только куратор этой организации."
 OUT_OF_SCOPE = "Опрос вне вашей области доступа."
 
@@ -47,9 +47,9 @@ def can_see_surveys(user: User, campaign: Campaign, member: CampaignMember) -> b
                                    member.organization_id)
 
 
-def can_see_pct(user: User, campaign: Campaign, respondents: int) -> bool:
-    """The percentage of MIN_SHOWN respondents or more for whoever sees the survey; under it, the region only."""
-    return respondents >= MIN_SHOWN or perms.sees_region(user, campaign.region_id)
+def can_see_pct(user: User, campaign: Campaign, respondents: int, organization_id: int) -> bool:
+    """The survey's percentage: the under-5 rule of surveys.privacy for one organization."""
+    return privacy.shows(user, campaign, privacy.small_respondents(respondents), organization_id)
 
 
 def is_officer(user: User) -> bool:

@@ -12,13 +12,11 @@ from openpyxl import Workbook
 from deadlines.models import Campaign
 from exports.formatting import cell
 from exports.xlsx import BOLD, put, workbook_bytes
-from hierarchy import permissions as perms
 from hierarchy.models import Municipality, Organization, Region, Unit
 from monitoring.models import CampaignMember
 from registry.auth.models import User
 from registry.extensions import db
-from surveys import questionnaires
-from surveys.access import MIN_SHOWN
+from surveys import privacy, questionnaires
 from surveys.models import Survey, SurveyAnswer
 from surveys.questionnaires import KIND_LABELS
 from surveys.results import results
@@ -42,10 +40,10 @@ def _surveys(campaign: Campaign, unit: Unit) -> sa.Select:
 def rows(user: User, campaign: Campaign, unit: Unit) -> list[tuple]:
     found = db.session.execute(_surveys(campaign, unit)).all()
     counts = results([s.id for s, _ in found])
-    whole = perms.sees_region(user, campaign.region_id)
     out = []
     for survey, org in found:
-        if not whole and counts[survey.id].respondents < MIN_SHOWN:
+        small = privacy.small_respondents(counts[survey.id].respondents)
+        if not privacy.shows(user, campaign, small, survey.organization_id):  # its answers would give its %
             continue
         questionnaire = questionnaires.questionnaire(survey.kind)
         options = {q.id: dict(q.options) for q in questionnaire.questions}

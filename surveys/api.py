@@ -41,7 +41,8 @@ def describe(survey: Survey, result: Result, user) -> dict:
     campaign, now = survey.campaign, now_utc()
     return {"id": survey.id, "kind": survey.kind, "organization": survey.organization.code, "links": result.links,
             "respondents": result.respondents,
-            "satisfaction_pct": result.pct if access.can_see_pct(user, campaign, result.respondents) else None,
+            "satisfaction_pct": (result.pct if access.can_see_pct(user, campaign, result.respondents,
+                                                                 survey.organization_id) else None),
             "open": services.is_accepting(survey, now), "closes_at": services.closes_at(survey, now)}
 
 

@@ -13,6 +13,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Organization
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
+from surveys import privacy
 from surveys.models import Survey, SurveyAnswer, SurveyLink
 
 #: kind → (respondents code, percentage code) of the submission.
@@ -110,14 +111,10 @@ def _same(given, expected) -> bool:
         return False
 
 
-def hide_small(answer: dict, user, campaign: Campaign, by_kind: dict[str, Result] | None = None,
-               organization: Organization | None = None) -> dict:
-    """A submission's answer with the percentage of a survey under MIN_SHOWN respondents removed for non-region."""
-    from surveys.access import can_see_pct
-
-    if by_kind is None:
-        by_kind = organization_results(campaign, organization) if organization is not None else {}
-    hidden = {FIELDS[kind][1] for kind, r in by_kind.items() if not can_see_pct(user, campaign, r.respondents)}
+def hide_small(answer: dict, user, campaign: Campaign, organization: Organization) -> dict:
+    """A submission's answer without the percentages `user` may not see (the under-5 rule, surveys.privacy):
+    judged by the respondents in the answer's own values, whether a survey or the curator filled them."""
+    hidden = privacy.hidden_codes(user, campaign, privacy.small_of_values(answer["values"]), organization.id)
     if not hidden:
         return answer
-    return {**answer, "values": {c: v for c, v in answer["values"].items() if c not in hidden}}
+    return {**answer, "values": privacy.mask_values(answer["values"], hidden)}

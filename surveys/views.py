@@ -47,7 +47,7 @@ def render_page(campaign, org, *, error: DomainError | None = None, typed: dict 
         result = counts.get(survey.id) if survey else None
         rows.append({
             "kind": kind, "label": KIND_LABELS[kind], "survey": survey, "result": result,
-            "pct_shown": result is not None and access.can_see_pct(user, campaign, result.respondents),
+            "pct_shown": result is not None and access.can_see_pct(user, campaign, result.respondents, org.id),
             "accepting": survey is not None and services.is_accepting(survey, now),
             "closes": last_day_label(services.closes_at(survey, now), campaign.region.timezone) if survey else None,
             "unused": services.unused_links(survey) if survey and is_curator else [],

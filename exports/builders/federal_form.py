@@ -92,12 +92,13 @@ def _holds(left: float, op: str, right: float) -> bool:
 
 
 def form_for_unit(campaign: Campaign, unit: Unit, definition: FormDefinition,
-                  member: CampaignMember | None = None) -> FilledForm:
-    """The form of one unit, read from its snapshot or live data (exports.sources), then filled."""
+                  member: CampaignMember | None = None, viewer=None) -> FilledForm:
+    """The form of one unit, read from its snapshot or live data (exports.sources), then filled; survey
+    percentages as `viewer` may see them (surveys.privacy)."""
     if isinstance(unit, Organization):
-        unit_values = sources.organization_values(campaign, [(unit, member)])[unit.id]
+        unit_values = sources.organization_values(campaign, [(unit, member)], viewer)[unit.id]
     else:
-        unit_values = sources.consolidated_values(campaign, unit)
+        unit_values = sources.consolidated_values(campaign, unit, viewer)
     return fill_form(definition, unit_values, campaign.year)
 
 

@@ -19,7 +19,9 @@ from monitoring.models import (
     SubmissionVersion,
 )
 from monitoring.plans.targets import resolve_targets
+from registry.auth.models import User
 from registry.extensions import db
+from surveys import privacy
 
 
 def unit_snapshot(campaign: Campaign, unit: Region | Municipality) -> Snapshot | None:
@@ -33,21 +35,22 @@ def unit_source(campaign: Campaign, unit: Region | Municipality, snapshot: Snaps
     return aggregation.live_source(campaign.id, aggregation.ALL if isinstance(unit, Region) else unit.id)
 
 
-def unit_indicators(campaign: Campaign, unit: Region | Municipality) -> tuple[dict, Snapshot | None]:
+def unit_indicators(campaign: Campaign, unit: Region | Municipality,
+                    viewer: User | None) -> tuple[dict, Snapshot | None]:
     """{code: {"value", "target", "target_source", …}} of the unit in that campaign: frozen when a snapshot exists,
-    live otherwise."""
+    live otherwise; R10/R11 as `viewer` may see them (surveys.privacy)."""
     snapshot = unit_snapshot(campaign, unit)
     if snapshot is not None:
-        return snapshot.summary.get("indicators", {}), snapshot
+        return privacy.masked_summary(viewer, campaign, snapshot).get("indicators", {}), snapshot
     source = unit_source(campaign, unit, None)
     block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
                                         unit_id=unit.id, targets=resolve_targets(campaign, unit))
-    return block["indicators"], None
+    return privacy.mask_indicators(block["indicators"], privacy.hidden_in_source(viewer, campaign, source)), None
 
 
-def indicators_by_group(campaign: Campaign, source: sa.Select, group: str) -> dict:
+def indicators_by_group(campaign: Campaign, source: sa.Select, group: str, viewer: User | None) -> dict:
     """group key → computed indicators, with `group` a column of the source (reporting_municipality_id or
-    organization_id): two GROUP BY queries for all groups together."""
+    organization_id): two GROUP BY queries for all groups together; R10/R11 as `viewer` may see them."""
     src = source.subquery("src")
     key = src.c[group]
     by_type: dict = {}
@@ -74,6 +77,12 @@ def indicators_by_group(campaign: Campaign, source: sa.Select, group: str) -> di
             computed[k].update({code: result.value for code, result in results.items()})
             computed[k]["R9_count"] = results["R9"].count
             computed[k]["R9_approximate"] = results["R9"].approximate
+    if not privacy.sees_everything(viewer, campaign):
+        pools = aggregation.small_pools(source, group)
+        for k in computed:
+            organization_id = k if group == "organization_id" else None
+            computed[k] = privacy.mask_flat(computed[k], privacy.hidden_codes(viewer, campaign, pools.get(k, {}),
+                                                                              organization_id))
     return computed
 
 

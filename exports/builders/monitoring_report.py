@@ -9,6 +9,7 @@ from monitoring import aggregation
 from monitoring.indicators import INDICATORS
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.plans.targets import resolve_targets, source_label
+from registry.auth.models import User
 from registry.core.clock import now_utc
 from registry.core.web import format_local, format_number
 
@@ -31,9 +32,9 @@ def _count(entry: dict) -> str:
     return "—" if count is None else format_number(count)
 
 
-def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, tuple[BarChart, ...]]:
+def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[Table, tuple[BarChart, ...]]:
     years = data.campaigns_up_to(campaign)
-    blocks = [(c.year, data.unit_indicators(c, unit)) for c in years]
+    blocks = [(c.year, data.unit_indicators(c, unit, viewer)) for c in years]
     columns = [Column("code", "Код"), Column("label", "Показатель")]
     for year, (_, snap) in blocks:
         mark = "" if snap else " (предв.)"
@@ -66,7 +67,8 @@ def _per_year(campaign: Campaign, unit: Region | Municipality) -> tuple[Table, t
     return table, tuple(charts)
 
 
-def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tuple[Table, tuple[BarChart, ...]]:
+def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot,
+              viewer) -> tuple[Table, tuple[BarChart, ...]]:
     source = data.unit_source(campaign, unit, snapshot)
     # a table read from a snapshot names its rows as they were named when it was frozen
     if isinstance(unit, Region):
@@ -78,8 +80,8 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot) -> tupl
         names = {org.id: org.name for org, _ in sources.members_of(campaign, unit)}
         if snapshot is not None:
             names |= {org_id: f["name"] for org_id, f in sources.frozen_organizations([snapshot.id]).items()}
-    by_group = data.indicators_by_group(campaign, source, group)
-    total, _ = data.unit_indicators(campaign, unit)
+    by_group = data.indicators_by_group(campaign, source, group, viewer)
+    total, _ = data.unit_indicators(campaign, unit, viewer)
     # the unit's own targets (frozen with its snapshot), each with whose it is
     targets = {i.code: (total.get(i.code) or {}).get("target") for i in INDICATORS}
     whose = "; ".join(f"{i.code} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
@@ -218,8 +220,10 @@ def _status_label(missing: dict) -> str:
     return next((label for key, label in labels.items() if key.value == missing.get("status")), NOT_STARTED)
 
 
-def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=None) -> MonitoringReport:
-    """Build the report; values come from the unit's latest snapshot of each year, or live data (marked)."""
+def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=None,
+                      viewer: User | None = None) -> MonitoringReport:
+    """Build the report; values come from the unit's latest snapshot of each year, or live data (marked).
+    R10/R11 as `viewer` may see them (surveys.privacy; None: a viewer who is neither region nor curator)."""
     now = now or now_utc()
     snapshot = data.unit_snapshot(campaign, unit)
     basis = (Basis(False, f"Зафиксированный срез № {snapshot.id} (версия {snapshot.version}) от "
@@ -227,8 +231,8 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
                    snapshot.version, snapshot.level.value, snapshot.unit_code, snapshot.created_at)
              if snapshot is not None else
              Basis(True, "Предварительные данные: срез не зафиксирован, использованы принятые на сейчас отчёты"))
-    per_year, charts = _per_year(campaign, unit)
-    per_unit, unit_charts = _per_unit(campaign, unit, snapshot)
+    per_year, charts = _per_year(campaign, unit, viewer)
+    per_unit, unit_charts = _per_unit(campaign, unit, snapshot, viewer)
     kind = "региона" if isinstance(unit, Region) else "муниципального образования"
     info = sources.consolidated_info(unit, snapshot) if snapshot is not None else sources.unit_info(unit)
     return MonitoringReport(

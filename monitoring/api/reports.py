@@ -29,6 +29,7 @@ from registry.core.clock import now_utc
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
+from surveys import privacy
 
 api_bp = ApiBlueprint("reports_api", __name__,
                       description="Муниципальные отчёты, сводка региона, зафиксированные срезы, агрегаты.")
@@ -37,9 +38,11 @@ REPORT_URL = f"{CAMPAIGN_URL}/municipalities/<municipality_code>/report"
 _OUT_OF_SCOPE = "Подразделение вне вашей области доступа."
 
 
-def _snapshot_body(snapshot: Snapshot) -> dict:
+def _snapshot_body(snapshot: Snapshot, campaign: Campaign | None = None) -> dict:
+    """A snapshot for the API; with `campaign`, its summary as the current user may see it (the under-5 rule)."""
+    summary = privacy.masked_summary(current_actor(), campaign, snapshot) if campaign is not None else None
     return {"id": snapshot.id, "level": snapshot.level.value, "unit_code": snapshot.unit_code,
-            "version": snapshot.version, "created_at": snapshot.created_at, "summary": snapshot.summary}
+            "version": snapshot.version, "created_at": snapshot.created_at, "summary": summary}
 
 
 @api_bp.route(REPORT_URL, methods=["GET"])
@@ -98,7 +101,7 @@ def consolidate(region_code: str, year: int):
     require_region_staff(campaign)
     snapshot = reports.consolidate(campaign, actor=current_actor())
     db.session.commit()
-    return _snapshot_body(snapshot)
+    return _snapshot_body(snapshot, campaign)
 
 
 def _sees_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
@@ -138,7 +141,7 @@ def read_snapshot(region_code: str, year: int, snapshot_id: int):
     if snapshot is None or snapshot.campaign_id != campaign.id:
         raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
     require(_sees_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
-    return _snapshot_body(snapshot)
+    return _snapshot_body(snapshot, campaign)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/aggregates/<unit_code>", methods=["GET"])
@@ -160,4 +163,4 @@ def aggregate(region_code: str, year: int, unit_code: str):
         require(perms.sees_municipality(user, unit), _OUT_OF_SCOPE)
     else:
         require(sees_member(user, campaign, unit, membership(campaign, unit)), _OUT_OF_SCOPE)
-    return queries.aggregate(campaign, unit, now_utc())
+    return queries.aggregate(campaign, unit, now_utc(), user)

@@ -42,7 +42,7 @@ def _errors_under_values():
 
 def _commit(submission: Submission, org: Organization) -> dict:
     """Commit the change and answer with it, described first: the commit expires every loaded row (3 reloads)."""
-    answer = hide_small(services.describe(submission, org), current_actor(), submission.campaign, organization=org)
+    answer = hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
     db.session.commit()
     return answer
 
@@ -92,7 +92,7 @@ def read_submission(region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code)
     require(sees_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
     return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
-                      organization=org)
+                      org)
 
 
 @api_bp.route(SUBMISSION_URL, methods=["PUT"])

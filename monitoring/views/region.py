@@ -26,6 +26,7 @@ from registry.core.clock import now_utc
 from registry.core.listing import paginate_list
 from registry.core.permissions import require
 from registry.extensions import db
+from surveys import privacy
 
 bp = Blueprint("region", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>"
@@ -43,7 +44,7 @@ def region_view(region_code: str, year: int):
     require(sees_region(current_user, campaign.region_id))
     now = now_utc()
     region = campaign.region
-    live = queries.aggregate(campaign, region, now)
+    live = queries.aggregate(campaign, region, now, current_user)
     window = window_of(campaign, Level.region, region.id, now)
     can_decide = manages_region(current_user, region.id) and window.is_open
     board = _dashboard.matrix(campaign, now)
@@ -98,7 +99,7 @@ def snapshot_view(region_code: str, year: int, snapshot_id: int):
     else:
         require(sees_region(current_user, campaign.region_id))
         back = url_for("region.region_view", **campaign_args(campaign))
-    summary = snapshot.summary
+    summary = privacy.masked_summary(current_user, campaign, snapshot)
     missing = [dict(m, level_name=LEVEL_NAMES.get(m.get("level"), m.get("level")),
                     status_label=_status_label(m)) for m in summary.get("missing", [])]
     return render_template(

@@ -130,7 +130,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     by_kind = survey_results.organization_results(campaign, org)
     if status in EDITABLE:  # a draft's survey fields follow the survey (PRODUCT.md §10)
         stored = survey_results.overlay(stored, by_kind)
-    stored = hide_small({"values": stored}, user, campaign, by_kind)["values"]
+    stored = hide_small({"values": stored}, user, campaign, org)["values"]
     from_survey = survey_results.surveyed_codes(by_kind)
     window = window_of(campaign, Level.organization, org.id, now)
     is_curator = edits_organization(user, org.id)
@@ -142,7 +142,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
     warnings = soft_warnings(campaign, org, _numbers(shown))
-    previous = previous_values(campaign, org)
+    previous = hide_small({"values": previous_values(campaign, org)}, user, campaign, org)["values"]
     records = records_for_form(org, campaign.year)
     for code, messages in record_differences(_numbers(shown), records).items():
         warnings.setdefault(code, []).extend(messages)

@@ -41,7 +41,7 @@ def test_completeness_counts_on_time_late_and_overdue(world, api_as):
     # once the college's extension has run out it is overdue too
     assert aggregation.completeness(campaign, after + timedelta(days=6))["overdue"] == 2
 
-    assert queries.aggregate(campaign, world.dod, now)["completeness"] == {
+    assert queries.aggregate(campaign, world.dod, now, None)["completeness"] == {
         "expected": 1, "submitted": 1, "accepted": 0, "overdue": 0, "on_time": 0, "late": 1}
     services.accept(campaign, world.dod, actor=world.khv_official, now=after + timedelta(hours=4))
     db.session.commit()

@@ -49,7 +49,7 @@ def _employer_mentor(org, inn: str, kind: PartnerKind | None = PartnerKind.enter
 
 
 def _aggregate(world, unit) -> dict:
-    return monitoring_queries.aggregate(world.campaign, unit, now_utc())["indicators"]
+    return monitoring_queries.aggregate(world.campaign, unit, now_utc(), None)["indicators"]
 
 
 def test_organization_shows_its_count_not_a_share(world):

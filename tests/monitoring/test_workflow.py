@@ -68,11 +68,11 @@ def test_aggregate_counts_by_reporting_parent_and_exact_shares(world):
     _submit_and_accept(world, world.van_school, world.van_curator, world.van_official)
     _submit_and_accept(world, world.college, world.college_curator, world.operator)
     now = now_utc()
-    van = queries.aggregate(world.campaign, world.van, now)
+    van = queries.aggregate(world.campaign, world.van, now, None)
     assert van["values"]["students_total"] == 1000
     assert van["completeness"] == {"expected": 1, "submitted": 1, "accepted": 1, "overdue": 0,
                                    "on_time": 1, "late": 0}
-    region = queries.aggregate(world.campaign, world.region, now)
+    region = queries.aggregate(world.campaign, world.region, now, None)
     assert region["values"]["students_total"] == 2000
     assert region["indicators"]["R2"]["value"] == 20.0
     assert region["indicators"]["R4"]["value"] is None  # no additional-education data: null, not 0
@@ -84,7 +84,7 @@ def test_weighted_satisfaction(world):
     values_b = dict(VALID_VALUES, mentee_survey_respondents=50, mentee_satisfaction_pct=50)
     _submit_and_accept(world, world.school, world.curator, world.khv_official, values_a)
     _submit_and_accept(world, world.dod, world.dod_curator, world.khv_official, values_b)
-    khv = queries.aggregate(world.campaign, world.khv, now_utc())
+    khv = queries.aggregate(world.campaign, world.khv, now_utc(), None)
     assert khv["indicators"]["R10"]["value"] == pytest.approx(70.0)
     assert khv["indicators"]["R2"]["value"] == 20.0
 
@@ -138,8 +138,8 @@ def test_reorganisation_after_opening_does_not_rewrite_the_campaign(world):
     world.school.location_municipality_id = world.van.id
     db.session.commit()
     now = now_utc()
-    assert queries.aggregate(world.campaign, world.khv, now)["values"]["students_total"] == 1000
-    assert "students_total" not in queries.aggregate(world.campaign, world.van, now)["values"]
+    assert queries.aggregate(world.campaign, world.khv, now, None)["values"]["students_total"] == 1000
+    assert "students_total" not in queries.aggregate(world.campaign, world.van, now, None)["values"]
     assert services.reviewer_window(world.campaign, world.school) == (Level.municipality, world.khv.id)
 
 
@@ -150,12 +150,12 @@ def test_completeness_never_exceeds_membership(world):
 
     late = factories.organization(world.region, world.khv, "27-KHV-NEW")
     db.session.commit()
-    assert queries.aggregate(world.campaign, world.khv, now_utc())["completeness"]["expected"] == 2
+    assert queries.aggregate(world.campaign, world.khv, now_utc(), None)["completeness"]["expected"] == 2
     with pytest.raises(NotFound):
         services.save_values(world.campaign, late, {"students_total": 1}, version=0, actor=world.admin)
     campaigns.add_member(world.campaign, late, actor=world.operator)
     db.session.commit()
-    assert queries.aggregate(world.campaign, world.khv, now_utc())["completeness"]["expected"] == 3
+    assert queries.aggregate(world.campaign, world.khv, now_utc(), None)["completeness"]["expected"] == 3
 
 
 def test_consolidation_adds_up_stored_municipal_sums_like_the_rows(world):
@@ -171,7 +171,7 @@ def test_consolidation_adds_up_stored_municipal_sums_like_the_rows(world):
         reports.submit_report(c, municipality, actor=world.operator)
         reports.accept_report(c, municipality, actor=world.operator)
     db.session.commit()
-    live = queries.aggregate(c, world.region, now_utc())
+    live = queries.aggregate(c, world.region, now_utc(), None)
     from_sums = reports.consolidate(c, actor=world.operator).summary
     db.session.commit()
     assert from_sums["values"] == live["values"]

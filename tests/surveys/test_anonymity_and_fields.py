@@ -39,9 +39,10 @@ def _three_answers(world, api_as, client):
     return opened
 
 
-@pytest.mark.parametrize(("role", "sees"), [("operator", True), ("admin", True), ("curator", False),
+@pytest.mark.parametrize(("role", "sees"), [("operator", True), ("admin", True), ("curator", True),
                                             ("khv_official", False)])
-def test_under_5_respondents_the_percentage_is_shown_to_the_region_only(world, api_as, client, role, sees):
+def test_under_5_respondents_the_percentage_is_shown_to_the_curator_and_the_region_only(world, api_as, client, role,
+                                                                                        sees):
     opened = _three_answers(world, api_as, client)
     body = api_as(getattr(world, role)).get(f"{BASE}/surveys/{opened['id']}").get_json()
     assert body["respondents"] == 3

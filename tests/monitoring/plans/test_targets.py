@@ -95,7 +95,7 @@ def test_a_frozen_snapshot_keeps_the_targets_it_was_judged_by(world):
     plans.submit(c, world.khv, actor=world.khv_official)
     plans.approve(c, world.khv, actor=world.operator)
     db.session.commit()
-    assert queries.aggregate(c, world.khv, now_utc())["indicators"]["R2"]["target"] == 30
+    assert queries.aggregate(c, world.khv, now_utc(), None)["indicators"]["R2"]["target"] == 30
     db.session.expire_all()
     assert report.snapshot.summary["indicators"]["R2"] == frozen
     # the PDF/XLSX monitoring report of the municipality is read from its snapshot: still the frozen target

@@ -95,6 +95,6 @@ def test_regional_r9_counts_distinct_enterprise_inn_of_accepted_organizations(wo
         monitoring_services.submit(campaign, org, actor=curator)
         monitoring_services.accept(campaign, org, actor=official)
     builders.commit()
-    r9 = monitoring_queries.aggregate(campaign, world.region, now_utc())["indicators"]["R9"]
+    r9 = monitoring_queries.aggregate(campaign, world.region, now_utc(), None)["indicators"]["R9"]
     assert (r9["value"], r9["count"], r9["approximate"], r9["possibly_double_counted"]) == (10.0, 1, False, False)
     assert r9["target_source"] == "region"
