@@ -17,7 +17,7 @@ from registry.mentoring.models.people import age_on
 from registry.mentoring.vocab import ROLE_MODELS, Form, Kind, MenteeCategory, MentorCategory, PairStatus
 
 #: Student mentees over both school years: (city, elsewhere) ranges by organization type.
-_MENTEES = {"general": ((140, 250), (80, 160)), "additional": ((110, 220), (70, 140)),
+_MENTEES = {"general": ((150, 250), (100, 180)), "additional": ((110, 220), (80, 150)),
             "vocational": ((240, 340), (160, 240))}
 #: Teachers mentored (young teachers mostly) by organization type.
 _TEACHERS = {"general": (3, 6), "additional": (2, 4), "vocational": (3, 7)}
@@ -213,7 +213,7 @@ class Planner:
         if form is Form.teacher_student:
             return self.pick_mentor(MentorCategory.teacher, form, start, 3, 0.35)
         if form in (Form.student_student, Form.student_pupil):
-            return self.pick_mentor(MentorCategory.student, form, start, 3, 0.35)
+            return self.pick_mentor(MentorCategory.student, form, start, 3, 0.45)
         if self.enterprises and (not self.others or self.rng.random() < 0.8):
             return self.pick_mentor(MentorCategory.employer, form, start, 2, 0.5, self.rng.choice(self.enterprises))
         return self.pick_mentor(MentorCategory.social_partner, form, start, 2, 0.5, self.rng.choice(self.others))
