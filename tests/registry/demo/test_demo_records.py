@@ -171,14 +171,16 @@ def test_public_pages_show_demo_mentors_and_never_a_mentee(demo, client):
     bodies = {url: r.get_data(as_text=True) for url, r in pages.items()}
     assert mentor.full_name in bodies[f"/registry/?q={surname}"]  # a newcomer finds a mentor by surname
     assert json.loads(bodies["/api/v1/public/mentors"])["total"] == len(public)
-    honorary = db.session.scalars(sa.select(Mentor.full_name).join(Award, Award.mentor_id == Mentor.id).where(
-        Mentor.is_public.is_(True), Mentor.public_fields.contains("awards"))).first()
-    assert honorary in bodies["/registry/honorary"]
-    assert db.session.scalars(sa.select(Practice.title).where(Practice.status == "published")).first() \
-        in bodies["/registry/practices"]
-    waiting = db.session.scalars(sa.select(Partner.name).where(Partner.status != PartnerStatus.published)).all()
-    assert "ООО «Ванинский морской терминал»" in bodies["/registry/partners"]
-    assert [name for name in waiting if name in bodies["/registry/partners"]] == []
+    honorary = set(db.session.scalars(sa.select(Mentor.full_name).join(Award, Award.mentor_id == Mentor.id).where(
+        Mentor.is_public.is_(True), Mentor.public_fields.contains("awards"))))
+    assert len(honorary) >= 20 and any(name in bodies["/registry/honorary"] for name in honorary)
+    published = set(db.session.scalars(sa.select(Practice.title).where(Practice.status == "published")))
+    assert any(title in bodies["/registry/practices"] for title in published)
+    partners = json.loads(bodies["/api/v1/public/partners"])
+    names = {p["name"] for p in partners}
+    waiting = set(db.session.scalars(sa.select(Partner.name).where(Partner.status != PartnerStatus.published)))
+    assert "ООО «Ванинский морской терминал»" in names and len(names) >= 25 and not names & waiting
+    assert any(name in bodies["/registry/partners"] for name in names)
     everything = "\n".join(bodies.values())
     mentee_names = set(db.session.scalars(sa.select(Mentee.full_name))) - set(public)
     assert [name for name in mentee_names if name in everything] == []
