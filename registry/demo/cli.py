@@ -41,8 +41,8 @@ def cli() -> None:
             logger.setLevel(level)
     year, plans = demo.year, demo.plans.values()
     click.echo(f"Загружен {region.name}: {len(demo.municipalities)} муниципалитетов, {len(demo.organizations)} "
-               f"организаций; в их учёте {sum(len(p.mentors) for p in plans)} наставников, "
-               f"{sum(len(p.mentees) for p in plans)} наставляемых, {sum(len(p.pairs) for p in plans)} пар и групп; "
+               f"организаций (в их учёте наставников: {sum(len(p.mentors) for p in plans)}, наставляемых: "
+               f"{sum(len(p.mentees) for p in plans)}, пар и групп: {sum(len(p.pairs) for p in plans)}); "
                f"кампания {year - 1} года сведена, кампания {year} года идёт (свод региона — не позднее "
                f"{last_day_label(current.region_deadline, region.timezone)}); {time.monotonic() - started:.1f} с.")
     accounts.print_accounts()
