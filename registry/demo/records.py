@@ -230,7 +230,8 @@ class Planner:
         return (PairStatus.approved if roll < 0.18 else PairStatus.active), None, ""
 
     def replacement(self) -> None:
-        """One group of last autumn changed its mentor in January (the mentor moved to another job)."""
+        """One group of last autumn changed its mentor in January: the mentor moved to another job (and left the
+        programme) or, when they lead other groups too, the group asked for another mentor."""
         on = date(self.year, 1, self.rng.randint(12, 28))
         candidates = [p for p in self.plan.pairs if p.form is Form.teacher_student and p.start_on < on
                       and p.status in (PairStatus.active, PairStatus.completed) and (p.closed_on or on) >= on]
