@@ -16,8 +16,9 @@ from monitoring import campaigns, municipal_parameters, reports, services
 from monitoring.models import SubmissionStatus
 from registry.auth.models import User
 from registry.demo import plans as demo_plans
-from registry.demo.values import Profile, profile, values_for
+from registry.demo.values import Profile, profile, values_for, values_from_records
 from registry.extensions import db
+from registry.mentoring import queries as records
 
 #: Denominator of R9: enterprises of the krai (an order of magnitude, for the demo).
 ENTERPRISES_IN_REGION = 1450
@@ -59,6 +60,9 @@ class Story:
         self.organizations = list(db.session.scalars(
             sa.select(Organization).where(Organization.region_id == region.id).order_by(Organization.code)))
         self.profiles: dict[str, Profile] = {}
+        self._counts: dict[tuple[str, int], dict[str, int]] = {}
+        #: The records planned for each organization (registry.demo.seed_records), by organization code.
+        self.plans: dict = {}
         for org in self.organizations:
             city = org.location_municipality_id in {m.id for m in self.municipalities if m.code in ("27-KHV", "27-KMS")}
             rng = random.Random(f"profile:{org.code}")
@@ -77,11 +81,25 @@ class Story:
                                                        actor=self.users["operator"])
 
     def values(self, org: Organization, year: int) -> dict[str, float]:
+        """What the organization submits: the counts of its records (as «Заполнить из учёта» computes them) and
+        drawn values for the rest; plausible drawn values throughout when it keeps no records."""
         rng = random.Random(f"values:{org.code}:{year}")
         base = random.Random(f"participation:{org.code}").uniform(0.40, 0.62)
         years_on = year - self.year + 1  # this year 1, last year 0: participation grows
-        return values_for(rng, self.profiles[org.code], participation=min(0.95, base + 0.1 * years_on),
-                          growth=1.0 + 0.02 * years_on)
+        if not records.has_records(org):
+            return values_for(rng, self.profiles[org.code], participation=min(0.95, base + 0.1 * years_on),
+                              growth=1.0 + 0.02 * years_on)
+        # the size follows this year's mentees and participation; last year the school was a little smaller
+        now = self.counts(org, self.year)["mentees_students"]
+        students = round(now / min(0.95, base + 0.1) * (1 - 0.02 * (self.year - year)))
+        return values_from_records(rng, self.profiles[org.code], self.counts(org, year), students_total=students)
+
+    def counts(self, org: Organization, year: int) -> dict[str, int]:
+        """The records' counts of the organization for the campaign year (computed once; records do not change)."""
+        key = (org.code, year)
+        if key not in self._counts:
+            self._counts[key] = records.counts_from_records(org, year)
+        return self._counts[key]
 
     def reviewer(self, org: Organization) -> User | None:
         if org.reports_to.value == "region":

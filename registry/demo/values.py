@@ -102,3 +102,30 @@ def values_for(rng: random.Random, prof: Profile, *, participation: float, growt
     if values["mentor_survey_respondents"]:
         values["mentor_satisfaction_pct"] = round(rng.uniform(76, 98), 1)
     return values
+
+
+def values_from_records(rng: random.Random, prof: Profile, counts: dict[str, int], *, students_total: int) -> dict:
+    """A complete, valid set of values whose counts are the records' own (`counts`, from counts_from_records):
+    only what the records cannot count is drawn — the organization's size and age structure, young teachers in
+    total (the denominator of R7) and the surveys (no survey ran in the demo)."""
+    mentees = counts["mentees_students"]
+    students = max(students_total, mentees + counts["mentors_students"], 30)
+    # R8 stays plausible: the older students outnumber their mentors among them about tenfold
+    age_15_19 = max(int(students * prof.share_15_19),
+                    int(counts["mentors_students_age_15_19"] / rng.uniform(0.08, 0.14)))
+    age_10_19 = min(students, max(int(students * prof.share_10_19), counts["mentees_age_10_19"], age_15_19))
+    supported = counts["teachers_young_supported"]
+    values: dict[str, float] = {
+        **counts,
+        "students_total": students,
+        "students_age_10_19": age_10_19,
+        "students_age_15_19": min(age_15_19, age_10_19),
+        "teachers_young_total": supported + rng.randint(1, max(2, supported // 2 + 1)),
+        "mentee_survey_respondents": 0 if rng.random() < 0.05 else int(mentees * rng.uniform(0.3, 0.8)),
+        "mentor_survey_respondents": int(counts["mentors_total"] * rng.uniform(0.5, 1.0)),
+    }
+    if values["mentee_survey_respondents"]:
+        values["mentee_satisfaction_pct"] = round(rng.uniform(72, 96), 1)
+    if values["mentor_survey_respondents"]:
+        values["mentor_satisfaction_pct"] = round(rng.uniform(76, 98), 1)
+    return values

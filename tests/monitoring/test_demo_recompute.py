@@ -6,13 +6,12 @@ test also checks that the README describes what the app computes.
 """
 import json
 from collections import defaultdict
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
-from registry.demo import accounts, story, units
+from registry.core.clock import now_utc
+from registry.demo import accounts, cli
 from registry.extensions import db
 
 SHARES = {"R2": ("general", "mentees_students", "students_total"),
@@ -29,12 +28,8 @@ def _rows(sql: str, **params) -> list:
 
 
 def _seed_demo():
-    now = datetime.now(ZoneInfo("Asia/Vladivostok"))
-    region = units.load()
-    users = accounts.create_all()
-    demo = story.Story(region, users, now, now.year)
-    story.previous_year(demo, now.year - 1)
-    story.current_year(demo, now.year, now)
+    """The demo as `flask seed-demo` loads it: with its records, so R9 and F2 come from them at every level."""
+    region, _, _ = cli.load(now_utc())
     db.session.commit()
     return region
 
@@ -164,4 +159,5 @@ def test_demo_indicators_recomputed_by_hand_match_the_api_and_the_snapshots(app)
             _same(summary["indicators"], raw.indicators(sorted(frozen), level, unit_id), f"{year} snapshot {unit_code}")
             checked["snapshot"] += 1
     assert checked["region"] == 2 and checked["municipality"] == 38 and checked["organization"] > 60
+    assert raw.people_records and raw.partner_records and raw.inns  # the records took part in R9 and F2
     assert checked["snapshot"] >= 20
