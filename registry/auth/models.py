@@ -61,8 +61,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
-    #: A mentor account's mentor record (in `organization_id`); one account per record.
-    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentors.id"), unique=True)
+    #: A mentor account's mentor record (in `organization_id`); one account per record. use_alter: users → mentors
+    #: → partners → users is a cycle of foreign keys.
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentors.id", use_alter=True), unique=True)
     #: Disabled users cannot log in; their sessions and tokens stop working at once.
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Bumped on logout, disabling and password change: every older session and token is void.
