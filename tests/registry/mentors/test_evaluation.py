@@ -35,8 +35,9 @@ def test_curator_fills_the_evaluation_and_it_shows_on_the_card_and_in_the_pdf(wo
         response = viewer.get(url + "/pdf")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
-        for needle in ("Формализованный отчёт", f"за {year} год", "Аннова Анна Андреевна", "Повышение проектной культуры", "3 — проявлено полностью",
-                       "0 — не проявлено", "Наставляемый выиграл олимпиаду", "Поощрить грамотой"):
+        for needle in ("Формализованный отчёт", f"за {year} год", "Аннова Анна Андреевна",
+                       "Повышение проектной культуры", "3 — проявлено полностью", "0 — не проявлено",
+                       "Наставляемый выиграл олимпиаду", "Поощрить грамотой"):
             assert needle in text, needle
 
 
