@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from registry.auth import services
 from registry.auth.models import ApiToken, PasswordLink, User
@@ -52,7 +52,9 @@ def issue(user: User, purpose: str, *, actor: User | None, now: datetime) -> str
     db.session.add(link)
     db.session.flush()
     log_action(actor, f"user.password_link_{purpose}", "user", user.email, after={"expires_at": expires.isoformat()})
-    _mail(user, purpose, absolute(url_for("password_links.set_password", token=token)), expires, now)
+    # built without a request: the CLI and tests issue links too
+    path = current_app.url_map.bind("localhost").build("password_links.set_password", {"token": token})
+    _mail(user, purpose, absolute(path), expires, now)
     return token
 
 

@@ -126,12 +126,13 @@ def save_evaluation(mentor: Mentor, year: int, form: dict, *, actor: User, now: 
     found = db.session.scalar(for_update(db.session, sa.select(YearEvaluation).where(
         YearEvaluation.mentor_id == mentor.id, YearEvaluation.year == year)))
     before = {"scores": found.scores} if found else None
+    values = {"scores": scores, "filled_by_id": actor.id, "updated_at": now, **texts}
     if found is None:
-        found = YearEvaluation(mentor_id=mentor.id, year=year)
+        found = YearEvaluation(mentor_id=mentor.id, year=year, **values)
         db.session.add(found)
-    found.scores, found.filled_by_id, found.updated_at = scores, actor.id, now
-    for name, text in texts.items():
-        setattr(found, name, text)
+    else:
+        for name, value in values.items():
+            setattr(found, name, value)
     db.session.flush()
     log_action(actor, "mentor_evaluation.saved", "mentor", mentor.id, before=before,
                after={"year": year, "scores": scores})
