@@ -2,6 +2,7 @@
 audits; the view commits once."""
 import secrets
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -59,9 +60,14 @@ def _locked(mentor_id: int, year: int, quarter: int) -> QuarterlyReport | None:
         QuarterlyReport.mentor_id == mentor_id, QuarterlyReport.year == year, QuarterlyReport.quarter == quarter)))
 
 
+def local_today(user: User, now: datetime) -> date:
+    """Today in the region of the mentor's organization (quarters turn at local midnight)."""
+    return now.astimezone(ZoneInfo(user.organization.region.timezone)).date()
+
+
 def save_report(user: User, year: int, quarter: int, form: dict, *, submit: bool, now: datetime) -> QuarterlyReport:
     """Save the mentor's report as a draft, or submit it to the curator (all three parts then required)."""
-    _period(year, quarter, now.date())
+    _period(year, quarter, local_today(user, now))
     data = {name: (form.get(name) or "").strip() for name in REPORT_FIELDS}
     errors = {name: [f"Не длиннее {MAX_TEXT} символов."] for name, text in data.items() if len(text) > MAX_TEXT}
     if submit:

@@ -38,7 +38,7 @@ def _mentor():
 @login_required
 def home():
     user = _mentor()
-    today = now_utc().date()
+    today = services.local_today(user, now_utc())
     pairs = db.session.scalars(access.own_pairs(user)).all()
     return render_template("mentors/home.html", pairs=pairs, reports=db.session.scalars(access.own_reports(user)).all(),
                            current=(today.year, quarter_of(today)), mentor=user.mentor, **LABELS)

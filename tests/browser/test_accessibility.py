@@ -54,7 +54,8 @@ def _mentor_pages(world):
     """Two mentors with accounts and pairs, a report of the first one waiting for the curator, an invitation link."""
     m = mentor_builders.build(world)
     now = now_utc()
-    report = mentor_services.save_report(m.anna_user, now.year, quarter_of(now.date()),
+    today = mentor_services.local_today(m.anna_user, now)
+    report = mentor_services.save_report(m.anna_user, today.year, quarter_of(today),
                                          {"done": "Встречи", "results": "Проект", "problems": "Нет"}, submit=True,
                                          now=now)
     invited = mentoring_builders.mentor(world.school, "Новикова Нина")

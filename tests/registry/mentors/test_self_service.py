@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
 from registry.extensions import db
+from registry.mentors import services
 from registry.mentors.models import QuarterlyReport, ReportStatus
 from registry.mentors.vocab import quarter_of
 from registry.programmes.models import PlanItem
@@ -12,8 +13,8 @@ from tests.registry.mentors import builders
 REPORT = {"done": "Провели три встречи", "results": "Проект подготовлен", "problems": "Мало времени"}
 
 
-def _now_quarter():
-    today = now_utc().date()
+def _now_quarter(user):
+    today = services.local_today(user, now_utc())
     return today.year, quarter_of(today)
 
 
@@ -52,7 +53,7 @@ def test_mentor_is_fenced_off_records_monitoring_and_calendar(world, login_as):
 
 def test_quarterly_report_written_returned_fixed_and_accepted(world, login_as):
     m = builders.build(world)
-    year, quarter = _now_quarter()
+    year, quarter = _now_quarter(m.anna_user)
     url = f"/mentor/reports/{year}/{quarter}"
     anna = login_as(m.anna_user)
     empty = anna.post(url, data={"action": "submit", "done": "x"})
@@ -87,7 +88,7 @@ def test_quarterly_report_written_returned_fixed_and_accepted(world, login_as):
 
 def test_reports_are_the_mentors_own_and_reviewed_by_the_own_curator(world, login_as):
     m = builders.build(world)
-    year, quarter = _now_quarter()
+    year, quarter = _now_quarter(m.anna_user)
     assert login_as(m.anna_user).post(f"/mentor/reports/{year}/{quarter}",
                                       data={**REPORT, "action": "submit"}).status_code == 302
     report = db.session.scalar(sa.select(QuarterlyReport))
