@@ -84,17 +84,24 @@ def check(token: str, *, now: datetime) -> PasswordLink:
 
 
 def redeem(token: str, password: str, *, now: datetime) -> User:
-    """Set the user's password through the link and spend it; LinkRefused if it is no longer usable. Caller commits.
+    """Set the user's password through the link and spend it; LinkRefused if it is no longer usable. Caller commits
+    (and rolls back on an error: a refused password then leaves the link usable).
 
-    The password is checked first (a refused password leaves the link usable); the link is spent by a conditional
-    UPDATE, so a concurrent second use finds no row to change and is refused."""
-    link = check(token, now=now)
-    user = link.user
-    services.set_password(user, password, actor=user)
+    The link is spent first, by one conditional UPDATE: it takes the write lock before anything is read (the row
+    lock on PostgreSQL, the database's on SQLite), so of two concurrent uses the second changes no row and is
+    refused with the reason read after the first one's commit."""
     spent = db.session.execute(sa.update(PasswordLink).where(
-        PasswordLink.id == link.id, PasswordLink.used_at.is_(None), PasswordLink.expires_at > now,
+        PasswordLink.token_hash == ApiToken.hash(token or ""), PasswordLink.used_at.is_(None),
+        PasswordLink.expires_at > now,
     ).values(used_at=now).execution_options(synchronize_session=False)).rowcount
     if spent != 1:
+        check(token, now=now)  # raises with the reason: unknown, used or expired
         raise LinkRefused("used")
+    link = db.session.scalar(sa.select(PasswordLink).where(PasswordLink.token_hash == ApiToken.hash(token))
+                             .execution_options(populate_existing=True))
+    user = link.user
+    if not user.is_enabled:
+        raise LinkRefused("disabled")
+    services.set_password(user, password, actor=user)
     log_action(user, f"user.password_set_by_{link.purpose}", "user", user.email, after={"link_id": link.id})
     return user

@@ -1,5 +1,6 @@
 """The one "set your password" link mechanism: invitation by the curator, reset by the administrator."""
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -147,3 +148,34 @@ def test_invitation_refuses_a_taken_address_and_changes_nothing(app, world, logi
     assert response.status_code == 303
     assert db.session.scalar(sa.select(User.id).where(User.mentor_id == mentor.id)) is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_two_simultaneous_requests_set_the_password_once(app, world):
+    """Two threads, each with its own session, use the same link at the same moment: one wins, one is refused."""
+    with app.test_request_context():
+        token = links.issue(world.curator, "reset", actor=world.admin, now=now_utc())
+    db.session.commit()
+    start, results = threading.Barrier(2), {}
+
+    def use(password: str) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                links.redeem(token, password, now=now_utc())
+                db.session.commit()
+                results[password] = "set"
+            except links.LinkRefused as refused:
+                db.session.rollback()
+                results[password] = refused.reason
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=use, args=(p,)) for p in ("первый-пароль-1", "второй-пароль-2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results.values()) == ["set", "used"], results
+    winner = next(p for p, r in results.items() if r == "set")
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, world.curator.id).password_hash, winner)
