@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from deadlines import due, messages, pending
 from deadlines.form_jobs import build_federal_forms
 from deadlines.ledger import LedgerEntry
+from deadlines.mentor_reminders import remind_mentors
 from deadlines.models import Campaign
 from deadlines.public_copies import recompute_public_copies
 from deadlines.retention import purge_expired_uploads, purge_old_jobs
@@ -246,6 +247,7 @@ JOBS = (
     Job("reminders", send_reminders),
     Job("federal-reminders", remind_federal_forms),
     Job("escalations", send_escalations),
+    Job("mentor-reminders", remind_mentors),
     Job("municipal-drafts", draft_municipal_snapshots),
     Job("regional-drafts", draft_regional_snapshots),
     Job("federal-forms", build_federal_forms),  # after the drafts: a draft made in this run is built in it too

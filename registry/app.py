@@ -41,6 +41,9 @@ WEB_MODULES = (
     "surveys.answer_views",
     "registry.documents.views",
     "registry.programmes.views",
+    "registry.auth.link_views",
+    "registry.mentors.views",
+    "registry.mentors.review_views",
 )
 #: Modules holding a flask-smorest blueprint `api_bp` under /api/v1.
 API_MODULES = (
@@ -109,5 +112,6 @@ def _import_models() -> None:
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
                  "monitoring.models", "monitoring.plans.models", "deadlines.ledger", "deadlines.feeds",
                  "registry.notify.models", "registry.mentoring.models", "registry.documents.models",
-                 "registry.programmes.models", "exports.models", "registry.imports.models", "surveys.models"):
+                 "registry.programmes.models", "exports.models", "registry.imports.models", "surveys.models",
+                 "registry.mentors.models"):
         importlib.import_module(name)

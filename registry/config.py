@@ -36,6 +36,10 @@ class BaseConfig:
     SESSION_LIFETIME_HOURS = float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))
     #: An API token stops working this many days after it was issued (ASVS 3.4).
     API_TOKEN_LIFETIME_DAYS = float(os.environ.get("API_TOKEN_LIFETIME_DAYS", "30"))
+    #: A "set your password" link (a mentor's invitation, an administrator's reset) works once, for this many hours.
+    PASSWORD_LINK_LIFETIME_HOURS = float(os.environ.get("PASSWORD_LINK_LIFETIME_HOURS", "72"))
+    #: Mentors are reminded this many days before a quarter ends to send its report.
+    MENTOR_REPORT_REMINDER_DAYS = int(os.environ.get("MENTOR_REPORT_REMINDER_DAYS", "7"))
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a curator may keep the form open for hours during the deadline week
     API_TITLE = "Региональный реестр наставничества"

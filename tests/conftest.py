@@ -120,7 +120,7 @@ class Browser:
         response = self.client.post("/auth/login", data={"email": email, "password": password,
                                                           "csrf_token": self.csrf})
         if response.status_code == 302:  # the CSRF token is renewed at login: take the new one from the home page
-            self.csrf = CSRF_RE.search(self.client.get("/").get_data(as_text=True)).group(1)
+            self.csrf = CSRF_RE.search(self.client.get("/", follow_redirects=True).get_data(as_text=True)).group(1)
         return response
 
     def get(self, url, **kwargs):

@@ -51,6 +51,8 @@ def user(email: str, role: Role, unit=None, *, enabled: bool = True) -> User:
         scope["municipality_id"] = unit.id
     elif role is Role.org_curator:
         scope["organization_id"] = unit.id
+    elif role is Role.mentor:  # `unit` is the mentor record
+        scope.update(organization_id=unit.organization_id, mentor_id=unit.id)
     account = User(email=email, full_name=email.split("@")[0], password_hash=_password_hash(), role=role,
                    is_enabled=enabled, **scope)
     db.session.add(account)

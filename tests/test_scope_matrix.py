@@ -23,9 +23,10 @@ from tests.conftest import Browser, _empty_tables
 from tests.registry.documents import matrix as documents_matrix
 from tests.registry.mentoring import matrix as mentoring_matrix
 from tests.registry.mentoring import people_matrix
+from tests.registry.mentors import matrix as mentors_matrix
 
 ROLES = ("anon", "admin", "operator", "other_operator", "khv_official", "van_official", "curator", "van_curator",
-         "college_curator")
+         "college_curator", "mentor")
 REGION = {"admin", "operator"}
 IN_REGION = REGION | {"khv_official", "van_official", "curator", "van_curator", "college_curator"}
 EVERYONE = IN_REGION | {"other_operator"}
@@ -190,6 +191,11 @@ MATRIX = {
 MATRIX.update(mentoring_matrix.rows(PUBLIC, EVERYONE, REGION))
 MATRIX.update(documents_matrix.rows(EVERYONE, REGION))
 MATRIX.update(people_matrix.rows(REGION))
+MATRIX.update(mentors_matrix.rows(PUBLIC, REGION))
+# a mentor account (the school's matrix mentor) opens only its own pages, public pages and these
+for _key in mentors_matrix.MENTOR_TOO:
+    _path, _body, _allowed = MATRIX[_key]
+    MATRIX[_key] = (_path, _body, _allowed | {"mentor"})
 
 
 def _rich_world():
@@ -213,6 +219,7 @@ def _rich_world():
            "feed_user_id": world.curator.id, "feed_token": feeds.feed_token(world.curator),
            **mentoring_matrix.build(world)}
     ids.update(documents_matrix.build(world, ids["pair_id"]))
+    ids.update(mentors_matrix.build(world, ids))
     return world, ids
 
 

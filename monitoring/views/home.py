@@ -30,6 +30,8 @@ REGISTRY_MENU = "Реестр наставников и наставляемых
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.role is Role.mentor:
+        return redirect(url_for("mentor.home"))
     view = {Role.org_curator: _curator, Role.municipal_official: _official, Role.region_operator: _operator,
             Role.admin: _admin}[current_user.role]
     return view()
@@ -94,7 +96,9 @@ def _navigation():
         db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
     items = [("Главная", url_for("home.index"))]
     role = current_user.role
-    if role is Role.admin:
+    if role is Role.mentor:  # only the mentor's own pages: no records, registry-wide lists or monitoring
+        items = [("Мои пары и отчёты", url_for("mentor.home"))]
+    elif role is Role.admin:
         items.append(("Пользователи", url_for("admin.user_list")))
     elif role is Role.region_operator:
         region = current_user.region
@@ -128,8 +132,9 @@ def _navigation():
                       ("Федеральные формы", url_for("form_sets.federal_forms", region_code=org.region.code,
                                                     year=campaign.year))]
     # the curator's records open on its own organization; reviewers get the list of organizations they see
-    items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list")),
-              ("Мои загрузки", url_for("imports.job_list"))]
+    if role is not Role.mentor:
+        items += [("Учёт наставничества", url_for("records.index")),
+                  ("Реестр наставников", url_for("public.mentor_list")), ("Мои загрузки", url_for("imports.job_list"))]
     nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
     scope = current_user.scope_unit
     role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")

@@ -3,8 +3,9 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from registry.auth import services
+from registry.auth import links, services
 from registry.auth.models import ROLE_LABELS, Role, User
+from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.listing import Listing, paginate
 from registry.core.permissions import require
@@ -84,6 +85,21 @@ def user_unlock(user_id: int):
     services.clear_login_failures(user, actor=current_user)
     db.session.commit()
     flash(f"Ограничение неудачных входов для {user.email} снято.", "success")
+    return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
+
+
+@bp.post("/users/<int:user_id>/password-link")
+@login_required
+def user_password_link(user_id: int):
+    """E-mail the user a single-use link to set a new password (the old one keeps working until then)."""
+    require(current_user.is_admin)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    require(user.is_enabled, "Учётная запись отключена: сначала включите её.")
+    links.issue(user, "reset", actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(f"Ссылка для смены пароля отправлена на {user.email}; она действует один раз.", "success")
     return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
 
 

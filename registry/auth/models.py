@@ -20,6 +20,8 @@ class Role(StrEnum):
     region_operator = "region_operator"
     municipal_official = "municipal_official"
     org_curator = "org_curator"
+    #: A mentor of one organization, linked to its mentor record: sees only their own pairs, plans and reports.
+    mentor = "mentor"
 
 
 ROLE_LABELS = {
@@ -27,6 +29,7 @@ ROLE_LABELS = {
     Role.region_operator: "региональный оператор",
     Role.municipal_official: "специалист муниципалитета",
     Role.org_curator: "куратор организации",
+    Role.mentor: "наставник",
 }
 
 
@@ -41,6 +44,8 @@ class User(UserMixin, TimestampMixin, db.Model):
             " OR (role = 'municipal_official' AND municipality_id IS NOT NULL AND region_id IS NULL"
             " AND organization_id IS NULL)"
             " OR (role = 'org_curator' AND organization_id IS NOT NULL AND region_id IS NULL"
+            " AND municipality_id IS NULL AND mentor_id IS NULL)"
+            " OR (role = 'mentor' AND organization_id IS NOT NULL AND mentor_id IS NOT NULL AND region_id IS NULL"
             " AND municipality_id IS NULL)",
             name="scope_matches_role",
         ),
@@ -56,6 +61,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(sa.ForeignKey("regions.id"), index=True)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    #: A mentor account's mentor record (in `organization_id`); one account per record. use_alter: users → mentors
+    #: → partners → users is a cycle of foreign keys.
+    mentor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("mentors.id", use_alter=True), unique=True)
     #: Disabled users cannot log in; their sessions and tokens stop working at once.
     is_enabled: Mapped[bool] = mapped_column(default=True)
     #: Bumped on logout, disabling and password change: every older session and token is void.
@@ -64,6 +72,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     region = relationship("Region")
     municipality = relationship("Municipality")
     organization = relationship("Organization")
+    mentor = relationship("Mentor")
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users are not logged in
@@ -100,3 +109,23 @@ class ApiToken(db.Model):
     @staticmethod
     def hash(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PasswordLink(db.Model):
+    """A single-use, expiring "set your password" link (an invitation or a reset); only its hash is stored."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token in the link.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: "invitation" or "reset".
+    purpose: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    expires_at: Mapped[datetime]
+    #: Set once, by the request that set the password (or when a newer link replaced this one).
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

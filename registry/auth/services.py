@@ -38,7 +38,9 @@ def create_user(*, email: str, password: str, role: str, scope: str | None, full
         errors["role"] = [f"Неизвестная роль «{role}»: допустимы {', '.join(r.value for r in Role)}."]
         role_value = None
     scope_ids = {}
-    if role_value is Role.admin:
+    if role_value is Role.mentor:
+        errors["role"] = ["Наставника приглашает куратор организации из карточки наставника."]
+    elif role_value is Role.admin:
         if scope:
             errors["scope"] = ["У администратора нет области действия: не указывайте её."]
     elif role_value is not None:

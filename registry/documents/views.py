@@ -9,12 +9,14 @@ from registry.core.api import current_actor
 from registry.core.downloads import as_download
 from registry.core.errors import DomainError, NotFound
 from registry.core.permissions import require
-from registry.documents import access, services, storage
+from registry.documents import access, roadmap_link, services, storage
 from registry.documents.filecheck import TYPE_LABELS
 from registry.documents.vocab import KIND_LABELS, KIND_SHORT, REVIEW_LABELS, DocumentKind
 from registry.extensions import db
 
 bp = Blueprint("documents", __name__)
+bp.add_app_template_global(roadmap_link.approved_roadmap, "approved_roadmap")
+bp.add_app_template_global(roadmap_link.plan_campaign, "plan_campaign")
 LABELS = {"kinds": KIND_LABELS, "short": KIND_SHORT, "reviews": REVIEW_LABELS, "types": TYPE_LABELS}
 
 

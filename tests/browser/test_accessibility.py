@@ -5,12 +5,18 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from monitoring.indicators import CODES
+from registry.auth import links
+from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.mentoring.services import partners
 from registry.mentoring.vocab import AgreementKind, PartnerKind
+from registry.mentors import services as mentor_services
+from registry.mentors.vocab import quarter_of
 from surveys import services as surveys
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
+from tests.registry.mentoring import builders as mentoring_builders
+from tests.registry.mentors import builders as mentor_builders
 
 pytestmark = pytest.mark.browser
 #: Fields a person fills: hidden inputs (CSRF, versions) are not fields.
@@ -23,13 +29,18 @@ def _main_pages(world) -> dict:
     school = world.school.code
     _partner_waiting_for_review(world)
     _, tokens = surveys.open_survey(world.campaign, world.school, "mentee", 2, actor=world.curator)
+    m, report, link = _mentor_pages(world)
     db.session.commit()
+    mentor_card = f"/records/{school}/mentors/{m.anna.id}"
     return {
-        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}"],
+        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}", f"/auth/set-password/{link}"],
+        m.anna_user: [f"/mentor/pairs/{m.anna_pair.id}", f"/mentor/reports/{report.year}/{report.quarter}"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
                         f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners",
                         f"{campaign}/surveys/{school}", f"/records/{school}/documents",
-                        f"/records/{school}/programmes", f"/records/{school}/programmes/new"],
+                        f"/records/{school}/programmes", f"/records/{school}/programmes/new", mentor_card,
+                        f"/records/{school}/mentor-reports", f"/records/{school}/mentor-reports/{report.id}",
+                        f"{mentor_card}/evaluations/{report.year}"],
         world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
@@ -37,6 +48,21 @@ def _main_pages(world) -> dict:
                          f"{campaign}/plans-import"],
         world.admin: ["/admin/users"],
     }
+
+
+def _mentor_pages(world):
+    """Two mentors with accounts and pairs, a report of the first one waiting for the curator, an invitation link."""
+    m = mentor_builders.build(world)
+    now = now_utc()
+    today = mentor_services.local_today(m.anna_user, now)
+    report = mentor_services.save_report(m.anna_user, today.year, quarter_of(today),
+                                         {"done": "Встречи", "results": "Проект", "problems": "Нет"}, submit=True,
+                                         now=now)
+    invited = mentoring_builders.mentor(world.school, "Новикова Нина")
+    db.session.flush()
+    user = mentor_services.invite(invited, "nina@example.ru", actor=world.curator, now=now)
+    token = links.issue(user, "invitation", actor=world.curator, now=now)
+    return m, report, token
 
 
 def _partner_waiting_for_review(world) -> None:
