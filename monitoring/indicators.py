@@ -81,6 +81,9 @@ NOT_GREATER = (
     ("mentor_survey_respondents", "mentors_total"),
 )
 
+#: Mentees of every role: students (the student forms add up within them) and young teachers («учитель — учитель»).
+MENTEE_CODES = ("mentees_students", "mentees_form_teacher_teacher")
+
 
 def _add(errors: dict[str, list[str]], code: str, message: str) -> None:
     errors.setdefault(code, []).append(message)
@@ -117,10 +120,31 @@ def check_values(values: dict[str, float], *, complete: bool) -> dict[str, list[
         total = sum(values[c] for c in MENTOR_CATEGORIES)
         if total != values["mentors_total"]:
             _add(errors, "mentors_total", f"Должно равняться сумме наставников по четырём категориям ({_fmt(total)}).")
+    _check_pairs(values, errors, complete=complete)
     for pct, respondents in SURVEY_PAIRS.items():
         if values.get(respondents) == 0 and pct in values:
             _add(errors, pct, "Укажите процент, только если на опрос кто-то ответил (число ответивших > 0).")
     return errors
+
+
+def _check_pairs(values: dict[str, float], errors: dict[str, list[str]], *, complete: bool) -> None:
+    """Pairs and groups against mentees: a pair has one mentee, a group at least two; respondents ≤ mentees."""
+    if not all(code in values for code in MENTEE_CODES):
+        return
+    mentees = sum(values[code] for code in MENTEE_CODES)
+    what = f"всего наставляемых ({_fmt(mentees)}: обучающиеся и педагоги в форме «учитель — учитель»)"
+    pairs, groups = values.get("pairs_total"), values.get("groups_total")
+    if pairs is not None and pairs > mentees:
+        _add(errors, "pairs_total", f"Пар не может быть больше, чем {what}: в каждой паре есть наставляемый.")
+    elif pairs is not None and groups is not None and pairs + 2 * groups > mentees:
+        _add(errors, "groups_total", f"Пары и группы не сходятся с числом наставляемых: в паре один наставляемый, "
+                                     f"в группе не меньше двух, значит пар + 2 × групп ({_fmt(pairs + 2 * groups)}) "
+                                     f"не может быть больше, чем {what}.")
+    if complete and mentees > 0 and pairs == 0 and groups == 0:
+        _add(errors, "pairs_total", "Наставляемые есть, а пар и групп нет: укажите наставнические пары или группы.")
+    respondents = values.get("mentee_survey_respondents")
+    if respondents is not None and respondents > mentees:
+        _add(errors, "mentee_survey_respondents", f"Ответивших на опрос не может быть больше, чем {what}.")
 
 
 def _fmt(value: float) -> str:
