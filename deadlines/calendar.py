@@ -75,9 +75,9 @@ def require_open(campaign: Campaign, level: Level, unit_id: int, now: datetime) 
     tz = campaign.region.timezone
     deadline = campaign.deadline_of(level)
     unit = db.session.get(_MODELS[level], unit_id)
-    whose = f" «{unit.name}»" if unit is not None else ""
+    whose = f" ({unit.name})" if unit is not None else ""
     raise WindowClosed(
-        f"Приём данных {LEVEL_LABELS[level]} закрыт: срок{whose} — не позднее {last_day_label(deadline, tz)} "
+        f"Приём данных {LEVEL_LABELS[level]} закрыт{whose}: срок — не позднее {last_day_label(deadline, tz)} "
         f"(окно закрылось {format_local(deadline, tz)} по местному времени, {tz}). "
         f"Продление может предоставить {GRANTED_BY[level]}."
     )

@@ -81,8 +81,9 @@ NOT_GREATER = (
     ("mentor_survey_respondents", "mentors_total"),
 )
 
-#: Mentees of every role: students (the student forms add up within them) and young teachers («учитель — учитель»).
-MENTEE_CODES = ("mentees_students", "mentees_form_teacher_teacher")
+#: Mentees of every role: students (the student forms add up within them), teachers in «учитель — учитель» and
+#: young teachers supported (an upper bound: a young teacher may be counted in both teacher fields).
+MENTEE_CODES = ("mentees_students", "mentees_form_teacher_teacher", "teachers_young_supported")
 
 
 def _add(errors: dict[str, list[str]], code: str, message: str) -> None:
@@ -128,18 +129,14 @@ def check_values(values: dict[str, float], *, complete: bool) -> dict[str, list[
 
 
 def _check_pairs(values: dict[str, float], errors: dict[str, list[str]], *, complete: bool) -> None:
-    """Pairs and groups against mentees: a pair has one mentee, a group at least two; respondents ≤ mentees."""
+    """Mentees need a pair or a group; mentee respondents ≤ mentees."""
     if not all(code in values for code in MENTEE_CODES):
         return
     mentees = sum(values[code] for code in MENTEE_CODES)
-    what = f"всего наставляемых ({_fmt(mentees)}: обучающиеся и педагоги в форме «учитель — учитель»)"
+    what = f"всего наставляемых ({_fmt(mentees)}: обучающиеся, педагоги в форме «учитель — учитель» и молодые педагоги)"
     pairs, groups = values.get("pairs_total"), values.get("groups_total")
-    if pairs is not None and pairs > mentees:
-        _add(errors, "pairs_total", f"Пар не может быть больше, чем {what}: в каждой паре есть наставляемый.")
-    elif pairs is not None and groups is not None and pairs + 2 * groups > mentees:
-        _add(errors, "groups_total", f"Пары и группы не сходятся с числом наставляемых: в паре один наставляемый, "
-                                     f"в группе не меньше двух, значит пар + 2 × групп ({_fmt(pairs + 2 * groups)}) "
-                                     f"не может быть больше, чем {what}.")
+    # «пар ≤ наставляемых» is not checked: the records count a pair whose mentee is in no mentee field (a teacher
+    # in a student form), and «заполнить из учёта» must never fail a control ratio
     if complete and mentees > 0 and pairs == 0 and groups == 0:
         _add(errors, "pairs_total", "Наставляемые есть, а пар и групп нет: укажите наставнические пары или группы.")
     respondents = values.get("mentee_survey_respondents")

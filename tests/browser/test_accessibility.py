@@ -29,12 +29,14 @@ def _main_pages(world) -> dict:
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
                         f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners",
                         f"{campaign}/surveys/{school}", f"/records/{school}/documents",
-                        f"/records/{school}/programmes", f"/records/{school}/programmes/new"],
-        world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
+                        f"/records/{school}/programmes", f"/records/{school}/programmes/new",
+                        "/notifications/settings"],
+        world.khv_official: [f"{campaign}/municipalities/{world.khv.code}/report/submit",
+                             f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
-                         f"{campaign}/plans-import"],
+                         f"{campaign}/plans-import", f"{campaign}/consolidate"],
         world.admin: ["/admin/users"],
     }
 

@@ -100,7 +100,7 @@ def test_after_the_regional_deadline_the_423_says_whose_deadline_and_who_extends
     response = api_as(world.operator).post(f"/api/v1/regions/27/campaigns/{campaign.year}/consolidate")
     assert response.status_code == 423
     message = response.get_json()["error"]["message"]
-    assert f"срок «{world.region.name}»" in message and "администратор системы" in message
+    assert f"Приём данных региона закрыт ({world.region.name})" in message and "администратор системы" in message
 
 
 def test_the_operators_request_tells_every_admin_once(world, login_as):
