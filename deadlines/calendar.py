@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from babel.dates import format_datetime
 
 from deadlines.models import Campaign, Extension
-from hierarchy.models import Level
+from hierarchy.models import Level, Municipality, Organization, Region
 from registry.core.errors import WindowClosed
 from registry.extensions import db
 
@@ -21,6 +21,8 @@ GRANTED_BY = {
     Level.municipality: "региональный оператор",
     Level.region: "администратор системы",
 }
+
+_MODELS = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}
 
 
 def closes_after(day: date, tz: str) -> datetime:
@@ -72,8 +74,10 @@ def require_open(campaign: Campaign, level: Level, unit_id: int, now: datetime) 
         return
     tz = campaign.region.timezone
     deadline = campaign.deadline_of(level)
+    unit = db.session.get(_MODELS[level], unit_id)
+    whose = f" ({unit.name})" if unit is not None else ""
     raise WindowClosed(
-        f"Приём данных {LEVEL_LABELS[level]} закрыт: срок — не позднее {last_day_label(deadline, tz)} "
+        f"Приём данных {LEVEL_LABELS[level]} закрыт{whose}: срок — не позднее {last_day_label(deadline, tz)} "
         f"(окно закрылось {format_local(deadline, tz)} по местному времени, {tz}). "
         f"Продление может предоставить {GRANTED_BY[level]}."
     )

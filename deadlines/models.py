@@ -28,6 +28,8 @@ class Campaign(TimestampMixin, db.Model):
     #: Denominator of R9, entered by the regional operator.
     enterprises_in_region_total: Mapped[int | None]
     opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    #: Days of automatic extension a unit gets when its report is returned after its window closed.
+    late_return_days: Mapped[int] = mapped_column(default=5, server_default="5")
 
     region: Mapped[Region] = relationship()
 

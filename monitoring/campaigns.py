@@ -18,6 +18,10 @@ DEADLINE_KEYS = {"organization": "organization_deadline", "municipality": "munic
                  "region": "region_deadline", "federal": "federal_deadline"}
 
 
+#: The longest automatic extension a late return may grant (deadlines.late_return).
+MAX_LATE_RETURN_DAYS = 60
+
+
 def get_campaign(region: Region, year: int) -> Campaign:
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region.id, Campaign.year == year))
     if campaign is None:
@@ -56,10 +60,11 @@ def open_campaign(region: Region, year: int, *, actor: User, now: datetime | Non
 
 def update_campaign(campaign: Campaign, *, deadlines: dict[str, datetime] | None = None,
                     enterprises_in_region_total: int | None = None, targets: dict[str, float] | None = None,
-                    actor: User) -> Campaign:
-    """Change deadlines, the R9 denominator or targets. Caller commits."""
+                    late_return_days: int | None = None, actor: User) -> Campaign:
+    """Change deadlines, the R9 denominator, targets or the late-return extension days. Caller commits."""
     errors: dict[str, list[str]] = {}
-    before = {**deadlines_of(campaign), "enterprises_in_region_total": campaign.enterprises_in_region_total}
+    before = {**deadlines_of(campaign), "enterprises_in_region_total": campaign.enterprises_in_region_total,
+              "late_return_days": campaign.late_return_days}
     for key, value in (deadlines or {}).items():
         if key not in DEADLINE_KEYS:
             known = ", ".join(DEADLINE_KEYS)
@@ -71,6 +76,8 @@ def update_campaign(campaign: Campaign, *, deadlines: dict[str, datetime] | None
             errors.setdefault("targets", []).append(f"Цель «{code}»: нужен код показателя и процент от 0 до 100.")
     if enterprises_in_region_total is not None and enterprises_in_region_total < 0:
         errors["enterprises_in_region_total"] = ["Число предприятий не может быть отрицательным."]
+    if late_return_days is not None and not 1 <= late_return_days <= MAX_LATE_RETURN_DAYS:
+        errors["late_return_days"] = [f"Нужно целое число дней от 1 до {MAX_LATE_RETURN_DAYS}."]
     if errors:
         raise ValidationFailed("Кампания не изменена: исправьте ошибки.", errors)
     proposed = {attr: getattr(campaign, attr) for attr in DEADLINE_KEYS.values()}
@@ -82,11 +89,14 @@ def update_campaign(campaign: Campaign, *, deadlines: dict[str, datetime] | None
         setattr(campaign, attr, value)
     if enterprises_in_region_total is not None:
         campaign.enterprises_in_region_total = enterprises_in_region_total
+    if late_return_days is not None:
+        campaign.late_return_days = late_return_days
     for code, value in (targets or {}).items():
         db.session.merge(IndicatorTarget(campaign_id=campaign.id, code=code, value=float(value)))
     db.session.flush()
     log_action(actor, "campaign.updated", "campaign", f"{campaign.region.code}/{campaign.year}", before=before,
                after={**deadlines_of(campaign), "enterprises_in_region_total": campaign.enterprises_in_region_total,
+                      "late_return_days": campaign.late_return_days,
                       "targets": targets or {}})
     return campaign
 

@@ -81,6 +81,10 @@ NOT_GREATER = (
     ("mentor_survey_respondents", "mentors_total"),
 )
 
+#: Mentees of every role: students (the student forms add up within them), teachers in «учитель — учитель» and
+#: young teachers supported (an upper bound: a young teacher may be counted in both teacher fields).
+MENTEE_CODES = ("mentees_students", "mentees_form_teacher_teacher", "teachers_young_supported")
+
 
 def _add(errors: dict[str, list[str]], code: str, message: str) -> None:
     errors.setdefault(code, []).append(message)
@@ -117,10 +121,27 @@ def check_values(values: dict[str, float], *, complete: bool) -> dict[str, list[
         total = sum(values[c] for c in MENTOR_CATEGORIES)
         if total != values["mentors_total"]:
             _add(errors, "mentors_total", f"Должно равняться сумме наставников по четырём категориям ({_fmt(total)}).")
+    _check_pairs(values, errors, complete=complete)
     for pct, respondents in SURVEY_PAIRS.items():
         if values.get(respondents) == 0 and pct in values:
             _add(errors, pct, "Укажите процент, только если на опрос кто-то ответил (число ответивших > 0).")
     return errors
+
+
+def _check_pairs(values: dict[str, float], errors: dict[str, list[str]], *, complete: bool) -> None:
+    """Mentees need a pair or a group; mentee respondents ≤ mentees."""
+    if not all(code in values for code in MENTEE_CODES):
+        return
+    mentees = sum(values[code] for code in MENTEE_CODES)
+    what = f"всего наставляемых ({_fmt(mentees)}: обучающиеся, педагоги в форме «учитель — учитель» и молодые педагоги)"
+    pairs, groups = values.get("pairs_total"), values.get("groups_total")
+    # «пар ≤ наставляемых» is not checked: the records count a pair whose mentee is in no mentee field (a teacher
+    # in a student form), and «заполнить из учёта» must never fail a control ratio
+    if complete and mentees > 0 and pairs == 0 and groups == 0:
+        _add(errors, "pairs_total", "Наставляемые есть, а пар и групп нет: укажите наставнические пары или группы.")
+    respondents = values.get("mentee_survey_respondents")
+    if respondents is not None and respondents > mentees:
+        _add(errors, "mentee_survey_respondents", f"Ответивших на опрос не может быть больше, чем {what}.")
 
 
 def _fmt(value: float) -> str:

@@ -3,10 +3,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from deadlines import late_return
 from deadlines.calendar import require_open
 from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality
-from monitoring import snapshots
+from monitoring import notifications, snapshots
 from monitoring.models import MunicipalReport, ReportStatus, Snapshot
 from registry.auth.models import User
 from registry.core.audit import log_action
@@ -61,6 +62,7 @@ def submit_report(campaign: Campaign, municipality: Municipality, *, actor: User
                before={"status": before}, after={"status": report.status.value, "snapshot_id": snapshot.id,
                                                  "snapshot_version": snapshot.version,
                                                  "missing": len(snapshot.summary["missing"])})
+    notifications.report_event(report, campaign, municipality, "submitted", comment=None, now=now)
     return report
 
 
@@ -79,6 +81,11 @@ def _review(campaign: Campaign, municipality: Municipality, new: ReportStatus, *
     db.session.flush()
     log_action(actor, f"municipal_report.{new.value}", "municipal_report", f"{campaign.year}/{municipality.code}",
                before={"status": before}, after={"status": new.value}, comment=comment)
+    note = None
+    if new is ReportStatus.returned:
+        extension = late_return.grant_on_return(campaign, municipality, actor=actor, now=now)
+        note = late_return.extension_note(campaign, extension)
+    notifications.report_event(report, campaign, municipality, new.value, comment=comment, note=note, now=now)
     return report
 
 

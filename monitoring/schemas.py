@@ -141,6 +141,8 @@ class DeadlinesInputSchema(BaseSchema):
 class CampaignPatchSchema(BaseSchema):
     deadlines = fields.Nested(DeadlinesInputSchema)
     enterprises_in_region_total = Int(metadata={"description": "Знаменатель R9: предприятий в регионе."})
+    late_return_days = Int(metadata={"description": "Дней автоматического продления, когда отчёт возвращён после "
+                                                    "срока отправителя (1–60, по умолчанию 5)."})
     targets = NumberMap(metadata={"description": "Цели кампании, %: код показателя → значение 0–100."})
 
 
@@ -214,6 +216,7 @@ class CampaignSchema(Schema):
     region = fields.String()
     deadlines = fields.Nested(DeadlinesSchema)
     enterprises_in_region_total = fields.Integer(allow_none=True)
+    late_return_days = fields.Integer()
     targets = fields.Dict(keys=fields.String(), values=Number(allow_none=True))
     status = fields.String(metadata={"enum": ["open", "consolidated"]})
 

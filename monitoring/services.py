@@ -6,9 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from deadlines import late_return
 from deadlines.calendar import require_open
 from deadlines.models import Campaign
 from hierarchy.models import Level, Organization
+from monitoring import notifications
 from monitoring.indicators import check_values
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue, SubmissionVersion
 from registry.auth.models import User
@@ -146,7 +148,7 @@ def submit(campaign: Campaign, organization: Organization, *, actor: User, versi
 
 
 def _transition(submission: Submission, new: SubmissionStatus, event: str, actor: User, now: datetime,
-                comment: str | None = None) -> None:
+                comment: str | None = None, note: str | None = None) -> None:
     before = submission.status.value
     submission.transition_to(new)
     _record(submission, event, actor, now, comment)
@@ -154,6 +156,9 @@ def _transition(submission: Submission, new: SubmissionStatus, event: str, actor
                f"{submission.campaign.year}/{submission.organization.code}",
                before={"status": before}, after={"status": new.value, "version": submission.version},
                comment=comment)
+    member = membership(submission.campaign, submission.organization)
+    notifications.submission_event(submission, event, reporting_municipality_id=member.reporting_municipality_id,
+                                   comment=comment, note=note, now=now)
 
 
 def _reviewable(campaign: Campaign, organization: Organization, reviewer_level: Level, reviewer_unit_id: int,
@@ -184,7 +189,9 @@ def return_submission(campaign: Campaign, organization: Organization, comment: s
     submission = _reviewable(campaign, organization, *reviewer_window(campaign, organization), now)
     submission.review_comment = comment.strip()
     submission.reviewed_at = now
-    _transition(submission, SubmissionStatus.returned, "returned", actor, now, comment.strip())
+    extension = late_return.grant_on_return(campaign, organization, actor=actor, now=now)
+    _transition(submission, SubmissionStatus.returned, "returned", actor, now, comment.strip(),
+                note=late_return.extension_note(campaign, extension))
     return submission
 
 

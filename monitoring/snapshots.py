@@ -100,10 +100,7 @@ def freeze_region(campaign: Campaign, *, actor: User | None, now: datetime, auto
         .where(Municipality.region_id == region.id).order_by(Municipality.code)).all()
     accepted = [r for _, r in reports if r is not None and r.status is ReportStatus.accepted]
     parts = [r.snapshot_id for r in accepted]
-    missing = [{"code": m.code, "name": m.name, "level": "municipality",
-                "status": r.status.value if r is not None else ReportStatus.open.value}
-               for m, r in reports if r is None or r.status is not ReportStatus.accepted]
-    missing += aggregation.not_accepted(campaign, None)
+    missing = _missing_municipalities(reports) + aggregation.not_accepted(campaign, None)
     # The accepted municipal snapshots are immutable: the regional one refers to them as its parts instead of
     # copying their rows, adds up the sums their summaries keep, and stores only the region's direct
     # organizations (PRODUCT.md §3).
@@ -135,6 +132,22 @@ def _members(campaign: Campaign, municipality_id: int | None = ...) -> sa.Select
     if municipality_id is not ...:
         query = query.where(CampaignMember.reporting_municipality_id == municipality_id)
     return query
+
+
+def _missing_municipalities(reports) -> list[dict]:
+    return [{"code": m.code, "name": m.name, "level": "municipality",
+             "status": r.status.value if r is not None else ReportStatus.open.value}
+            for m, r in reports if r is None or r.status is not ReportStatus.accepted]
+
+
+def region_missing(campaign: Campaign) -> list[dict]:
+    """What a consolidation now would list as missing: municipal reports and direct organizations not accepted."""
+    reports = db.session.execute(
+        sa.select(Municipality, MunicipalReport)
+        .outerjoin(MunicipalReport, sa.and_(MunicipalReport.municipality_id == Municipality.id,
+                                            MunicipalReport.campaign_id == campaign.id))
+        .where(Municipality.region_id == campaign.region_id).order_by(Municipality.code)).all()
+    return _missing_municipalities(reports) + aggregation.not_accepted(campaign, None)
 
 
 def _draft(automatic: bool) -> dict:

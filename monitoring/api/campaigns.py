@@ -38,6 +38,7 @@ def describe(campaign: Campaign) -> dict:
     return {"year": campaign.year, "region": campaign.region.code,
             "deadlines": {**deadlines, "forum": campaign.forum_at},
             "enterprises_in_region_total": campaign.enterprises_in_region_total,
+            "late_return_days": campaign.late_return_days,
             "targets": aggregation.targets_for(campaign), "status": "consolidated" if consolidated else "open"}
 
 
@@ -83,7 +84,7 @@ def patch_campaign(data: dict, region_code: str, year: int):
     require_region_staff(campaign)
     campaigns.update_campaign(campaign, deadlines=data.get("deadlines"), targets=data.get("targets"),
                               enterprises_in_region_total=data.get("enterprises_in_region_total"),
-                              actor=current_actor())
+                              late_return_days=data.get("late_return_days"), actor=current_actor())
     db.session.commit()
     return describe(campaign)
 

@@ -95,6 +95,7 @@ def _current_form(campaign) -> dict[str, str]:
     form = {f"deadline_{key}": _to_local_input(getattr(campaign, attr), tz) for key, attr in DEADLINE_KEYS.items()}
     total = campaign.enterprises_in_region_total
     form["enterprises_in_region_total"] = "" if total is None else str(total)
+    form["late_return_days"] = str(campaign.late_return_days)
     for code, value in targets_for(campaign).items():
         form[f"target_{code}"] = "" if value is None else _plain(value)
     return form
@@ -126,6 +127,13 @@ def _parse_edit(campaign, form: dict) -> dict:
             enterprises = int(raw)
         else:
             errors["enterprises_in_region_total"] = ["Нужно целое неотрицательное число."]
+    late_days = None
+    raw = form.get("late_return_days", "").strip()
+    if raw:
+        if raw.isdigit():
+            late_days = int(raw) if int(raw) != campaign.late_return_days else None
+        else:
+            errors["late_return_days"] = ["Нужно целое число дней, например 5."]
     current = targets_for(campaign)
     targets = {}
     for indicator in INDICATORS:
@@ -141,7 +149,8 @@ def _parse_edit(campaign, form: dict) -> dict:
             targets[indicator.code] = value
     if errors:
         raise ValidationFailed("Кампания не изменена: исправьте ошибки в отмеченных полях.", errors)
-    return {"deadlines": deadlines, "enterprises_in_region_total": enterprises, "targets": targets}
+    return {"deadlines": deadlines, "enterprises_in_region_total": enterprises, "targets": targets,
+            "late_return_days": late_days}
 
 
 def _render_edit(campaign, form: dict, *, error: DomainError | None = None):

@@ -1,10 +1,11 @@
 """The region's dashboard for a campaign: municipal reports, direct organizations, consolidation, snapshots."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region
-from monitoring import queries, reports
+from monitoring import confirmations, queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
@@ -55,34 +56,57 @@ def region_view(region_code: str, year: int):
     indicators = indicator_rows(live["indicators"], Level.region)
     return render_template(
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
-        board=board, direct=direct, direct_rows=[_org_row(r, can_decide) for r in direct.rows],
-        overdue=overdue, overdue_rows=[_org_row(r, False) for r in overdue.rows], extend_days=EXTEND_DAYS,
+        board=board, direct=direct, direct_rows=[_org_row(r, can_decide, campaign, now) for r in direct.rows],
+        overdue=overdue, overdue_rows=[_org_row(r, False, campaign, now) for r in overdue.rows],
+        extend_days=EXTEND_DAYS,
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,
         plans=plan_queries.municipal_plans(campaign), can_import_plans=manages_region(current_user, region.id),
+        can_request_extension=not window.is_open and manages_region(current_user, region.id)
+        and not current_user.is_admin,
         args=campaign_args(campaign))
 
 
-def _org_row(row, can_decide: bool) -> dict:
+def _org_row(row, can_decide: bool, campaign, now) -> dict:
     member, org, submission, municipality, is_overdue = row
     status = submission.status if submission else SubmissionStatus.draft
     return {"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality, "status": status.value,
             "status_label": SUBMISSION_STATUS_LABELS[status] if submission else NOT_STARTED,
             "updated_at": submission.updated_at if submission else None, "overdue": bool(is_overdue),
-            "can_accept": can_decide and status is SubmissionStatus.submitted}
+            "can_accept": can_decide and status is SubmissionStatus.submitted,
+            "late_notice": late_return.notice(campaign, org, now)
+            if can_decide and status is SubmissionStatus.submitted else None}
 
 
-@bp.post(PREFIX + "/consolidate")
+@bp.route(PREFIX + "/consolidate", methods=["GET", "POST"])
 @login_required
 def consolidate(region_code: str, year: int):
+    """GET: the confirmation page listing what will be missing; POST: freeze the regional snapshot."""
     campaign = load_campaign(region_code, year)
     require(manages_region(current_user, campaign.region_id))
+    if request.method == "GET":
+        return render_template("monitoring/confirm.html", consequences=confirmations.consolidation(campaign),
+                               button="Консолидировать", back=url_for("region.region_view", **campaign_args(campaign)),
+                               next_url=None)
     snapshot = reports.consolidate(campaign, actor=current_user)
     db.session.commit()
     missing = len(snapshot.summary.get("missing", []))
     flash(f"Региональная сводка зафиксирована: срез версии {snapshot.version}; отсутствуют: {missing}.", "success")
     return redirect(url_for("region.snapshot_view", **campaign_args(campaign), snapshot_id=snapshot.id))
+
+
+@bp.post(PREFIX + "/extension-request")
+@login_required
+def extension_request(region_code: str, year: int):
+    """The operator's one-click request to the administrators to extend the region's closed window."""
+    campaign = load_campaign(region_code, year)
+    require(manages_region(current_user, campaign.region_id) and not current_user.is_admin)
+    told = extension_requests.request_region_extension(campaign, actor=current_user, now=now_utc())
+    db.session.commit()
+    flash(f"Просьба о продлении отправлена администраторам ({told})." if told else
+          "Просьба о продлении уже отправлена администраторам; повторно она не отправляется.", "success")
+    return redirect(url_for("region.region_view", **campaign_args(campaign)))
 
 
 @bp.get(PREFIX + "/snapshots/<int:snapshot_id>")

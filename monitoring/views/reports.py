@@ -1,10 +1,11 @@
 """The municipal report: live aggregate, organizations still missing, submit (freeze), region's accept/return."""
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deadlines import late_return
 from hierarchy.models import Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region, submits_municipal_report
-from monitoring import aggregation, municipal_parameters, queries, reports
+from monitoring import aggregation, confirmations, municipal_parameters, queries, reports
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -52,7 +53,8 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
     status = report.status if report else ReportStatus.open
     live = queries.aggregate(campaign, municipality, now, user)
     window = window_of(campaign, Level.municipality, municipality.id, now)
-    region_open = window_of(campaign, Level.region, campaign.region_id, now).is_open
+    region_window = window_of(campaign, Level.region, campaign.region_id, now)
+    region_open = region_window.is_open
     can_decide = manages_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
     snapshot = report.snapshot if report else None
     indicators = indicator_rows(live["indicators"], Level.municipality)
@@ -69,7 +71,11 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         snapshots=q.snapshots(campaign, Level.municipality, municipality.code, SNAPSHOTS_PER_PAGE),
         can_submit=submits_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
-        can_accept=can_decide, can_return=can_decide, error=error, errors=error.fields if error else {},
+        can_accept=can_decide, can_return=can_decide,
+        region_closed_note=region_window.closed_message if manages_region(user, campaign.region_id)
+        and status is ReportStatus.submitted and not region_open else None,
+        late_return_notice=late_return.notice(campaign, municipality, now) if can_decide else None,
+        error=error, errors=error.fields if error else {},
         comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id),
         enterprises_total=municipal_parameters.enterprises_total(campaign, municipality.id),
         can_set_enterprises=municipal_parameters.can_set_enterprises_total(user, municipality),
@@ -108,12 +114,17 @@ def _parse_count(typed: str) -> int | float | str | None:
         return cleaned
 
 
-@bp.post(PREFIX + "/submit")
+@bp.route(PREFIX + "/submit", methods=["GET", "POST"])
 @login_required
 def municipal_report_submit(region_code: str, year: int, municipality_code: str):
+    """GET: the confirmation page listing what the submit freezes and who is missing; POST: submit."""
     campaign, municipality = _load(region_code, year, municipality_code)
     require(submits_municipal_report(current_user, municipality),
             "Отправить муниципальный отчёт может только специалист этого муниципалитета.")
+    back = url_for("reports.municipal_report_view", **campaign_args(campaign), municipality_code=municipality.code)
+    if request.method == "GET":
+        return render_template("monitoring/confirm.html", consequences=confirmations.municipal_submit(
+            campaign, municipality), button="Отправить муниципальный отчёт", back=back, next_url=None)
     report = reports.submit_report(campaign, municipality, actor=current_user)
     missing = len(report.snapshot.summary.get("missing", []))
     db.session.commit()

@@ -1,10 +1,11 @@
 """Reviewing organizations' reports: the queue, accept, return with a comment, reopen."""
-from flask import Blueprint, abort, flash, render_template, request
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import reviews_organization, sees_region
-from monitoring import services
+from monitoring import confirmations, services
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -16,6 +17,7 @@ from monitoring.views._common import (
     load_member,
     may_grant_org,
     redirect_next,
+    safe_next,
 )
 from monitoring.views.submissions import render_page
 from registry.auth.models import Role
@@ -69,6 +71,8 @@ def submission_list(region_code: str, year: int):
                       "updated_at": submission.updated_at if submission else None,
                       "documents_missing": sum(1 for v in documents_of[org.id].values() if v is None),
                       "can_accept": can_review and state is SubmissionStatus.submitted,
+                      "late_notice": late_return.notice(campaign, org, now)
+                      if can_review and state is SubmissionStatus.submitted else None,
                       "can_extend": bool(is_overdue) and may_grant_org(user, campaign, member)})
     return render_template(
         "monitoring/submission_list.html", campaign=campaign, items=items, listing=listing,
@@ -94,10 +98,15 @@ def _done(campaign, org, message: str):
     return redirect_next("submissions.submission_edit", **campaign_args(campaign), org_code=org.code)
 
 
-@bp.post(PREFIX + "/submissions/<org_code>/accept")
+@bp.route(PREFIX + "/submissions/<org_code>/accept", methods=["GET", "POST"])
 @login_required
 def submission_accept(region_code: str, year: int, org_code: str):
+    """GET: the confirmation page (the queue list links here); POST: accept."""
     campaign, org, member = _load_for_review(region_code, year, org_code)
+    if request.method == "GET":
+        back = safe_next(url_for("review.submission_list", **campaign_args(campaign)))
+        return render_template("monitoring/confirm.html", consequences=confirmations.accept_submission(campaign, org),
+                               button="Принять отчёт", back=back, next_url=back)
     services.accept(campaign, org, actor=current_user)
     return _done(campaign, org, f"Отчёт «{org.name}» принят.")
 

@@ -4,9 +4,10 @@ import math
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import edits_organization, reviews_organization, sees_organization
-from monitoring import services
+from monitoring import review_changes, services
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
@@ -160,6 +161,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
                      "status": SUBMISSION_STATUS_LABELS[v.status], "who": _who(actor), "at": v.created_at,
                      "comment": v.comment} for v, actor in history.rows]
     reviewer = member.reporting_municipality.name if member.reporting_municipality else "региональный оператор"
+    returned, changes = review_changes.changes_since_return(campaign, org, submission)
     return render_template(
         "monitoring/submission_edit.html", campaign=campaign, org=org, tz=tz, submission=submission,
         status=status.value, status_label=SUBMISSION_STATUS_LABELS[status], type_label=ORG_TYPE_LABELS[org.org_type],
@@ -169,9 +171,12 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
         is_curator=is_curator, can_save=can_save, show_inputs=can_save or typed is not None,
         can_accept=can_review and status is SubmissionStatus.submitted,
         can_return=can_review and status is SubmissionStatus.submitted,
+        late_return_notice=late_return.notice(campaign, org, now)
+        if can_review and status is SubmissionStatus.submitted else None,
         can_reopen=can_review and status is SubmissionStatus.accepted,
         review_error=review_error, review_errors=review_error.fields if review_error else {}, comment=comment,
         closed_note=None if window.is_open or not is_curator else window.closed_message,
+        current_comment=review_changes.current_comment(submission), returned=returned, changes=changes,
         args=campaign_args(campaign), has_records=bool(records), has_previous=bool(previous),
         surveys_url=url_for("surveys.survey_list", **campaign_args(campaign), org_code=org.code))
 

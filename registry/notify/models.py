@@ -13,7 +13,9 @@ class Notification(db.Model):
     """One message in a user's in-app list; unread until `read_at` is set."""
 
     __tablename__ = "notifications"
-    __table_args__ = (sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
+    __table_args__ = (sa.Index("ix_notifications_user_id_read_at", "user_id", "read_at"),
+                      # one notification per user and cause: a retried or doubled cause tells nobody twice
+                      sa.UniqueConstraint("user_id", "cause_key", name="uq_notifications_user_id_cause_key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
@@ -25,6 +27,18 @@ class Notification(db.Model):
     #: A site-relative path to act on it (the e-mail carries the same link made absolute with BASE_URL).
     link: Mapped[str | None] = mapped_column(sa.String(500))
     read_at: Mapped[datetime | None]
+    #: What caused it (e.g. "submission:12:v4"); NULL for causes that never repeat (scheduler ledger).
+    cause_key: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class EmailChoice(db.Model):
+    """A user's choice to get (or not) an e-mail for one kind of notification; no row means yes."""
+
+    __tablename__ = "notification_email_choices"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    email: Mapped[bool]
 
 
 class MailStatus(StrEnum):

@@ -1,12 +1,13 @@
 """The in-app notification list (/notifications), unread marking, and the unread count for the top bar."""
 import sqlalchemy as sa
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from registry.core.clock import now_utc
 from registry.core.listing import paginate
 from registry.extensions import db
 from registry.notify import services
+from registry.notify.kinds import KINDS
 from registry.notify.models import Notification
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -52,3 +53,18 @@ def mark_read():
     sort = request.form.get("sort", "")
     return redirect(url_for("notifications.notification_list", page=request.form.get("page", 1, type=int),
                             sort=sort if sort.lstrip("-") in SORTS else None))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    """The user's e-mail choice per notification kind; in-app notifications are always kept."""
+    if request.method == "POST":
+        chosen = set(request.form.getlist("email"))
+        services.set_email_choices(current_user, {kind: kind in chosen for kind in KINDS})
+        db.session.commit()
+        flash("Настройки уведомлений сохранены. В приложении уведомления приходят всегда.", "success")
+        return redirect(url_for("notifications.notification_settings"))
+    choices = services.email_choices(current_user)
+    rows = [{"kind": kind, "label": label, "email": choices.get(kind, True)} for kind, label in KINDS.items()]
+    return render_template("notify/notification_settings.html", rows=rows)

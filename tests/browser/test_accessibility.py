@@ -40,12 +40,13 @@ def _main_pages(world) -> dict:
                         f"{campaign}/surveys/{school}", f"/records/{school}/documents",
                         f"/records/{school}/programmes", f"/records/{school}/programmes/new", mentor_card,
                         f"/records/{school}/mentor-reports", f"/records/{school}/mentor-reports/{report.id}",
-                        f"{mentor_card}/evaluations/{report.year}"],
-        world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
+                        f"{mentor_card}/evaluations/{report.year}", "/notifications/settings"],
+        world.khv_official: [f"{campaign}/municipalities/{world.khv.code}/report/submit",
+                             f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
-                         f"{campaign}/plans-import"],
+                         f"{campaign}/plans-import", f"{campaign}/consolidate"],
         world.admin: ["/admin/users"],
     }
 

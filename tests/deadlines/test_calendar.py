@@ -103,7 +103,8 @@ def test_kamchatka_message_names_its_own_zone_and_local_midnight(world):
     with pytest.raises(WindowClosed) as err:
         require_open(campaign, Level.municipality, world.khv.id, campaign.municipality_deadline)
     assert err.value.message == (
-        f"Приём данных муниципалитетов закрыт: срок — не позднее 1 ноября {factories.YEAR} г. (окно закрылось "
+        f"Приём данных муниципалитетов закрыт ({world.khv.name}): срок — не позднее 1 ноября {factories.YEAR} г. "
+        "(окно закрылось "
         f"2 ноября {factories.YEAR} г., 00:00 по местному времени, Asia/Kamchatka). "
         "Продление может предоставить региональный оператор.")
 
@@ -182,7 +183,7 @@ def test_423_over_the_api_names_the_municipal_deadline(world, api_as):
     error = response.get_json()["error"]
     assert error["code"] == "window_closed"
     assert error["message"] == (
-        f"Приём данных муниципалитетов закрыт: срок — не позднее "
+        f"Приём данных муниципалитетов закрыт ({world.khv.name}): срок — не позднее "
         f"{last_day_label(campaign.municipality_deadline, tz)} (окно закрылось "
         f"{format_local(campaign.municipality_deadline, tz)} по местному времени, {tz}). "
         "Продление может предоставить региональный оператор.")

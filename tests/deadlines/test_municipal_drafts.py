@@ -48,11 +48,13 @@ def test_a_draft_per_unsent_report_at_the_deadline_once(world):
     [entry] = [e for e in audited if e.target_key.endswith(world.van.code)]  # region 79's municipality has one too
     assert entry.actor_id is None and entry.target_key == f"{Y}/{world.van.code}"
     assert entry.after["snapshot_id"] == draft.id
-    [mail] = outbox("van@example.ru")
+    [mail] = [m for m in outbox("van@example.ru") if "срез" in m.subject]  # not the «на проверку» of its school
     assert "Черновой муниципальный срез" in mail.subject and "Ванинский" in mail.subject
     assert f"/campaigns/27/{Y}/snapshots/{draft.id}" in mail.body and "не отправлен" in mail.body
     assert [m.subject for m in outbox("operator@example.ru") if "муниципальный срез" in m.subject] == [mail.subject]
-    assert outbox("khv@example.ru") == [] and notifications(world.khv_official) == []
+    # KHV sent its report: no draft for it (only the workflow's «отчёт на проверку» of its school)
+    assert [n.kind for n in notifications(world.khv_official)] == ["submission-submitted"]
+    assert [m.subject for m in outbox("khv@example.ru")] == [f"Отчёт на проверку: {world.school.name}"]
 
 
 def test_an_extended_municipality_gets_its_draft_when_its_own_window_closes(world):

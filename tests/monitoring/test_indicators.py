@@ -74,3 +74,18 @@ def test_targets_carry_last_year_forward():
     assert default_target("R2", 2030) == 70
     assert default_target("R8", 2019) is None
     assert default_target("I1", 2024) is None
+
+
+# VALID_VALUES: at most 225 mentees (200 students + 10 teachers + 15 young teachers), 150 pairs, 12 groups
+@pytest.mark.parametrize(("change", "field", "words"), [
+    ({"mentee_survey_respondents": 226}, "mentee_survey_respondents", "Ответивших на опрос не может быть больше"),
+    ({"pairs_total": 0, "groups_total": 0}, "pairs_total", "а пар и групп нет"),
+])
+def test_pairs_groups_and_respondents_agree_with_mentees(change, field, words):
+    errors = check_values({**VALID_VALUES, **change}, complete=True)
+    assert list(errors) == [field] and words in errors[field][0], errors
+
+
+def test_respondents_at_the_limit_pass_and_a_draft_without_pairs_is_kept():
+    assert check_values({**VALID_VALUES, "mentee_survey_respondents": 225}, complete=True) == {}
+    assert check_values({**VALID_VALUES, "pairs_total": 0, "groups_total": 0}, complete=False) == {}

@@ -75,8 +75,12 @@ def test_accept_from_the_queue_returns_to_the_queue(login_as, world):
     _submitted(world, world.school, world.curator)
     official = login_as(world.khv_official)
     queue = campaign_url(world, "review?status=submitted")
-    assert 'action="' + submission_url(world, world.school) + '/accept"' in text(official.get(queue))
-    response = official.post(submission_url(world, world.school) + "/accept", {"next": queue})
+    accept = submission_url(world, world.school) + "/accept"
+    assert f'href="{accept}?next=' in text(official.get(queue))  # a confirmation page first
+    confirmation = text(official.get(accept, query_string={"next": queue}))
+    assert f'name="next" value="{queue}"' in confirmation.replace("&amp;", "&")
+    assert _status(world.school) is SubmissionStatus.submitted
+    response = official.post(accept, {"next": queue})
     assert response.status_code == 302 and response.headers["Location"] == queue
     assert _status(world.school) is SubmissionStatus.accepted
 
