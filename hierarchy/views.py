@@ -7,6 +7,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from hierarchy import jobs, services
 from hierarchy.importer import COLUMNS, KIND_LABELS, RowError
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region, ReportsTo
+from hierarchy.queries import user_timezone
 from hierarchy.services import ImportResult
 from registry.auth.models import Role, User
 from registry.core.clock import now_utc
@@ -16,7 +17,7 @@ from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
-from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
+from registry.imports.views import REFRESH_SECONDS, refreshing
 
 bp = Blueprint("hierarchy", __name__, url_prefix="/hierarchy")
 
