@@ -104,10 +104,12 @@ def to_code(kind: str, column: str, text: str) -> tuple[str, str | None]:
         if not item:
             continue
         code = reader.get(_norm(item))
-        if code is None:
-            wrong.append(item)
-        else:
+        if code is not None:
             codes.append(code)
+        elif (kind, column) in MULTI and all(_norm(t) in reader for t in item.split()):
+            codes.extend(reader[_norm(t)] for t in item.split())  # codes separated by spaces, as before
+        else:
+            wrong.append(item)
     if wrong:
         options = ", ".join(f"«{v}»" for v in allowed(kind, column))
         return text, f"Недопустимое значение «{', '.join(wrong)}»: допустимы {options}."

@@ -179,17 +179,18 @@ def load_row(schema: Schema, line: int, cells: dict[str, str], kind: str = "") -
     if "__stray__" in cells:
         errors.append(RowError(line, "", f"Значения вне столбцов заголовка (позиции {cells.pop('__stray__')}): "
                                          "проверьте разделители и кавычки."))
-    cells = dict(cells)
+    cells, coded = dict(cells), set()
     for column, text in cells.items():
         cells[column], wrong = to_code(kind, column, text)
         if wrong:
+            coded.add(column)
             errors.append(RowError(line, column, wrong))
-    if errors:
-        return None, errors
     try:
         data = schema.load(cells)
     except ValidationError as exc:
         for column, messages in exc.messages.items():
+            if column in coded:  # already explained in Russian terms
+                continue
             for message in messages if isinstance(messages, list) else [messages]:
                 errors.append(RowError(line, "" if column == "_schema" else column, str(message)))
         return None, errors
