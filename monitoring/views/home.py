@@ -93,7 +93,8 @@ def _navigation():
     items = [("Главная", url_for("home.index"))]
     role = current_user.role
     if role is Role.admin:
-        items.append(("Пользователи", url_for("admin.user_list")))
+        items += [("Пользователи", url_for("admin.user_list")), ("Подразделения", url_for("hierarchy.unit_list")),
+                  ("Загрузка иерархии", url_for("hierarchy.unit_import"))]
     elif role is Role.region_operator:
         region = current_user.region
         items.append(("Кампании", url_for("campaigns.campaign_list", region_code=region.code)))
