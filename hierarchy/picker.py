@@ -99,14 +99,16 @@ class Picker:
 
     field: str
     q: str = ""
+    #: The search's query parameter (a page with a search of its own names it differently).
+    param: str = "q"
     matches: list[Choice] | None = None
     total: int = 0
     options: list[Choice] | None = None
 
 
-def picker(field: str, q: str, **scope) -> Picker:
+def picker(field: str, q: str, param: str = "q", **scope) -> Picker:
     """The picker for `field`: the search results for `q` (if any) and the datalist options."""
     q = (q or "").strip()[:100]
     matches, total = search(q, **scope) if q else ([], 0)
     everything = choices(**scope)
-    return Picker(field, q, matches, total, everything if len(everything) <= DATALIST_MAX else [])
+    return Picker(field, q, param, matches, total, everything if len(everything) <= DATALIST_MAX else [])

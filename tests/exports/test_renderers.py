@@ -8,6 +8,7 @@ from datetime import UTC
 
 import openpyxl
 import pytest
+from freezegun import freeze_time
 from lxml import etree
 from pypdf import PdfReader
 
@@ -56,9 +57,13 @@ def test_pdf_has_cyrillic_text_numbers_requisites_signatures_and_a_footer(frozen
     assert b"/FontFile2" in data and b"+DejaVuSans" in data  # the TrueType font is embedded (subset)
 
 
-def test_pdf_is_byte_for_byte_reproducible(frozen):
+@freeze_time("2026-12-03T08:45:00Z")
+def test_pdf_is_byte_for_byte_reproducible_and_dated_in_the_regions_time(frozen):
     form = _school_form(frozen)
-    assert render_form_pdf(form) == render_form_pdf(_school_form(frozen))
+    data = render_form_pdf(form)
+    assert data == render_form_pdf(_school_form(frozen))
+    created = PdfReader(io.BytesIO(data)).metadata.creation_date  # the clock's instant, Vladivostok time (UTC+10)
+    assert (created.isoformat(), created.utcoffset().total_seconds()) == ("2026-12-03T18:45:00+10:00", 36000)
 
 
 def test_pdf_of_preliminary_data_says_so():
