@@ -132,12 +132,15 @@ def numbered_canvas(footer: str, created: str | None = None):
     return NumberedCanvas
 
 
-def build_pdf(flowables: list, *, pagesize, title: str, footer: str, margins: float = 28) -> bytes:
-    """Lay out the flowables and return the PDF bytes (deterministic: invariant mode)."""
+def build_pdf(flowables: list, *, pagesize, title: str, footer: str, margins: float = 28,
+              created: datetime | None = None) -> bytes:
+    """Lay out the flowables and return the PDF bytes (deterministic: invariant mode). The document is dated
+    `created` — a form of a frozen snapshot by the snapshot's time, so its stored file and a fresh render agree —
+    or else by the clock, in the region's time."""
     register_fonts()
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author="Региональный реестр наставничества",
                             creator="Региональный реестр наставничества", invariant=1, pageCompression=1,
                             leftMargin=margins, rightMargin=margins, topMargin=margins, bottomMargin=margins + 14)
-    doc.build(flowables, canvasmaker=numbered_canvas(footer, creation_date(now_utc(), _region_zone())))
+    doc.build(flowables, canvasmaker=numbered_canvas(footer, creation_date(created or now_utc(), _region_zone())))
     return buffer.getvalue()

@@ -147,4 +147,4 @@ def render_report_pdf(report: MonitoringReport) -> bytes:
     footer = f"{report.unit.code} · {report.year} · " + (
         f"Срез № {report.basis.snapshot_id} (версия {report.basis.snapshot_version})" if report.basis.snapshot_id
         else "Предварительные данные")
-    return build_pdf(story, pagesize=PAGE, title=report.title, footer=footer)
+    return build_pdf(story, pagesize=PAGE, title=report.title, footer=footer, created=report.basis.frozen_at)
