@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deadlines import extensions as extension_services
-from deadlines.calendar import closes_after, last_day_label
+from deadlines.calendar import closes_after, format_local, last_day_label
 from deadlines.models import Extension
 from hierarchy import picker as unit_picker
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
@@ -28,7 +28,6 @@ from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
-from registry.core.web import format_local
 from registry.core.wording import zone_phrase
 from registry.extensions import db
 
