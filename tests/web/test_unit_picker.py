@@ -16,11 +16,13 @@ def _radios(page: str) -> dict[str, str]:
 
 
 def test_searching_by_part_of_the_name_lists_units_to_choose_from(world, login_as):
-    page = login_as(world.operator).get(EXTENSIONS, query_string={"q": "ванино"}).get_data(as_text=True)
+    page = login_as(world.operator).get(EXTENSIONS, query_string={"q": "ШКОЛА"}).get_data(as_text=True)
     choices = _radios(page)
-    assert set(choices) == {"27-VAN", "27-VAN-S1"}  # the municipality and its school; case and «» ignored
+    assert set(choices) == {"27-KHV-S1", "27-VAN-S1"}  # case ignored; only this region's units
     assert choices["27-VAN-S1"].startswith("Школа п. Ванино (организация")
-    assert "Найдено по запросу «ванино»: 2 подразделения" in page
+    assert "Найдено по запросу «ШКОЛА»: 2 подразделения" in page
+    one = login_as(world.operator).get(EXTENSIONS, query_string={"q": "город хабаровск"}).get_data(as_text=True)
+    assert set(_radios(one)) == {"27-KHV"} and ": 1 подразделение" in one  # «» in the name ignored
     nothing = login_as(world.operator).get(EXTENSIONS, query_string={"q": "Биробиджан"}).get_data(as_text=True)
     assert "Ничего не найдено" in nothing  # another region's school is not offered
 
