@@ -7,6 +7,7 @@ from exports.tables import BarChart, Basis, Column, MonitoringReport, Table
 from hierarchy.models import Municipality, Region
 from monitoring import aggregation
 from monitoring.indicators import INDICATORS
+from monitoring.labels import NOT_STARTED, verdict
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.plans.targets import resolve_targets, source_label
 from registry.core.clock import now_utc
@@ -15,7 +16,6 @@ from registry.core.web import format_local, format_number
 #: Charts comparing sub-units are drawn only up to this many bars (beyond it the table says it all).
 MAX_CHART_BARS = 40
 DIRECT = "Организации регионального подчинения"
-NOT_STARTED = "не начат"
 
 
 def _short(text: str, width: int = 34) -> str:
@@ -204,7 +204,7 @@ def _timeliness(campaign: Campaign, unit: Region | Municipality) -> Table:
 
 
 def _verdict(on_time: bool | None) -> str:
-    return "не отправлен" if on_time is None else "в срок" if on_time else "с опозданием"
+    return verdict(on_time)
 
 
 def _missing(campaign: Campaign, unit: Region | Municipality, snapshot) -> Table:

@@ -27,7 +27,6 @@ COMPLETENESS_LABELS = {"expected": "ожидается организаций", 
                        "included": "включено в сводку организаций",
                        "municipal_reports_accepted": "принято муниципальных отчётов",
                        "municipalities": "муниципалитетов в регионе"}
-NOT_STARTED = "не начат"
 #: Status filter captions; "draft" also finds organizations that have not started.
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
 LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
