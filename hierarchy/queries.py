@@ -26,3 +26,12 @@ def user_timezone(user) -> str:
         return getattr(unit, "timezone", None) or unit.region.timezone
     zone = db.session.scalar(sa.select(Region.timezone).order_by(Region.id).limit(1))
     return zone or "UTC"
+
+
+def unit_name(code: str) -> str:
+    """A unit's name for a page that holds only its code (stored sets, snapshots); the code if it is gone."""
+    for model in (Region, Municipality, Organization):
+        name = db.session.scalar(sa.select(model.name).where(model.code == code))
+        if name is not None:
+            return name
+    return code

@@ -47,6 +47,12 @@ def _format_local_for_viewer(value: datetime | None, tz: str | None = None) -> s
     return format_local(value, tz)
 
 
+def _unit_name(code: str) -> str:
+    """The `unit_name` template filter: «Школа № 5» for «27-KHV-S5» (a page listing stored sets by code)."""
+    from hierarchy.queries import unit_name
+    return unit_name(code)
+
+
 def format_count(value, one: str, few: str, many: str) -> str:
     """A count with its noun in the right Russian form: «2 строки», «1 021 организация»."""
     return f"{format_number(value)} {plural_ru(int(value or 0), one, few, many)}"
@@ -70,6 +76,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local"] = _format_local_for_viewer
     app.jinja_env.filters["count"] = format_count
     app.jinja_env.filters["zone"] = zone_phrase
+    app.jinja_env.filters["unit_name"] = _unit_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["job_limit_note"] = job_limit.limit_note
 
