@@ -13,6 +13,7 @@ from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization,
 from hierarchy.permissions import manages_region, reviews_organization
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
+from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -74,7 +75,8 @@ def _render_members(campaign, *, error: DomainError | None = None, org_code: str
     return render_template("monitoring/member_list.html", campaign=campaign, listing=listing,
                            args=campaign_args(campaign),
                            type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
-                           errors=error.fields if error else {}, org_code=org_code, picker=picker)
+                           errors=error.fields if error else {}, org_code=org_code, picker=picker,
+                           not_started=NOT_STARTED)
 
 
 @bp.route(PREFIX + "/members/<org_code>/remove", methods=["GET", "POST"])
