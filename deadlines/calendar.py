@@ -8,6 +8,7 @@ from babel.dates import format_datetime
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, Region
 from registry.core.errors import WindowClosed
+from registry.core.wording import zone_phrase
 from registry.extensions import db
 
 LEVEL_LABELS = {
@@ -78,6 +79,6 @@ def require_open(campaign: Campaign, level: Level, unit_id: int, now: datetime) 
     whose = f" ({unit.name})" if unit is not None else ""
     raise WindowClosed(
         f"Приём данных {LEVEL_LABELS[level]} закрыт{whose}: срок — не позднее {last_day_label(deadline, tz)} "
-        f"(окно закрылось {format_local(deadline, tz)} по местному времени, {tz}). "
+        f"(окно закрылось {format_local(deadline, tz)} {zone_phrase(tz)}). "
         f"Продление может предоставить {GRANTED_BY[level]}."
     )

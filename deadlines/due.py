@@ -41,23 +41,3 @@ def within_catchup(due_at: datetime, now: datetime, days: int) -> bool:
 def days_left(deadline: datetime, tz: str, now: datetime) -> int:
     """Whole local calendar days from today to the window's last day (0: today is the last day)."""
     return (last_day(deadline, tz) - now.astimezone(ZoneInfo(tz)).date()).days
-
-
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for n: 1 день, 2 дня, 5 дней."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
-def days_left_text(deadline: datetime, tz: str, now: datetime) -> str:
-    """«осталось 5 дней», «сегодня последний день», «срок прошёл»."""
-    if now >= deadline:
-        return "срок прошёл"
-    days = days_left(deadline, tz, now)
-    if days <= 0:
-        return "сегодня последний день"
-    return f"{plural_ru(days, 'остался', 'осталось', 'осталось')} {days} {plural_ru(days, 'день', 'дня', 'дней')}"

@@ -6,6 +6,7 @@ from icalendar import Event as IcsEvent
 
 from deadlines.calendar import format_local, last_day_label
 from deadlines.upcoming import Event
+from registry.core.wording import zone_phrase
 from registry.notify.services import absolute
 
 PRODID = "-//Региональный реестр наставничества//Календарь сроков//RU"
@@ -13,9 +14,9 @@ PRODID = "-//Региональный реестр наставничества/
 
 def _description(event: Event) -> str:
     if not event.is_deadline:
-        return f"{event.unit_name}. Начало: {format_local(event.at, event.tz)} по местному времени ({event.tz})."
+        return f"{event.unit_name}. Начало: {format_local(event.at, event.tz)} {zone_phrase(event.tz)}."
     lines = [f"{event.unit_name}. Срок — не позднее {last_day_label(event.closes_at, event.tz)}; приём закрывается "
-             f"{format_local(event.closes_at, event.tz)} по местному времени ({event.tz})."]
+             f"{format_local(event.closes_at, event.tz)} {zone_phrase(event.tz)}."]
     if event.closes_at != event.at:
         lines.append(f"Срок продлён; общий срок — {format_local(event.at, event.tz)}.")
     if event.state:

@@ -4,11 +4,11 @@ from datetime import datetime
 from flask import current_app
 from werkzeug.routing import BuildError
 
-from deadlines import due
 from deadlines.calendar import format_local, last_day_label
 from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import Snapshot
+from registry.core.wording import days_left_text, zone_phrase
 from registry.notify.services import Message
 
 #: "what is due" per level, for subjects and bodies.
@@ -56,14 +56,14 @@ def federal_form_link(campaign: Campaign, unit: Organization) -> str:
 def _when(campaign: Campaign, deadline: datetime, now: datetime) -> dict:
     tz = campaign.region.timezone
     return {"last_day": last_day_label(deadline, tz), "closes_local": format_local(deadline, tz), "tz": tz,
-            "days_left": due.days_left_text(deadline, tz, now), "year": campaign.year}
+            "zone": zone_phrase(tz), "days_left": days_left_text(deadline, tz, now), "year": campaign.year}
 
 
 def reminder(campaign: Campaign, unit, deadline: datetime, now: datetime) -> Message:
     when = _when(campaign, deadline, now)
     what = WHAT[unit.level]
     summary = (f"{unit.name} ({unit.code}): {what} за {campaign.year} год {NOT_YET[unit.level]}. Срок — не позднее "
-               f"{when['last_day']}, приём закроется {when['closes_local']} по местному времени; {when['days_left']}.")
+               f"{when['last_day']}, приём закроется {when['closes_local']} {when['zone']}; {when['days_left']}.")
     return Message(kind="reminder", subject=f"Напоминание: {what} — срок {when['last_day']} ({unit.name})",
                    summary=summary, template="reminder", link=unit_link(campaign, unit),
                    context={"unit": unit, "what": what, "not_yet": NOT_YET[unit.level], **when})

@@ -4,12 +4,13 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from deadlines import due, feeds
+from deadlines import feeds
 from deadlines.calendar import format_local, last_day_label
 from deadlines.ics import render_ics
 from deadlines.upcoming import campaigns_for, events_for
 from registry.core.clock import now_utc
 from registry.core.downloads import content_disposition
+from registry.core.wording import days_left_text, plural_ru
 from registry.extensions import db
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
@@ -21,7 +22,7 @@ def calendar_view():
     now = now_utc()
     events = [e for e in events_for(current_user, campaigns_for(current_user, now.year - 1), now) if e.closes_at > now]
     rows = [{"event": e, "last_day": last_day_label(e.closes_at, e.tz), "closes_local": format_local(e.closes_at, e.tz),
-             "general_local": format_local(e.at, e.tz), "days_left": due.days_left_text(e.closes_at, e.tz, now)
+             "general_local": format_local(e.at, e.tz), "days_left": days_left_text(e.closes_at, e.tz, now)
              if e.is_deadline else _days_until(e, now)} for e in events]
     feed_url = url_for("calendar.feed", user_id=current_user.id, token=feeds.feed_token(current_user), _external=True)
     return render_template("deadlines/calendar.html", rows=rows, feed_url=feed_url)
@@ -31,7 +32,7 @@ def _days_until(event, now) -> str:
     days = (event.local_date - now.astimezone(ZoneInfo(event.tz)).date()).days
     if days <= 0:
         return "сегодня"
-    return f"через {days} {due.plural_ru(days, 'день', 'дня', 'дней')}"
+    return f"через {days} {plural_ru(days, 'день', 'дня', 'дней')}"
 
 
 @bp.post("/feed-token")

@@ -156,4 +156,4 @@ def render_form_pdf(form: FilledForm) -> bytes:
         story += [para("Пояснения к макету", st["h2"]), *[para(n, st["small"]) for n in notes]]
     story += [Spacer(1, 6), signature_block(st)]
     title = f"{form.definition.form_number} {form.unit.name} {form.year}"
-    return build_pdf(story, pagesize=PAGE, title=title, footer=footer_text(form))
+    return build_pdf(story, pagesize=PAGE, title=title, footer=footer_text(form), created=form.basis.frozen_at)

@@ -1,11 +1,15 @@
 """What every PDF shares: a Cyrillic TTF registered once, paragraph styles, and a canvas that numbers pages
 «Страница N из M» and prints a footer line on each. Documents are built with `invariant=1`, so the same input
-gives the same bytes (no creation date or random document id)."""
+gives the same bytes (no random document id) — apart from the creation date, which is the clock's, in the region's
+time."""
 import os
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
+from flask import has_app_context
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -13,6 +17,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
+from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 
 FONT, FONT_BOLD = "RegistrySans", "RegistrySans-Bold"
@@ -79,13 +84,34 @@ def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
-def numbered_canvas(footer: str):
-    """A canvas class that prints `footer` and «Страница N из M» at the bottom of every page."""
+def creation_date(now: datetime, tz: str) -> str:
+    """The PDF date of `now` in the region's time: «D:20261203184500+10'00'»."""
+    local = now.astimezone(ZoneInfo(tz))
+    offset = int((local.utcoffset() or timedelta(0)).total_seconds()) // 60
+    sign = "+" if offset >= 0 else "-"
+    return local.strftime("D:%Y%m%d%H%M%S") + f"{sign}{abs(offset) // 60:02d}'{abs(offset) % 60:02d}'"
+
+
+def _region_zone() -> str:
+    """The region's zone (one installation serves one region); UTC outside the application."""
+    if not has_app_context():
+        return "UTC"
+    from hierarchy.queries import user_timezone
+    from registry.extensions import db
+    with db.session.no_autoflush:  # a caller may hold half-built rows (a stored form being written)
+        return user_timezone(None)
+
+
+def numbered_canvas(footer: str, created: str | None = None):
+    """A canvas class that prints `footer` and «Страница N из M» at the bottom of every page, and dates the
+    document `created` (invariant mode would date it 1 January 2000)."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
+            if created:
+                self.setDateFormatter(lambda *_ts: created)
 
         def showPage(self):  # noqa: N802 - reportlab's API
             self._pages.append(dict(self.__dict__))
@@ -106,12 +132,15 @@ def numbered_canvas(footer: str):
     return NumberedCanvas
 
 
-def build_pdf(flowables: list, *, pagesize, title: str, footer: str, margins: float = 28) -> bytes:
-    """Lay out the flowables and return the PDF bytes (deterministic: invariant mode)."""
+def build_pdf(flowables: list, *, pagesize, title: str, footer: str, margins: float = 28,
+              created: datetime | None = None) -> bytes:
+    """Lay out the flowables and return the PDF bytes (deterministic: invariant mode). The document is dated
+    `created` — a form of a frozen snapshot by the snapshot's time, so its stored file and a fresh render agree —
+    or else by the clock, in the region's time."""
     register_fonts()
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=pagesize, title=title, author="Региональный реестр наставничества",
                             creator="Региональный реестр наставничества", invariant=1, pageCompression=1,
                             leftMargin=margins, rightMargin=margins, topMargin=margins, bottomMargin=margins + 14)
-    doc.build(flowables, canvasmaker=numbered_canvas(footer))
+    doc.build(flowables, canvasmaker=numbered_canvas(footer, creation_date(created or now_utc(), _region_zone())))
     return buffer.getvalue()

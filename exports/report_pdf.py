@@ -1,7 +1,7 @@
 """The monitoring report as PDF: neutral tables drawn with platypus, bar charts with reportlab.graphics."""
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
@@ -14,6 +14,7 @@ from exports.tables import Table as NeutralTable
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 56
 SERIES_COLORS = (colors.HexColor("#1f6fb2"), colors.HexColor("#f2b705"), colors.HexColor("#5f6b7a"))
+TARGET_COLOR = colors.HexColor("#c62828")
 GRID = colors.HexColor("#777777")
 
 
@@ -72,7 +73,8 @@ def chart_drawing(chart: BarChart, width: float = 370) -> Drawing:
     plot.x, plot.y = left, 28
     plot.width, plot.height = width - left - 10, height - 60
     plot.data = [list(values) for _, values in chart.series]  # reportlab draws no bar (and no label) for None
-    values = [v for _, series in chart.series for v in series if v is not None]
+    values = [v for _, series in chart.series for v in series if v is not None] + (
+        [chart.target] if chart.target is not None else [])
     plot.valueAxis.valueMin = 0
     top = max(values, default=0.0)
     plot.valueAxis.valueMax = 100.0 if 60 < top <= 100 else max(10.0, top * 1.15)
@@ -91,13 +93,23 @@ def chart_drawing(chart: BarChart, width: float = 370) -> Drawing:
     plot.barLabels.fontName = FONT
     plot.barLabels.fontSize = 6
     drawing.add(plot)
+    pairs = [(SERIES_COLORS[i % len(SERIES_COLORS)], name) for i, (name, _) in enumerate(chart.series)]
+    if chart.target is not None:
+        share = chart.target / plot.valueAxis.valueMax
+        if chart.horizontal:
+            x = plot.x + plot.width * share
+            drawing.add(Line(x, plot.y, x, plot.y + plot.height, strokeColor=TARGET_COLOR, strokeWidth=1.2))
+        else:
+            y = plot.y + plot.height * share
+            drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=TARGET_COLOR, strokeWidth=1.2))
+        pairs.append((TARGET_COLOR, f"Цель: {fmt.number(chart.target)}"))
     legend = Legend()
     legend.x, legend.y = left, 10
     legend.fontName, legend.fontSize = FONT, 7
     legend.alignment = "right"
     legend.columnMaximum = 1
     legend.deltax = 60
-    legend.colorNamePairs = [(SERIES_COLORS[i % len(SERIES_COLORS)], name) for i, (name, _) in enumerate(chart.series)]
+    legend.colorNamePairs = pairs
     drawing.add(legend)
     return drawing
 
@@ -135,4 +147,4 @@ def render_report_pdf(report: MonitoringReport) -> bytes:
     footer = f"{report.unit.code} · {report.year} · " + (
         f"Срез № {report.basis.snapshot_id} (версия {report.basis.snapshot_version})" if report.basis.snapshot_id
         else "Предварительные данные")
-    return build_pdf(story, pagesize=PAGE, title=report.title, footer=footer)
+    return build_pdf(story, pagesize=PAGE, title=report.title, footer=footer, created=report.basis.frozen_at)

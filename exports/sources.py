@@ -15,6 +15,7 @@ from exports.tables import Basis, UnitInfo, UnitValues
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region
 from monitoring import aggregation, snapshots
 from monitoring.indicators import FIELDS, PERCENT_CODES, SURVEY_PAIRS
+from monitoring.labels import NOT_STARTED
 from monitoring.models import (
     SUBMISSION_STATUS_LABELS,
     CampaignMember,
@@ -164,7 +165,7 @@ def organization_values(campaign: Campaign, members: Iterable[tuple[Organization
         else:
             info = unit_info(org, member)
             status = statuses.get(org.id)
-            label = SUBMISSION_STATUS_LABELS[status] if status is not None else "не начат"
+            label = SUBMISSION_STATUS_LABELS[status] if status is not None else NOT_STARTED
             basis = _live_basis(f"Предварительные данные: в зафиксированных срезах организации нет, "
                                 f"текущий отчёт (состояние: {label})")
             values = live.get(org.id, {})

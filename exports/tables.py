@@ -154,6 +154,8 @@ class BarChart:
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float | None, ...]], ...]
     horizontal: bool = False
+    #: A target drawn as a line across the bars (when the chart has no target bars of its own).
+    target: float | None = None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from zoneinfo import available_timezones
 
+from hierarchy.columns import COLUMNS, HEADERS, column_code, header, one_of, to_code
 from hierarchy.models import Level, OrgType, ReportsTo
 from registry.core.tabular import RowError, TableRejected, table_rows, width_error
 
-#: The file's columns, in the documented order (PRODUCT.md §7).
-COLUMNS = ("kind", "code", "name", "parent_code", "org_type", "reports_to", "timezone")
 #: Model column sizes: longer values would fail in the database, so they are refused per row instead.
 CODE_MAX = 32
 NAME_MAX = {Level.region: 300, Level.municipality: 300, Level.organization: 500}
@@ -24,9 +23,13 @@ KIND_LABELS = {Level.region: "регион", Level.municipality: "муницип
 
 
 class ImportRejected(TableRejected):
-    """The hierarchy file was refused as a whole; errors are sorted by line and the file's column order."""
+    """The hierarchy file was refused as a whole; errors are sorted by line and the file's column order, and name
+    their column by its Russian header."""
 
-    columns = COLUMNS
+    columns = tuple(HEADERS[c] for c in COLUMNS)
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__([RowError(e.line, header(e.column), e.message) for e in errors])
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[Row]:
     if first is None:
         raise ImportRejected([RowError(None, "", "В файле нет ни заголовка, ни данных.")])
     header_line, header = first
-    names = [name.lstrip("\ufeff").strip().lower() for name in header]
+    names = [column_code(name.lstrip("\ufeff")) if name.strip() else "" for name in header]
     errors = _header_errors(header_line, names)
     if errors:
         raise ImportRejected(errors)
@@ -75,7 +78,7 @@ def _rows_from_table(table: Iterable[tuple[int, list[str]]]) -> list[Row]:
     for line, values in table:
         cell = {name: values[i] if i < len(values) else "" for name, i in position.items()}
         for key in ("kind", "org_type", "reports_to"):
-            cell[key] = cell[key].lower()
+            cell[key] = to_code(key, cell[key])
         stray = tuple(i + 1 for i, v in enumerate(values) if v and (i >= len(names) or not names[i]))
         rows.append(Row(line=line, **cell, stray=stray))
     if not rows:
@@ -88,15 +91,16 @@ def _header_errors(line: int, names: list[str]) -> list[RowError]:
     if too_wide := width_error(line, names):
         return [too_wide]
     errors = []
+    everything = "; ".join(HEADERS[c] for c in COLUMNS)
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
         errors.append(RowError(line, ", ".join(unknown), f"Неизвестные столбцы: {', '.join(unknown)}. "
-                                                         f"Допустимы только: {';'.join(COLUMNS)}."))
-    missing = [c for c in COLUMNS if c not in names]
+                                                         f"Допустимы только: {everything}."))
+    missing = [HEADERS[c] for c in COLUMNS if c not in names]
     if missing:
         errors.append(RowError(line, ", ".join(missing), f"Нет обязательных столбцов: {', '.join(missing)}. "
-                                                         f"Первая строка файла — заголовок: {';'.join(COLUMNS)}."))
-    doubled = sorted(name for name, count in Counter(n for n in names if n).items() if count > 1)
+                                                         f"Первая строка файла — заголовок: {everything}."))
+    doubled = sorted(header(name) for name, count in Counter(n for n in names if n).items() if count > 1)
     if doubled:
         errors.append(RowError(line, ", ".join(doubled), f"Столбцы указаны дважды: {', '.join(doubled)}."))
     return errors
@@ -123,7 +127,7 @@ def check_rows(rows: list[Row]) -> list[RowError]:
         level = row.level
         if level is None:
             message = f"Неизвестный вид «{row.kind}»" if row.kind else "Не указан вид"
-            errors.append(RowError(row.line, "kind", f"{message}: допустимы region, municipality, organization."))
+            errors.append(RowError(row.line, "kind", f"{message}: допустимы {one_of('kind')}."))
         if not row.code:
             errors.append(RowError(row.line, "code", "Не указан код."))
         elif len(row.code) > CODE_MAX:
@@ -179,8 +183,8 @@ def _kind_errors(row: Row, level: Level) -> list[RowError]:
     if level is Level.organization:
         if row.org_type not in OrgType.__members__:
             shown = f"Неизвестный тип «{row.org_type}»" if row.org_type else "Не указан тип организации"
-            errors.append(RowError(row.line, "org_type", f"{shown}: допустимы general, additional, vocational."))
+            errors.append(RowError(row.line, "org_type", f"{shown}: допустимы {one_of('org_type')}."))
         if row.reports_to not in ReportsTo.__members__:
             shown = f"Неизвестное подчинение «{row.reports_to}»" if row.reports_to else "Не указано подчинение"
-            errors.append(RowError(row.line, "reports_to", f"{shown}: допустимы municipality, region."))
+            errors.append(RowError(row.line, "reports_to", f"{shown}: допустимы {one_of('reports_to')}."))
     return errors

@@ -16,3 +16,22 @@ def unit_by_code(code: str) -> Region | Municipality | Organization | None:
 
 def region_by_code(code: str) -> Region | None:
     return db.session.scalar(sa.select(Region).where(Region.code == code))
+
+
+def user_timezone(user) -> str:
+    """The zone a user reads times in: their region's; an administrator (no scope) reads the region's time too —
+    the first region's, as one installation serves one region; UTC only before any region exists."""
+    unit = getattr(user, "scope_unit", None)
+    if unit is not None:
+        return getattr(unit, "timezone", None) or unit.region.timezone
+    zone = db.session.scalar(sa.select(Region.timezone).order_by(Region.id).limit(1))
+    return zone or "UTC"
+
+
+def unit_name(code: str) -> str:
+    """A unit's name for a page that holds only its code (stored sets, snapshots); the code if it is gone."""
+    for model in (Region, Municipality, Organization):
+        name = db.session.scalar(sa.select(model.name).where(model.code == code))
+        if name is not None:
+            return name
+    return code

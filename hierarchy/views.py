@@ -1,22 +1,24 @@
 """Hierarchy pages: upload a hierarchy file, list the units the user may see."""
 import sqlalchemy as sa
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from hierarchy import jobs, services
+from hierarchy import columns, jobs, services
 from hierarchy.importer import COLUMNS, KIND_LABELS, RowError
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, OrgType, Region, ReportsTo
+from hierarchy.queries import user_timezone
 from hierarchy.services import ImportResult
 from registry.auth.models import Role, User
 from registry.core.clock import now_utc
+from registry.core.downloads import content_disposition
 from registry.core.errors import NotFound
 from registry.core.job_limit import TooManyJobs
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
-from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
+from registry.imports.views import REFRESH_SECONDS, refreshing
 
 bp = Blueprint("hierarchy", __name__, url_prefix="/hierarchy")
 
@@ -41,6 +43,18 @@ def unit_import():
     db.session.commit()
     jobs.launch(job.id)
     return redirect(url_for("hierarchy.import_job", job_id=job.id))
+
+
+@bp.get("/import/template.<fmt>")
+@login_required
+def import_template(fmt: str):
+    """The hierarchy template: Russian headers, an example row of each kind; XLSX with drop-down lists."""
+    require(services.can_import_hierarchy(current_user))
+    if fmt not in columns.FORMATS:
+        raise NotFound("Такого формата шаблона нет.")
+    body, mimetype = columns.template(fmt)
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": content_disposition(f"шаблон-иерархии.{fmt}")})
 
 
 @bp.get("/import/jobs/<int:job_id>")
@@ -83,7 +97,8 @@ def unit_list():
 
 def _import_page(*, errors=None, message=None, result=None, filename=None, **job):
     return render_template("hierarchy/unit_import.html", errors=errors or [], message=message, result=result,
-                           filename=filename, columns=COLUMNS, kind_labels=KIND_LABELS, levels=TOP_DOWN,
+                           filename=filename, columns=[columns.HEADERS[c] for c in COLUMNS], kind_labels=KIND_LABELS,
+                           levels=TOP_DOWN,
                            max_mb=_max_upload_mb(), scope=_scope_label(current_user), **job)
 
 

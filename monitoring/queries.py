@@ -7,6 +7,7 @@ from deadlines.calendar import is_open
 from deadlines.models import Campaign
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation
+from monitoring.labels import is_on_time
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
 from monitoring.plans.targets import resolve_targets
 from monitoring.services import get_submission, membership
@@ -51,7 +52,7 @@ def _organization_completeness(campaign: Campaign, organization: Organization, n
     status = submission.status if submission else SubmissionStatus.draft
     submitted = status in (SubmissionStatus.submitted, SubmissionStatus.accepted)
     submitted_at = submission.submitted_at if submitted else None
-    late = submitted_at is not None and submitted_at > campaign.organization_deadline
+    late = is_on_time(submitted_at, campaign.organization_deadline) is False
     return {"expected": 1, "submitted": int(submitted), "accepted": int(status is SubmissionStatus.accepted),
             "overdue": int(not submitted and not is_open(campaign, Level.organization, organization.id, now)),
             "on_time": int(submitted and not late), "late": int(late)}

@@ -6,6 +6,7 @@ from hierarchy.models import Organization
 from monitoring.aggregation import targets_for
 from monitoring.indicators import FIELD_BY_CODE, PERCENT_CODES, compute_indicators
 from monitoring.models import Submission, SubmissionValue
+from registry.core.web import format_number
 from registry.extensions import db
 
 #: A year-on-year change above this share is worth a second look.
@@ -38,7 +39,8 @@ def soft_warnings(campaign: Campaign, organization: Organization, values: dict[s
         change = (now - before) / before
         if abs(change) > MAX_CHANGE:
             warnings.setdefault(code, []).append(
-                f"Изменение на {change:+.0%} к прошлому году (было {before:g}). Проверьте, нет ли опечатки.")
+                f"Изменение на {change:+.0%} к прошлому году (было {format_number(before)}). Проверьте, нет ли "
+                "опечатки.")
     shares = compute_indicators({organization.org_type.value: values}, values, {}, enterprises_total=None)
     targets = targets_for(campaign)
     for indicator, field in NUMERATOR.items():
@@ -46,5 +48,6 @@ def soft_warnings(campaign: Campaign, organization: Organization, values: dict[s
         if share is not None and target is not None and share > target + SUSPICIOUS_MARGIN:
             label = FIELD_BY_CODE[field].label
             warnings.setdefault(field, []).append(
-                f"Доля {share:.1f}% намного выше целевого значения {target:g}% — проверьте «{label}».")
+                f"Доля {format_number(share)} % намного выше целевого значения {format_number(target)} % — "
+                f"проверьте «{label}».")
     return warnings

@@ -55,6 +55,7 @@ MATRIX = {
     ("hierarchy.unit_import", "GET"): ("/hierarchy/import", None, REGION | {"other_operator"}),
     ("hierarchy.unit_import", "POST"): ("/hierarchy/import", {}, REGION | {"other_operator"}),
     ("hierarchy.unit_list", "GET"): ("/hierarchy/units", None, REGION | {"other_operator"}),
+    ("hierarchy.import_template", "GET"): ("/hierarchy/import/template.xlsx", None, REGION | {"other_operator"}),
     ("campaigns.campaign_list", "GET"): ("/campaigns/27/", None, REGION),
     ("campaigns.campaign_open", "POST"): ("/campaigns/27/", {"year": "2090"}, REGION),
     ("campaigns.campaign_edit", "GET"): (C + "/edit", None, REGION),

@@ -11,6 +11,7 @@ from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation, record_indicators, snapshots
 from monitoring.indicators import SURVEY_PAIRS, compute_indicators
+from monitoring.labels import is_on_time
 from monitoring.models import (
     CampaignMember,
     MunicipalReport,
@@ -106,7 +107,7 @@ def member_progress(campaign: Campaign, municipality: Municipality | None) -> li
         closes = max(campaign.organization_deadline, extended.get(org.id, campaign.organization_deadline))
         rows.append({"org": org, "municipality_id": municipality_id, "status": status,
                      "submitted_at": submitted_at, "closes_at": closes,
-                     "on_time": None if submitted_at is None else _aware(submitted_at) <= closes})
+                     "on_time": is_on_time(submitted_at, closes)})
     return rows
 
 

@@ -7,6 +7,7 @@ from exports.tables import BarChart, Basis, Column, MonitoringReport, Table
 from hierarchy.models import Municipality, Region
 from monitoring import aggregation
 from monitoring.indicators import INDICATORS
+from monitoring.labels import NOT_STARTED, verdict
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.plans.targets import resolve_targets, source_label
 from registry.auth.models import User
@@ -16,11 +17,22 @@ from registry.core.web import format_local, format_number
 #: Charts comparing sub-units are drawn only up to this many bars (beyond it the table says it all).
 MAX_CHART_BARS = 40
 DIRECT = "Организации регионального подчинения"
-NOT_STARTED = "не начат"
 
 
 def _short(text: str, width: int = 34) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+#: Short Russian column names of the indicators (an official document prints no R2/F1 codes).
+SHORT = {"R2": "Обучающиеся ОО", "R4": "Обучающиеся ДО", "R6": "Обучающиеся СПО", "R7": "Молодые педагоги",
+         "R8": "Обучающиеся-наставники", "R9": "Предприятия", "R10": "Удовлетворённость наставляемых",
+         "R11": "Удовлетворённость наставников", "I1": "Полный цикл", "F1": "Федеральная доля",
+         "F2": "Участники, чел."}
+
+
+def _title(indicator) -> str:
+    """The indicator's name for a chart or a legend, without a trailing «, %» (titles add their own unit)."""
+    return indicator.label.removesuffix(", %")
 
 
 def _label(indicator) -> str:
@@ -35,7 +47,7 @@ def _count(entry: dict) -> str:
 def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[Table, tuple[BarChart, ...]]:
     years = data.campaigns_up_to(campaign)
     blocks = [(c.year, data.unit_indicators(c, unit, viewer)) for c in years]
-    columns = [Column("code", "Код"), Column("label", "Показатель")]
+    columns = [Column("label", "Показатель")]
     for year, (_, snap) in blocks:
         mark = "" if snap else " (предв.)"
         columns += [Column(f"fact_{year}", f"{year}: факт{mark}", "percent"), Column(f"target_{year}", f"{year}: цель",
@@ -43,7 +55,7 @@ def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[
     columns.append(Column("source", f"Источник цели {campaign.year}"))
     rows, charts = [], []
     for indicator in INDICATORS:
-        row = {"code": indicator.code, "label": _label(indicator)}
+        row = {"code": indicator.code, "label": _label(indicator)}  # the code stays a key, it is not printed
         facts, targets = [], []
         for year, (indicators, _) in blocks:
             entry = indicators.get(indicator.code) or {}
@@ -58,12 +70,12 @@ def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[
         rows.append(row)
         if indicator.targets:
             series = (("Факт", tuple(facts)), ("Цель", tuple(targets)))
-            charts.append(BarChart(f"{indicator.code}. {_short(indicator.label, 70)}, %",
+            charts.append(BarChart(f"{_short(_title(indicator), 70)}, %",
                                    tuple(str(y) for y, _ in blocks), series))
-    table = Table("Показатели по годам: факт и цель, % (F2 — число участников)", tuple(columns), tuple(rows),
+    table = Table("Показатели по годам: факт и цель, % (число участников — в людях)", tuple(columns), tuple(rows),
                   note="«(предв.)» — срез за год не зафиксирован, показаны текущие данные по принятым отчётам. "
-                       "«≈» — R9 приблизительно: к предприятиям из учёта (по ИНН) добавлены числа, сообщённые "
-                       "организациями без учёта партнёров.")
+                       "«≈» — доля предприятий приблизительна: к предприятиям из учёта (по ИНН) добавлены числа, "
+                       "сообщённые организациями без учёта партнёров.")
     return table, tuple(charts)
 
 
@@ -84,12 +96,11 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot,
     total, _ = data.unit_indicators(campaign, unit, viewer)
     # the unit's own targets (frozen with its snapshot), each with whose it is
     targets = {i.code: (total.get(i.code) or {}).get("target") for i in INDICATORS}
-    whose = "; ".join(f"{i.code} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
-                        for i in INDICATORS if targets[i.code] is not None)
+    whose = "; ".join(f"{SHORT[i.code]} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
+                      for i in INDICATORS if targets[i.code] is not None)
     columns = (Column("name", "Подразделение"),
-               *(Column(i.code, f"{i.code}, чел." if i.unit == "count" else i.code,
-                        "int" if i.unit == "count" else "percent") for i in INDICATORS),
-               Column("R9_count", "R9: предприятий", "number"), Column("R9_mark", "R9 ≈"))
+               *(Column(i.code, SHORT[i.code], "int" if i.unit == "count" else "percent") for i in INDICATORS),
+               Column("R9_count", "Предприятий, число", "number"), Column("R9_mark", "Предприятия ≈"))
     keys = sorted(by_group, key=lambda k: (k is None, names.get(k, "")))
     rows = [{"name": names.get(k, str(k)), **by_group[k], "R9_mark": "≈" if by_group[k].get("R9_approximate") else ""}
             for k in keys]
@@ -97,19 +108,20 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot,
     rows.append({"name": "Итого", **{i.code: (total.get(i.code) or {}).get("value") for i in INDICATORS},
                  "R9_count": r9.get("count"), "R9_mark": "≈" if r9.get("approximate") else ""})
     rows.append({"name": "Цель", **targets})
-    legend = "; ".join(f"{i.code} — {i.label}" for i in INDICATORS) + (
-        ". R9 муниципалитета — доля от числа предприятий муниципалитета; без него R9 не считается (—), "
-        f"число предприятий показано. «≈» — приблизительно. Цель: {whose}.")
+    legend = "; ".join(f"{SHORT[i.code]} — {_title(i).lower()}" for i in INDICATORS) + (
+        ". Доля предприятий муниципалитета считается от числа предприятий муниципалитета; без него она не "
+        f"считается (—), число предприятий показано. «≈» — приблизительно. Цель: {whose}.")
     table = Table(f"Показатели {campaign.year} года по {title}, %", columns, tuple(rows), note=legend)
     charts = []
     if 0 < len(keys) <= MAX_CHART_BARS:
         for indicator in INDICATORS:
             if indicator.targets:
-                charts.append(BarChart(f"{indicator.code} {campaign.year} по {title}, % (цель: "
-                                       f"{targets.get(indicator.code) or '—'})",
+                target = targets.get(indicator.code)
+                charts.append(BarChart(f"{_short(_title(indicator), 60)}, {campaign.year} г., по {title}, %"
+                                       + (f" (цель {format_number(target)})" if target is not None else ""),
                                        tuple(_short(names.get(k, str(k))) for k in keys),
                                        (("Факт", tuple(by_group[k].get(indicator.code) for k in keys)),),
-                                       horizontal=True))
+                                       horizontal=True, target=target))
     return table, tuple(charts)
 
 
@@ -130,10 +142,11 @@ def _municipal_targets(campaign: Campaign, snapshot) -> Table:
         row = {"name": name, **{code: (indicators.get(code) or {}).get("target") for code in codes}}
         own = [code for code in codes if (indicators.get(code) or {}).get("target_source") == "unit"]
         regional = [code for code in codes if code not in own and row[code] is not None]
-        row["source"] = ("план муниципалитета" + (f"; {', '.join(regional)} — цель региона" if regional else "")
+        row["source"] = ("план муниципалитета" + (f"; {', '.join(SHORT[c] for c in regional)} — цель региона"
+                                                  if regional else "")
                          if own else "цель региона")
         rows.append(row)
-    columns = (Column("name", "Муниципальное образование"), *(Column(c, c, "percent") for c in codes),
+    columns = (Column("name", "Муниципальное образование"), *(Column(c, SHORT[c], "percent") for c in codes),
                Column("source", "Чья цель"))
     return Table(f"Цели муниципальных образований на {campaign.year} год, %", columns, tuple(rows), note=note)
 
@@ -193,7 +206,7 @@ def _timeliness(campaign: Campaign, unit: Region | Municipality) -> Table:
 
 
 def _verdict(on_time: bool | None) -> str:
-    return "не отправлен" if on_time is None else "в срок" if on_time else "с опозданием"
+    return verdict(on_time)
 
 
 def _missing(campaign: Campaign, unit: Region | Municipality, snapshot) -> Table:
@@ -242,8 +255,9 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
                                                  *([_municipal_targets(campaign, snapshot)]
                                                    if isinstance(unit, Region) else [])),
         charts=charts, unit_charts=unit_charts, missing=_missing(campaign, unit, snapshot),
-        notes=("R9 считает только предприятия (работодателей): различные ИНН из учёта принятых организаций плюс "
+        notes=("Доля предприятий считает только предприятия (работодателей): различные ИНН из учёта принятых "
+               "организаций плюс "
                "числа, сообщённые организациями без учёта партнёров (тогда значение приблизительное, «≈»). "
                "Знаменатель: число предприятий региона или муниципалитета.",
-               "F2 — число участников: наставляемые всех категорий и наставники; различные лица по учёту "
+               "Число участников: наставляемые всех категорий и наставники; различные лица по учёту "
                "организации, где он ведётся, иначе сумма сообщённых чисел.",))

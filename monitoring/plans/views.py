@@ -21,6 +21,7 @@ from monitoring.views._common import campaign_args, load_campaign, redirect_next
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
+from registry.core.wording import input_number
 from registry.extensions import db
 
 bp = Blueprint("plans", __name__, url_prefix="/campaigns")
@@ -145,4 +146,4 @@ def _field_errors(error: DomainError | None) -> dict[str, list[str]]:
 def _plain(value: float | None) -> str:
     if value is None:
         return ""
-    return (str(int(value)) if float(value).is_integer() else f"{value:g}").replace(".", ",")
+    return input_number(value)

@@ -1,8 +1,7 @@
 """Shared helpers of the monitoring pages: loading by URL codes, local time, Russian wording, safe redirects."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
@@ -18,6 +17,7 @@ from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, Submissi
 from monitoring.plans.targets import source_label
 from monitoring.services import membership
 from registry.core.errors import WindowClosed
+from registry.core.wording import days_left_text
 from registry.extensions import db
 
 EVENT_LABELS = {"saved": "сохранён черновик", "submitted": "отправлен на проверку",
@@ -27,7 +27,6 @@ COMPLETENESS_LABELS = {"expected": "ожидается организаций", 
                        "included": "включено в сводку организаций",
                        "municipal_reports_accepted": "принято муниципальных отчётов",
                        "municipalities": "муниципалитетов в регионе"}
-NOT_STARTED = "не начат"
 #: Status filter captions; "draft" also finds organizations that have not started.
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
 LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
@@ -79,16 +78,6 @@ def may_grant_org(user, campaign: Campaign, member: CampaignMember) -> bool:
         user, campaign.region_id, member.reporting_municipality_id)
 
 
-def plural_ru(n: int, one: str, few: str, many: str) -> str:
-    """Russian plural form for n: 1 день, 2 дня, 5 дней."""
-    n = abs(n)
-    if n % 10 == 1 and n % 100 != 11:
-        return one
-    if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-        return few
-    return many
-
-
 @dataclass
 class Window:
     """What a page says about one unit's data window: open or not, until when, in words."""
@@ -116,18 +105,6 @@ def window_of(campaign: Campaign, level: Level, unit_id: int, now: datetime) -> 
             message = closed.message
     return Window(open_, closes_at, last_day_label(closes_at, tz), days_left_text(closes_at, tz, now),
                   extension.until if extension is not None else None, message)
-
-
-def days_left_text(closes_at: datetime, tz: str, now: datetime) -> str:
-    """«осталось 5 дней», «сегодня последний день», «приём закрыт» — counted in local calendar days."""
-    if now >= closes_at:
-        return "приём закрыт"
-    zone = ZoneInfo(tz)
-    last_day: date = (closes_at.astimezone(zone) - timedelta(seconds=1)).date()
-    days = (last_day - now.astimezone(zone).date()).days
-    if days <= 0:
-        return "сегодня последний день"
-    return f"{plural_ru(days, 'остался', 'осталось', 'осталось')} {days} {plural_ru(days, 'день', 'дня', 'дней')}"
 
 
 def indicator_rows(indicators: dict, level: Level | str | None = None) -> list[dict]:

@@ -5,12 +5,21 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign
 from monitoring import aggregation
-from monitoring.models import REPORT_STATUS_LABELS, CampaignMember, ReportStatus, Submission, SubmissionStatus
+from monitoring.labels import NOT_STARTED
+from monitoring.models import (
+    REPORT_STATUS_LABELS,
+    SUBMISSION_STATUS_LABELS,
+    CampaignMember,
+    ReportStatus,
+    Submission,
+    SubmissionStatus,
+)
 from monitoring.views import _queries as q
 from registry.extensions import db
 
 #: Matrix columns: (key, caption, review-queue status filter it links to).
-STATUS_COLUMNS = (("not_started", "не начат", "draft"), ("draft", "черновик", "draft"),
+STATUS_COLUMNS = (("not_started", NOT_STARTED, "draft"),
+                  ("draft", SUBMISSION_STATUS_LABELS[SubmissionStatus.draft], "draft"),
                   ("returned", "возвращён", "returned"), ("submitted", "на проверке", "submitted"),
                   ("accepted", "принят", "accepted"))
 COUNTERS = ("expected", "overdue", "late", *(key for key, _, _ in STATUS_COLUMNS))

@@ -16,6 +16,7 @@ from monitoring.views._common import campaign_args, load_campaign, load_region
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
+from registry.core.wording import input_number
 from registry.extensions import db
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -102,7 +103,7 @@ def _current_form(campaign) -> dict[str, str]:
 
 
 def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return input_number(value)
 
 
 def _parse_edit(campaign, form: dict) -> dict:

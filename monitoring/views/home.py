@@ -99,7 +99,8 @@ def _navigation():
     if role is Role.mentor:  # only the mentor's own pages: no records, registry-wide lists or monitoring
         items = [("Мои пары и отчёты", url_for("mentor.home"))]
     elif role is Role.admin:
-        items.append(("Пользователи", url_for("admin.user_list")))
+        items += [("Пользователи", url_for("admin.user_list")), ("Подразделения", url_for("hierarchy.unit_list")),
+                  ("Загрузка иерархии", url_for("hierarchy.unit_import"))]
     elif role is Role.region_operator:
         region = current_user.region
         items.append(("Кампании", url_for("campaigns.campaign_list", region_code=region.code)))

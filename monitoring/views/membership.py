@@ -6,12 +6,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from deadlines import extensions as extension_services
-from deadlines.calendar import closes_after, last_day_label
+from deadlines.calendar import closes_after, format_local, last_day_label
 from deadlines.models import Extension
+from hierarchy import picker as unit_picker
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
 from hierarchy.permissions import manages_region, reviews_organization
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
+from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
 from monitoring.views import _queries as q
 from monitoring.views._common import (
@@ -27,6 +29,7 @@ from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
+from registry.core.wording import zone_phrase
 from registry.extensions import db
 
 bp = Blueprint("membership", __name__, url_prefix="/campaigns")
@@ -47,7 +50,7 @@ def member_list(region_code: str, year: int):
 def member_add(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
     require(manages_region(current_user, campaign.region_id))
-    code = request.form.get("org_code", "").strip()
+    code = unit_picker.resolve(unit_picker.picked(request.form, "org_code"), **_member_scope(campaign))
     try:
         unit = unit_by_code(code) if code else None
         if not isinstance(unit, Organization):
@@ -58,16 +61,22 @@ def member_add(region_code: str, year: int):
         db.session.rollback()
         return _render_members(campaign, error=error, org_code=code), error.status
     db.session.commit()
-    flash(f"Организация {unit.code} добавлена в кампанию.", "success")
+    flash(f"Организация «{unit.name}» добавлена в кампанию.", "success")
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
+
+
+def _member_scope(campaign) -> dict:
+    return {"region_id": campaign.region_id, "levels": (Level.organization,)}
 
 
 def _render_members(campaign, *, error: DomainError | None = None, org_code: str = ""):
     listing = q.member_listing(campaign, per_page=PER_PAGE)
+    picker = unit_picker.picker("org_code", request.args.get("q", ""), **_member_scope(campaign))
     return render_template("monitoring/member_list.html", campaign=campaign, listing=listing,
                            args=campaign_args(campaign),
                            type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
-                           errors=error.fields if error else {}, org_code=org_code)
+                           errors=error.fields if error else {}, org_code=org_code, picker=picker,
+                           not_started=NOT_STARTED)
 
 
 @bp.route(PREFIX + "/members/<org_code>/remove", methods=["GET", "POST"])
@@ -119,9 +128,11 @@ def extension_list(region_code: str, year: int):
 def extension_grant(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
     require(_sees_extensions(current_user, campaign))
-    form = {k: request.form.get(k, "") for k in ("unit_code", "until", "reason")}
+    form = {k: request.form.get(k, "") for k in ("until", "reason")}
+    form["unit_code"] = unit_picker.resolve(unit_picker.picked(request.form, "unit_code"),
+                                            **_extension_scope(current_user, campaign))
     try:
-        unit = _unit_in_region(campaign, form["unit_code"].strip())
+        unit = _unit_in_region(campaign, form["unit_code"])
         require(_may_grant(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
         until = _parse_local(form["until"], campaign.region.timezone)
         extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
@@ -129,7 +140,8 @@ def extension_grant(region_code: str, year: int):
         db.session.rollback()
         return _render_extensions(campaign, form, error=error), error.status
     db.session.commit()
-    flash(f"Срок для {unit.code} продлён.", "success")
+    tz = campaign.region.timezone
+    flash(f"Продление для «{unit.name}» до {format_local(until, tz)} {zone_phrase(tz)}.", "success")
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
 
 
@@ -182,8 +194,16 @@ def _parse_local(raw: str, tz: str) -> datetime:
             "Укажите дату и время окончания продления."]}) from None
 
 
+def _extension_scope(user, campaign) -> dict:
+    """Whose window this user may keep open: the region's units for its staff, a municipality's for its official."""
+    if manages_region(user, campaign.region_id):
+        return {"region_id": campaign.region_id, "levels": (Level.municipality, Level.organization)}
+    return {"region_id": campaign.region_id, "levels": (Level.organization,), "municipality_id": user.municipality_id}
+
+
 def _render_extensions(campaign, form: dict, *, error: DomainError | None = None):
     user = current_user
+    picker = unit_picker.picker("unit_code", request.args.get("q", ""), **_extension_scope(user, campaign))
     scope = None if manages_region(user, campaign.region_id) else user.municipality_id
     now = now_utc()
     listing = q.extensions(campaign, municipality_id=scope)
@@ -195,4 +215,4 @@ def _render_extensions(campaign, form: dict, *, error: DomainError | None = None
     return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
                            form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,
-                           level_names=LEVEL_NAMES, can_manage_campaign=scope is None)
+                           level_names=LEVEL_NAMES, can_manage_campaign=scope is None, picker=picker)

@@ -6,6 +6,7 @@ from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region
 from monitoring import confirmations, queries, reports
+from monitoring.labels import NOT_STARTED
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
@@ -13,7 +14,6 @@ from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
     LEVEL_NAMES,
-    NOT_STARTED,
     campaign_args,
     completeness_rows,
     indicator_rows,

@@ -6,12 +6,12 @@ from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import reviews_organization, sees_region
 from monitoring import confirmations, services
+from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
     FILTER_LABELS,
-    NOT_STARTED,
     campaign_args,
     load_campaign,
     load_member,

@@ -17,6 +17,7 @@ from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.listing import links_to
 from registry.core.permissions import require
+from registry.core.wording import input_number
 from registry.extensions import db
 from registry.mentoring.queries import counts_from_records, has_records, record_differences
 from surveys import results as survey_results
@@ -114,7 +115,7 @@ def _numbers(shown: dict[str, str]) -> dict[str, float]:
 
 
 def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    return input_number(value)
 
 
 def render_page(campaign, org, member, *, typed: dict | None = None, error: DomainError | None = None,
@@ -191,7 +192,7 @@ def filled_from_records(campaign, org) -> dict[str, str]:
     """The stored values with every count the records can compute replaced by the records' own (not saved)."""
     submission = services.get_submission(campaign, org)
     typed = {code: _plain(value) for code, value in (submission.value_map() if submission else {}).items()}
-    typed.update({code: str(value) for code, value in records_for_form(org, campaign.year).items()})
+    typed.update({code: input_number(value) for code, value in records_for_form(org, campaign.year).items()})
     return typed
 
 

@@ -3,6 +3,8 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hierarchy import picker as unit_picker
+from hierarchy.models import Level
 from registry.auth import links, services
 from registry.auth.models import ROLE_LABELS, Role, User
 from registry.core.clock import now_utc
@@ -34,7 +36,10 @@ def _render(*, form: dict | None = None, error: DomainError | None = None):
     listing = _users(search)
     rows = [{"user": u, "role": ROLE_LABELS[u.role], "scope": u.scope_unit,
              "can_toggle": u.id != current_user.id} for u, in listing.rows]
+    picker = unit_picker.picker("scope", request.args.get("unit_q", ""), "unit_q", region_id=None,
+                                levels=(Level.region, Level.municipality, Level.organization))
     return render_template("admin/user_list.html", rows=rows, listing=listing, search=search, roles=ROLE_LABELS,
+                           picker=picker,
                            form=form or {"role": Role.org_curator.value}, error=error,
                            errors=error.fields if error else {})
 
@@ -51,6 +56,8 @@ def user_list():
 def user_create():
     require(current_user.is_admin)
     form = {key: request.form.get(key, "").strip() for key in FORM_FIELDS}
+    form["scope"] = unit_picker.resolve(unit_picker.picked(request.form, "scope"), region_id=None,
+                                        levels=(Level.region, Level.municipality, Level.organization))
     try:
         user = services.create_user(email=form["email"], password=request.form.get("password", ""), role=form["role"],
                                     scope=form["scope"] or None, full_name=form["full_name"], actor=current_user)
@@ -58,7 +65,8 @@ def user_create():
         db.session.rollback()
         return _render(form=form, error=error), error.status
     db.session.commit()
-    flash(f"Пользователь {user.email} создан.", "success")
+    scope = user.scope_unit
+    flash(f"Пользователь {user.email} создан" + (f": «{scope.name}»." if scope is not None else "."), "success")
     return redirect(url_for("admin.user_list", q=user.email))
 
 

@@ -12,6 +12,7 @@ from registry.core import job_limit
 from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
 from registry.core.listing import url_with
+from registry.core.wording import plural_ru, zone_phrase
 from registry.extensions import api, db, login_manager
 
 
@@ -34,6 +35,29 @@ def format_local(value: datetime | None, tz: str = "UTC") -> str:
     return format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=ZoneInfo(tz), locale="ru")
 
 
+def _format_local_for_viewer(value: datetime | None, tz: str | None = None) -> str:
+    """The `local` template filter: in the zone given, else in the signed-in user's region time."""
+    if tz is None:
+        if "viewer_tz" not in g:
+            from flask_login import current_user
+
+            from hierarchy.queries import user_timezone
+            g.viewer_tz = user_timezone(current_user) if current_user.is_authenticated else "UTC"
+        tz = g.viewer_tz
+    return format_local(value, tz)
+
+
+def _unit_name(code: str) -> str:
+    """The `unit_name` template filter: «Школа № 5» for «27-KHV-S5» (a page listing stored sets by code)."""
+    from hierarchy.queries import unit_name
+    return unit_name(code)
+
+
+def format_count(value, one: str, few: str, many: str) -> str:
+    """A count with its noun in the right Russian form: «2 строки», «1 021 организация»."""
+    return f"{format_number(value)} {plural_ru(int(value or 0), one, few, many)}"
+
+
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` up to the largest database INTEGER: a bigger id is a 404, not an overflow in the driver."""
 
@@ -49,7 +73,10 @@ _REFUSALS = {400: "Некорректный запрос."}
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter  # before any blueprint adds its rules
     app.jinja_env.filters["num"] = format_number
-    app.jinja_env.filters["local"] = format_local
+    app.jinja_env.filters["local"] = _format_local_for_viewer
+    app.jinja_env.filters["count"] = format_count
+    app.jinja_env.filters["zone"] = zone_phrase
+    app.jinja_env.filters["unit_name"] = _unit_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["job_limit_note"] = job_limit.limit_note
 
@@ -120,8 +147,8 @@ def init_app(app: Flask) -> None:
         if is_api():
             message = "Требуется вход: передайте действующий токен (Authorization: Bearer …)."
             if g.get("token_expired"):
-                days = format_number(app.config["API_TOKEN_LIFETIME_DAYS"])
-                message = (f"Срок действия токена истёк (токен действует {days} дней): получите новый через "
+                days = format_count(app.config["API_TOKEN_LIFETIME_DAYS"], "день", "дня", "дней")
+                message = (f"Срок действия токена истёк (токен действует {days}): получите новый через "
                            "POST /api/v1/auth/token.")
             return jsonify({"error": {"code": "unauthorized", "message": message, "fields": {}}}), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

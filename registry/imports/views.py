@@ -3,6 +3,7 @@ from flask import Blueprint, make_response, render_template, url_for
 from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
+from hierarchy.queries import user_timezone
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
 from registry.core.jobs import JobStatus, live
@@ -53,10 +54,3 @@ def _status(job: ImportJob, now) -> str:
     if job.is_preview and job.status is JobStatus.done:
         return "проверено, ждёт подтверждения" if not (job.result or {}).get("row_errors") else "проверено: есть ошибки"
     return IMPORT_JOB_STATUS_LABELS[job.status]
-
-
-def user_timezone(user) -> str:
-    """The time zone of the user's region (UTC for an administrator)."""
-    unit = user.scope_unit
-    region = getattr(unit, "region", unit)
-    return region.timezone if region is not None else "UTC"

@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError
 
 from registry.core.tabular import RowError, TableRejected, iter_table, width_error
 from registry.mentoring import schemas
+from registry.mentoring.import_columns import allowed, column_code, header, to_code
 from registry.mentoring.vocab import PairStatus
 
 MAX_ERRORS = 500
@@ -49,6 +50,11 @@ class PairRow(schemas.PairSchema):
     mentees = schemas.Text(2000, required=True)
 
 
+def _one_of(kind: str, column: str) -> str:
+    values = [f"«{v}»" for v in allowed(kind, column)]
+    return ", ".join(values[:-1]) + " или " + values[-1]
+
+
 _GUARDIAN = "ФИО законного представителя, подписавшего согласие за несовершеннолетнего"
 _CONSENT = "дата согласия на обработку персональных данных (ДД.ММ.ГГГГ), если оно подписано"
 SPECS = {
@@ -57,10 +63,9 @@ SPECS = {
                      "partner_inn", "consent_date", "consent_guardian"),
                     ("code", "full_name", "category"),
                     {"code": "код наставника в организации (уникальный)", "full_name": "ФИО",
-                     "category": "teacher, student, employer или social_partner", "position": "должность",
+                     "category": _one_of("mentors", "category"), "position": "должность",
                      "birth_date": "дата рождения (ДД.ММ.ГГГГ), нужна для обучающихся 15–19 лет",
-                     "forms": "формы через запятую: student_student, teacher_teacher, teacher_student, "
-                              "student_pupil, employer_student",
+                     "forms": "формы через «;» или запятую: " + _one_of("mentors", "forms"),
                      "competences": "компетенции", "achievements": "достижения",
                      "partner_inn": "ИНН предприятия-партнёра, предоставившего наставника (партнёр уже в реестре "
                                     "организации)", "consent_date": _CONSENT, "consent_guardian": _GUARDIAN},
@@ -69,7 +74,7 @@ SPECS = {
                     ("code", "full_name", "category", "birth_date", "request", "consent_date", "consent_guardian"),
                     ("code", "full_name", "category"),
                     {"code": "код наставляемого в организации (уникальный)", "full_name": "ФИО",
-                     "category": "student, young_teacher или teacher", "birth_date": "дата рождения (ДД.ММ.ГГГГ)",
+                     "category": _one_of("mentees", "category"), "birth_date": "дата рождения (ДД.ММ.ГГГГ)",
                      "request": "запрос наставляемого", "consent_date": _CONSENT,
                      "consent_guardian": _GUARDIAN},
                     MenteeRow),
@@ -78,12 +83,13 @@ SPECS = {
                    "order_ref"),
                   ("code", "form", "kind", "start_on", "mentors", "mentees"),
                   {"code": "код пары (группы) в организации (уникальный)",
-                   "form": "student_student, teacher_teacher, teacher_student, student_pupil или employer_student",
-                   "kind": "traditional, situational, flash, short_term, group, reverse или virtual",
+                   "form": _one_of("pairs", "form"), "kind": _one_of("pairs", "kind"),
                    "start_on": "дата начала (ДД.ММ.ГГГГ)", "mentors": "коды наставников через запятую",
-                   "mentees": "коды наставляемых через запятую", "role_model": "код ролевой модели (необязательно)",
-                   "end_on": "плановая дата окончания", "status": "forming, approved или active (по умолчанию forming)",
-                   "order_ref": "приказ об утверждении (обязателен для approved и active)"},
+                   "mentees": "коды наставляемых через запятую",
+                   "role_model": "ролевая модель (необязательно): " + _one_of("pairs", "role_model"),
+                   "end_on": "плановая дата окончания",
+                   "status": _one_of("pairs", "status") + " (по умолчанию «формируется»)",
+                   "order_ref": "приказ об утверждении (обязателен, если пара утверждена приказом или работает)"},
                   PairRow),
 }
 
@@ -110,6 +116,18 @@ class Checked:
             self.more_errors += 1
 
 
+def header_of(column: str) -> str:
+    """A column as the file's reader sees it: its Russian header."""
+    return header(column)
+
+
+def in_russian(error: RowError) -> RowError:
+    """The error with its column named by the Russian header."""
+    if not error.column or "," in error.column:
+        return error
+    return RowError(error.line, header(error.column), error.message)
+
+
 def split_codes(cell: str) -> list[str]:
     return [c for c in cell.replace(";", ",").replace(" ", ",").split(",") if c]
 
@@ -122,7 +140,7 @@ def rows(spec: Spec, path: Path, filename: str | None) -> Iterator[tuple[int, di
         if not any(values):
             continue
         if header is None:
-            header = [v.lstrip("\ufeff").strip().lower() for v in values]
+            header = [column_code(v.lstrip("\ufeff")) if v.strip() else "" for v in values]
             _check_header(spec, line, header)
             continue
         stray = [i + 1 for i, v in enumerate(values) if v and (i >= len(header) or header[i] not in spec.columns)]
@@ -142,29 +160,37 @@ def _check_header(spec: Spec, line: int, header: list[str]) -> None:
     unknown = [n for n in header if n and n not in spec.columns]
     if unknown:
         errors.append(RowError(line, ", ".join(unknown), f"Неизвестные столбцы: {', '.join(unknown)}. "
-                                                         f"Допустимы: {';'.join(spec.columns)}."))
-    missing = [c for c in spec.required if c not in header]
+                                                         f"Допустимы: {'; '.join(map(header_of, spec.columns))}."))
+    missing = [header_of(c) for c in spec.required if c not in header]
     if missing:
         errors.append(RowError(line, ", ".join(missing), f"Нет обязательных столбцов: {', '.join(missing)}. "
                                                          "Скачайте шаблон: первая строка — заголовок."))
-    doubled = sorted(name for name, count in Counter(n for n in header if n).items() if count > 1)
+    doubled = sorted(header_of(name) for name, count in Counter(n for n in header if n).items() if count > 1)
     if doubled:
         errors.append(RowError(line, ", ".join(doubled), f"Столбцы указаны дважды: {', '.join(doubled)}."))
     if errors:
         raise ImportRejected(errors)
 
 
-def load_row(schema: Schema, line: int, cells: dict[str, str]) -> tuple[dict | None, list[RowError]]:
+def load_row(schema: Schema, line: int, cells: dict[str, str], kind: str = "") -> tuple[dict | None, list[RowError]]:
     """The row through its schema (one instance per file: building one per row costs more than loading):
-    (data, []) or (None, an error per column)."""
+    (data, []) or (None, an error per column). Russian values of coded columns are read as their codes first."""
     errors = []
     if "__stray__" in cells:
         errors.append(RowError(line, "", f"Значения вне столбцов заголовка (позиции {cells.pop('__stray__')}): "
                                          "проверьте разделители и кавычки."))
+    cells, coded = dict(cells), set()
+    for column, text in cells.items():
+        cells[column], wrong = to_code(kind, column, text)
+        if wrong:
+            coded.add(column)
+            errors.append(RowError(line, column, wrong))
     try:
         data = schema.load(cells)
     except ValidationError as exc:
         for column, messages in exc.messages.items():
+            if column in coded:  # already explained in Russian terms
+                continue
             for message in messages if isinstance(messages, list) else [messages]:
                 errors.append(RowError(line, "" if column == "_schema" else column, str(message)))
         return None, errors

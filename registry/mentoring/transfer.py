@@ -4,14 +4,20 @@ import io
 
 import openpyxl
 import sqlalchemy as sa
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from exports.formatting import cell
 from hierarchy.models import Organization
 from registry.extensions import db
+from registry.mentoring.import_columns import MULTI, allowed, header, to_label
 from registry.mentoring.importer import Spec
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
 from registry.mentoring.vocab import ConsentKind, forms_of
 
+#: The hidden sheet holding the drop-down lists' values, and how many rows of the template carry them.
+LISTS_SHEET = "Списки"
+TEMPLATE_ROWS = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -20,34 +26,68 @@ def _date(value) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
-def _render(spec: Spec, rows, fmt: str, *, with_help: bool = False) -> tuple[bytes, str]:
+def _labelled(spec: Spec, row: dict) -> list:
+    return [cell(to_label(spec.kind, c, row.get(c))) for c in spec.columns]
+
+
+def _render(spec: Spec, rows, fmt: str) -> tuple[bytes, str]:
+    headers = [header(c) for c in spec.columns]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        writer.writerow(spec.columns)
+        writer.writerow(headers)
         for row in rows:
-            writer.writerow([cell(row.get(c)) for c in spec.columns])
+            writer.writerow(_labelled(spec, row))
         return ("\ufeff" + buffer.getvalue()).encode("utf-8"), FORMATS["csv"]
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(spec.title)
-    sheet.append(list(spec.columns))
+    sheet.append(headers)
     for row in rows:
-        sheet.append([cell(row.get(c)) for c in spec.columns])
-    if with_help:
-        notes = book.create_sheet("Пояснения")
-        notes.append(["Столбец", "Обязательный", "Что указать"])
-        for column in spec.columns:
-            notes.append([column, "да" if column in spec.required else "нет", spec.help.get(column, "")])
-        notes.append([])
-        notes.append(["Загружается только первый лист. Первая строка — заголовок с кодами столбцов."])
+        sheet.append(_labelled(spec, row))
     output = io.BytesIO()
     book.save(output)
     return output.getvalue(), FORMATS["xlsx"]
 
 
 def template(spec: Spec, fmt: str) -> tuple[bytes, str]:
-    """An empty file with the header row (and, in XLSX, a sheet explaining every column)."""
-    return _render(spec, [], fmt, with_help=True)
+    """An empty file with the Russian header row; in XLSX, drop-down lists on the coded columns and a sheet
+    explaining every column."""
+    if fmt == "csv":
+        return _render(spec, [], fmt)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.title
+    sheet.append([header(c) for c in spec.columns])
+    lists = book.create_sheet(LISTS_SHEET)
+    used = 0
+    for index, column in enumerate(spec.columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header(column)) + 4)
+        values = allowed(spec.kind, column)
+        if not values:
+            continue
+        used += 1
+        letter = get_column_letter(used)
+        for row, value in enumerate(values, start=1):
+            lists[f"{letter}{row}"] = value
+        multi = (spec.kind, column) in MULTI
+        validation = DataValidation(
+            type="list", formula1=f"'{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}", allow_blank=True,
+            showErrorMessage=not multi, errorTitle="Значение не из списка",
+            error=f"Выберите значение из списка: {', '.join(values)}.", promptTitle=header(column),
+            prompt="Несколько значений — через «;»." if multi else "Выберите из списка.", showInputMessage=True)
+        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
+    lists.sheet_state = "hidden"
+    notes = book.create_sheet("Пояснения")
+    notes.append(["Столбец", "Обязательный", "Что указать"])
+    for column in spec.columns:
+        notes.append([header(column), "да" if column in spec.required else "нет", spec.help.get(column, "")])
+    notes.append([])
+    notes.append(["Загружается только первый лист. Первая строка — заголовок, как в шаблоне. Значения можно "
+                  "выбрать из выпадающих списков; английские коды прежних шаблонов тоже принимаются."])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue(), FORMATS["xlsx"]
 
 
 def export(org: Organization, spec: Spec, fmt: str) -> tuple[bytes, str]:

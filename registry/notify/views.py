@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.queries import user_timezone
 from registry.core.clock import now_utc
 from registry.core.listing import paginate
 from registry.extensions import db
@@ -32,15 +33,7 @@ def notification_list():
     query = sa.select(Notification).where(Notification.user_id == current_user.id)
     listing = paginate(query, SORTS, "-created", PER_PAGE)
     return render_template("notify/notification_list.html", items=[n for n, in listing.rows], listing=listing,
-                           tz=_timezone(current_user))
-
-
-def _timezone(user) -> str:
-    """Times are shown in the user's region's zone (UTC for an administrator, who spans regions)."""
-    unit = user.scope_unit
-    if unit is None:
-        return "UTC"
-    return getattr(unit, "timezone", None) or unit.region.timezone
+                           tz=user_timezone(current_user))
 
 
 @bp.post("/read")

@@ -87,7 +87,7 @@ def test_closed_window_is_423_naming_the_deadline_and_an_extension_reopens_it(wo
                          423, "window_closed")
     assert "Приём данных организаций закрыт" in error["message"]
     assert f"не позднее {last_day_label(past, 'Asia/Vladivostok')}" in error["message"]
-    assert "Asia/Vladivostok" in error["message"]
+    assert "по времени Владивостока" in error["message"]
     aggregate = operator.get(f"{BASE}/aggregates/27").get_json()
     assert aggregate["completeness"] == {"expected": 4, "submitted": 0, "accepted": 0, "overdue": 4,
                                          "on_time": 0, "late": 0}

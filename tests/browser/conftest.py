@@ -73,9 +73,9 @@ def chromium() -> Browser:
 class Session:
     """One user's browser context: pages open at the live server; `shot` saves a numbered full-page screenshot."""
 
-    def __init__(self, browser: Browser, base_url: str, shots: "Shots", viewport: dict):
+    def __init__(self, browser: Browser, base_url: str, shots: "Shots", viewport: dict, javascript: bool = True):
         self.context = browser.new_context(base_url=base_url, viewport=viewport, locale="ru-RU",
-                                           timezone_id="Asia/Vladivostok")
+                                           timezone_id="Asia/Vladivostok", java_script_enabled=javascript)
         self.context.set_default_timeout(TIMEOUT_MS)
         self.page: Page = self.context.new_page()
         self.shots = shots
@@ -112,11 +112,11 @@ def shots(request) -> Shots:
 
 @pytest.fixture
 def session(chromium, live_server, shots):
-    """session(user=None, viewport=DESKTOP) → a Session, logged in as `user` when one is given."""
+    """session(user=None, viewport=DESKTOP, javascript=True) → a Session, logged in as `user` when one is given."""
     opened = []
 
-    def _open(user=None, viewport=DESKTOP) -> Session:
-        s = Session(chromium, live_server, shots, viewport)
+    def _open(user=None, viewport=DESKTOP, javascript=True) -> Session:
+        s = Session(chromium, live_server, shots, viewport, javascript)
         opened.append(s)
         if user is not None:
             s.login(user.email)

@@ -2,9 +2,11 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from monitoring.indicators import CODES
+from monitoring.models import Submission
 from registry.auth import links
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -160,3 +162,34 @@ def test_login_and_report_form_with_the_keyboard_only(world, session):
     expect(page.get_by_text("Отчёт отправлен на проверку").first).to_be_visible()
     expect(page.get_by_text("на проверке").first).to_be_visible()
     s.shot("form-submitted")
+
+
+def test_a_decimal_comma_is_typed_saved_and_shown_back(world, session):
+    s = session(world.curator)
+    page = s.page
+    page.goto(f"/campaigns/{world.region.code}/{YEAR}/submissions/{world.school.code}")
+    field = page.get_by_label(re.compile("^Удовлетворённость наставляемых"))
+    field.fill("95,5")
+    page.get_by_role("button", name="Сохранить черновик").click()
+    expect(page.get_by_text("Черновик сохранён").first).to_be_visible()
+    page.reload()
+    expect(page.get_by_label(re.compile("^Удовлетворённость наставляемых"))).to_have_value("95,5")
+    s.shot("decimal-comma")
+    db.session.expire_all()
+    submission = db.session.scalar(sa.select(Submission).where(Submission.organization_id == world.school.id))
+    assert submission.value_map()["mentee_satisfaction_pct"] == 95.5
+
+
+def test_a_unit_is_found_by_name_and_chosen_without_javascript(world, session):
+    s = session(world.operator, javascript=False)
+    page = s.page
+    page.goto(f"/campaigns/{world.region.code}/{YEAR}/extensions")
+    page.get_by_role("searchbox", name="Найти организацию или муниципалитет по названию").fill("ванино")
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_label(re.compile(r"^Школа п\. Ванино \(организация")).check()
+    page.get_by_label(re.compile("Продлить до")).fill(f"{YEAR + 1}-12-01T18:00")
+    page.get_by_label("Причина").fill("Паводок: школа закрыта на неделю.")
+    page.get_by_role("button", name="Продлить", exact=True).click()
+    expect(page.get_by_text(f"Продление для «{world.van_school.name}» до 1 декабря {YEAR + 1} г., 18:00 "
+                            "по времени Владивостока.")).to_be_visible()
+    s.shot("picked-by-name")

@@ -89,7 +89,7 @@ def test_report_goes_from_the_school_to_the_regional_snapshot(world, session):
     region_page.get_by_label(re.compile("Продлить до")).fill(f"{world.campaign.year + 1}-12-01T18:00")
     region_page.get_by_label("Причина").fill("Паводок: школа закрыта на неделю.")
     region_page.get_by_role("button", name="Продлить").click()
-    expect(region_page.get_by_text(f"Срок для {world.van_school.code} продлён.")).to_be_visible()
+    expect(region_page.get_by_text(f"Продление для «{world.van_school.name}» до 1 декабря")).to_be_visible()
     expect(region_page.get_by_role("row", name=re.compile(world.van_school.name))).to_contain_text("действует")
     operator.shot("operator-extension")
     region_page.goto("/")

@@ -64,7 +64,7 @@ def test_reminder_names_unit_local_deadline_and_link(world):
                            f"(Школа № 1 г. Хабаровска)"
     assert "Школа № 1 г. Хабаровска (27-KHV-S1)" in mail.body
     assert f"не позднее 20 октября {Y} г." in mail.body
-    assert f"Приём закроется 21 октября {Y} г., 00:00 по местному времени (Asia/Vladivostok); осталось 6 дней" \
+    assert f"Приём закроется 21 октября {Y} г., 00:00 по времени Владивостока; осталось 6 дней" \
         in mail.body
     assert f"http://127.0.0.1:5000/campaigns/27/{Y}/submissions/27-KHV-S1" in mail.body
     [note] = notifications(world.curator)

@@ -22,7 +22,7 @@ def test_reminders_arrive_over_smtp_once(world, smtp):
     assert mail["Subject"].startswith("Напоминание: отчёт организации о показателях наставничества — срок 20 октября")
     body = mail.get_content()
     assert "Школа № 1 г. Хабаровска (27-KHV-S1)" in body
-    assert f"Приём закроется 21 октября {Y} г., 00:00 по местному времени (Asia/Vladivostok)" in body
+    assert f"Приём закроется 21 октября {Y} г., 00:00 по времени Владивостока" in body
     assert f"http://127.0.0.1:5000/campaigns/27/{Y}/submissions/27-KHV-S1" in body
     assert {m.status for m in outbox()} == {MailStatus.sent}
 

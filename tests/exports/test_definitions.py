@@ -1,12 +1,23 @@
 """Form layouts are data files, validated on load with every problem listed; a new layout needs no code."""
 import copy
+import io
 import json
+import re
 
+import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from exports import catalog
+from exports.builders.federal_form import form_for_unit
+from exports.builders.monitoring_report import monitoring_report
 from exports.definitions import FORMS_DIR, FormDefinitionError, build, load
+from exports.form_pdf import render_form_pdf
+from exports.form_xlsx import render_form_xlsx
+from exports.report_pdf import render_report_pdf
+from exports.report_xlsx import render_report_xlsx
 from monitoring.indicators import CODES
+from monitoring.services import membership
 
 BUILT_IN = json.loads((FORMS_DIR / "mentoring_federal.json").read_text(encoding="utf-8"))
 
@@ -110,3 +121,47 @@ def test_the_printed_texts_of_every_form_carry_no_developer_references():
         printed = [layout.get(key) or "" for key in ("title", "periodicity", "deadline", "unit_of_measure", "basis")]
         for text in printed:
             assert not any(mark in text for mark in ("PRODUCT", "§", ".md")), (path.name, text)
+
+
+#: What an official document must not print: a field or indicator code (R10, F2, I1), a snake_case name,
+#: a reference to the developers' documents.
+DEVELOPER_TEXT = re.compile(r"\b[RFI]\d+\b|\b[a-z]+_[a-z_]+\b|PRODUCT|§|\.md\b")
+
+
+def _developer_text(text: str) -> list[str]:
+    return sorted({m.group(0) for m in DEVELOPER_TEXT.finditer(text)})
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def _xlsx_text(data: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return "\n".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str)) + "\n" + "\n".join(ws.title for ws in book.worksheets)
+
+
+def test_every_official_document_prints_no_codes_and_no_developer_references(frozen, login_as):
+    """Every form layout × PDF/XLSX for each level, the monitoring report PDF/XLSX, the targets pages."""
+    world = frozen.world
+    found = {}
+    for code in catalog.available_forms():
+        layout = catalog.get_form(code)
+        for unit, member in ((world.school, membership(world.campaign, world.school)), (world.khv, None),
+                             (world.region, None)):
+            form = form_for_unit(world.campaign, unit, layout, member)
+            found[code, unit.code, "pdf"] = _developer_text(_pdf_text(render_form_pdf(form)))
+            found[code, unit.code, "xlsx"] = _developer_text(_xlsx_text(render_form_xlsx(form)))
+    for unit in (world.region, world.khv):
+        report = monitoring_report(world.campaign, unit)
+        found["report", unit.code, "pdf"] = _developer_text(_pdf_text(render_report_pdf(report)))
+        found["report", unit.code, "xlsx"] = _developer_text(_xlsx_text(render_report_xlsx(report)))
+    args = f"/campaigns/{world.region.code}/{world.campaign.year}"
+    for user, path in ((world.operator, f"{args}/edit"), (world.khv_official, f"{args}/plans/{world.khv.code}"),
+                       (world.curator, f"{args}/plans/{world.school.code}")):
+        html = login_as(user).get(path).get_data(as_text=True)
+        main = re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1].split("</main>")[0])
+        found["page", path, "html"] = _developer_text(main)
+    wrong = {key: marks for key, marks in found.items() if marks}
+    assert not wrong, "\n".join(f"{key}: {marks}" for key, marks in wrong.items())

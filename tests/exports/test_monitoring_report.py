@@ -4,6 +4,7 @@ import io
 
 import openpyxl
 import pytest
+from freezegun import freeze_time
 from pypdf import PdfReader
 
 from exports.builders.monitoring_report import monitoring_report
@@ -49,10 +50,12 @@ def test_report_covers_every_campaign_year_and_marks_live_years(frozen):
     report = monitoring_report(world.campaign, world.region)
     headers = [c.header for c in report.tables[0].columns]
     assert f"{world.campaign.year - 1}: факт (предв.)" in headers and f"{world.campaign.year}: факт" in headers
-    r2_chart = next(c for c in report.charts if c.title.startswith("R2"))
+    r2_chart = next(c for c in report.charts if c.title.startswith("Доля обучающихся общеобразовательных"))
+    assert all("%, %" not in c.title for c in report.charts + report.unit_charts)
     assert r2_chart.categories == (str(world.campaign.year - 1), str(world.campaign.year))
 
 
+@freeze_time("2026-12-03T08:45:00Z")
 def test_region_report_pdf_has_charts_tables_and_missing_units(frozen):
     world = frozen.world
     data = render_report_pdf(monitoring_report(world.campaign, world.region))
@@ -84,7 +87,7 @@ def test_report_xlsx_has_a_sheet_per_table_with_numbers(frozen):
     ws = wb["По подразделениям"]
     header = [c.value for c in ws[4]]
     row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == world.khv.name)
-    assert row[header.index("R2")] == pytest.approx(20.0)
+    assert row[header.index("Обучающиеся ОО")] == pytest.approx(20.0)
     assert ws.freeze_panes == "B5"
 
 

@@ -5,9 +5,11 @@ import io
 import json
 import zipfile
 from datetime import UTC
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
+from freezegun import freeze_time
 from lxml import etree
 from pypdf import PdfReader
 
@@ -56,9 +58,21 @@ def test_pdf_has_cyrillic_text_numbers_requisites_signatures_and_a_footer(frozen
     assert b"/FontFile2" in data and b"+DejaVuSans" in data  # the TrueType font is embedded (subset)
 
 
-def test_pdf_is_byte_for_byte_reproducible(frozen):
+def test_pdf_is_byte_for_byte_reproducible_and_dated_by_its_snapshot_in_the_regions_time(frozen):
     form = _school_form(frozen)
-    assert render_form_pdf(form) == render_form_pdf(_school_form(frozen))
+    data = render_form_pdf(form)
+    assert data == render_form_pdf(_school_form(frozen))
+    created = PdfReader(io.BytesIO(data)).metadata.creation_date
+    frozen_at = form.basis.frozen_at.astimezone(ZoneInfo("Asia/Vladivostok")).replace(microsecond=0)
+    assert created.year > 2000 and created == frozen_at and created.utcoffset().total_seconds() == 36000
+
+
+@freeze_time("2026-12-03T08:45:00Z")
+def test_a_preliminary_pdf_is_dated_by_the_clock_in_the_regions_time(world):
+    form = fill_form(get_form(), UnitValues(UnitInfo("X", "organization", "Школа"), scaled(1),
+                                            Basis(True, "текущий отчёт"), False), 2026)
+    created = PdfReader(io.BytesIO(render_form_pdf(form))).metadata.creation_date
+    assert (created.isoformat(), created.utcoffset().total_seconds()) == ("2026-12-03T18:45:00+10:00", 36000)
 
 
 def test_pdf_of_preliminary_data_says_so():

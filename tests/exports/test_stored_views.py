@@ -105,6 +105,7 @@ def test_the_operator_sees_progress_and_downloads_a_whole_set(frozen, login_as):
     assert "файлов сохранено: <strong>32 из 32</strong>" in dashboard
     page = operator.get(f"{C}/form-sets").get_data(as_text=True)
     assert "20 из 20 (100 %)" in page and "12 из 12 (100 %)" in page and "Скачать всё (ZIP)" in page
+    assert f"«{world.region.name}», версия" in dashboard and f"<td>{world.khv.name} <span" in page  # names, not codes
 
     regional = db.session.scalar(sa.select(FormSet).where(FormSet.level == "region"))
     response = operator.get(f"{C}/form-sets/{regional.id}/zip")

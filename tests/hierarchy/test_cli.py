@@ -44,9 +44,9 @@ def test_cli_prints_every_error_and_changes_nothing(app, tmp_path):
     ]))
     result = app.test_cli_runner().invoke(args=["hierarchy", "import", str(path)])
     assert result.exit_code != 0
-    assert "строка 3, столбец code: Не указан код." in result.stderr
-    assert "строка 4, столбец parent_code: Муниципалитета с кодом «27-NOWHERE» нет ни в файле, ни в реестре." in (
-        result.stderr)
+    assert "строка 3, столбец Код: Не указан код." in result.stderr
+    assert ("строка 4, столбец Код вышестоящего звена: Муниципалитета с кодом «27-NOWHERE» нет ни в файле, "
+            "ни в реестре.") in result.stderr
     assert "Файл не загружен: ошибок — 2" in result.stderr
     assert _count(Region) == 0
     assert _count(AuditEntry) == 0

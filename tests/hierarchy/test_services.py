@@ -115,20 +115,20 @@ def test_every_error_is_reported_with_its_line_and_column(world):
     """One file with every kind of mistake: each is found, located, and nothing is created."""
     errors = _errors((DATA / "every_error.csv").read_bytes(), world.admin)
     assert errors == {
-        (2, "kind"),  # unknown kind «planet»
-        (3, "code"),  # missing code
-        (4, "name"),  # missing name
-        (6, "code"),  # duplicate of line 5
-        (7, "code"),  # already an organization in the registry
-        (8, "parent_code"),  # region 99 is nowhere
-        (9, "parent_code"),  # «27» is a region, an organization needs a municipality
-        (10, "org_type"),  # «lyceum»
-        (11, "reports_to"),  # «district»
-        (12, "timezone"),  # Mars/Olympus
-        (13, "timezone"),  # missing for a region
-        (16, "parent_code"),  # municipality without a region
-        (17, "parent_code"),  # an organization in the file is not a municipality
-        (18, "parent_code"),  # a region has no parent
+        (2, "Вид"),  # unknown kind «planet»
+        (3, "Код"),  # missing code
+        (4, "Наименование"),  # missing name
+        (6, "Код"),  # duplicate of line 5
+        (7, "Код"),  # already an organization in the registry
+        (8, "Код вышестоящего звена"),  # region 99 is nowhere
+        (9, "Код вышестоящего звена"),  # «27» is a region, an organization needs a municipality
+        (10, "Тип организации"),  # «lyceum»
+        (11, "Подчинение"),  # «district»
+        (12, "Часовой пояс"),  # Mars/Olympus
+        (13, "Часовой пояс"),  # missing for a region
+        (16, "Код вышестоящего звена"),  # municipality without a region
+        (17, "Код вышестоящего звена"),  # an organization in the file is not a municipality
+        (18, "Код вышестоящего звена"),  # a region has no parent
     }
     assert db.session.scalar(sa.select(sa.func.count()).where(Municipality.code.like("27-X%"))) == 0
     assert _count(Region) == 2
@@ -139,25 +139,25 @@ def test_error_messages_are_russian_and_name_the_problem(world):
     with pytest.raises(ImportRejected) as err:
         import_file((DATA / "every_error.csv").read_bytes(), actor=world.admin)
     by_place = {(e.line, e.column): e.message for e in err.value.errors}
-    assert "«planet»" in by_place[2, "kind"]
-    assert "строке 5" in by_place[6, "code"]
-    assert "организация «Школа № 1 г. Хабаровска»" in by_place[7, "code"]
-    assert "нет ни в файле, ни в реестре" in by_place[8, "parent_code"]
-    assert "«27» — это регион" in by_place[9, "parent_code"]
-    assert "«Mars/Olympus»" in by_place[12, "timezone"]
-    assert [(e.line, e.column) for e in err.value.errors] == sorted(by_place, key=lambda p: (p[0], p[1] != "kind"))
+    assert "«planet»" in by_place[2, "Вид"]
+    assert "строке 5" in by_place[6, "Код"]
+    assert "организация «Школа № 1 г. Хабаровска»" in by_place[7, "Код"]
+    assert "нет ни в файле, ни в реестре" in by_place[8, "Код вышестоящего звена"]
+    assert "«27» — это регион" in by_place[9, "Код вышестоящего звена"]
+    assert "«Mars/Olympus»" in by_place[12, "Часовой пояс"]
+    assert [(e.line, e.column) for e in err.value.errors] == sorted(by_place, key=lambda p: (p[0], p[1] != "Вид"))
 
 
 def test_one_bad_row_creates_nothing(app):
     data = KHABAROVSK.read_bytes() + "organization;27-KHV-BAD;Школа;27-KHV;school;municipality;\n".encode()
-    assert _errors(data) == {(30, "org_type")}
+    assert _errors(data) == {(30, "Тип организации")}
     assert (_count(Region), _count(Municipality), _count(Organization)) == (0, 0, 0)
     assert _count(AuditEntry) == 0
 
 
 def test_region_operator_may_only_touch_their_region(world):
     errors = _errors((DATA / "operator_scope.csv").read_bytes(), world.operator)
-    assert errors == {(2, "code"), (3, "parent_code"), (4, "parent_code")}
+    assert errors == {(2, "Код"), (3, "Код вышестоящего звена"), (4, "Код вышестоящего звена")}
     assert db.session.get(Region, world.region.id).name == "Хабаровский край"
     assert db.session.get(Region, world.other_region.id).name == "Еврейская автономная область"
 
@@ -176,8 +176,8 @@ def test_region_operator_may_rename_their_region_and_add_units(world):
 def test_operator_cannot_take_over_another_regions_unit(world):
     """Re-parenting an existing unit of region 79 under region 27 is refused, for operators and admins alike."""
     rows = [("municipality", "79-BIR", "Биробиджан", "27", "", "", "")]
-    assert _errors(csv_file(rows), world.operator) == {(2, "parent_code")}
-    assert _errors(csv_file(rows), world.admin) == {(2, "parent_code")}
+    assert _errors(csv_file(rows), world.operator) == {(2, "Код вышестоящего звена")}
+    assert _errors(csv_file(rows), world.admin) == {(2, "Код вышестоящего звена")}
     assert db.session.scalar(sa.select(Municipality.region_id).where(Municipality.code == "79-BIR")) == (
         world.other_region.id)
 
@@ -202,4 +202,4 @@ def test_errors_of_every_kind_are_collected_together(app):
     rows = [("region", "27", "Хабаровский край", "", "", "", "UTC+10"),
             ("municipality", "27-KHV", "", "27", "", "", "")]
     data = csv_file(rows) + "municipality;27-VAN;Ванино;27;;;;;x\n".encode()
-    assert _errors(data) == {(2, "timezone"), (3, "name"), (4, "")}
+    assert _errors(data) == {(2, "Часовой пояс"), (3, "Наименование"), (4, "")}

@@ -2,6 +2,7 @@
 import io
 import re
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -51,6 +52,29 @@ def test_admin_uploads_the_khabarovsk_file_and_sees_a_summary(app, login_as):
     assert (_count(Region), _count(Municipality), _count(Organization)) == (1, 19, 8)
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_russian_template_is_linked_and_loads_as_it_is(app, login_as, fmt):
+    admin = factories.user("root@example.ru", Role.admin)
+    db.session.commit()
+    browser = login_as(admin)
+    assert f"/hierarchy/import/template.{fmt}" in browser.get(URL).get_data(as_text=True)
+    template = browser.get(f"/hierarchy/import/template.{fmt}").data
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(template)).worksheets[0]
+        assert [c.value for c in sheet[1]][:3] == ["Вид", "Код", "Наименование"]
+        lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+        book = sheet.parent
+        values = {cell: [c.value for row in book["Списки"][ref.split("!")[1].replace("$", "")] for c in row]
+                  for cell, ref in lists.items()}
+        assert values == {"A2": ["регион", "муниципалитет", "организация"],
+                          "E2": ["общеобразовательная", "дополнительного образования", "профессиональная"],
+                          "F2": ["муниципалитет", "регион"]}
+    response = _upload(browser, template, f"units.{fmt}")
+    assert response.status_code == 200 and "Итоги загрузки" in response.get_data(as_text=True)
+    school = db.session.scalar(sa.select(Organization).where(Organization.code == "27-KHV-S1"))
+    assert (school.org_type.value, school.reports_to.value) == ("general", "municipality")
+
+
 def test_upload_of_xlsx_works_like_csv(world, login_as):
     response = _upload(login_as(world.operator), xlsx_file(), "units.xlsx")
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -65,7 +89,7 @@ def test_errors_show_on_the_job_page_in_a_table_with_the_form(world, login_as):
     assert 'role="alert"' in html
     assert '<th scope="col" class="num">Строка</th><th scope="col">Столбец</th><th scope="col">Ошибка</th>' in html
     cells = _cells(html)
-    assert cells[:3] == ["2", "kind", "Неизвестный вид «planet»: допустимы region, municipality, organization."]
+    assert cells[:3] == ["2", "Вид", "Неизвестный вид «planet»: допустимы «регион», «муниципалитет» или «организация»."]
     assert len(cells) == 3 * 14
     assert 'id="file"' in html  # the form is there to try again
     assert db.session.scalar(sa.select(sa.func.count()).where(Municipality.code.like("27-X%"))) == 0

@@ -24,7 +24,7 @@ def test_share_far_above_target_warns_on_its_numerator(world):
     values = dict(VALID_VALUES, mentees_students=990)  # 99% against a 70% target
     warnings = soft_warnings(world.campaign, world.school, values)
     assert "mentees_students" in warnings
-    assert "99.0%" in warnings["mentees_students"][0]
+    assert "Доля 99 % намного выше целевого значения 70 %" in warnings["mentees_students"][0]
 
 
 def test_no_warnings_without_history_and_plausible_values(world):

@@ -36,7 +36,7 @@ def test_admin_creates_a_user_and_sees_field_errors(login_as, world):
     assert created.status_code == 302
     user = _user("new@example.ru")
     assert user.role is Role.org_curator and user.organization_id == world.school.id
-    assert "Пользователь new@example.ru создан." in text(admin.get(created.headers["Location"]))
+    assert f"Пользователь new@example.ru создан: «{world.school.name}»." in text(admin.get(created.headers["Location"]))
 
 
 def test_admin_disables_a_user_whose_session_then_ends(login_as, world):

@@ -61,6 +61,9 @@ def test_each_role_gets_its_own_start_page(login_as, world):
     assert "Сводка региона" in operator and "Управление кампаниями" in operator
     admin = text(login_as(world.admin).get("/"))
     assert "Пользователи" in admin and world.region.name in admin
+    page = login_as(world.admin).get("/").get_data(as_text=True)
+    menu = page.split('aria-label="Основное меню"')[1].split("</nav>")[0]
+    assert 'href="/hierarchy/units">Подразделения<' in menu and 'href="/hierarchy/import">Загрузка иерархии<' in menu
 
 
 def test_disabled_users_session_stops_working(login_as, world):

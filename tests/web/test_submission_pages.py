@@ -22,7 +22,7 @@ def test_form_is_grouped_labelled_and_empty_at_first(login_as, world):
     assert page.status_code == 200
     assert "<legend>Обучающиеся</legend>" in body and "<legend>Опросы удовлетворённости</legend>" in body
     assert '<label for="f-students_total">Численность обучающихся, всего</label>' in body
-    assert 'id="f-students_total" name="students_total" type="number" value=""' in body
+    assert 'id="f-students_total" name="students_total" type="text" value=""' in body
     assert 'name="version" value="0"' in body
     assert "Сохранить черновик" in body and "Отправить на проверку" in body
     assert "Сумма четырёх категорий ниже должна быть равна этому числу." in body  # help text
@@ -36,7 +36,7 @@ def test_curator_fixes_a_control_ratio_error_saves_and_submits(login_as, world):
     response = b.post(url, form_data(wrong, version=0))
     body = text(response)
     assert response.status_code == 422
-    assert 'id="f-mentees_students" name="mentees_students" type="number" value="1200"' in body
+    assert 'id="f-mentees_students" name="mentees_students" type="text" value="1200"' in body
     assert 'value="1000"' in body and 'value="80"' in body  # the other typed values are still there
     field = body[body.index('id="f-mentees_students"'):]
     field = field[:field.index("</div>\n    </div>")]
@@ -136,7 +136,7 @@ def test_reviewer_sees_the_report_read_only(login_as, world):
     page = login_as(world.khv_official).get(submission_url(world, world.school))
     body = text(page)
     assert page.status_code == 200
-    assert "1\u00a0234" in body and "Сохранить черновик" not in body and 'type="number"' not in body
+    assert "1\u00a0234" in body and "Сохранить черновик" not in body and 'name="students_total" type="text"' not in body
     response = login_as(world.khv_official).post(submission_url(world, world.school),
                                                  form_data({"students_total": 1}, version=1))
     assert response.status_code == 403

@@ -17,7 +17,17 @@ from registry.core.clock import now_utc
 from registry.core.tabular import RowError
 from registry.extensions import db
 from registry.mentoring import publication
-from registry.mentoring.importer import PREVIEW_ROWS, SPECS, Checked, ImportRejected, Spec, load_row, rows, split_codes
+from registry.mentoring.importer import (
+    PREVIEW_ROWS,
+    SPECS,
+    Checked,
+    ImportRejected,
+    Spec,
+    in_russian,
+    load_row,
+    rows,
+    split_codes,
+)
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
 from registry.mentoring.models.people import is_minor
 from registry.mentoring.services.people import partner_ids_of
@@ -80,7 +90,8 @@ class _Context:
             errors.append(RowError(line, "mentees", "Групповое наставничество — два и более наставляемых."))
         status = data.get("status") or PairStatus.forming
         if status not in (PairStatus.forming, PairStatus.approved, PairStatus.active):
-            errors.append(RowError(line, "status", "Загрузить можно пары в состоянии forming, approved или active."))
+            errors.append(RowError(line, "status", "Загрузить можно пары в состоянии «формируется», "
+                                                   "«утверждена приказом» или «работает»."))
         elif status is not PairStatus.forming and not data.get("order_ref"):
             errors.append(RowError(line, "order_ref", "Для утверждённой пары укажите приказ."))
         return errors
@@ -107,7 +118,7 @@ def _read(org: Organization, kind: str, path: Path, filename: str | None, today:
             progress(result.rows)
         if len(result.preview) < PREVIEW_ROWS:
             result.preview.append({"line": line, **cells})
-        data, errors = load_row(schema, line, cells)
+        data, errors = load_row(schema, line, cells, spec.kind)
         if data is not None:
             errors = context.check(line, data)
             if data["code"] in context.known and spec.kind != "pairs":
@@ -115,7 +126,7 @@ def _read(org: Organization, kind: str, path: Path, filename: str | None, today:
             else:
                 result.new += 1
         for error in errors:
-            result.add_error(error)
+            result.add_error(in_russian(error))
         if on_row is not None and not result.errors:
             on_row(data)
     if result.rows == 0:

@@ -5,15 +5,17 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.queries import user_timezone
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download, content_disposition, no_store
 from registry.core.job_limit import TooManyJobs, check_room
 from registry.core.tabular import RowError
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
-from registry.imports.views import REFRESH_SECONDS, refreshing, user_timezone
+from registry.imports.views import REFRESH_SECONDS, refreshing
 from registry.mentoring import import_jobs as records_jobs
 from registry.mentoring import transfer
+from registry.mentoring.import_columns import HEADERS
 from registry.mentoring.importer import SPECS, Checked
 from registry.mentoring.views._common import editable, viewable
 
@@ -40,7 +42,8 @@ def _stored(token: str, org) -> tuple[Path, dict]:
 
 
 def _page(org, *, status=200, **context):
-    return render_template("mentoring/import.html", org=org, specs=SPECS, can_edit=True, **context), status
+    return render_template("mentoring/import.html", org=org, specs=SPECS, headers=HEADERS, can_edit=True,
+                           **context), status
 
 
 @bp.route("/<org_code>/import", methods=["GET", "POST"])

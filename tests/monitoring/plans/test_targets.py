@@ -105,7 +105,7 @@ def test_a_frozen_snapshot_keeps_the_targets_it_was_judged_by(world):
     # the regional report lists each municipality's targets as frozen in its accepted municipal report
     regional_targets = monitoring_report(c, world.region).tables[4]
     assert [(r["name"], r["R2"], r["source"]) for r in regional_targets.rows] == [
-        (world.khv.name, 55, "план муниципалитета; R6 — цель региона")]
+        (world.khv.name, 55, "план муниципалитета; Обучающиеся СПО — цель региона")]
 
 
 def test_the_live_regional_report_lists_each_municipality_target_and_whose_it_is(world):
@@ -113,5 +113,5 @@ def test_the_live_regional_report_lists_each_municipality_target_and_whose_it_is
     table = monitoring_report(world.campaign, world.region).tables[4]
     rows = {r["name"]: r for r in table.rows}
     assert (rows[world.khv.name]["R2"], rows[world.khv.name]["source"]) == (
-        55, "план муниципалитета; R6 — цель региона")
+        55, "план муниципалитета; Обучающиеся СПО — цель региона")
     assert (rows[world.van.name]["R2"], rows[world.van.name]["source"]) == (70.0, "цель региона")

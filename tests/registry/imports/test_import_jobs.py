@@ -59,7 +59,7 @@ def test_refused_file_keeps_every_row_error_on_the_job_and_changes_nothing(world
     _upload_units(b, csv_file(bad))
     job = _job()
     assert job.status is JobStatus.failed and job.content is None
-    assert {(e["line"], e["column"]) for e in job.errors} == {(4, "name"), (4, "parent_code")}
+    assert {(e["line"], e["column"]) for e in job.errors} == {(4, "Наименование"), (4, "Код вышестоящего звена")}
     html = b.get("/hierarchy/import/jobs/1").get_data(as_text=True)
     assert "Ошибки в файле" in html and "Загрузка не прошла" in html
     assert db.session.scalar(sa.select(Municipality).where(Municipality.code == "27-NEW")) is None

@@ -60,8 +60,8 @@ def test_fill_from_records_prefills_and_warns_where_the_form_differs(world, logi
     _records(world)
     b = login_as(world.curator)
     page = b.get(_form_url() + "?fill=records").get_data(as_text=True)
-    assert 'name="mentees_students" type="number" value="3"' in page
-    assert 'name="groups_total" type="number" value="1"' in page
+    assert 'name="mentees_students" type="text" value="3"' in page
+    assert 'name="groups_total" type="text" value="1"' in page
     values = dict(factories.VALID_VALUES)  # mentees_students 200, not 3
     monitoring_services.save_values(world.campaign, world.school, values, version=None, actor=world.curator)
     builders.commit()

@@ -1,0 +1,24 @@
+"""The one wording of a report's timeliness and of a report nobody has started, for pages, exports and e-mails.
+
+On time means first sent no later than the moment the unit's window closed, extensions included.
+"""
+from datetime import UTC, datetime
+
+ON_TIME = "в срок"
+LATE = "с опозданием"
+NOT_SENT = "не отправлен"
+#: A report nobody has saved yet; once saved it is a «черновик» (SUBMISSION_STATUS_LABELS).
+NOT_STARTED = "не начат"
+
+
+def is_on_time(submitted_at: datetime | None, closes_at: datetime) -> bool | None:
+    """None when not sent; else whether it was sent before the unit's window (with its extension) closed."""
+    if submitted_at is None:
+        return None
+    if submitted_at.tzinfo is None:  # SQLite hands back naive UTC
+        submitted_at = submitted_at.replace(tzinfo=UTC)
+    return submitted_at <= closes_at
+
+
+def verdict(on_time: bool | None) -> str:
+    return NOT_SENT if on_time is None else ON_TIME if on_time else LATE
