@@ -1,5 +1,5 @@
 """The start page: each role sees its own workplace; the top menu is built here for every page."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
 from hierarchy.models import Level
@@ -20,6 +20,7 @@ from registry.core.clock import now_utc
 from registry.documents import services as documents
 from registry.documents.vocab import KIND_SHORT
 from registry.extensions import db
+from registry.public.home import PUBLIC_NAV, public_home
 
 bp = Blueprint("home", __name__)
 
@@ -27,7 +28,7 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return public_home()
     view = {Role.org_curator: _curator, Role.municipal_official: _official, Role.region_operator: _operator,
             Role.admin: _admin}[current_user.role]
     return view()
@@ -87,7 +88,9 @@ def _admin():
 def _navigation():
     """The top menu for the signed-in user's role (templates only render it)."""
     if not current_user.is_authenticated:
-        return {"nav": [], "role_label": ""}
+        return {"nav": _items([("Главная", url_for("home.index"))]
+                              + [(label, url_for(endpoint)) for endpoint, label in PUBLIC_NAV]),
+                "account_links": [], "role_label": ""}
     if not db.session.is_active:
         db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
     items = [("Главная", url_for("home.index"))]
@@ -124,7 +127,13 @@ def _navigation():
     # the curator's records open on its own organization; reviewers get the list of organizations they see
     items += [("Учёт наставничества", url_for("records.index")), ("Реестр наставников", url_for("public.mentor_list")),
               ("Мои загрузки", url_for("imports.job_list"))]
-    nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
+    account = [("Календарь", url_for("calendar.calendar_view")),
+               ("Уведомления", url_for("notifications.notification_list")),
+               ("Сменить пароль", url_for("account.password_change"))]
     scope = current_user.scope_unit
     role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")
-    return {"nav": nav, "role_label": role_label}
+    return {"nav": _items(items), "account_links": _items(account), "role_label": role_label}
+
+
+def _items(pairs: list[tuple[str, str]]) -> list[dict]:
+    return [{"label": label, "url": url, "current": url == request.path} for label, url in pairs]
