@@ -26,6 +26,7 @@ from monitoring.views._common import (
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
+from registry.core.listing import search_arg
 from registry.core.permissions import require
 from registry.extensions import db
 
@@ -63,8 +64,9 @@ def member_add(region_code: str, year: int):
 
 
 def _render_members(campaign, *, error: DomainError | None = None, org_code: str = ""):
-    listing = q.member_listing(campaign, per_page=PER_PAGE)
-    return render_template("monitoring/member_list.html", campaign=campaign, listing=listing,
+    search = search_arg()
+    listing = q.member_listing(campaign, per_page=PER_PAGE, search=search)
+    return render_template("monitoring/member_list.html", campaign=campaign, listing=listing, search=search,
                            args=campaign_args(campaign),
                            type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
                            errors=error.fields if error else {}, org_code=org_code)
