@@ -25,18 +25,22 @@ def _main_pages(world) -> dict:
     _, tokens = surveys.open_survey(world.campaign, world.school, "mentee", 2, actor=world.curator)
     db.session.commit()
     return {
-        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}"],
+        None: ["/", "/auth/login", "/registry/", f"/s/{tokens[0]}"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
                         f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners",
                         f"{campaign}/surveys/{school}", f"/records/{school}/documents",
-                        f"/records/{school}/programmes", f"/records/{school}/programmes/new"],
+                        f"/records/{school}/programmes", f"/records/{school}/programmes/new", "/account/password"],
         world.khv_official: [f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
                          f"{campaign}/plans-import"],
-        world.admin: ["/admin/users"],
+        world.admin: ["/admin/users", f"/admin/users/{world.curator.id}/edit"],
     }
+
+
+#: Pages saved as named screenshots (besides each role's last page), by path.
+SCREENSHOTS = {f"/campaigns/27/{YEAR}/": "dashboard", f"/campaigns/27/{YEAR}/submissions/27-KHV-S1": "curator-form"}
 
 
 def _partner_waiting_for_review(world) -> None:
@@ -86,6 +90,9 @@ def test_main_pages_fit_desktop_and_phone_and_name_every_field(world, session):
                 if overflow > 0:
                     problems.append(f"{path} at {size} px: page scrolls sideways by {overflow} px")
             problems += [f"{path}: no accessible name: {html}" for html in _unnamed_fields(desktop.page)]
+            if path in SCREENSHOTS:  # the pages the closing notes show
+                desktop.page.goto(path)
+                desktop.shot(SCREENSHOTS[path])
         role = user.role.value if user else "anonymous"
         desktop.shot(f"{role}-last-desktop")
         phone.shot(f"{role}-last-phone")
