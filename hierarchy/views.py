@@ -14,7 +14,7 @@ from registry.core.clock import now_utc
 from registry.core.downloads import content_disposition
 from registry.core.errors import NotFound
 from registry.core.job_limit import TooManyJobs
-from registry.core.listing import paginate
+from registry.core.listing import name_matches, paginate, search_arg
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.imports import jobs as import_jobs
@@ -90,9 +90,11 @@ def unit_list():
     # "tree" (the default, no header of its own): each region, then its municipalities, then its organizations
     sorts = {"tree": (units.c.region_code, units.c.rank, units.c.code), "code": (units.c.code,),
              "name": (units.c.name, units.c.code), "kind": (units.c.rank, units.c.org_type, units.c.code)}
-    listing = paginate(sa.select(units), sorts, "tree", PER_PAGE)
+    search = search_arg()
+    query = sa.select(units).where(name_matches(search, units.c.name, units.c.code)) if search else sa.select(units)
+    listing = paginate(query, sorts, "tree", PER_PAGE)
     return render_template("hierarchy/unit_list.html", rows=[_unit_row(r) for r in listing.rows], listing=listing,
-                           scope=_scope_label(current_user))
+                           scope=_scope_label(current_user), search=search)
 
 
 def _import_page(*, errors=None, message=None, result=None, filename=None, **job):

@@ -13,6 +13,7 @@ from surveys import questionnaires
 WEB_MODULES = (
     "registry.auth.views",
     "registry.auth.admin_views",
+    "registry.auth.account_views",
     "hierarchy.views",
     "registry.imports.views",
     "monitoring.views.home",
@@ -29,6 +30,7 @@ WEB_MODULES = (
     "exports.views",
     "exports.sets_views",
     "registry.public.views",
+    "registry.public.identity",
     "registry.mentoring.views.people",
     "registry.mentoring.views.consents",
     "registry.mentoring.views.pairs",

@@ -7,6 +7,10 @@ from dotenv import load_dotenv
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
+#: The demo's neutral emblem (REGION_EMBLEM's default).
+DEMO_EMBLEM = PROJECT_ROOT / "registry" / "static" / "emblem.svg"
+#: Emblem files the header can show, by suffix.
+EMBLEM_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 load_dotenv(PROJECT_ROOT / ".env")
 
@@ -100,6 +104,15 @@ class BaseConfig:
     JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "30"))
     #: SQLite: how long a writer waits for another's write lock before failing (the driver's default is 5 s).
     SQLITE_BUSY_TIMEOUT_SECONDS = float(os.environ.get("SQLITE_BUSY_TIMEOUT_SECONDS", "30"))
+    #: The region's name in the page header and on the public home page.
+    REGION_TITLE = os.environ.get("REGION_TITLE", "Хабаровский край")
+    #: The emblem in the header: a path to an SVG or PNG file (the demo's is a neutral drawing, not a state symbol).
+    REGION_EMBLEM = os.environ.get("REGION_EMBLEM") or str(DEMO_EMBLEM)
+    #: The operator's contacts in every page's footer (empty ones are left out).
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Региональный центр наставничества (демонстрационный)")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "mentoring@example.ru")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "+7 (4212) 00-00-00")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "г. Хабаровск")
 
 
 class TestConfig(BaseConfig):
@@ -123,7 +136,21 @@ def finalize(config: dict) -> None:
             "timeout", config.get("SQLITE_BUSY_TIMEOUT_SECONDS", BaseConfig.SQLITE_BUSY_TIMEOUT_SECONDS))
     if int(config.get("JOB_RETENTION_DAYS", 30)) < 1:
         raise RuntimeError("JOB_RETENTION_DAYS must be at least 1")
+    check_emblem(config)
     config.setdefault("RATELIMIT_STORAGE_URI", config["RATELIMIT_STORAGE_URL"])  # Flask-Limiter's own name
+
+
+def check_emblem(config: dict) -> None:
+    """Refuse to start when REGION_EMBLEM names no readable SVG/PNG file (the header would show a broken image)."""
+    config.setdefault("REGION_EMBLEM", str(DEMO_EMBLEM))  # a config assembled by hand (tests) gets the demo's
+    path = Path(config["REGION_EMBLEM"] or "")
+    if not str(config["REGION_EMBLEM"] or "").strip():
+        raise RuntimeError("REGION_EMBLEM is empty: set it to the path of the region's emblem (an .svg or .png file)")
+    if path.suffix.lower() not in EMBLEM_TYPES:
+        raise RuntimeError(f"REGION_EMBLEM={path}: the emblem must be an .svg or .png file")
+    if not path.is_file():
+        raise RuntimeError(f"REGION_EMBLEM={path}: no such file; set REGION_EMBLEM to the path of the region's emblem")
+    config["REGION_EMBLEM"] = str(path.resolve())
 
 
 def database_url(uri: str) -> str:

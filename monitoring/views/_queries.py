@@ -18,7 +18,7 @@ from monitoring.models import (
 )
 from registry.auth.models import User
 from registry.core.clock import now_utc
-from registry.core.listing import Listing, paginate
+from registry.core.listing import Listing, name_matches, paginate, sort_arg
 from registry.extensions import db
 
 #: Pass as `parent` to list every member; None lists the region's direct organizations.
@@ -37,15 +37,33 @@ MEMBER_SORTS = {"name": (Organization.name, Organization.code), "code": (Organiz
 
 def member_listing(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
                    overdue_only: bool = False, now: datetime | None = None, per_page: int = 50,
-                   prefix: str = "") -> Listing:
-    """A sorted page of (member, org, submission, municipality, overdue now) rows; `overdue_only` filters."""
+                   prefix: str = "", search: str = "") -> Listing:
+    """A sorted page of (member, org, submission, municipality, overdue now) rows; `overdue_only` filters, `search`
+    keeps organizations whose name or code contains it."""
+    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search)
+    return paginate(query, MEMBER_SORTS, "name", per_page, prefix)
+
+
+def member_rows(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
+                overdue_only: bool = False, now: datetime | None = None, search: str = "") -> list:
+    """Every row `member_listing` would page through, in the requested order (the list's download)."""
+    key = sort_arg(MEMBER_SORTS, "name")
+    columns = MEMBER_SORTS[key.lstrip("-")]
+    order = [(c.desc() if key.startswith("-") else c.asc()).nulls_last() for c in columns]
+    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search)
+    return list(db.session.execute(query.order_by(*order)).all())
+
+
+def _filtered_members(campaign, parent, status, org_type, overdue_only, now, search) -> sa.Select:
     overdue = aggregation.overdue_clause(campaign, now or now_utc())
     query = _members_query(campaign, parent, status).add_columns(sa.case((overdue, True), else_=False))
     if org_type:
         query = query.where(CampaignMember.org_type == OrgType(org_type))
     if overdue_only:
         query = query.where(overdue)
-    return paginate(query, MEMBER_SORTS, "name", per_page, prefix)
+    if search:
+        query = query.where(name_matches(search, Organization.name, Organization.code))
+    return query
 
 
 def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:

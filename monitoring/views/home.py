@@ -20,6 +20,7 @@ from registry.core.clock import now_utc
 from registry.documents import services as documents
 from registry.documents.vocab import KIND_SHORT
 from registry.extensions import db
+from registry.public.home import PUBLIC_NAV, public_home
 
 bp = Blueprint("home", __name__)
 #: The menu entry of the region registry of people (PRODUCT.md §9), for municipal officials and region staff.
@@ -29,7 +30,7 @@ REGISTRY_MENU = "Реестр наставников и наставляемых
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
+        return public_home()
     if current_user.role is Role.mentor:
         return redirect(url_for("mentor.home"))
     view = {Role.org_curator: _curator, Role.municipal_official: _official, Role.region_operator: _operator,
@@ -91,7 +92,9 @@ def _admin():
 def _navigation():
     """The top menu for the signed-in user's role (templates only render it)."""
     if not current_user.is_authenticated:
-        return {"nav": [], "role_label": ""}
+        return {"nav": _items([("Главная", url_for("home.index"))]
+                              + [(label, url_for(endpoint)) for endpoint, label in PUBLIC_NAV]),
+                "account_links": [], "role_label": ""}
     if not db.session.is_active:
         db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
     items = [("Главная", url_for("home.index"))]
@@ -136,7 +139,14 @@ def _navigation():
     if role is not Role.mentor:
         items += [("Учёт наставничества", url_for("records.index")),
                   ("Реестр наставников", url_for("public.mentor_list")), ("Мои загрузки", url_for("imports.job_list"))]
-    nav = [{"label": label, "url": url, "current": url == request.path} for label, url in items]
+    account = [("Уведомления", url_for("notifications.notification_list")),
+               ("Сменить пароль", url_for("account.password_change"))]
+    if role is not Role.mentor:  # the campaign calendar is the reporting units' business
+        account.insert(0, ("Календарь", url_for("calendar.calendar_view")))
     scope = current_user.scope_unit
     role_label = ROLE_LABELS[role] + (f", {scope.name}" if scope is not None else "")
-    return {"nav": nav, "role_label": role_label}
+    return {"nav": _items(items), "account_links": _items(account), "role_label": role_label}
+
+
+def _items(pairs: list[tuple[str, str]]) -> list[dict]:
+    return [{"label": label, "url": url, "current": url == request.path} for label, url in pairs]

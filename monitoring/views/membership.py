@@ -28,6 +28,7 @@ from monitoring.views._common import (
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
+from registry.core.listing import search_arg
 from registry.core.permissions import require
 from registry.core.wording import zone_phrase
 from registry.extensions import db
@@ -70,9 +71,10 @@ def _member_scope(campaign) -> dict:
 
 
 def _render_members(campaign, *, error: DomainError | None = None, org_code: str = ""):
-    listing = q.member_listing(campaign, per_page=PER_PAGE)
+    search = search_arg()
+    listing = q.member_listing(campaign, per_page=PER_PAGE, search=search)
     picker = unit_picker.picker("org_code", request.args.get("q", ""), **_member_scope(campaign))
-    return render_template("monitoring/member_list.html", campaign=campaign, listing=listing,
+    return render_template("monitoring/member_list.html", campaign=campaign, listing=listing, search=search,
                            args=campaign_args(campaign),
                            type_labels=ORG_TYPE_LABELS, status_labels=SUBMISSION_STATUS_LABELS, error=error,
                            errors=error.fields if error else {}, org_code=org_code, picker=picker,

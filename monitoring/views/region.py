@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import manages_region, sees_municipality, sees_region
-from monitoring import confirmations, queries, reports
+from monitoring import confirmations, list_xlsx, queries, reports
 from monitoring.labels import NOT_STARTED
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
 from monitoring.plans import queries as plan_queries
@@ -24,7 +24,7 @@ from monitoring.views._common import (
 )
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
-from registry.core.listing import paginate_list
+from registry.core.listing import paginate_list, search_arg, text_matches
 from registry.core.permissions import require
 from registry.extensions import db
 from surveys import privacy
@@ -68,6 +68,15 @@ def region_view(region_code: str, year: int):
         args=campaign_args(campaign))
 
 
+@bp.get(PREFIX + "/matrix.xlsx")
+@login_required
+def matrix_xlsx(region_code: str, year: int):
+    """The completeness and timeliness matrix of the dashboard, as an XLSX table."""
+    campaign = load_campaign(region_code, year)
+    require(sees_region(current_user, campaign.region_id))
+    return list_xlsx.completeness_matrix(campaign, _dashboard.matrix(campaign, now_utc()))
+
+
 def _org_row(row, can_decide: bool, campaign, now) -> dict:
     member, org, submission, municipality, is_overdue = row
     status = submission.status if submission else SubmissionStatus.draft
@@ -109,9 +118,8 @@ def extension_request(region_code: str, year: int):
     return redirect(url_for("region.region_view", **campaign_args(campaign)))
 
 
-@bp.get(PREFIX + "/snapshots/<int:snapshot_id>")
-@login_required
-def snapshot_view(region_code: str, year: int, snapshot_id: int):
+def _load_snapshot(region_code: str, year: int, snapshot_id: int):
+    """The campaign, the snapshot its viewer may see, and the page to go back to."""
     campaign = load_campaign(region_code, year)
     snapshot = db.session.get(Snapshot, snapshot_id)
     if snapshot is None or snapshot.campaign_id != campaign.id:
@@ -123,14 +131,38 @@ def snapshot_view(region_code: str, year: int, snapshot_id: int):
     else:
         require(sees_region(current_user, campaign.region_id))
         back = url_for("region.region_view", **campaign_args(campaign))
+    return campaign, snapshot, back
+
+
+def _missing(summary: dict, search: str) -> list[dict]:
+    """The units missing from the snapshot with Russian labels; `search` keeps those whose name or code has it."""
+    rows = [dict(m, level_name=LEVEL_NAMES.get(m.get("level"), m.get("level")), status_label=_status_label(m))
+            for m in summary.get("missing", [])]
+    return [m for m in rows if text_matches(search, m.get("name"), m.get("code"))] if search else rows
+
+
+@bp.get(PREFIX + "/snapshots/<int:snapshot_id>")
+@login_required
+def snapshot_view(region_code: str, year: int, snapshot_id: int):
+    campaign, snapshot, back = _load_snapshot(region_code, year, snapshot_id)
     summary = privacy.masked_summary(current_user, campaign, snapshot)
-    missing = [dict(m, level_name=LEVEL_NAMES.get(m.get("level"), m.get("level")),
-                    status_label=_status_label(m)) for m in summary.get("missing", [])]
+    search = search_arg()
     return render_template(
         "monitoring/snapshot_view.html", campaign=campaign, snapshot=snapshot, unit=summary.get("unit", {}),
         tz=campaign.region.timezone, indicators=indicator_rows(summary.get("indicators", {}), snapshot.level),
         sums=sum_rows(summary.get("values", {})), completeness=completeness_rows(summary.get("completeness", {})),
-        missing=paginate_list(missing, MISSING_PER_PAGE), back=back, level_name=LEVEL_NAMES.get(snapshot.level.value))
+        missing=paginate_list(_missing(summary, search), MISSING_PER_PAGE), search=search,
+        missing_total=len(summary.get("missing", [])), back=back, args=campaign_args(campaign),
+        level_name=LEVEL_NAMES.get(snapshot.level.value))
+
+
+@bp.get(PREFIX + "/snapshots/<int:snapshot_id>/missing.xlsx")
+@login_required
+def missing_xlsx(region_code: str, year: int, snapshot_id: int):
+    """The snapshot's missing list (with the page's search), as an XLSX table."""
+    campaign, snapshot, _ = _load_snapshot(region_code, year, snapshot_id)
+    unit_name = snapshot.summary.get("unit", {}).get("name") or snapshot.unit_code
+    return list_xlsx.missing_list(campaign, snapshot, unit_name, _missing(snapshot.summary, search_arg()))
 
 
 def _status_label(missing: dict) -> str:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import reviews_organization, sees_region
-from monitoring import confirmations, services
+from monitoring import confirmations, list_xlsx, services
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
@@ -23,6 +23,7 @@ from monitoring.views.submissions import render_page
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
+from registry.core.listing import same_filters_url, search_arg
 from registry.core.permissions import require
 from registry.documents import services as documents
 from registry.documents.vocab import DocumentKind
@@ -35,10 +36,8 @@ PER_PAGE = 50
 DIRECT = "region"
 
 
-@bp.get(PREFIX + "/review")
-@login_required
-def submission_list(region_code: str, year: int):
-    campaign = load_campaign(region_code, year)
+def _queue_filters(campaign) -> dict:
+    """Who may see the queue and which part of it the request asks for (the page and its download share this)."""
     user = current_user
     region_staff = sees_region(user, campaign.region_id)
     official = user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id
@@ -46,7 +45,6 @@ def submission_list(region_code: str, year: int):
     status, org_type = request.args.get("status", ""), request.args.get("type", "")
     if (status and status not in SubmissionStatus.__members__) or (org_type and org_type not in OrgType.__members__):
         abort(404)
-    overdue = request.args.get("overdue") == "1"
     parent_arg = request.args.get("parent", "") if region_staff else ""
     municipalities = {m.code: m for m in campaign.region.municipalities}
     if not region_staff:
@@ -57,9 +55,20 @@ def submission_list(region_code: str, year: int):
         parent = municipalities[parent_arg].id
     else:
         parent_arg, parent = "", q.ANY_PARENT
+    return {"region_staff": region_staff, "municipalities": municipalities, "parent_arg": parent_arg,
+            "query": {"parent": parent, "status": status or None, "org_type": org_type or None,
+                      "overdue_only": request.args.get("overdue") == "1", "search": search_arg()}}
+
+
+@bp.get(PREFIX + "/review")
+@login_required
+def submission_list(region_code: str, year: int):
+    campaign = load_campaign(region_code, year)
+    user = current_user
+    filters = _queue_filters(campaign)
+    region_staff, municipalities, query = filters["region_staff"], filters["municipalities"], filters["query"]
     now = now_utc()
-    listing = q.member_listing(campaign, parent=parent, status=status or None, org_type=org_type or None,
-                               overdue_only=overdue, now=now, per_page=PER_PAGE)
+    listing = q.member_listing(campaign, **query, now=now, per_page=PER_PAGE)
     items = []
     documents_of = documents.missing_by_organization([row[1] for row in listing.rows])
     for member, org, submission, municipality, is_overdue in listing.rows:
@@ -76,12 +85,24 @@ def submission_list(region_code: str, year: int):
                       "can_extend": bool(is_overdue) and may_grant_org(user, campaign, member)})
     return render_template(
         "monitoring/submission_list.html", campaign=campaign, items=items, listing=listing,
-        status=status, org_type=org_type, overdue=overdue, parent=parent_arg,
-        counts=q.status_counts(campaign, parent=parent), labels=FILTER_LABELS, type_labels=ORG_TYPE_LABELS,
+        status=query["status"] or "", org_type=query["org_type"] or "", overdue=query["overdue_only"],
+        parent=filters["parent_arg"], search=query["search"],
+        xlsx_url=same_filters_url("review.submission_list_xlsx", **campaign_args(campaign)),
+        counts=q.status_counts(campaign, parent=query["parent"]), labels=FILTER_LABELS, type_labels=ORG_TYPE_LABELS,
         municipalities=municipalities.values() if region_staff else None,
         scope_name=None if region_staff else user.municipality.name, tz=campaign.region.timezone,
         args=campaign_args(campaign), direct=DIRECT, extend_days=EXTEND_DAYS,
         deadline_passed=now >= campaign.organization_deadline, documents_total=len(DocumentKind))
+
+
+@bp.get(PREFIX + "/review.xlsx")
+@login_required
+def submission_list_xlsx(region_code: str, year: int):
+    """The review queue as the page filters and sorts it, every row (not one page), as an XLSX table."""
+    campaign = load_campaign(region_code, year)
+    query = _queue_filters(campaign)["query"]
+    rows = q.member_rows(campaign, **query, now=now_utc())
+    return list_xlsx.review_queue(campaign, rows)
 
 
 def _load_for_review(region_code: str, year: int, org_code: str):

@@ -1,4 +1,4 @@
-"""Administrator's pages: user accounts (list, create, disable/enable)."""
+"""Administrator's pages: user accounts (list, create, change role and scope, disable/enable)."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -17,6 +17,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
 FORM_FIELDS = ("email", "full_name", "role", "scope")
 #: Sort keys of the user list → columns (the e-mail, unique, breaks ties).
+#: The role drop-down, least privilege first: a new account starts with the fewest rights unless the admin chooses.
+ROLE_CHOICES = (Role.org_curator, Role.municipal_official, Role.region_operator, Role.admin)
+LEAST_PRIVILEGE = ROLE_CHOICES[0]
 SORTS = {"email": (User.email,), "name": (User.full_name, User.email), "role": (User.role, User.email),
          "enabled": (User.is_enabled, User.email)}
 
@@ -38,9 +41,9 @@ def _render(*, form: dict | None = None, error: DomainError | None = None):
              "can_toggle": u.id != current_user.id} for u, in listing.rows]
     picker = unit_picker.picker("scope", request.args.get("unit_q", ""), "unit_q", region_id=None,
                                 levels=(Level.region, Level.municipality, Level.organization))
-    return render_template("admin/user_list.html", rows=rows, listing=listing, search=search, roles=ROLE_LABELS,
+    return render_template("admin/user_list.html", rows=rows, listing=listing, search=search, roles=_roles(),
                            picker=picker,
-                           form=form or {"role": Role.org_curator.value}, error=error,
+                           form=form or {"role": LEAST_PRIVILEGE.value}, error=error,
                            errors=error.fields if error else {})
 
 
@@ -68,6 +71,43 @@ def user_create():
     scope = user.scope_unit
     flash(f"Пользователь {user.email} создан" + (f": «{scope.name}»." if scope is not None else "."), "success")
     return redirect(url_for("admin.user_list", q=user.email))
+
+
+def _roles() -> dict[Role, str]:
+    return {role: ROLE_LABELS[role] for role in ROLE_CHOICES}
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int):
+    """Change a user's role and scope; the user's sessions and tokens end, so the new rights apply at once."""
+    require(current_user.is_admin)
+    user = _user(user_id)
+    scope = user.scope_unit
+    form = {"role": user.role.value, "scope": scope.code if scope else ""}
+    error = None
+    if request.method == "POST":
+        form = {key: request.form.get(key, "").strip() for key in ("role", "scope")}
+        try:
+            changed = services.change_role(user, role=form["role"], scope=form["scope"], actor=current_user)
+        except DomainError as refused:
+            db.session.rollback()
+            error = refused
+        else:
+            db.session.commit()
+            flash(f"Роль {user.email} изменена: {ROLE_LABELS[user.role]}"
+                  + (f", {user.scope_unit.name}" if user.scope_unit else "") + ". Сеансы пользователя завершены."
+                  if changed else f"Роль и область действия {user.email} не изменились.", "success")
+            return redirect(url_for("admin.user_list", q=user.email))
+    return render_template("admin/user_edit.html", user=user, scope=scope, roles=_roles(), form=form, error=error,
+                           errors=error.fields if error else {}), error.status if error else 200
 
 
 def _set_enabled(user_id: int, enabled: bool):

@@ -9,13 +9,12 @@ from sqlalchemy.orm import joinedload
 
 from hierarchy.queries import unit_by_code
 from registry.auth.models import ApiToken, Role, User
-from registry.auth.passwords import hash_password, verify_password
+from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, password_problems, verify_password
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 
-MIN_PASSWORD_LENGTH = 8
 _SCOPE_LEVEL = {Role.region_operator: "region", Role.municipal_official: "municipality",
                 Role.org_curator: "organization"}
 _LEVEL_LABEL = {"region": "региона", "municipality": "муниципалитета", "organization": "организации"}
@@ -32,25 +31,7 @@ def create_user(*, email: str, password: str, role: str, scope: str | None, full
         errors["email"] = ["Пользователь с таким адресом уже есть."]
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = [f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]
-    try:
-        role_value = Role(role)
-    except ValueError:
-        errors["role"] = [f"Неизвестная роль «{role}»: допустимы {', '.join(r.value for r in Role)}."]
-        role_value = None
-    scope_ids = {}
-    if role_value is Role.mentor:
-        errors["role"] = ["Наставника приглашает куратор организации из карточки наставника."]
-    elif role_value is Role.admin:
-        if scope:
-            errors["scope"] = ["У администратора нет области действия: не указывайте её."]
-    elif role_value is not None:
-        level = _SCOPE_LEVEL[role_value]
-        unit = unit_by_code(scope) if scope else None
-        if unit is None or unit.level.value != level:
-            errors["scope"] = [f"Укажите код {_LEVEL_LABEL[level]} для этой роли"
-                               + (f": «{scope}» не найден." if scope and unit is None else ".")]
-        else:
-            scope_ids[f"{level}_id"] = unit.id
+    role_value, scope_ids = _role_and_scope(role, scope, errors)
     if errors:
         raise ValidationFailed("Пользователь не создан: исправьте ошибки.", errors)
     user = User(email=email, full_name=full_name.strip(), password_hash=hash_password(password), role=role_value,
@@ -59,6 +40,54 @@ def create_user(*, email: str, password: str, role: str, scope: str | None, full
     db.session.flush()
     log_action(actor, "user.created", "user", user.email, after={"role": role_value.value, "scope": scope})
     return user
+
+
+def _role_and_scope(role: str, scope: str | None, errors: dict) -> tuple[Role | None, dict[str, int]]:
+    """The role and its scope column ({"region_id": …}); problems go into `errors` under "role" / "scope"."""
+    try:
+        role_value = Role(role)
+    except ValueError:
+        errors["role"] = [f"Неизвестная роль «{role}»: допустимы {', '.join(r.value for r in Role)}."]
+        return None, {}
+    if role_value is Role.mentor:
+        errors["role"] = ["Наставника приглашает куратор организации из карточки наставника."]
+        return role_value, {}
+    if role_value is Role.admin:
+        if scope:
+            errors["scope"] = ["У администратора нет области действия: не указывайте её."]
+        return role_value, {}
+    level = _SCOPE_LEVEL[role_value]
+    unit = unit_by_code(scope) if scope else None
+    if unit is None or unit.level.value != level:
+        errors["scope"] = [f"Укажите код {_LEVEL_LABEL[level]} для этой роли"
+                           + (f": «{scope}» не найден." if scope and unit is None else ".")]
+        return role_value, {}
+    return role_value, {f"{level}_id": unit.id}
+
+
+def change_role(user: User, *, role: str, scope: str | None, actor: User) -> bool:
+    """Give the user another role and/or scope, audited with both; their sessions and API tokens end, so nothing
+    issued under the old rights outlives the change. False when nothing changed. Caller commits."""
+    scope = (scope or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    role_value, scope_ids = _role_and_scope(role, scope, errors)
+    if not errors and user.id == actor.id and role_value is not Role.admin:
+        errors["role"] = ["Нельзя снять с себя роль администратора: это может сделать другой администратор."]
+    if errors:
+        raise ValidationFailed("Роль не изменена: исправьте ошибки.", errors)
+    before = {"role": user.role.value, "scope": user.scope_unit.code if user.scope_unit else None}
+    after = {"role": role_value.value, "scope": scope}
+    if before == after:
+        return False
+    user.role = role_value
+    for column in ("region_id", "municipality_id", "organization_id"):
+        setattr(user, column, scope_ids.get(column))
+    for relation in ("region", "municipality", "organization"):
+        db.session.expire(user, [relation])
+    db.session.flush()
+    log_action(actor, "user.role_changed", "user", user.email, before=before, after=after)
+    end_all_sessions(user, actor=actor, reason="sessions_ended_on_role_change")
+    return True
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -111,6 +140,25 @@ def set_password(user: User, password: str, *, actor: User) -> None:
             f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]})
     user.password_hash = hash_password(password)
     end_all_sessions(user, actor=actor, reason="password_changed")
+
+
+def change_own_password(user: User, current: str, new: str, repeated: str) -> None:
+    """The user's own change: the current password, then the new one twice. Ends every other session and token of
+    the user (the caller starts the current session afresh). Caller commits."""
+    errors: dict[str, list[str]] = {}
+    if not verify_password(user.password_hash, current or ""):
+        errors["current_password"] = ["Текущий пароль указан неверно."]
+    problems = password_problems(new, user.email)
+    if problems:
+        errors["new_password"] = problems
+    elif new != repeated:
+        errors["new_password_repeat"] = ["Новый пароль и повтор не совпадают."]
+    elif verify_password(user.password_hash, new):
+        errors["new_password"] = ["Новый пароль совпадает с текущим."]
+    if errors:
+        raise ValidationFailed("Пароль не изменён: исправьте ошибки.", errors)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user, actor=user, reason="password_changed")
 
 
 def issue_token(user: User) -> str:

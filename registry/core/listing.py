@@ -1,9 +1,11 @@
 """Paging and sorting of list pages: the one way every table reads ?page= and ?sort= (one count + one page query)."""
 import math
+import sqlite3
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import g, request, url_for
+from sqlalchemy.ext.compiler import compiles
 
 from registry.extensions import db
 
@@ -76,3 +78,55 @@ def url_with(**changes) -> str:
             args.pop(key)
     return url_for(endpoint, **view_args,
                    **{key: value for key, value in args.items() if value not in (None, "")})
+
+
+#: The longest search text a list reads from ?q= (more is cut, not refused).
+SEARCH_MAX_LENGTH = 200
+
+
+def search_arg(name: str = "q") -> str:
+    """The list's search text (?q=), stripped and cut to SEARCH_MAX_LENGTH."""
+    return " ".join(request.args.get(name, "").split())[:SEARCH_MAX_LENGTH]
+
+
+class fold(sa.sql.functions.GenericFunction):  # noqa: N801 - SQL function style
+    """Lower-case text for a case-insensitive search: PostgreSQL's lower() knows Cyrillic; SQLite's lower() knows only
+    ASCII, so SQLite gets Python's str.lower (registered on each connection below)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(fold)
+def _fold_default(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(fold, "sqlite")
+def _fold_sqlite(element, compiler, **kw):
+    return f"registry_fold({compiler.process(element.clauses, **kw)})"
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _register_fold(dbapi_connection, _record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("registry_fold", 1, lambda v: v.lower() if isinstance(v, str) else v,
+                                         deterministic=True)
+
+
+def name_matches(text: str, *columns) -> sa.ColumnElement[bool]:
+    """A condition: any of `columns` contains `text`, ignoring case (LIKE wildcards in `text` are literal)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(*(fold(column).like(f"%{escaped}%", escape="\\") for column in columns))
+
+
+def text_matches(text: str, *values: str | None) -> bool:
+    """The same test as `name_matches`, for rows already in memory (e.g. a snapshot's missing list)."""
+    wanted = text.lower()
+    return any(wanted in (value or "").lower() for value in values)
+
+
+def same_filters_url(endpoint: str, **view_args) -> str:
+    """`endpoint` with this page's filters, search and sort but no paging (a list's download of every row)."""
+    args = {key: value for key, value in request.args.items() if not key.endswith("page") and value != ""}
+    return url_for(endpoint, **view_args, **args)

@@ -35,21 +35,21 @@ def _main_pages(world) -> dict:
     db.session.commit()
     mentor_card = f"/records/{school}/mentors/{m.anna.id}"
     return {
-        None: ["/auth/login", "/registry/", f"/s/{tokens[0]}", f"/auth/set-password/{link}"],
+        None: ["/", "/auth/login", "/registry/", f"/s/{tokens[0]}", f"/auth/set-password/{link}"],
         m.anna_user: [f"/mentor/pairs/{m.anna_pair.id}", f"/mentor/reports/{report.year}/{report.quarter}"],
         world.curator: [f"{campaign}/submissions/{school}", f"/records/{school}/", f"/records/{school}/mentors/new",
                         f"/records/{school}/import", f"{campaign}/plans/{school}", f"/records/{school}/partners",
                         f"{campaign}/surveys/{school}", f"/records/{school}/documents",
                         f"/records/{school}/programmes", f"/records/{school}/programmes/new", mentor_card,
                         f"/records/{school}/mentor-reports", f"/records/{school}/mentor-reports/{report.id}",
-                        f"{mentor_card}/evaluations/{report.year}", "/notifications/settings"],
+                        f"{mentor_card}/evaluations/{report.year}", "/notifications/settings", "/account/password"],
         world.khv_official: [f"{campaign}/municipalities/{world.khv.code}/report/submit",
                              f"{campaign}/extensions", f"{campaign}/plans/{world.khv.code}",
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
                          f"{campaign}/plans-import", f"{campaign}/consolidate"],
-        world.admin: ["/admin/users"],
+        world.admin: ["/admin/users", f"/admin/users/{world.curator.id}/edit"],
     }
 
 
@@ -66,6 +66,10 @@ def _mentor_pages(world):
     user = mentor_services.invite(invited, "nina@example.ru", actor=world.curator, now=now)
     token = links.issue(user, "invitation", actor=world.curator, now=now)
     return m, report, token
+
+
+#: Pages saved as named screenshots (besides each role's last page), by path.
+SCREENSHOTS = {f"/campaigns/27/{YEAR}/": "dashboard", f"/campaigns/27/{YEAR}/submissions/27-KHV-S1": "curator-form"}
 
 
 def _partner_waiting_for_review(world) -> None:
@@ -115,6 +119,9 @@ def test_main_pages_fit_desktop_and_phone_and_name_every_field(world, session):
                 if overflow > 0:
                     problems.append(f"{path} at {size} px: page scrolls sideways by {overflow} px")
             problems += [f"{path}: no accessible name: {html}" for html in _unnamed_fields(desktop.page)]
+            if path in SCREENSHOTS:  # the pages the closing notes show
+                desktop.page.goto(path)
+                desktop.shot(SCREENSHOTS[path])
         role = user.role.value if user else "anonymous"
         desktop.shot(f"{role}-last-desktop")
         phone.shot(f"{role}-last-phone")

@@ -10,7 +10,7 @@ from registry.auth.models import User
 from registry.extensions import db
 from tests import factories
 
-PAGE = "/"
+PAGE = "/notifications"  # a page only a signed-in user gets (`/` shows visitors the public home page)
 API = f"/api/v1/regions/27/campaigns/{factories.YEAR}"
 
 

@@ -5,9 +5,20 @@ from tests.conftest import CSRF_RE
 from tests.web.conftest import text
 
 
-def test_anonymous_home_goes_to_login(client, world):
+def _signed_out(response) -> bool:
+    """`/` shows the public home page with the way in, not a workplace."""
+    page = text(response)
+    return response.status_code == 200 and "Вход для сотрудников" in page and "Выйти" not in page
+
+
+def test_anonymous_home_is_the_public_home_page(client, world):
     response = client.get("/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    assert _signed_out(response)
+    page = text(response)
+    assert 'action="/registry/"' in page and world.khv.name in page  # the search form with its municipalities
+    for link in ("/registry/honorary", "/registry/practices", "/registry/partners", "/auth/login"):
+        assert f'href="{link}"' in page
+    assert 'href="/"' in text(client.get("/auth/login"))  # the login page links back
 
 
 def test_protected_page_asks_for_login_and_returns_after_it(browser, world):
@@ -36,10 +47,9 @@ def test_logout_voids_the_old_session_cookie(login_as, world):
     stolen = b.client.get_cookie("session").value
     response = b.post("/auth/logout")
     assert response.status_code == 302
-    assert b.get("/").headers["Location"].endswith("/auth/login")
+    assert _signed_out(b.get("/"))
     b.client.set_cookie("session", stolen)
-    response = b.get("/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    assert _signed_out(b.get("/"))
 
 
 def test_post_without_csrf_token_is_refused(login_as, world):
@@ -70,5 +80,4 @@ def test_disabled_users_session_stops_working(login_as, world):
     b = login_as(world.curator)
     services.set_enabled(world.curator, False, actor=world.admin)
     db.session.commit()
-    response = b.get("/")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    assert _signed_out(b.get("/"))
