@@ -6,7 +6,7 @@ constraints with ones that admit `mentor`; the downgrade turns mentor accounts i
 accounts (the append-only audit trail refers to them), then restores them.
 
 Revision ID: b621212f5fb7
-Revises: de95c3b7c897
+Revises: 7c1e5a9d2b40
 Create Date: 2026-12-03 14:42:32.767935
 
 """
@@ -39,7 +39,7 @@ def _roles(roles) -> str:
 
 # revision identifiers, used by Alembic.
 revision = 'b621212f5fb7'
-down_revision = 'de95c3b7c897'
+down_revision = '7c1e5a9d2b40'
 branch_labels = None
 depends_on = None
 

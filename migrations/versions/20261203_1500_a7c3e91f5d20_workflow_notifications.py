@@ -1,7 +1,7 @@
 """workflow notifications once per cause, e-mail choices per kind, automatic extension days on late return
 
 Revision ID: a7c3e91f5d20
-Revises: de95c3b7c897
+Revises: b621212f5fb7
 Create Date: 2026-12-03 15:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3e91f5d20'
-down_revision = 'de95c3b7c897'
+down_revision = 'b621212f5fb7'
 branch_labels = None
 depends_on = None
 
