@@ -16,9 +16,10 @@ from registry.mentoring.models import Mentor, MentoringPair, PairMentor
 from registry.mentors.models import QuarterlyReport, YearEvaluation
 from registry.programmes.models import PlanItem
 
-#: The endpoints a mentor account may open: its own pages, signing in and out, notifications and public pages.
-MENTOR_BLUEPRINTS = {"mentor", "auth", "password_links", "notifications", "public", "public_api", "survey_answer",
-                     "api-docs", "auth_api"}
+#: The endpoints a mentor account may open: its own pages, signing in and out, its own password, notifications,
+#: public pages and the region's emblem.
+MENTOR_BLUEPRINTS = {"mentor", "auth", "password_links", "account", "notifications", "public", "public_api",
+                     "survey_answer", "identity", "api-docs", "auth_api"}
 MENTOR_ENDPOINTS = {"home.index", "static", "calendar.feed", "surveys_api.questionnaire", "surveys_api.answer"}
 
 
