@@ -13,7 +13,9 @@ R = "/records/27-KHV-S1"
 REPORT = {"done": "д", "results": "р", "problems": "п", "action": "submit"}
 #: Rows of other routes a mentor account may use too: signing out, API tokens, its notifications.
 MENTOR_TOO = (("auth.logout", "POST"), ("auth_api.token", "POST"), ("auth_api.logout", "POST"),
-              ("notifications.notification_list", "GET"), ("notifications.mark_read", "POST"))
+              ("notifications.notification_list", "GET"), ("notifications.mark_read", "POST"),
+              ("notifications.notification_settings", "GET"), ("notifications.notification_settings", "POST"),
+              ("account.password_change", "GET"), ("account.password_change", "POST"))
 
 
 def build(world, ids: dict) -> dict:
