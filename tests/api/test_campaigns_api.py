@@ -10,7 +10,9 @@ def test_campaign_answer_carries_calendar_targets_and_status(world, api_as):
     response = api_as(world.curator).get(BASE)  # anyone of the region reads it: they need the deadlines
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert set(body) == {"year", "region", "deadlines", "enterprises_in_region_total", "targets", "status"}
+    assert set(body) == {"year", "region", "deadlines", "enterprises_in_region_total", "late_return_days", "targets",
+                         "status"}
+    assert body["late_return_days"] == 5  # the automatic extension after a late return, in days
     assert body["year"] == YEAR and body["region"] == "27" and body["status"] == "open"
     # "no later than 20 October" closes at 21 October 00:00 in Khabarovsk (UTC+10)
     assert body["deadlines"] == {"organization": f"{YEAR}-10-20T14:00:00+00:00",
