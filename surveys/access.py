@@ -48,8 +48,9 @@ def can_see_surveys(user: User, campaign: Campaign, member: CampaignMember) -> b
 
 
 def can_see_pct(user: User, campaign: Campaign, respondents: int, organization_id: int) -> bool:
-    """The survey's percentage: the under-5 rule of surveys.privacy for one organization."""
-    return privacy.shows(user, campaign, privacy.small_respondents(respondents), organization_id)
+    """The survey's percentage: under 5 respondents only the region sees it, not even the organization's curator
+    (PRODUCT.md §10); `organization_id` is kept for the callers' symmetry with the other rules."""
+    return privacy.shows(user, campaign, privacy.small_respondents(respondents))
 
 
 def is_officer(user: User) -> bool:

@@ -1,7 +1,8 @@
 """The under-5 rule (PRODUCT.md §10, issue 15): who sees a satisfaction percentage made of few respondents.
 
-An organization's satisfaction % with fewer than MIN_SHOWN respondents is hidden from everyone except its
-curator and the region; it still counts in the respondent-weighted means above (R10/R11).
+An organization's satisfaction % with fewer than MIN_SHOWN respondents is hidden from everyone except the region
+and, when the curator typed the figure itself, that curator; it still counts in the respondent-weighted means
+above (R10/R11).
 
 A mean above hides nothing by itself, but a mean that one such organization dominates gives its % away (a
 municipality of one organization; or one small organization beside others whose figures are shown: the
@@ -12,7 +13,8 @@ respondent counts are shown, so its % is the difference). So the rule is the sam
 
 an organization alone is the case of one. Pooled, under-5 organizations with MIN_SHOWN respondents or more
 together give away only their joint mean, the same protection as one organization at MIN_SHOWN. Region staff
-(and admins) see everything; an organization's curator sees the organization's own figures.
+(and admins) see everything; an organization's curator sees the percentages it typed, but a survey's only as
+a count (PRODUCT.md §10).
 
 Documents rendered for nobody in particular (stored form sets, built by the scheduler) follow the rule for
 a viewer who is neither. Every page, API answer and download that shows R10/R11 or a survey % asks
@@ -20,12 +22,15 @@ a viewer who is neither. Every page, API answer and download that shows R10/R11 
 """
 from collections.abc import Iterable, Mapping
 
+import sqlalchemy as sa
+
 from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from monitoring import aggregation
 from monitoring.indicators import SURVEY_PAIRS
 from monitoring.models import Snapshot
 from registry.auth.models import Role, User
+from registry.extensions import db
 
 #: Fewer respondents than this: the organization's percentage is hidden from all but its curator and the region.
 MIN_SHOWN = 5
@@ -45,13 +50,22 @@ def small_of_values(values: Mapping[str, float]) -> dict[str, float]:
 
 
 def sees_everything(user: User | None, campaign: Campaign, organization_id: int | None = None) -> bool:
-    """Region staff; for one organization's own figures, also its curator."""
+    """Region staff; for one organization's own figures, also its curator, as long as they are figures it typed:
+    a survey's percentage under MIN_SHOWN respondents is shown to the curator only as a count (PRODUCT.md §10),
+    so once the organization ran a survey in the campaign its curator is judged like anyone below the region."""
     if user is None:
         return False
     if perms.sees_region(user, campaign.region_id):
         return True
     return (organization_id is not None and user.role is Role.org_curator
-            and user.organization_id == organization_id)
+            and user.organization_id == organization_id and not _ran_a_survey(campaign, organization_id))
+
+
+def _ran_a_survey(campaign: Campaign, organization_id: int) -> bool:
+    from surveys.models import Survey  # the models import monitoring's, which import this module's callers
+
+    return db.session.scalar(sa.select(sa.exists().where(Survey.campaign_id == campaign.id,
+                                                         Survey.organization_id == organization_id)))
 
 
 def shows(user: User | None, campaign: Campaign, small: float, organization_id: int | None = None) -> bool:

@@ -113,8 +113,13 @@ def _same(given, expected) -> bool:
 
 def hide_small(answer: dict, user, campaign: Campaign, organization: Organization) -> dict:
     """A submission's answer without the percentages `user` may not see (the under-5 rule, surveys.privacy):
-    judged by the respondents in the answer's own values, whether a survey or the curator filled them."""
+    judged by the respondents in the answer's own values, whether a survey or the curator filled them. The
+    curator sees the percentages it typed, but a survey's under MIN_SHOWN respondents only as a count
+    (PRODUCT.md §10: the answers must stay anonymous to the very person who handed out the links)."""
     hidden = privacy.hidden_codes(user, campaign, privacy.small_of_values(answer["values"]), organization.id)
+    if not privacy.sees_everything(user, campaign):
+        hidden |= {FIELDS[kind][1] for kind, result in organization_results(campaign, organization).items()
+                   if privacy.small_respondents(result.respondents)}
     if not hidden:
         return answer
     return {**answer, "values": privacy.mask_values(answer["values"], hidden)}
