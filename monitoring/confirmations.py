@@ -5,10 +5,10 @@ whose POST form performs the action (works without JavaScript).
 """
 from dataclasses import dataclass, field
 
-from registry.core.wording import plural_ru
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
 from monitoring import aggregation, snapshots
+from registry.core.wording import plural_ru
 
 
 @dataclass
