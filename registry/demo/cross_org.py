@@ -14,7 +14,7 @@ from hierarchy.models import Organization, OrgType
 from registry.auth.models import User
 from registry.extensions import db
 from registry.mentoring.models import Mentee, Mentor
-from registry.mentoring.services import pairs, partners, people
+from registry.mentoring.services import pairs, partner_review, partners, people
 from registry.mentoring.services.partners import partner_by_inn
 from registry.mentoring.vocab import AgreementKind, Form, Kind, MenteeCategory, MentorCategory, PartnerKind
 
@@ -58,6 +58,7 @@ def _employee(aviation: Organization) -> Mentor:
             "inn": ENTERPRISE[0], "name": ENTERPRISE[1], "partner_kind": PartnerKind.enterprise,
             "kind": AgreementKind.dual, "number": "12-Д", "signed_on": date(2024, 8, 20), "mentors_provided": 1},
             actor=None).partner
+        partner_review.publish(partner, actor=None)  # reviewed like the demo's other partners
     return people.create_mentor(aviation, {
         "full_name": "Корнеев Игорь Степанович", "birth_date": date(1979, 11, 3), "snils": EMPLOYEE_SNILS,
         "category": MentorCategory.employer, "position": "старший механик", "partner_id": partner.id,

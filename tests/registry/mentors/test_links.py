@@ -135,7 +135,8 @@ def test_admin_sends_a_reset_link_from_the_user_list(app, world, login_as):
     assert mail.subject == "Смена пароля в реестре наставничества"
     old_sessions = login_as(world.curator)
     assert _set(app.test_client(), _mail_token(world.curator.email)).status_code == 302
-    assert old_sessions.get("/").status_code == 302  # the password change ended the curator's other sessions
+    # the password change ended the curator's other sessions
+    assert old_sessions.get("/notifications").status_code == 302
     assert login_as(world.admin).post(f"/admin/users/{world.curator.id}/password-link").status_code == 302
     assert login_as(world.khv_official).post(f"/admin/users/{world.admin.id}/password-link").status_code == 403
 
