@@ -39,8 +39,7 @@ def _render(*, form: dict | None = None, error: DomainError | None = None):
     listing = _users(search)
     rows = [{"user": u, "role": ROLE_LABELS[u.role], "scope": u.scope_unit,
              "can_toggle": u.id != current_user.id} for u, in listing.rows]
-    picker = unit_picker.picker("scope", request.args.get("unit_q", ""), "unit_q", region_id=None,
-                                levels=(Level.region, Level.municipality, Level.organization))
+    picker = _scope_picker()
     return render_template("admin/user_list.html", rows=rows, listing=listing, search=search, roles=_roles(),
                            picker=picker,
                            form=form or {"role": LEAST_PRIVILEGE.value}, error=error,
@@ -59,8 +58,7 @@ def user_list():
 def user_create():
     require(current_user.is_admin)
     form = {key: request.form.get(key, "").strip() for key in FORM_FIELDS}
-    form["scope"] = unit_picker.resolve(unit_picker.picked(request.form, "scope"), region_id=None,
-                                        levels=(Level.region, Level.municipality, Level.organization))
+    form["scope"] = _picked_scope()
     try:
         user = services.create_user(email=form["email"], password=request.form.get("password", ""), role=form["role"],
                                     scope=form["scope"] or None, full_name=form["full_name"], actor=current_user)
@@ -94,7 +92,7 @@ def user_edit(user_id: int):
     form = {"role": user.role.value, "scope": scope.code if scope else ""}
     error = None
     if request.method == "POST":
-        form = {key: request.form.get(key, "").strip() for key in ("role", "scope")}
+        form = {"role": request.form.get("role", "").strip(), "scope": _picked_scope()}
         try:
             changed = services.change_role(user, role=form["role"], scope=form["scope"], actor=current_user)
         except DomainError as refused:
@@ -107,7 +105,21 @@ def user_edit(user_id: int):
                   if changed else f"Роль и область действия {user.email} не изменились.", "success")
             return redirect(url_for("admin.user_list", q=user.email))
     return render_template("admin/user_edit.html", user=user, scope=scope, roles=_roles(), form=form, error=error,
-                           errors=error.fields if error else {}), error.status if error else 200
+                           picker=_scope_picker(), errors=error.fields if error else {}), error.status if error else 200
+
+
+#: A user's scope is a region, a municipality or an organization of any region.
+_SCOPE_UNITS = {"region_id": None, "levels": (Level.region, Level.municipality, Level.organization)}
+
+
+def _scope_picker():
+    """The scope field's search by name (`unit_q`: `q` is the user list's own search)."""
+    return unit_picker.picker("scope", request.args.get("unit_q", ""), "unit_q", **_SCOPE_UNITS)
+
+
+def _picked_scope() -> str:
+    """The scope as typed or chosen: a unit's code, or its exact name turned into the code."""
+    return unit_picker.resolve(unit_picker.picked(request.form, "scope"), **_SCOPE_UNITS)
 
 
 def _set_enabled(user_id: int, enabled: bool):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from hierarchy.queries import unit_by_code
 from registry.auth.models import ApiToken, Role, User
-from registry.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, password_problems, verify_password
+from registry.auth.passwords import hash_password, password_problems, verify_password
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
@@ -29,8 +29,8 @@ def create_user(*, email: str, password: str, role: str, scope: str | None, full
         errors["email"] = ["Укажите адрес электронной почты."]
     elif db.session.scalar(sa.select(User.id).where(User.email == email)):
         errors["email"] = ["Пользователь с таким адресом уже есть."]
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]
+    if problems := password_problems(password, email):
+        errors["password"] = problems
     role_value, scope_ids = _role_and_scope(role, scope, errors)
     if errors:
         raise ValidationFailed("Пользователь не создан: исправьте ошибки.", errors)
@@ -135,9 +135,8 @@ def clear_login_failures(user: User, *, actor: User | None) -> None:
 
 
 def set_password(user: User, password: str, *, actor: User) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed("Пароль не изменён.", {"password": [
-            f"Пароль должен быть не короче {MIN_PASSWORD_LENGTH} символов."]})
+    if problems := password_problems(password, user.email):  # the one password rule (registry.auth.passwords)
+        raise ValidationFailed("Пароль не изменён.", {"password": problems})
     user.password_hash = hash_password(password)
     end_all_sessions(user, actor=actor, reason="password_changed")
 

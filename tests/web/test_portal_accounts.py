@@ -70,6 +70,18 @@ def test_a_wrong_role_or_scope_changes_nothing(login_as, world, form, field, mes
     assert _audit("user.role_changed") == []
 
 
+def test_the_scope_is_found_by_name_on_the_role_form(login_as, world):
+    """Without JavaScript: a search by part of the name lists the units to choose from; the exact name also works."""
+    admin = login_as(world.admin)
+    found = text(admin.get(f"/admin/users/{world.curator.id}/edit?unit_q=Ванин"))
+    assert 'type="radio"' in found and world.van.name in found
+    response = admin.post(f"/admin/users/{world.curator.id}/edit", {"role": "municipal_official",
+                                                                    "scope": world.van.name})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(world.curator), world.curator.id).municipality_id == world.van.id
+
+
 def test_admin_cannot_demote_themself_and_others_cannot_edit(login_as, world):
     admin = login_as(world.admin)
     response = admin.post(f"/admin/users/{world.admin.id}/edit", {"role": "region_operator", "scope": "27"})
