@@ -45,8 +45,14 @@ def fill_postgresql(url: str, mentors: int, *, public_share: float = 0.8, munici
                                        "ON o.id = m.organization_id WHERE o.code NOT LIKE 'B-%'")).scalar()
         if foreign:
             raise SystemExit("this database holds real mentoring records: use a separate benchmark database")
-        conn.execute(sa.text("TRUNCATE mentor_awards, consents, pair_mentors, pair_mentees, mentoring_pairs, mentors, "
-                             "partner_agreements, partners, practices RESTART IDENTITY CASCADE"))
+        # mentors and partners are deleted, not truncated: users refer to them (a mentor's account, a reviewer), so
+        # TRUNCATE … CASCADE would reach users and the append-only audit trail, which refuses it
+        conn.execute(sa.text("UPDATE users SET mentor_id = NULL WHERE mentor_id IS NOT NULL"))
+        conn.execute(sa.text("TRUNCATE mentor_awards, consents, pair_mentors, pair_mentees, mentoring_pairs, "
+                             "mentor_quarterly_reports, mentor_year_evaluations, partner_agreements, practices "
+                             "RESTART IDENTITY CASCADE"))
+        conn.execute(sa.text("DELETE FROM mentors"))
+        conn.execute(sa.text("DELETE FROM partners"))
         conn.execute(sa.text("DELETE FROM organizations WHERE code LIKE 'B-%'"))
         conn.execute(sa.text("DELETE FROM municipalities WHERE code LIKE 'B-%'"))
         conn.execute(sa.text("DELETE FROM regions WHERE code = 'B'"))
