@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization, Region
+from registry.core.errors import NotFound
 from registry.extensions import db
 
 
@@ -12,6 +13,14 @@ def unit_by_code(code: str) -> Region | Municipality | Organization | None:
         if unit is not None:
             return unit
     return None
+
+
+def organization_by_code(code: str) -> Organization:
+    """The organization with this code, for a page or answer that names it in its path; NotFound when none."""
+    org = db.session.scalar(sa.select(Organization).where(Organization.code == code))
+    if org is None:
+        raise NotFound(f"Организация с кодом «{code}» не найдена.")
+    return org
 
 
 def region_by_code(code: str) -> Region | None:

@@ -23,12 +23,6 @@ from registry.extensions import db
 OUT_OF_SCOPE = "Документы этой организации вне вашей области доступа."
 
 
-def organization(code: str) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == code))
-    if org is None:
-        raise NotFound(f"Организация с кодом «{code}» не найдена.")
-    return org
-
 
 def kind(value: str) -> DocumentKind:
     if value not in DocumentKind.__members__:

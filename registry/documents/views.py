@@ -5,6 +5,7 @@ from io import BytesIO
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.queries import organization_by_code
 from registry.core.api import current_actor
 from registry.core.downloads import as_download
 from registry.core.errors import DomainError, NotFound
@@ -21,7 +22,7 @@ LABELS = {"kinds": KIND_LABELS, "short": KIND_SHORT, "reviews": REVIEW_LABELS, "
 
 
 def _viewable(org_code: str):
-    org = access.organization(org_code)
+    org = organization_by_code(org_code)
     require(access.can_view_documents(current_user, org), access.OUT_OF_SCOPE)
     return org
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization, Region, ReportsTo
 from hierarchy.permissions import edits_organization, sees_organization, sees_region, works_in_region
+from hierarchy.queries import organization_by_code
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.core.permissions import require
@@ -58,13 +59,6 @@ def snils_for(user: User, record: Mentor | Mentee) -> str | None:
 
 
 # --- loaders ------------------------------------------------------------------------------------------------
-
-def organization_by_code(org_code: str) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == org_code))
-    if org is None:
-        raise NotFound(f"Организация с кодом «{org_code}» не найдена.")
-    return org
-
 
 def viewable_organization(user: User, org_code: str) -> Organization:
     org = organization_by_code(org_code)

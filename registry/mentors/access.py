@@ -67,12 +67,6 @@ def own_reports(user: User) -> sa.Select:
 
 # --- the organization's side ---
 
-def organization(code: str) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == code))
-    if org is None:
-        raise NotFound(f"Организация с кодом «{code}» не найдена.")
-    return org
-
 
 def org_mentor(org: Organization, mentor_id: int) -> Mentor:
     found = db.session.get(Mentor, mentor_id)

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.queries import organization_by_code
 from registry.core.api import current_actor
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download, no_store
@@ -29,7 +30,7 @@ def mentor_self_service(mentor) -> dict:
 
 
 def _managed(org_code: str):
-    org = access.organization(org_code)
+    org = organization_by_code(org_code)
     require(access.can_manage_mentors(current_user, org), CURATOR_ONLY)
     return org
 
@@ -111,7 +112,7 @@ def _evaluation_page(org, mentor, year, *, values=None, error=None):
 @bp.route("/<org_code>/mentors/<int:mentor_id>/evaluations/<int:year>", methods=["GET", "POST"])
 @login_required
 def evaluation(org_code: str, mentor_id: int, year: int):
-    org = access.organization(org_code)
+    org = organization_by_code(org_code)
     require(access.can_view_evaluations(current_user, org), "Записи этой организации вне вашей области доступа.")
     mentor = access.org_mentor(org, mentor_id)
     if request.method == "GET":
@@ -130,7 +131,7 @@ def evaluation(org_code: str, mentor_id: int, year: int):
 @bp.get("/<org_code>/mentors/<int:mentor_id>/evaluations/<int:year>/pdf")
 @login_required
 def evaluation_download(org_code: str, mentor_id: int, year: int):
-    org = access.organization(org_code)
+    org = organization_by_code(org_code)
     require(access.can_view_evaluations(current_user, org), "Записи этой организации вне вашей области доступа.")
     mentor = access.org_mentor(org, mentor_id)
     found = access.evaluation(mentor, year)

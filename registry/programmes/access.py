@@ -15,12 +15,6 @@ from registry.programmes.models import PlanItem, Programme
 OUT_OF_SCOPE = "Записи этой организации вне вашей области доступа."
 
 
-def organization(code: str) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == code))
-    if org is None:
-        raise NotFound(f"Организация с кодом «{code}» не найдена.")
-    return org
-
 
 def programme(org: Organization, programme_id: int) -> Programme:
     found = db.session.get(Programme, programme_id)

@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.queries import organization_by_code
 from registry.core.api import current_actor
 from registry.core.errors import DomainError
 from registry.core.permissions import require
@@ -16,7 +17,7 @@ LABELS = {"forms": FORM_LABELS, "item_kinds": ITEM_KINDS, "field_labels": servic
 
 
 def _viewable(org_code: str):
-    org = access.organization(org_code)
+    org = organization_by_code(org_code)
     require(access.can_view_programmes(current_user, org), access.OUT_OF_SCOPE)
     return org
 
