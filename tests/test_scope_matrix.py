@@ -8,6 +8,7 @@ into the next one's answer (a GET changes nothing that decides access, so its ro
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher, Type
 
 from deadlines import extensions, feeds
 from exports.definitions import DEFAULT_FORM
@@ -15,7 +16,7 @@ from exports.models import FormSet
 from hierarchy.models import Level
 from monitoring import reports, services
 from registry.core.clock import now_utc
-from registry.extensions import db
+from registry.extensions import db, limiter
 from registry.imports import jobs as import_jobs
 from surveys import services as surveys
 from tests import factories
@@ -214,6 +215,80 @@ for _key in mentors_matrix.MENTOR_TOO:
     _path, _body, _allowed = MATRIX[_key]
     MATRIX[_key] = (_path, _body, _allowed | {"mentor"})
 
+#: What an allowed request answers when it is not the default (200 for a GET, 302 for a form's POST): a status, or
+#: {role: status} with "others" for the rest. A 409/422 here is the row's body or the world's state, pinned so that
+#: a permitted user reaching the route's own check is told apart from one stopped before it.
+ALLOWED_STATUS = {
+    ("auth.login", "GET"): {"anon": 200, "others": 302},  # a logged-in user is sent home
+    ("home.index", "GET"): {"mentor": 302, "others": 200},  # a mentor's home is their own page
+    ("records.index", "GET"): {"curator": 302, "van_curator": 302, "college_curator": 302, "others": 200},
+    ("exports.federal_form_archive_download", "GET"): 302,  # no archive built yet: back to the archive page
+    ("auth.login", "POST"): 401,  # wrong password
+    ("account.password_change", "POST"): 422,  # wrong current password
+    ("admin.user_create", "POST"): 422,  # only an e-mail in the body
+    ("campaigns.campaign_edit", "POST"): 422,  # empty form
+    ("hierarchy.unit_import", "POST"): 422,  # no file
+    ("plan_imports.plan_import", "POST"): 422,  # no file
+    ("membership.extension_grant", "POST"): 422,
+    ("documents.document_upload", "POST"): 422,
+    ("record_imports.import_upload", "POST"): 422,
+    ("pairs.pair_create", "POST"): 422,
+    ("pairs.pair_view", "POST"): 422,
+    ("practices.practice_create", "POST"): 422,
+    ("practices.practice_edit", "POST"): 422,
+    ("programmes.plan_item_add", "POST"): 422,
+    ("programmes.programme_create", "POST"): 422,
+    ("plans_api.submit_plan", "POST"): 422,
+    ("campaigns_api.add_member", "POST"): 409,
+    ("membership.member_add", "POST"): 409,
+    ("mentor.report_edit", "POST"): 409,
+    ("plans.plan_approve", "POST"): 409,
+    ("plans.plan_reopen", "POST"): 409,
+    ("plans.plan_return", "POST"): 409,
+    ("plans_api.approve_plan", "POST"): 409,
+    ("plans_api.reopen_plan", "POST"): 409,
+    ("plans_api.return_plan", "POST"): 409,
+    ("records_api.delete_mentee", "DELETE"): 409,
+    ("records_api.delete_mentor", "DELETE"): 409,
+    ("region.extension_request", "POST"): 409,  # the window is still open
+    ("reports.municipal_report_submit", "POST"): 409,  # submitted already
+    ("reports_api.submit_report", "POST"): 409,
+    ("review.submission_reopen", "POST"): 409,
+    ("submissions_api.reopen_submission", "POST"): 409,
+    ("submissions.submission_edit", "POST"): 409,  # submitted: no longer editable
+    ("submissions_api.put_submission", "PUT"): 409,
+    ("submissions_api.submit_submission", "POST"): 409,
+    ("survey_answer.answer_submit", "POST"): 200,  # the thank-you page
+    # the JSON API: 200 read or changed, 201 created, 204 nothing to return
+    ("auth_api.token", "POST"): 200,
+    ("auth_api.logout", "POST"): 204,
+    ("campaigns_api.open_campaign", "POST"): 201,
+    ("campaigns_api.patch_campaign", "PATCH"): 200,
+    ("campaigns_api.patch_municipality", "PATCH"): 200,
+    ("campaigns_api.remove_member", "DELETE"): 204,
+    ("extensions_api.grant_extension", "POST"): 201,
+    ("extensions_api.revoke_extension", "POST"): 200,
+    ("plans_api.put_plan", "PUT"): 200,
+    ("records_api.create_mentee", "POST"): 201,
+    ("records_api.create_mentor", "POST"): 201,
+    ("records_api.create_pair", "POST"): 201,
+    ("records_api.create_partner", "POST"): 201,
+    ("records_api.delete_pair", "DELETE"): 204,
+    ("records_api.delete_partner", "DELETE"): 204,
+    ("records_api.patch_mentee", "PATCH"): 200,
+    ("records_api.patch_mentor", "PATCH"): 200,
+    ("records_api.patch_pair", "PATCH"): 200,
+    ("records_api.patch_partner", "PATCH"): 200,
+    ("reports_api.accept_report", "POST"): 200,
+    ("reports_api.consolidate", "POST"): 201,
+    ("reports_api.return_report", "POST"): 200,
+    ("submissions_api.accept_submission", "POST"): 200,
+    ("submissions_api.return_submission", "POST"): 200,
+    ("surveys_api.answer", "POST"): 201,
+    ("surveys_api.close_survey", "POST"): 200,
+    ("surveys_api.open_survey", "POST"): 201,
+}
+
 
 def _rich_world():
     world = factories.build_world()
@@ -250,34 +325,81 @@ def _fill(value, ids):
     return value
 
 
-def _answer(app, world, role, method, path, body) -> tuple[int, str]:
-    """Make the request as `role`; return (status, location)."""
-    client = app.test_client()
-    if path.startswith("/api/"):
-        headers = {}
-        if role != "anon":
-            token = client.post("/api/v1/auth/token", json={"email": getattr(world, role).email,
-                                                            "password": factories.PASSWORD}).get_json()["token"]
-            headers["Authorization"] = f"Bearer {token}"
-        response = client.open(path, method=method, json=body, headers=headers)
-    else:
-        browser = Browser(client)
-        if role == "anon":
-            browser.login("nobody@example.ru")  # only to obtain a CSRF token; the login fails
+class Caller:
+    """One role's clients in one world: logged in once (the login form, an API token) and reused for its requests.
+
+    Argon2 makes each login cost a tenth of a second, and the matrix makes thousands of requests.
+    """
+
+    def __init__(self, app, role: str, email: str):
+        self.app, self.role, self.email = app, role, email
+        self.web, self.api = None, None  # a Browser after the login form; an API client's headers
+
+    def _web(self) -> Browser:
+        if self.web is None:
+            self.web = Browser(self.app.test_client())
+            if self.role == "anon":
+                self.web.login("nobody@example.ru")  # only to obtain a CSRF token; the login fails
+            else:
+                assert self.web.login(self.email).status_code == 302
+        return self.web
+
+    def _api(self) -> tuple:
+        if self.api is None:
+            client, headers = self.app.test_client(), {}
+            if self.role != "anon":
+                response = client.post("/api/v1/auth/token", json={"email": self.email,
+                                                                   "password": factories.PASSWORD})
+                assert response.status_code == 200, response.get_data(as_text=True)
+                headers["Authorization"] = f"Bearer {response.get_json()['token']}"
+            self.api = (client, headers)
+        return self.api
+
+    def log_in(self, path: str) -> None:
+        self._api() if path.startswith("/api/") else self._web()
+
+    def answer(self, method: str, path: str, body) -> tuple[int, str]:
+        """Make the request as this role; return (status, location)."""
+        if path.startswith("/api/"):
+            client, headers = self._api()
+            response = client.open(path, method=method, json=body, headers=headers)
         else:
-            assert browser.login(getattr(world, role).email).status_code == 302
-        response = client.get(path) if method == "GET" else browser.post(path, data=body or {})
-    response.close()  # static files are streamed; close the handle
-    return response.status_code, response.headers.get("Location", "")
+            browser = self._web()
+            response = browser.get(path) if method == "GET" else browser.post(path, data=body or {})
+        response.close()  # static files are streamed; close the handle
+        return response.status_code, response.headers.get("Location", "")
 
 
-def _verdict(path: str, status: int, location: str) -> str:
+def _callers(app, world) -> dict[str, Caller]:
+    return {role: Caller(app, role, getattr(world, role).email if role != "anon" else "nobody@example.ru")
+            for role in ROLES}
+
+
+def _verdict(path: str, status: int, location: str) -> str | int:
+    """"login", "deny", or the status of an allowed request (checked against the row's ALLOWED_STATUS)."""
     assert status < 500, f"{path}: server error {status}"
     if path.startswith("/api/"):
-        return "login" if status == 401 else "deny" if status in (403, 404) else "allow"
+        return "login" if status == 401 else "deny" if status in (403, 404) else status
     if status == 302 and "/auth/login?next=" in location:  # sent to log in (logout itself lands on the bare page)
         return "login"
-    return "deny" if status in (403, 404) else "allow"
+    return "deny" if status in (403, 404) else status
+
+
+def _expected(route, allowed) -> dict:
+    status = ALLOWED_STATUS.get(route, 200 if route[1] == "GET" else 302)
+    per_role = status if isinstance(status, dict) else {"others": status}
+    return {role: per_role.get(role, per_role["others"]) if role in allowed else "login" if role == "anon" else "deny"
+            for role in ROLES}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _cheap_passwords():
+    """The matrix's users get an Argon2id hash of minimal cost: every login still verifies a password, in
+    microseconds instead of a tenth of a second (tests/registry/test_sessions.py checks the app's real cost)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1, type=Type.ID).hash(factories.PASSWORD)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(factories, "_password_hash", lambda: cheap)
+        yield
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -285,22 +407,83 @@ def test_every_route_is_in_the_matrix(app):
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert routes - set(MATRIX) == set(), "routes missing from the authorization matrix"
     assert set(MATRIX) - routes == set(), "matrix rows for routes that no longer exist"
+    assert set(ALLOWED_STATUS) - set(MATRIX) == set(), "allowed statuses for routes that are not in the matrix"
 
 
-@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[1]} {r[0]}")
-def test_route_answers_each_role_as_the_matrix_says(app, route):
+READS = sorted(route for route in MATRIX if route[1] == "GET")
+WRITES = sorted(route for route in MATRIX if route[1] != "GET")
+
+
+@pytest.fixture(scope="class")
+def shared(app, tmp_path_factory):
+    """One world and one logged-in caller per role for a whole class of tests; emptied after its last test.
+    Its files (documents, import uploads, stored forms) stay in one directory for the class."""
+    before = app.config["EXPORTS_DIR"]
+    app.config["EXPORTS_DIR"] = str(tmp_path_factory.mktemp("matrix") / "exports")
+    with app.app_context():
+        world, ids = _rich_world()
+        callers = _callers(app, world)
+        db.session.remove()
+    yield ids, callers
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+    app.config["EXPORTS_DIR"] = before
+
+
+class TestReads:
+    """GET routes, all against one world (a GET changes nothing that decides access), each role logged in once."""
+
+    @pytest.fixture(autouse=True)
+    def _exports_dir(self, app, shared):
+        """Overrides the suite's per-test directory: the class's world keeps its files in the one `shared` made."""
+
+    @pytest.fixture(autouse=True)
+    def _app_context(self, app, shared):
+        """Overrides the suite's per-test emptying: the class's world lives until its last test."""
+        with app.app_context():
+            yield
+            db.session.remove()
+            limiter.reset()
+
+    @pytest.mark.parametrize("route", READS, ids=lambda r: f"{r[1]} {r[0]}")
+    def test_route_answers_each_role_as_the_matrix_says(self, shared, route):
+        ids, callers = shared
+        path_template, body_template, allowed = MATRIX[route]
+        verdicts = {}
+        for role in ROLES:
+            path = _fill(path_template, {**ids, "email": callers[role].email})
+            verdicts[role] = _verdict(path, *callers[role].answer("GET", path, None))
+        expected = _expected(route, allowed)
+        assert {r: v for r, v in verdicts.items() if v != expected[r]} == {}, verdicts
+
+
+#: State-changing requests whose allowed answer changes nothing the next role's answer depends on (the caller's
+#: own session, token, notifications or settings; a failed login or password check): the world is kept.
+KEEPS_WORLD = {("auth.logout", "POST"), ("auth_api.token", "POST"),
+               ("auth_api.logout", "POST"), ("account.password_change", "POST"), ("calendar.feed_regenerate", "POST"),
+               ("notifications.mark_read", "POST"), ("notifications.notification_settings", "POST")}
+
+
+@pytest.mark.parametrize("route", WRITES, ids=lambda r: f"{r[1]} {r[0]}")
+def test_state_changing_route_answers_each_role_as_the_matrix_says(app, route):
+    """A fresh world after every allowed request, so one role's change cannot leak into the next one's answer;
+    a refused request must change nothing, so the next role asks in the same world."""
     _, method = route
     path_template, body_template, allowed = MATRIX[route]
     verdicts, world = {}, None
     for role in ROLES:
         if world is None:
             world, ids = _rich_world()
-        ids["email"] = getattr(world, role).email if role != "anon" else "nobody@example.ru"
+            callers = _callers(app, world)
+        ids["email"] = callers[role].email
         path, body = _fill(path_template, ids), _fill(body_template, ids)
-        verdicts[role] = _verdict(path, *_answer(app, world, role, method, path, body))
-        if method != "GET":
+        callers[role].log_in(path)
+        limiter.reset()  # every role asks from 127.0.0.1: the failed-login throttle must not answer for the route
+        verdicts[role] = _verdict(path, *callers[role].answer(method, path, body))
+        if verdicts[role] not in ("login", "deny") and route not in KEEPS_WORLD:
             db.session.remove()
             _empty_tables()
             world = None
-    expected = {role: "allow" if role in allowed else "login" if role == "anon" else "deny" for role in ROLES}
+    expected = _expected(route, allowed)
     assert {r: v for r, v in verdicts.items() if v != expected[r]} == {}, verdicts

@@ -1,4 +1,5 @@
 """Downloads of a frozen campaign serve the stored files; the operator sees the sets and downloads one as a ZIP."""
+import csv
 import io
 import zipfile
 
@@ -11,6 +12,7 @@ from exports.models import FormSet, StoredForm
 from monitoring import reports
 from registry.core.clock import now_utc
 from registry.extensions import db
+from tests.exports.conftest import snapshot_sum
 from tests.factories import YEAR
 
 C = f"/campaigns/27/{YEAR}"
@@ -26,8 +28,24 @@ def stored_bytes(unit_code: str, fmt: str, set_id: int | None = None) -> bytes:
 
 
 def test_without_stored_sets_the_form_is_rendered_as_before(frozen, api_as):
-    response = api_as(frozen.world.curator).get(f"{API}?unit=27-KHV-S1&format=csv")
+    """Before any set is stored the form is rendered from the snapshot: the school's frozen values, with the
+    checksum header, and byte for byte the file a stored set keeps once built."""
+    world, curator = frozen.world, api_as(frozen.world.curator)
+    response = curator.get(f"{API}?unit=27-KHV-S1&format=csv")
     assert response.status_code == 200 and "X-Form-Set" not in response.headers
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["X-Form-Preliminary"] == "false" and len(response.headers["X-Form-Checksum"]) == 64
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Форма", "Год", "Код подразделения"] and rows[0][8:] == ["Значение", "Формула"]
+    values = {row[9]: row[8] for row in rows[1:] if row[9]}
+    for code in ("students_total", "mentees_students", "mentees_form_teacher_student"):
+        assert float(values[code]) == snapshot_sum(frozen.municipal, code, world.school.id), code
+    assert {row[2] for row in rows[1:]} == {"27-KHV-S1"}
+
+    build_federal_forms(now_utc())
+    stored = curator.get(f"{API}?unit=27-KHV-S1&format=csv")
+    assert "X-Form-Set" in stored.headers and stored.data == response.data
+    assert stored.headers["X-Form-Checksum"] == response.headers["X-Form-Checksum"]
 
 
 def test_downloads_serve_the_stored_file_unchanged_after_renames(frozen, login_as, api_as):

@@ -1,13 +1,11 @@
 """The living demo (issue 14): `flask seed-demo` loads records for every organization, in every form, and the counts
 the demo organizations submit are the counts «Заполнить из учёта» computes from those records.
 
-The demo is loaded once for the module (about 15 s): the tests below only read it.
+The demo is loaded once for the package (conftest.py): the tests below only read it.
 """
 import json
 from collections import Counter
-from types import SimpleNamespace
 
-import pytest
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
@@ -15,40 +13,16 @@ from hierarchy.models import Organization, Region
 from monitoring.models import Submission, SubmissionStatus
 from monitoring.views.submissions import records_for_form
 from registry.core.clock import now_utc
-from registry.demo import accounts, cli, seed_records
+from registry.demo import accounts, seed_records
 from registry.demo.names import _FIRST
 from registry.demo.story import Story
-from registry.extensions import db, limiter
+from registry.extensions import db
 from registry.mentoring.models import Award, Consent, Mentee, Mentor, MentoringPair, Partner, Practice
 from registry.mentoring.models.pairs import PairMentor
 from registry.mentoring.models.people import age_on
 from registry.mentoring.queries import RECORD_CODES
 from registry.mentoring.text import inn_error
 from registry.mentoring.vocab import INVOLVED, ConsentKind, Form, GivenBy, PartnerKind, PartnerStatus
-from tests.conftest import _empty_tables
-
-
-@pytest.fixture(scope="module")
-def demo(app):
-    with app.app_context():
-        region, story, current = cli.load(now_utc())
-        db.session.commit()
-        loaded = SimpleNamespace(region_id=region.id, year=story.year, today=story.clock.now.astimezone(
-            story.clock.tz).date(), plans=story.plans)
-        db.session.remove()
-    yield loaded
-    with app.app_context():
-        _empty_tables()
-
-
-@pytest.fixture(autouse=True)
-def _app_context(app, demo):
-    """Overrides the suite's per-test emptying: every test of this module reads the one demo."""
-    with app.app_context():
-        yield
-        db.session.remove()
-        limiter.reset()
-
 
 #: Pairs joining a mentor kept by another organization: the demo's cross-organization pairs
 #: (registry/demo/cross_org.py), added after the per-organization plans.

@@ -91,16 +91,42 @@ def test_other_curators_cannot_open_the_records_but_the_municipality_reads_them(
     assert login_as(world.other_operator).get(url).status_code == 403
 
 
-def test_every_records_page_renders(world, login_as):
+def test_every_records_page_renders_its_heading_and_the_records(world, login_as):
     mentor = builders.published(world.school)
     kid = builders.mentee(world.school)
     pair = builders.pair(world.school, [mentor], [kid])
     builders.commit()
+    school, who, child = world.school.name, mentor.full_name, kid.full_name
+    pages = {  # path → what the page must show: its heading, then the records the world put there
+        "/records/": [f"<h1>{school}</h1>"],  # a curator's records start at their own organization
+        R + "/": [f"<h1>{school}</h1>"],
+        R + "/mentors": ["Наставники <span class=\"muted\">(1)</span>", who],
+        R + "/mentees": ["Наставляемые <span class=\"muted\">(1)</span>", child],
+        R + "/pairs": ["Наставнические пары и группы <span class=\"muted\">(1)</span>", who, child],
+        R + "/partners": ["Предприятия и организации-партнёры <span class=\"muted\">(0)</span>"],
+        R + "/practices": ["Лучшие практики организации <span class=\"muted\">(0)</span>"],
+        R + "/mentors/new": ["<h1>Новый наставник</h1>"],
+        R + "/mentees/new": ["<h1>Новый наставляемый</h1>"],
+        R + "/pairs/new": ["<h1>Новая пара или группа</h1>", who, child],  # the people to choose from
+        R + "/practices/new": ["<h1>Новая практика</h1>"],
+        f"{R}/mentors/{mentor.id}": [f"<h1>{who}</h1>"],
+        f"{R}/mentees/{kid.id}": [f"<h1>{child}</h1>"],
+        f"{R}/pairs/{pair.id}": [f"Пара (группа) № {pair.id}", who, child],
+        R + "/import": ["<h1>Загрузка записей из файла</h1>", f"Загрузка записей: {school}"],
+    }
     b = login_as(world.curator)
-    for path in ("/records/", R + "/", R + "/mentors", R + "/mentees", R + "/pairs", R + "/partners",
-                 R + "/practices", R + "/mentors/new", R + "/mentees/new", R + "/pairs/new", R + "/practices/new",
-                 f"{R}/mentors/{mentor.id}", f"{R}/mentees/{kid.id}", f"{R}/pairs/{pair.id}", R + "/import"):
+    for path, expected in pages.items():
         response = b.get(path, follow_redirects=True)
+        page = response.get_data(as_text=True)
         assert response.status_code == 200, path
-    for path in ("/records/", "/records/practices/review", R + "/"):
-        assert login_as(world.operator).get(path).status_code == 200, path
+        assert [text for text in expected if text not in page] == [], path
+    assert child not in b.get(R + "/mentors").get_data(as_text=True)  # each list shows its own kind of record
+    assert who not in b.get(R + "/mentees").get_data(as_text=True)
+    operator = login_as(world.operator)
+    for path, expected in {"/records/": ["<h1>Персонифицированный учёт наставничества</h1>", school],
+                           "/records/practices/review": ["<h1>Лучшие практики: рассмотрение и публикация</h1>"],
+                           R + "/": [f"<h1>{school}</h1>"]}.items():
+        response = operator.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert [text for text in expected if text not in page] == [], path

@@ -6,12 +6,12 @@ test also checks that the README describes what the app computes.
 """
 import json
 from collections import defaultdict
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 
-from registry.core.clock import now_utc
-from registry.demo import accounts, cli
+from registry.demo import accounts
 from registry.extensions import db
 
 SHARES = {"R2": ("general", "mentees_students", "students_total"),
@@ -25,13 +25,6 @@ INVOLVED = "('approved', 'active', 'completed')"
 
 def _rows(sql: str, **params) -> list:
     return db.session.execute(sa.text(sql), params).all()
-
-
-def _seed_demo():
-    """The demo as `flask seed-demo` loads it: with its records, so R9 and F2 come from them at every level."""
-    region, _, _ = cli.load(now_utc())
-    db.session.commit()
-    return region
 
 
 class Raw:
@@ -116,8 +109,10 @@ def _same(app_indicators: dict, expected: dict, where: str) -> None:
             assert got == pytest.approx(value, rel=1e-9), f"{where} {code}: app {got}, recomputed {value}"
 
 
-def test_demo_indicators_recomputed_by_hand_match_the_api_and_the_snapshots(app):
-    region = _seed_demo()
+def test_demo_indicators_recomputed_by_hand_match_the_api_and_the_snapshots(app, demo):
+    """The demo as `flask seed-demo` loads it (conftest.py): with its records, so R9 and F2 come from them at every
+    level."""
+    region = SimpleNamespace(id=demo.region_id)
     client = app.test_client()
     token = client.post("/api/v1/auth/token", json={"email": "operator@example.org",
                                                     "password": accounts.PASSWORD}).get_json()["token"]
