@@ -101,10 +101,15 @@ def verify(url: str, exports: Path, smtp, expected: dict, calendar: Calendar, se
         stored = [Path(p) for p, in q("SELECT path FROM stored_forms WHERE status = 'stored'")]
         on_disk = {p.relative_to(exports) for p in exports.rglob("*") if p.is_file()
                    and not p.name.startswith(TEMP_PREFIX)}
-        listed = {p if not p.is_absolute() else p.relative_to(exports) for p in stored}
-        if len(listed) != len(stored) or listed != on_disk:
-            problems.append(f"файлов форм в EXPORTS_DIR {len(on_disk)}, в базе {len(stored)} "
-                            f"(различаются: {len(listed ^ on_disk)})")
+        # the registry extract each new snapshot stores beside the forms (registry/mentoring/yearly.py)
+        extracts = [Path(p) for p, in q("SELECT summary->'registry'->'extract'->>'path' FROM snapshots "
+                                        "WHERE id > :after", after=after) if p]
+        listed = {p if not p.is_absolute() else p.relative_to(exports) for p in stored} | set(extracts)
+        if len(listed) != len(stored) + len(extracts) or listed != on_disk:
+            problems.append(f"файлов в EXPORTS_DIR {len(on_disk)}, в базе {len(stored)} форм и {len(extracts)} "
+                            f"выписок; только на диске: "
+                            f"{sorted(map(str, on_disk - listed))[:6]}, только в базе: "
+                            f"{sorted(map(str, listed - on_disk))[:6]}")
         outbox = Counter((to, subject) for to, subject in q("SELECT to_addr, subject FROM outbox "
                                                            "WHERE status = 'sent'"))
         statuses = dict(q("SELECT status, count(*) FROM outbox GROUP BY status"))
@@ -126,7 +131,8 @@ def verify(url: str, exports: Path, smtp, expected: dict, calendar: Calendar, se
         "черновой срез региона": f"{regional} (ожидался {expected['regional']})",
         "журнал заданий (строк по заданиям)": dict(sorted(ledger.items())),
         "аудит черновых срезов": audits,
-        "наборы федеральных форм": f"{sets} на {snapshots} срезов, недостроено {open_sets}; файлов {len(on_disk)}",
+        "наборы федеральных форм": f"{sets} на {snapshots} срезов, недостроено {open_sets}; файлов форм "
+                                          f"{len(stored)} и выписок реестра {len(extracts)}, на диске {len(on_disk)}",
         "письма": f"в базе {dict(statuses)}, получено SMTP {sum(received.values())}",
         "аренда ведущего": [f"{holder} до {expires:%H:%M:%S}" for holder, expires in leases],
     }
