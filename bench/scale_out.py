@@ -216,7 +216,14 @@ def summary(client, apps, app_killed, schedulers, first, scheduler_killed, args,
           f"не удалось: {len(failed)} (из них допустимых — POST в обработке на убитом: {len(allowed)}); "
           f"повторено nginx на другом экземпляре: {retried}; после отказа: {len(after)} запросов, "
           f"{sum(1 for r in after if r[4] >= 500 or r[4] == 0)} ошибок")
-    wait = f"{takeover - scheduler_killed:.1f} с" if takeover else "—"
+    t0 = results[0][0]
+    before = [r for r in results if r[0] < app_killed]
+    rate_before = len(before) / max(app_killed - t0, 1e-9)
+    rate_after = len(after) / max(results[-1][1] - app_killed - 1, 1e-9)
+    print(f"пропускная способность: два экземпляра {rate_before:.1f} в с, один (после отказа) {rate_after:.1f} в с — "
+          f"{rate_after / rate_before:.2f} от двух")
+    wait = (f"{takeover - scheduler_killed:.1f} с ({(takeover - scheduler_killed) / args.lease:.2f} аренды)"
+            if takeover else "—")
     print(f"планировщик {first.name} (ведущий) убит SIGKILL; резервный стал ведущим через {wait} "
           f"(аренда {args.lease:g} с, проверка раз в 1 с)")
     print(f"вход с неверным паролем поочерёдно на оба экземпляра: {throttle} (5 в минуту на учётную запись, Redis)")
