@@ -82,7 +82,7 @@ class Client:
 
 
 def token(port: int, email: str) -> str:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     conn.request("POST", "/api/v1/auth/token", body=json.dumps({"email": email, "password": PASSWORD}),
                  headers={"Content-Type": "application/json"})
     answer = conn.getresponse()
@@ -97,7 +97,7 @@ def shared_throttle(ports: list[int]) -> list[int]:
     when the counters are shared in Redis: LOGIN_LIMIT_PER_ACCOUNT is 5 per minute)."""
     statuses = []
     for i in range(7):
-        conn = http.client.HTTPConnection("127.0.0.1", ports[i % 2], timeout=30)
+        conn = http.client.HTTPConnection("127.0.0.1", ports[i % 2], timeout=120)
         conn.request("POST", "/api/v1/auth/token", body=json.dumps({"email": "van@example.org", "password": "x"}),
                      headers={"Content-Type": "application/json", "X-Forwarded-For": f"10.0.0.{i + 1}"})
         statuses.append(conn.getresponse().status)
