@@ -261,18 +261,25 @@ class JobsFailed(RuntimeError):
     """Some jobs raised; the others still ran (their work is committed)."""
 
 
-def run_due(now: datetime | None = None) -> dict[str, int]:
-    """Run every job due up to `now`, then deliver the outbox. One job failing does not stop the others."""
+def run_due(now: datetime | None = None, still_leading: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Run every job due up to `now`, then deliver the outbox. One job failing does not stop the others.
+
+    The scheduler passes `still_leading` (renews its lease): asked before each job and before the outbox, a False
+    ends the run there, so a leader that lost its lease to a standby does not go on beside it."""
     now = now or now_utc()
     counts: dict[str, int] = {}
     failed = []
     for job in JOBS:
+        if still_leading is not None and not still_leading():
+            return counts
         try:
             counts[job.name] = job.func(now=now)
         except Exception:
             logger.exception("scheduler job %s failed at %s", job.name, now.isoformat())
             db.session.rollback()
             failed.append(job.name)
+    if still_leading is not None and not still_leading():
+        return counts
     counts["mail-sent"] = deliver_outbox(now)
     if failed:
         raise JobsFailed(f"jobs failed: {', '.join(failed)}; done: {counts}")

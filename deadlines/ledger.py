@@ -1,4 +1,4 @@
-"""The scheduler's memory: one ledger row per side effect, and the lease that elects one scheduler on SQLite."""
+"""The scheduler's memory: one ledger row per side effect, and the lease that elects the one acting scheduler."""
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,7 @@ class LedgerEntry(db.Model):
 
 
 class SchedulerLease(db.Model):
-    """The leader's lease where PostgreSQL advisory locks are unavailable (SQLite)."""
+    """The leader's lease (deadlines.leader): one row per lease name, renewed by its holder until it stops."""
 
     __tablename__ = "scheduler_leases"
 

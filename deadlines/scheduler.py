@@ -50,14 +50,22 @@ class Runner:
             if self.leadership.acquire(now_utc()):
                 self._run("выполнено")
 
+    def _still_leading(self) -> bool:
+        """Renew the lease between jobs; False once another process holds it (this one then stops the run)."""
+        return self.leadership.acquire(now_utc())
+
     def _run(self, label: str) -> None:
         try:
-            counts = run_due(now_utc())
+            counts = run_due(now_utc(), still_leading=self._still_leading)
         except JobsFailed as error:
             self.echo(f"[ошибка] {error}")
             return
         finally:
             db.session.remove()
+        if not self.leadership.is_leader:
+            self.echo(f"[резерв] {self.leadership.holder}: ведущая роль потеряна посреди прогона, "
+                      f"остальные задания выполнит ведущий {json.dumps(counts, ensure_ascii=False, sort_keys=True)}")
+            return
         self.echo(f"[{label}] {json.dumps(counts, ensure_ascii=False, sort_keys=True)}")
 
 
@@ -65,8 +73,8 @@ def build_scheduler(app: Flask, runner: Runner) -> BlockingScheduler:
     """A UTC scheduler with one worker thread, so its jobs never overlap each other either."""
     interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
     if app.config.get("FORM_BUILD_BUDGET_SECONDS") is None:
-        # the heartbeat waits while a run builds forms (one thread): a run must end well before the lease does,
-        # or a standby scheduler takes over mid-run; the rest of a long build goes to the next run
+        # the heartbeat waits while a run builds forms (one thread) and the lease is renewed only between jobs: one
+        # job must end well before the lease does, or a standby takes over mid-job; the rest goes to the next run
         app.config["FORM_BUILD_BUDGET_SECONDS"] = app.config["SCHEDULER_LEASE_SECONDS"] / 2
     scheduler = BlockingScheduler(
         timezone="UTC", executors={"default": ThreadPoolExecutor(1)},
@@ -89,8 +97,8 @@ def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
         leadership = Leadership(db.engine, app.config["SCHEDULER_LEASE_SECONDS"])
     scheduler = build_scheduler(app, Runner(app, leadership, echo))
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    echo(f"Планировщик сроков запущен ({leadership.holder}); "
-         f"{'advisory lock PostgreSQL' if leadership.uses_advisory_lock else 'аренда в таблице scheduler_leases'}")
+    echo(f"Планировщик сроков запущен ({leadership.holder}); аренда в таблице scheduler_leases "
+         f"на {app.config['SCHEDULER_LEASE_SECONDS']:g} с")
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
@@ -100,5 +108,4 @@ def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
             scheduler.shutdown(wait=True)
         with app.app_context():
             leadership.release(now_utc())
-        leadership.dispose()
         echo(f"Планировщик сроков остановлен ({leadership.holder})")
