@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import CacheStats
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -42,7 +43,7 @@ class Meter:
     def count(self, _conn, _cursor, statement: str, _parameters, context, _many) -> None:
         self.statements += 1
         # a statement compiled afresh instead of taken from the engine's compiled cache: CPU spent on every request
-        self.compiled += context is not None and context.cache_hit in (context.cache_miss, context.no_cache_key)
+        self.compiled += context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
         self.current.append(" ".join(statement.split())[:160])
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
