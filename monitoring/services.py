@@ -1,6 +1,7 @@
 """Submission use-cases: save, submit, return, accept, reopen. Validate → mutate → flush → audit; callers commit."""
 import logging
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -32,13 +33,24 @@ def membership(campaign: Campaign, organization: Organization) -> CampaignMember
     return member
 
 
-def get_submission(campaign: Campaign, organization: Organization, *, lock: bool = False) -> Submission | None:
-    query = sa.select(Submission).where(Submission.campaign_id == campaign.id,
-                                        Submission.organization_id == organization.id)
-    if lock:
-        return db.session.scalar(for_update(db.session, query))
+@cache
+def _submission_of() -> sa.Select:
+    """The submission of one organization in one campaign (built once: its SQL and cache key are reused)."""
+    return sa.select(Submission).where(Submission.campaign_id == sa.bindparam("campaign_id"),
+                                       Submission.organization_id == sa.bindparam("organization_id"))
+
+
+@cache
+def _submission_with_values() -> sa.Select:
     # a read shows the values: fetch them with the submission (FOR UPDATE cannot take the outer join)
-    return db.session.execute(query.options(joinedload(Submission.values))).unique().scalar_one_or_none()
+    return _submission_of().options(joinedload(Submission.values))
+
+
+def get_submission(campaign: Campaign, organization: Organization, *, lock: bool = False) -> Submission | None:
+    keys = {"campaign_id": campaign.id, "organization_id": organization.id}
+    if lock:
+        return db.session.scalar(for_update(db.session, _submission_of()), keys)
+    return db.session.execute(_submission_with_values(), keys).unique().scalar_one_or_none()
 
 
 def describe(submission: Submission | None, organization: Organization) -> dict:

@@ -5,6 +5,7 @@ While a submission is a draft its survey fields follow the survey; a save that t
 that has a survey is refused on that field; submitting writes the survey's figures into the submission.
 """
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -49,6 +50,13 @@ def results(survey_ids: list[int]) -> dict[int, Result]:
     return out
 
 
+@cache
+def _survey_ids() -> sa.Select:
+    """Every read and write of a submission asks it: built once, its SQL and cache key are reused."""
+    return sa.select(Survey.id).where(Survey.campaign_id == sa.bindparam("campaign_id"),
+                                      Survey.organization_id == sa.bindparam("organization_id"))
+
+
 def organization_results(campaign: Campaign, organization: Organization) -> dict[str, Result]:
     """kind → result, for the kinds that have a survey in this campaign (one query when none ran).
 
@@ -58,8 +66,8 @@ def organization_results(campaign: Campaign, organization: Organization) -> dict
     key = ("survey_results", campaign.id, organization.id)
     cache = g.setdefault("survey_results", {}) if has_request_context() else {}
     if key not in cache:
-        ids = db.session.scalars(sa.select(Survey.id).where(Survey.campaign_id == campaign.id,
-                                                            Survey.organization_id == organization.id)).all()
+        ids = db.session.scalars(_survey_ids(), {"campaign_id": campaign.id,
+                                                 "organization_id": organization.id}).all()
         cache[key] = {r.kind: r for r in results(list(ids)).values()}
     return cache[key]
 
