@@ -57,6 +57,21 @@ def _survey_ids() -> sa.Select:
                                       Survey.organization_id == sa.bindparam("organization_id"))
 
 
+def _request_cache() -> dict:
+    return g.setdefault("survey_results", {}) if has_request_context() else {}
+
+
+def note_no_surveys(campaign_id: int, organization_id: int) -> None:
+    """Tell this request's cache that the organization has no survey in the campaign, learnt by a query that
+    loaded the organization anyway: organization_results then answers without a round trip of its own."""
+    _request_cache()[("survey_results", campaign_id, organization_id)] = {}
+
+
+def has_surveys(campaign_id, organization_id) -> sa.Exists:
+    """A condition to read along with another query: the organization has a survey in the campaign."""
+    return sa.exists().where(Survey.campaign_id == campaign_id, Survey.organization_id == organization_id)
+
+
 def organization_results(campaign: Campaign, organization: Organization) -> dict[str, Result]:
     """kind → result, for the kinds that have a survey in this campaign (one query when none ran).
 
@@ -64,7 +79,7 @@ def organization_results(campaign: Campaign, organization: Organization) -> dict
     that opens or answers a survey does not read it first.
     """
     key = ("survey_results", campaign.id, organization.id)
-    cache = g.setdefault("survey_results", {}) if has_request_context() else {}
+    cache = _request_cache()
     if key not in cache:
         ids = db.session.scalars(_survey_ids(), {"campaign_id": campaign.id,
                                                  "organization_id": organization.id}).all()

@@ -20,6 +20,7 @@ from registry.core.api import current_actor
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.extensions import db
+from surveys import results as survey_results
 
 CAMPAIGN_URL = "/regions/<region_code>/campaigns/<int:year>"
 
@@ -46,11 +47,15 @@ def _region_and_campaign() -> sa.Select:
 
 
 @cache
-def _organization_and_member() -> sa.Select:
-    return sa.select(Organization, CampaignMember).where(
+def _organization_and_member(surveys: bool) -> sa.Select:
+    query = sa.select(Organization, CampaignMember).where(
         Organization.code == sa.bindparam("code"), Organization.region_id == sa.bindparam("region_id")).outerjoin(
         CampaignMember, sa.and_(CampaignMember.organization_id == Organization.id,
                                 CampaignMember.campaign_id == sa.bindparam("campaign_id")))
+    if surveys:
+        query = query.add_columns(survey_results.has_surveys(sa.bindparam("campaign_id"), Organization.id)
+                                  .label("has_surveys"))
+    return query
 
 
 def campaign_or_404(region_code: str, year: int) -> Campaign:
@@ -76,12 +81,18 @@ def organization_or_404(campaign: Campaign, code: str) -> Organization:
     return org
 
 
-def member_or_404(campaign: Campaign, code: str) -> tuple[Organization, CampaignMember]:
-    """An organization of the region that the campaign expects (with its reporting parent fixed)."""
+def member_or_404(campaign: Campaign, code: str, *, surveys: bool = False) -> tuple[Organization, CampaignMember]:
+    """An organization of the region that the campaign expects (with its reporting parent fixed).
+
+    `surveys`: for a request that reads or writes the submission and opens no survey: whether the organization
+    has a survey in the campaign comes with the same query, and when it has none the request's survey results
+    (surveys.results.organization_results) are known to be empty without a round trip of their own."""
     # the organization and its membership in one query; a missing one gets the usual 404 from its own lookup
-    row = db.session.execute(_organization_and_member(), {"code": code, "region_id": campaign.region_id,
-                                                          "campaign_id": campaign.id}).first()
+    row = db.session.execute(_organization_and_member(surveys), {"code": code, "region_id": campaign.region_id,
+                                                                 "campaign_id": campaign.id}).first()
     org = row.Organization if row else organization_or_404(campaign, code)
+    if surveys and not row.has_surveys:
+        survey_results.note_no_surveys(campaign.id, org.id)
     return org, row.CampaignMember or membership(campaign, org)
 
 
