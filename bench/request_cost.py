@@ -2,11 +2,13 @@
 
     .venv/bin/python -m bench.request_cost --own-cluster DIR --pg-port P   # throwaway cluster seeded like the soak
     .venv/bin/python -m bench.request_cost --profile "PUT submission"      # also print that route's cProfile top
+    .venv/bin/python -m bench.request_cost --profile all --sort tottime    # every route: profile and CPU per package
+    .venv/bin/python -m bench.request_cost --sql "PUT submission"          # the route's statements ([compiled] marks)
 
 Seeds region B as bench/soak.py does (fewer mentors), then drives the routes through the Flask test client with
 bearer tokens: each curator saves, reads, submits; each official reads the queue and accepts; the public searches.
-Statements are counted with an engine event listener; CPU is this process's time (Python and the driver), the
-figure the soak's gunicorn share stands for.
+Statements are counted with an engine event listener, and those not taken from the compiled cache; CPU is this
+process's time (Python and the driver), the figure the soak's gunicorn share stands for.
 """
 import argparse
 import cProfile
@@ -42,9 +44,11 @@ class Meter:
 
     def count(self, _conn, _cursor, statement: str, _parameters, context, _many) -> None:
         self.statements += 1
-        # a statement compiled afresh instead of taken from the engine's compiled cache: CPU spent on every request
-        self.compiled += context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
-        self.current.append(" ".join(statement.split())[:160])
+        # a statement compiled afresh instead of taken from the engine's compiled cache (CPU spent on every request),
+        # or one that has no cache key: driver SQL such as the SAVEPOINT of a first save
+        fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
+        self.compiled += fresh
+        self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
         profiler = self.profiles.get(route) or self.profiles.get("all")
