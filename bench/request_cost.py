@@ -2,11 +2,13 @@
 
     .venv/bin/python -m bench.request_cost --own-cluster DIR --pg-port P   # throwaway cluster seeded like the soak
     .venv/bin/python -m bench.request_cost --profile "PUT submission"      # also print that route's cProfile top
+    .venv/bin/python -m bench.request_cost --profile all --sort tottime    # every route: profile and CPU per package
+    .venv/bin/python -m bench.request_cost --sql "PUT submission"          # the route's statements ([compiled] marks)
 
 Seeds region B as bench/soak.py does (fewer mentors), then drives the routes through the Flask test client with
 bearer tokens: each curator saves, reads, submits; each official reads the queue and accepts; the public searches.
-Statements are counted with an engine event listener; CPU is this process's time (Python and the driver), the
-figure the soak's gunicorn share stands for.
+Statements are counted with an engine event listener, and those not taken from the compiled cache; CPU is this
+process's time (Python and the driver), the figure the soak's gunicorn share stands for.
 """
 import argparse
 import cProfile
@@ -18,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import CacheStats
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -33,20 +36,25 @@ class Meter:
     """Statements, CPU and wall time per route."""
 
     def __init__(self):
-        self.statements = 0
-        self.rows = defaultdict(lambda: {"count": 0, "statements": 0, "cpu": 0.0, "wall": 0.0})
+        self.statements = self.compiled = 0
+        self.rows = defaultdict(lambda: {"count": 0, "statements": 0, "compiled": 0, "cpu": 0.0, "wall": 0.0})
         self.profiles: dict[str, cProfile.Profile] = {}
         self.sql: dict[str, list[str]] = {}  # routes whose statements are shown → those of their last request
         self.current: list[str] = []
 
-    def count(self, _conn, _cursor, statement: str, *_args) -> None:
+    def count(self, _conn, _cursor, statement: str, _parameters, context, _many) -> None:
         self.statements += 1
-        self.current.append(" ".join(statement.split())[:160])
+        # a statement compiled afresh instead of taken from the engine's compiled cache (CPU spent on every request),
+        # or one that has no cache key: driver SQL such as the SAVEPOINT of a first save
+        fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
+        self.compiled += fresh
+        self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
-        profiler = self.profiles.get(route)
+        profiler = self.profiles.get(route) or self.profiles.get("all")
         self.current = []
-        before, cpu, wall = self.statements, time.process_time(), time.perf_counter()
+        before, compiled = self.statements, self.compiled
+        cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
             profiler.enable()
         resp = client.open(path, method=method, **kwargs)
@@ -56,6 +64,7 @@ class Meter:
         row["cpu"] += time.process_time() - cpu
         row["wall"] += time.perf_counter() - wall
         row["statements"] += self.statements - before
+        row["compiled"] += self.compiled - compiled
         row["count"] += 1
         if route in self.sql:
             self.sql[route] = self.current
@@ -94,10 +103,10 @@ def drive(app, year: int, schools: list[dict], officials: list[dict], meter: Met
 
 
 def report(meter: Meter, sort: str) -> None:
-    print(f"{'route':<26}{'requests':>9}{'statements':>11}{'CPU ms':>9}{'wall ms':>9}")
+    print(f"{'route':<26}{'requests':>9}{'statements':>11}{'compiled':>9}{'CPU ms':>9}{'wall ms':>9}")
     for route, row in sorted(meter.rows.items()):
         n = row["count"]
-        print(f"{route:<26}{n:>9}{row['statements'] / n:>11.1f}{1000 * row['cpu'] / n:>9.2f}"
+        print(f"{route:<26}{n:>9}{row['statements'] / n:>11.1f}{row['compiled'] / n:>9.2f}{1000 * row['cpu'] / n:>9.2f}"
               f"{1000 * row['wall'] / n:>9.2f}")
     for route, statements in meter.sql.items():
         print(f"\n--- statements of the last {route} ---")
@@ -105,6 +114,25 @@ def report(meter: Meter, sort: str) -> None:
     for route, profiler in meter.profiles.items():
         print(f"\n--- cProfile of {route} ({sort}) ---")
         pstats.Stats(profiler).sort_stats(sort).print_stats(45)
+        if route == "all":
+            by_package(pstats.Stats(profiler), sum(r["count"] for r in meter.rows.values()))
+
+
+def by_package(stats: pstats.Stats, requests: int) -> None:
+    """Own time (tottime) summed per library or project package, ms per request: where a request's CPU goes."""
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _, function), (_, _, own, _, _) in stats.stats.items():
+        path = Path(filename)
+        if "site-packages" in path.parts:
+            key = path.parts[path.parts.index("site-packages") + 1].removesuffix(".py")
+        elif filename.startswith(str(ROOT)):
+            key = "/".join(path.relative_to(ROOT).parts[:2])
+        else:
+            key = "builtins: " + function if filename == "~" else "stdlib: " + path.stem
+        totals[key] += own
+    print(f"\n--- own CPU per package, ms per request over {requests} requests (profiler on) ---")
+    for key, seconds in sorted(totals.items(), key=lambda kv: -kv[1])[:30]:
+        print(f"{1000 * seconds / requests:>8.2f}  {key}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-port", type=int, help="port of the throwaway cluster (default: a free one)")
     parser.add_argument("--mentors", type=int, default=20_000, help="synthetic mentors for the search")
     parser.add_argument("--rounds", type=int, default=20, help="organizations driven through the cycle")
-    parser.add_argument("--profile", action="append", default=[], metavar="ROUTE", help="cProfile this route")
+    parser.add_argument("--profile", action="append", default=[], metavar="ROUTE",
+                        help="cProfile this route ('all': every route in one profile, with CPU per package)")
     parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime, …)")
     parser.add_argument("--sql", action="append", default=[], metavar="ROUTE", help="show this route's statements")
     args = parser.parse_args(argv)

@@ -20,8 +20,10 @@ import json
 import logging
 import os
 import resource
+import statistics
 import sys
 import time
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -44,10 +46,14 @@ from bench.harness import (  # noqa: E402
     tree_cpu_seconds,
 )
 from bench.mentors import fill_postgresql, search_paths  # noqa: E402
+from bench.soak_floor import hammer  # noqa: E402
 from bench.soak_load import ACTIONS, Load, Official, Org  # noqa: E402
 
 PASSWORD = "soak-password-1"  # noqa: S105 - synthetic accounts of a throwaway cluster
 NO_RATE_LIMIT = {"RATELIMIT_ENABLED": "false"}
+#: The floor the soak is measured against (issue 18): the bare app's five indexed reads, about the statements an
+#: average request of the mix makes, on the same gunicorn, cluster and client.
+FLOOR_ROUTE = "GET /reads/5"
 
 
 def soak_app():
@@ -163,12 +169,16 @@ def run(folder: Path, args: argparse.Namespace) -> int:
     url = own_cluster(folder, args.pg_port)
     print(f"cluster {url} started and migrated in {time.perf_counter() - started:.0f} s", flush=True)
     started = time.perf_counter()
-    year, schools, officials = seed(url, args.mentors, args.seconds)
+    year, schools, officials = seed(url, args.mentors, args.seconds * args.rounds)
     print(f"seeded region B: {len(schools)} schools, {len(officials)} officials, {args.mentors:,} mentors, "
           f"campaign {year} in {time.perf_counter() - started:.0f} s", flush=True)
     log = folder.parent / f"{folder.name}-gunicorn.log"
+    # both servers stay up for the whole run (an idle sync worker takes no CPU): the soak and its floor alternate
+    # back to back, round after round, so every ratio compares figures of the same minute of the same machine
     with gunicorn("bench.soak:soak_app()", url, ready="/api/v1/openapi.json", workers=args.workers,
-                  env=NO_RATE_LIMIT, log=log) as (base, server):
+                  env=NO_RATE_LIMIT, log=log) as (base, server), \
+            gunicorn("bench.floor_app:app", url, ready="/bare", workers=args.workers,
+                     log=folder.parent / f"{folder.name}-floor.log") as (floor_base, _):
         emails = [o["email"] for o in officials] + [s["email"] for s in schools]
         started = time.perf_counter()
         tokens, login_ms = asyncio.run(log_in(base, emails))
@@ -177,15 +187,40 @@ def run(folder: Path, args: argparse.Namespace) -> int:
         orgs = [Org(s["code"], s["municipality"], tokens[s["email"]], s["org_type"]) for s in schools]
         staff = [Official(o["municipality"], tokens[o["email"]]) for o in officials]
         load = Load(base, f"/api/v1/regions/B/campaigns/{year}", orgs, staff, search_paths(), seed=args.seed)
-        load_before, before = os.getloadavg(), _cpu(server.pid, postmaster_pid(folder))
-        timing = asyncio.run(load.run(args.seconds, args.rate, args.concurrency))
-        after, load_after = _cpu(server.pid, postmaster_pid(folder)), os.getloadavg()
+        load_before = os.getloadavg()
+        used, timing, rounds = defaultdict(float), {"elapsed_s": 0.0}, []
+        for n in range(1, args.rounds + 1):
+            answered = sum(len(ms) for ms in load.ledger.latencies.values())
+            before = _cpu(server.pid, postmaster_pid(folder))
+            soak_timing = asyncio.run(load.run(args.seconds, args.rate, args.concurrency))
+            after = _cpu(server.pid, postmaster_pid(folder))
+            for key in after:
+                used[key] += after[key] - before[key]
+            timing["elapsed_s"] += soak_timing["elapsed_s"]
+            soak_rps = (sum(len(ms) for ms in load.ledger.latencies.values()) - answered) / soak_timing["elapsed_s"]
+            rounds.append({"soak_rps": round(soak_rps, 1), **floor(floor_base, args), "loadavg": os.getloadavg()[0]})
+            rounds[-1]["ratio"] = round(soak_rps / rounds[-1]["floor_rps"], 2)
+            print(f"round {n}: soak {soak_rps:.0f} requests/s, floor ({FLOOR_ROUTE}) {rounds[-1]['floor_rps']:.0f} "
+                  f"requests/s → ratio {rounds[-1]['ratio']:.2f}; load average {rounds[-1]['loadavg']:.2f}",
+                  flush=True)
+        load_after = os.getloadavg()
+    timing["elapsed_s"] = round(timing["elapsed_s"], 1)
     print(f"server log: {log}", flush=True)
     problems = [json.dumps(m, ensure_ascii=False) for m in load.ledger.mismatches] + verify(url, year, orgs, load)
-    return report(load, timing, args, before, after, (load_before, load_after), problems)
+    return report(load, timing, args, dict.fromkeys(used, 0.0), dict(used), (load_before, load_after), problems,
+                  rounds)
 
 
-def report(load: Load, timing: dict, args, before: dict, after: dict, loadavg: tuple, problems: list[str]) -> int:
+def floor(base: str, args: argparse.Namespace) -> dict:
+    """requests/s of bench/floor_app.py's FLOOR_ROUTE (bench/soak_floor.py's measure) for --floor-seconds."""
+    method, path = FLOOR_ROUTE.split()
+    started = time.perf_counter()
+    done = asyncio.run(hammer(base, method, path, args.floor_seconds, args.concurrency))
+    return {"floor_rps": round(done / (time.perf_counter() - started), 1)}
+
+
+def report(load: Load, timing: dict, args, before: dict, after: dict, loadavg: tuple, problems: list[str],
+           rounds: list[dict]) -> int:
     """Print the table, the rate, the CPU split and one JSON line; return the exit status."""
     ledger, table = load.ledger, load.ledger.table()
     total = sum(r["count"] for r in table.values())
@@ -215,7 +250,12 @@ def report(load: Load, timing: dict, args, before: dict, after: dict, loadavg: t
     print(f"unexpected answers: {unexpected or 'none'}")
     print("data check: " + ("database equals the acknowledged writes" if not problems else
                             f"{len(problems)} differences, first: " + "; ".join(problems[:5])))
+    ratios = [r["ratio"] for r in rounds]
+    print(f"soak ÷ floor ({FLOOR_ROUTE}, measured right after each round): "
+          + ", ".join(f"{r['soak_rps']:.0f}/{r['floor_rps']:.0f} = {r['ratio']:.2f}" for r in rounds)
+          + f"; median {statistics.median(ratios):.2f} (goal ≥ 0.6)")
     print(json.dumps({"target_rps": args.rate, "achieved_rps": round(rate, 1), "ratio": round(rate / args.rate, 3),
+                      "floor_route": FLOOR_ROUTE, "rounds": rounds, "ratio_to_floor": statistics.median(ratios),
                       "seconds": wall, "routes": table, "cpu_percent_of_machine": shares,
                       "loadavg": [[round(x, 2) for x in pair] for pair in loadavg],
                       "acked": dict(ledger.acked), "unexpected": unexpected, "differences": len(problems)},
@@ -234,6 +274,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=16, help="most requests in flight (default 16)")
     parser.add_argument("--mentors", type=int, default=20_000, help="synthetic mentors for the search")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="soak/floor pairs run back to back (default 1); each pair prints its ratio")
+    parser.add_argument("--floor-seconds", type=float, default=15,
+                        help=f"floor ({FLOOR_ROUTE} of bench/floor_app.py) after each round (default 15)")
     args = parser.parse_args(argv)
     folder = args.own_cluster or cluster_folder("soak-pg-")
     try:

@@ -134,6 +134,10 @@ def finalize(config: dict) -> None:
         options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {}).setdefault(
             "timeout", config.get("SQLITE_BUSY_TIMEOUT_SECONDS", BaseConfig.SQLITE_BUSY_TIMEOUT_SECONDS))
+    elif config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg2"):
+        # psycopg2's executemany sends one statement per row: the ORM's UPDATE of a saved submission's ~20 values
+        # took 20 round trips; execute_batch sends them in one (INSERTs keep SQLAlchemy's multi-row VALUES)
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("executemany_mode", "values_plus_batch")
     if int(config.get("JOB_RETENTION_DAYS", 30)) < 1:
         raise RuntimeError("JOB_RETENTION_DAYS must be at least 1")
     check_emblem(config)

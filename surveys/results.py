@@ -5,6 +5,7 @@ While a submission is a draft its survey fields follow the survey; a save that t
 that has a survey is refused on that field; submitting writes the survey's figures into the submission.
 """
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -49,6 +50,28 @@ def results(survey_ids: list[int]) -> dict[int, Result]:
     return out
 
 
+@cache
+def _survey_ids() -> sa.Select:
+    """Every read and write of a submission asks it: built once, its SQL and cache key are reused."""
+    return sa.select(Survey.id).where(Survey.campaign_id == sa.bindparam("campaign_id"),
+                                      Survey.organization_id == sa.bindparam("organization_id"))
+
+
+def _request_cache() -> dict:
+    return g.setdefault("survey_results", {}) if has_request_context() else {}
+
+
+def note_no_surveys(campaign_id: int, organization_id: int) -> None:
+    """Tell this request's cache that the organization has no survey in the campaign, learnt by a query that
+    loaded the organization anyway: organization_results then answers without a round trip of its own."""
+    _request_cache()[("survey_results", campaign_id, organization_id)] = {}
+
+
+def has_surveys(campaign_id, organization_id) -> sa.Exists:
+    """A condition to read along with another query: the organization has a survey in the campaign."""
+    return sa.exists().where(Survey.campaign_id == campaign_id, Survey.organization_id == organization_id)
+
+
 def organization_results(campaign: Campaign, organization: Organization) -> dict[str, Result]:
     """kind → result, for the kinds that have a survey in this campaign (one query when none ran).
 
@@ -56,10 +79,10 @@ def organization_results(campaign: Campaign, organization: Organization) -> dict
     that opens or answers a survey does not read it first.
     """
     key = ("survey_results", campaign.id, organization.id)
-    cache = g.setdefault("survey_results", {}) if has_request_context() else {}
+    cache = _request_cache()
     if key not in cache:
-        ids = db.session.scalars(sa.select(Survey.id).where(Survey.campaign_id == campaign.id,
-                                                            Survey.organization_id == organization.id)).all()
+        ids = db.session.scalars(_survey_ids(), {"campaign_id": campaign.id,
+                                                 "organization_id": organization.id}).all()
         cache[key] = {r.kind: r for r in results(list(ids)).values()}
     return cache[key]
 

@@ -89,7 +89,7 @@ def review_queue(args: dict, region_code: str, year: int):
 def read_submission(region_code: str, year: int, org_code: str):
     """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
     campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code)
+    org, member = member_or_404(campaign, org_code, surveys=True)
     require(sees_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
     return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
                       org)
@@ -104,7 +104,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
     `version` — версия, на которой основано изменение; если отчёт уже изменён, ответ 409 содержит текущий.
     """
     campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code)
+    org, _ = member_or_404(campaign, org_code, surveys=True)
     require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
@@ -118,7 +118,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
     campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code)
+    org, _ = member_or_404(campaign, org_code, surveys=True)
     require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
@@ -131,7 +131,7 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
 def return_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code)
+    org, member = member_or_404(campaign, org_code, surveys=True)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
     return _commit(submission, org)
@@ -142,7 +142,7 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
 def accept_submission(region_code: str, year: int, org_code: str):
     """Принять отчёт. Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code)
+    org, member = member_or_404(campaign, org_code, surveys=True)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
     return _commit(submission, org)
@@ -154,7 +154,7 @@ def accept_submission(region_code: str, year: int, org_code: str):
 def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code)
+    org, member = member_or_404(campaign, org_code, surveys=True)
     require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
     return _commit(submission, org)

@@ -169,16 +169,21 @@ def issue_token(user: User) -> str:
     return token
 
 
+@cache
+def _token_with_user() -> sa.Select:
+    """One round trip per request: the token, its user (read afresh: disabling or logout refuses at once) and the
+    user's scope unit, which every scope check reads next. Built once: its SQL and cache key are reused."""
+    user = joinedload(ApiToken.user)
+    return sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash")).options(
+        user.joinedload(User.region), user.joinedload(User.municipality), user.joinedload(User.organization))
+
+
 def user_for_token(token: str) -> tuple[User | None, bool]:
     """(the user a bearer token belongs to if the token is still valid, whether it was refused for its age alone).
 
     A token lives API_TOKEN_LIFETIME_DAYS from its issue (ASVS 3.4); a logout, disabling or password change ends it
     sooner."""
-    # one round trip per request: the token, its user (read afresh: disabling or logout refuses at once) and the
-    # user's scope unit, which every scope check reads next
-    user = joinedload(ApiToken.user)
-    row = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)).options(
-        user.joinedload(User.region), user.joinedload(User.municipality), user.joinedload(User.organization)))
+    row = db.session.scalar(_token_with_user(), {"token_hash": ApiToken.hash(token)})
     if row is None or not row.user.is_enabled or row.session_epoch != row.user.session_epoch:
         return None, False
     if now_utc() - row.created_at >= timedelta(days=current_app.config["API_TOKEN_LIFETIME_DAYS"]):

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from hierarchy.models import Level
 from monitoring import queries, reports, services
 from monitoring.models import ReportStatus, Snapshot, SubmissionStatus
+from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
 from registry.core.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from registry.extensions import db
@@ -31,6 +32,30 @@ def test_save_creates_versions_and_refuses_stale_version(world):
         services.save_values(c, world.school, {"students_total": 12}, version=1, actor=world.curator)
     assert err.value.current["values"] == {"students_total": 11}
     assert err.value.current["version"] == 2
+
+
+def test_a_save_replaces_the_whole_set_and_its_audit_row_names_the_set_it_replaced(world):
+    """A save stores exactly the values sent (a code left out is gone); its audit row holds the values before and
+    after, its version row the values after, and the session shows the stored rows, not stale copies."""
+    c = world.campaign
+    services.save_values(c, world.school, {"students_total": 10, "mentors_total": 4}, version=0,
+                         actor=world.curator)
+    db.session.commit()
+    saved = services.save_values(c, world.school, {"students_total": 11}, version=1, actor=world.curator)
+    assert saved.value_map() == {"students_total": 11}
+    db.session.commit()
+    db.session.expire_all()
+    stored = services.get_submission(c, world.school)
+    assert stored.value_map() == {"students_total": 11} and stored.version == 2
+    assert [v.values for v in sorted(stored.versions, key=lambda v: v.version)] == [
+        {"students_total": 10, "mentors_total": 4}, {"students_total": 11}]
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "submission.saved")
+                                 .order_by(AuditEntry.id)).all()
+    assert [(e.before, e.after) for e in entries] == [
+        ({"status": "draft", "values": {}},
+         {"status": "draft", "values": {"students_total": 10, "mentors_total": 4}, "version": 1}),
+        ({"status": "draft", "values": {"students_total": 10, "mentors_total": 4}},
+         {"status": "draft", "values": {"students_total": 11}, "version": 2})]
 
 
 def test_submit_requires_complete_valid_values(world):
