@@ -86,10 +86,42 @@ def wrk(base: str, paths: list[str], *, seconds: int, connections: int, threads:
     return result
 
 
+#: Issue 18's goals for the public search over 1,000,000 mentors.
+GOAL_RPS, GOAL_P99_MS = 300, 50
+
+
+def explain_queries(url: str) -> None:
+    """Which index each kind of search reads (EXPLAIN of the statements the route runs)."""
+    from registry.public import queries
+
+    app = bench_app()
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    captured: list[tuple[str, object]] = []
+    with app.app_context():
+        from registry.extensions import db
+
+        def record(_conn, _cursor, sql, params, _context, _many):
+            captured.append((sql, params))
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        for q in ("ива", "кузнецова ол", "робототехника"):
+            captured.clear()
+            queries.search_mentors(queries.MentorFilters(q=q), 1)
+            sql, params = captured[0]
+            with engine.connect() as conn:
+                plan = [line for line, in conn.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)]
+            used = sorted({word for line in plan for word in line.split() if word.startswith("ix_mentors")})
+            timing = next(line.strip() for line in plan if line.startswith("Execution Time"))
+            print(f"q={q!r}: indexes {', '.join(used)}; {timing}", flush=True)
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    engine.dispose()
+
+
 def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], skip_fill: bool) -> None:
     if not skip_fill:
         print(f"filling {mentors:,} mentors …", flush=True)
         print(f"  filled in {fill_postgresql(url, mentors):.0f} s", flush=True)
+    explain_queries(url)
     with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping") as (base, _):
         paths = search_paths()
         wrk(base, paths[:50], seconds=5, connections=2)  # warm the caches and both workers
@@ -98,6 +130,9 @@ def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], 
             ping = wrk(base, ["/bench/ping"], seconds=seconds, connections=c)
             print(json.dumps({"mentors": mentors, "connections": c, "search": search, "ping": ping,
                               "ratio_rps": round(search["rps"] / ping["rps"], 3)}, ensure_ascii=False), flush=True)
+            print(f"  {c} connections: search {search['rps']:.0f} req/s = {search['rps'] / GOAL_RPS:.2f} × goal "
+                  f"{GOAL_RPS}; p99 {search['p99_ms']:.1f} ms = {search['p99_ms'] / GOAL_P99_MS:.2f} × goal "
+                  f"{GOAL_P99_MS} ms (≤ 1 meets it); bare route {ping['rps']:.0f} req/s", flush=True)
 
 
 def _sqlite_app(path: Path):

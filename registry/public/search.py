@@ -1,18 +1,25 @@
 """Full-text mentor search: one implementation per engine behind `matches(words)`.
 
-Both run over `mentors.search_text`, the normalised (lower-case, ё→е) text of consented fields only, and
-every query word must be present (AND):
-- PostgreSQL: the GIN index on the stored to_tsvector('russian', search_text); a word matches by its
-  Russian stem, so other forms of a word match too («учителя» finds «учитель»);
-- SQLite: the FTS5 table `mentor_search` (unicode61 tokenizer), every word as a prefix («робот» finds
-  «робототехника»); no stemming.
-Query words are reduced to letters and digits first, so no query syntax from the user reaches either engine.
+A mentor matches when either
+- every query word is present (AND) in `mentors.search_text`, the normalised (lower-case, ё→е) text of consented
+  fields only:
+  - PostgreSQL: the GIN index on the stored to_tsvector('russian', search_text); a word matches by its
+    Russian stem, so other forms of a word match too («учителя» finds «учитель»);
+  - SQLite: the FTS5 table `mentor_search` (unicode61 tokenizer), every word as a prefix («робот» finds
+    «робототехника»); no stemming;
+- or the published name begins with the query as it is being typed, surname first («ива» finds «Иванова
+  Мария», «иванова ма» too): `sort_name LIKE 'ива%'` on both engines, over the normalised name, which is set
+  only when the mentor consented to publish it. PostgreSQL reads it from the btree `ix_mentors_name_prefix`
+  (varchar_pattern_ops, so any database collation can range-scan a prefix); SQLite checks the plain LIKE.
+Query words are reduced to letters and digits first, so no query syntax from the user reaches either engine,
+and no LIKE wildcard either.
 """
 import sqlalchemy as sa
 
 from registry.extensions import db
 from registry.mentoring.models import Mentor
 from registry.mentoring.models.people import SEARCH_CONFIG
+from registry.mentoring.publication import NAMELESS_SORT
 
 _RUSSIAN = sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig")
 
@@ -38,7 +45,18 @@ def _sqlite(words: list[str]) -> sa.ColumnElement[bool]:
 ENGINES = {"postgresql": _postgresql, "sqlite": _sqlite}
 
 
+def name_prefix(words: list[str]) -> sa.ColumnElement[bool]:
+    """Published mentors whose published name begins with the words as typed (the last one may be unfinished).
+
+    `is_public` is repeated here (the partial index's own condition); a mentor who did not publish the name has
+    the sort key NAMELESS_SORT, which no prefix may match."""
+    prefix = " ".join(words)
+    return sa.and_(Mentor.is_public == sa.true(), Mentor.sort_name.like(f"{prefix}%"),
+                   Mentor.sort_name != NAMELESS_SORT)
+
+
 def matches(words: list[str]) -> sa.ColumnElement[bool]:
-    """A WHERE clause on `Mentor` true for mentors whose public text contains every word (as a prefix)."""
+    """A WHERE clause on `Mentor` true for mentors whose public text contains every word, or whose public name
+    begins with them."""
     dialect = db.session.get_bind().dialect.name
-    return ENGINES[dialect](words)
+    return sa.or_(ENGINES[dialect](words), name_prefix(words))

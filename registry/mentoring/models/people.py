@@ -106,6 +106,10 @@ class Mentor(TimestampMixin, db.Model):
 # one municipality is intersected inside the index, not as two large bitmaps.
 sa.Index("ix_mentors_search", *(Mentor.__table__.c[name] for name in SEARCH_INDEX_COLUMNS),
          postgresql_using="gin").ddl_if(dialect="postgresql")
+# Names as people type them (public search: `sort_name LIKE 'ива%'`): pattern ops range-scan a prefix whatever the
+# database's collation; only published rows (the search repeats `is_public`).
+sa.Index("ix_mentors_name_prefix", Mentor.__table__.c.sort_name, postgresql_ops={"sort_name": "varchar_pattern_ops"},
+         postgresql_where=Mentor.__table__.c.is_public).ddl_if(dialect="postgresql")
 
 
 class Mentee(TimestampMixin, db.Model):

@@ -1,0 +1,28 @@
+"""public search by name prefix (PostgreSQL pattern-ops index on the published sort name)
+
+Revision ID: 3f9a1c2d4e5b
+Revises: a7c3e91f5d20
+Create Date: 2026-12-03 18:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '3f9a1c2d4e5b'
+down_revision = 'a7c3e91f5d20'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        # names as people type them: `sort_name LIKE 'ива%'` range-scans this index under any collation
+        op.create_index("ix_mentors_name_prefix", "mentors", ["sort_name"],
+                        postgresql_ops={"sort_name": "varchar_pattern_ops"}, postgresql_where=sa.text("is_public"))
+
+
+def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index("ix_mentors_name_prefix", table_name="mentors")
