@@ -12,7 +12,8 @@ municipalities (200 each), `--people` mentor and mentee records (60 % mentors), 
   500 at a time), its time and peak Python memory (tracemalloc), beside bare openpyxl writing the same cells
   from one plain SQL cursor.
 
-Refuses a database holding anything but benchmark rows in its mentoring tables.
+Needs a fresh, migrated database (the filled region cannot be emptied again: the audit trail refers to its users);
+`--skip-fill` measures it again. The database gets the planner settings of bench.harness.TUNING (ALTER DATABASE).
 """
 import argparse
 import os
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import percentiles  # noqa: E402
+from bench.harness import percentiles, tune_database  # noqa: E402
 from bench.mentors import FIRST, PATRONYMICS, _sql_array, surnames  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -36,8 +37,10 @@ _PEOPLE = """
 INSERT INTO people (region_id, snils, created_at)
 SELECT :r, lpad(g::text, 11, '0'), now() FROM generate_series(1, :n) g
 """
-# A record: a random name, organization, category and forms; every third has a person (СНИЛС), and the person of
-# record g is also the person of record g + 1 when g % 30 == 0 (one person, two organizations).
+# A record: a random name, organization, category and forms (of g / 7: the organizations of one municipality get
+# records whose g are multiples of 100, and their categories and forms must vary too); every third has a person
+# (СНИЛС), and the person of record g is also the person of record g + 1 when g % 30 == 0 (one person, two
+# organizations).
 _RECORDS = """
 INSERT INTO {table} (organization_id, full_name, birth_date, category, person_id, {extra_cols} created_at)
 SELECT :org0 + ((g * 7919) % :orgs)::int,
@@ -51,10 +54,11 @@ FROM generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
 """
 MENTOR = {"table": "mentors", "extra_cols": "position, forms, competences, achievements, is_public, public_fields, "
           "sort_name, public_forms,",
-          "extra_vals": "'учитель', 1 << (g % 5)::int, '', '', false, '', '', 0,",
-          "category": "CASE WHEN g % 10 < 7 THEN 'teacher' WHEN g % 10 < 9 THEN 'student' ELSE 'employer' END"}
-MENTEE = {"table": "mentees", "extra_cols": "request, full_cycle_completed,", "extra_vals": "'', g % 4 = 0,",
-          "category": "CASE WHEN g % 10 < 8 THEN 'student' WHEN g % 10 < 9 THEN 'young_teacher' ELSE 'teacher' END"}
+          "extra_vals": "'учитель', 1 << (g / 7 % 5)::int, '', '', false, '', '', 0,",
+          "category": "CASE WHEN g / 7 % 10 < 7 THEN 'teacher' WHEN g / 7 % 10 < 9 THEN 'student' ELSE 'employer' END"}
+MENTEE = {"table": "mentees", "extra_cols": "request, full_cycle_completed,", "extra_vals": "'', g / 7 % 4 = 0,",
+          "category": "CASE WHEN g / 7 % 10 < 8 THEN 'student' WHEN g / 7 % 10 < 9 THEN 'young_teacher' "
+                      "ELSE 'teacher' END"}
 
 
 def fill(url: str, people: int, orgs: int) -> float:
@@ -241,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--explain", action="store_true",
                         help="EXPLAIN ANALYZE every statement of the slowest page requests")
     args = parser.parse_args(argv)
+    print(f"database tuned like a production host: {tune_database(args.database_url)}", flush=True)
     if not args.skip_fill:
         print(f"filled in {fill(args.database_url, args.people, args.orgs):.1f} s")
     measure(args.database_url, explain=args.explain, xlsx=not args.no_xlsx)

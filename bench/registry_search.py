@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/registry_search.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster  # noqa: E402 - after the path fix above
+from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster, tune_database  # noqa: E402 - after the path fix above
 from bench.mentors import (  # noqa: E402
     COMPETENCES,
     FIRST,
@@ -92,9 +92,10 @@ GOAL_RPS, GOAL_P99_MS = 300, 50
 
 def explain_queries(url: str) -> None:
     """Which index each kind of search reads (EXPLAIN of the statements the route runs)."""
+    from registry import create_app
     from registry.public import queries
 
-    app = bench_app()
+    app = create_app(SQLALCHEMY_DATABASE_URI=url)
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
     captured: list[tuple[str, object]] = []
     with app.app_context():
@@ -277,7 +278,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "search":
         url = args.database_url or own_cluster(args.own_cluster)
-        print(f"database: {url}" + (f" (tuned: {TUNING})" if args.own_cluster else " (as configured)"), flush=True)
+        tuned = TUNING if args.own_cluster else tune_database(url)
+        print(f"database: {url} (tuned: {tuned})", flush=True)
         try:
             run_search(url, args.mentors, seconds=args.seconds, connections=args.connections,
                        skip_fill=args.skip_fill and not args.own_cluster)

@@ -1,4 +1,4 @@
-"""Full-text mentor search: one implementation per engine behind `matches(words)`.
+"""Full-text mentor search: one implementation per engine behind `alternatives(words)`.
 
 A mentor matches when either
 - every query word is present (AND) in `mentors.search_text`, the normalised (lower-case, ё→е) text of consented
@@ -55,8 +55,9 @@ def name_prefix(words: list[str]) -> sa.ColumnElement[bool]:
                    Mentor.sort_name != NAMELESS_SORT)
 
 
-def matches(words: list[str]) -> sa.ColumnElement[bool]:
-    """A WHERE clause on `Mentor` true for mentors whose public text contains every word, or whose public name
-    begins with them."""
+def alternatives(words: list[str]) -> list[sa.ColumnElement[bool]]:
+    """The ways a mentor matches the words (any one is enough): the engine's word search, the name prefix. Each is
+    queried on its own (its own index, its own cap) and the results are united: an OR of the two would make
+    PostgreSQL build one bitmap of every mentor whose name begins with «ива» before reading the first row."""
     dialect = db.session.get_bind().dialect.name
-    return sa.or_(ENGINES[dialect](words), name_prefix(words))
+    return [ENGINES[dialect](words), name_prefix(words)]

@@ -64,14 +64,13 @@ def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
     listing = paginate(_loading(query, model), sorts, next(iter(sorts)), PER_PAGE)
     distinct = access.distinct_persons(query) if kind in ("mentors", "mentees") else None
-    orgs = db.session.execute(sa.select(Organization.code, Organization.name)
-                              .where(Organization.id.in_(access.scoped_organizations(current_user, region)))
+    # the scope's own conditions on organizations (one index scan), not a join of the table with its id list
+    scoped = access.scoped_organizations(current_user, region)
+    orgs = db.session.execute(scoped.with_only_columns(Organization.code, Organization.name)
                               .order_by(Organization.name)).all()
     municipalities = db.session.execute(
         sa.select(Municipality.code, Municipality.name).where(Municipality.id.in_(
-            sa.select(Organization.location_municipality_id)
-            .where(Organization.id.in_(access.scoped_organizations(current_user, region)))))
-        .order_by(Municipality.name)).all()
+            scoped.with_only_columns(Organization.location_municipality_id))).order_by(Municipality.name)).all()
     return render_template(
         "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
         rows=_rows(kind, [r for r, in listing.rows]), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
