@@ -1,4 +1,5 @@
-"""public search by name prefix (PostgreSQL pattern-ops index on the published sort name)
+"""public search by name prefix (PostgreSQL pattern-ops index on the published sort name); registry indexes of mentors
+and mentees (a scope's records in name order with the person; name and birth date for the duplicate hint)
 
 Revision ID: 3f9a1c2d4e5b
 Revises: a7c3e91f5d20
@@ -17,6 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    for table in ("mentors", "mentees"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(f"ix_{table}_registry_order", ["organization_id", "full_name", "id"],
+                                  unique=False, postgresql_include=["person_id"])
+            batch_op.create_index(f"ix_{table}_birth_name", ["birth_date", "full_name"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         # names as people type them: `sort_name LIKE 'ива%'` range-scans this index under any collation
         op.create_index("ix_mentors_name_prefix", "mentors", ["sort_name"],
@@ -26,3 +32,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.drop_index("ix_mentors_name_prefix", table_name="mentors")
+    for table in ("mentees", "mentors"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_birth_name")
+            batch_op.drop_index(f"ix_{table}_registry_order")

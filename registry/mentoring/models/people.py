@@ -37,6 +37,17 @@ def is_minor(birth_date: date | None, is_student: bool, today: date) -> bool:
     return is_student if age is None else age < 18
 
 
+def registry_indexes(table: str) -> tuple[sa.Index, sa.Index]:
+    """The registry's indexes on mentors and mentees (issue 14, 1,000,000 records):
+    - a scope's records (organization ids) in name order, with the person: the page sorts, counts and counts
+      distinct persons from the index alone, then reads only the rows it shows;
+    - name and birth date, birth date first (the "possible duplicate" hint looks both up; an index led by the name
+      would tempt the planner to walk every name in order for a page sorted by name)."""
+    return (sa.Index(f"ix_{table}_registry_order", "organization_id", "full_name", "id",
+                     postgresql_include=["person_id"]),
+            sa.Index(f"ix_{table}_birth_name", "birth_date", "full_name"))
+
+
 class Mentor(TimestampMixin, db.Model):
     __tablename__ = "mentors"
     __table_args__ = (
@@ -45,6 +56,7 @@ class Mentor(TimestampMixin, db.Model):
         sa.UniqueConstraint("person_id", "organization_id"),
         # the public listing: only published rows, in name order, paged
         sa.Index("ix_mentors_public_order", "is_public", "sort_name", "id"),
+        *registry_indexes("mentors"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,7 +127,8 @@ sa.Index("ix_mentors_name_prefix", Mentor.__table__.c.sort_name, postgresql_ops=
 class Mentee(TimestampMixin, db.Model):
     __tablename__ = "mentees"
     __table_args__ = (sa.UniqueConstraint("organization_id", "code"),
-                      sa.UniqueConstraint("person_id", "organization_id"))
+                      sa.UniqueConstraint("person_id", "organization_id"),
+                      *registry_indexes("mentees"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
