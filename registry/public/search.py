@@ -8,9 +8,10 @@ A mentor matches when either
   - SQLite: the FTS5 table `mentor_search` (unicode61 tokenizer), every word as a prefix («робот» finds
     «робототехника»); no stemming;
 - or the published name begins with the query as it is being typed, surname first («ива» finds «Иванова
-  Мария», «иванова ма» too): `sort_name LIKE 'ива%'` on both engines, over the normalised name, which is set
+  Мария», «иванова ма» too): `sort_name LIKE 'ива%'`, over the normalised name, which is set
   only when the mentor consented to publish it. PostgreSQL reads it from the btree `ix_mentors_name_prefix`
-  (varchar_pattern_ops, so any database collation can range-scan a prefix); SQLite checks the plain LIKE.
+  (varchar_pattern_ops, so any database collation can range-scan a prefix); SQLite reads the same prefix as a
+  range of its (is_public, sort_name) index.
 Query words are reduced to letters and digits first, so no query syntax from the user reaches either engine,
 and no LIKE wildcard either.
 """
@@ -51,8 +52,13 @@ def name_prefix(words: list[str]) -> sa.ColumnElement[bool]:
     `is_public` is repeated here (the partial index's own condition); a mentor who did not publish the name has
     the sort key NAMELESS_SORT, which no prefix may match."""
     prefix = " ".join(words)
-    return sa.and_(Mentor.is_public == sa.true(), Mentor.sort_name.like(f"{prefix}%"),
-                   Mentor.sort_name != NAMELESS_SORT)
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE ignores ASCII case, so it never reads an index; the same prefix (the stored name is
+        # lower-case, compared byte by byte) as a range of ix_mentors_public_order (is_public, sort_name, id)
+        begins = sa.and_(Mentor.sort_name >= prefix, Mentor.sort_name < prefix + "\U0010ffff")
+    else:
+        begins = Mentor.sort_name.like(f"{prefix}%")
+    return sa.and_(Mentor.is_public == sa.true(), begins, Mentor.sort_name != NAMELESS_SORT)
 
 
 def alternatives(words: list[str]) -> list[sa.ColumnElement[bool]]:
