@@ -146,3 +146,16 @@ def machine_busy_seconds() -> float:
 def postmaster_pid(folder: Path) -> int:
     """The pid of a cluster's postmaster (first line of postmaster.pid)."""
     return int((folder / "postmaster.pid").read_text().split()[0])
+
+
+def tune_database(url: str) -> dict[str, str]:
+    """Give a benchmark database on a shared cluster the planner settings of TUNING (ALTER DATABASE: this database
+    only, from its next connection); shared_buffers is the cluster's and stays as it is. Returns what was set."""
+    settings = {name: value for name, value in TUNING.items() if name != "shared_buffers"}
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        name = conn.execute(sa.text("SELECT current_database()")).scalar()
+        for setting, value in settings.items():
+            conn.execute(sa.text(f'ALTER DATABASE "{name}" SET {setting} = \'{value}\''))
+    engine.dispose()
+    return settings

@@ -24,7 +24,9 @@ POSITIONS = ["учитель", "мастер производственного 
              "инженер", "студент", "тьютор", "педагог-психолог", "методист"]
 QUERIES = ["иванова", "смирновский анна", "кузнецова ольга", "соколенко", "орлов", "романова мария",
            "робототехника", "сварочное", "шахматы иванов", "медиация", "петровых", "зайцева",
-           "киселев", "воробьёва", "гусева екатерина", "агрономия", "фролов павел", "дмитриева"]
+           "киселев", "воробьёва", "гусева екатерина", "агрономия", "фролов павел", "дмитриева",
+           # names as people type them (prefixes of the published name, surname first)
+           "ива", "смирн", "кузнецова ол", "соко", "гусе", "фролов п", "алекс", "ю"]
 FILTERS = ["", "&municipality=B-M03", "&form=teacher_student", "&category=teacher", "&municipality=B-M11"]
 
 
@@ -68,6 +70,7 @@ def fill_postgresql(url: str, mentors: int, *, public_share: float = 0.8, munici
             "(SELECT id FROM municipalities WHERE code = 'B-M' || lpad((1 + i % :n)::text, 2, '0')), "
             "'municipality', now() FROM generate_series(1, 600) i"), {"r": region, "n": municipalities})
         conn.execute(sa.text("DROP INDEX IF EXISTS ix_mentors_search"))  # rebuilt once, after the rows
+        conn.execute(sa.text("DROP INDEX IF EXISTS ix_mentors_name_prefix"))
         first_org = conn.execute(sa.text("SELECT min(id) FROM organizations WHERE code LIKE 'B-O%'")).scalar()
         arrays = {"s": _sql_array(surnames()), "f": _sql_array(FIRST), "p": _sql_array(PATRONYMICS),
                   "c": _sql_array(COMPETENCES), "o": _sql_array(POSITIONS)}
@@ -79,6 +82,8 @@ def fill_postgresql(url: str, mentors: int, *, public_share: float = 0.8, munici
                                                              "org0": first_org})
         conn.execute(sa.text("CREATE INDEX ix_mentors_search ON mentors USING gin (search_vector, "
                              "public_municipality_id, public_organization_id)"))
+        conn.execute(sa.text("CREATE INDEX ix_mentors_name_prefix ON mentors (sort_name varchar_pattern_ops) "
+                             "WHERE is_public"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE mentors"))
     engine.dispose()

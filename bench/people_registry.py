@@ -9,17 +9,18 @@ municipalities (200 each), `--people` mentor and mentee records (60 % mentors), 
 - the scoped registry page of a municipal official with 200 organizations: 60 requests (mentors and mentees,
   pages 1–5, filters by form and category, a name search), p50/p95 of the whole request;
 - the region operator's full mentors XLSX extract (the streamed download route: write-only openpyxl, rows fetched
-  500 at a time), its time and peak Python memory (tracemalloc), beside bare openpyxl writing the same cells
-  from one plain SQL cursor.
+  500 at a time), its time and how much the process's peak memory grew (constant memory: it does not grow with
+  the rows), beside bare openpyxl writing the same cells from one plain SQL cursor, as a ratio.
 
-Refuses a database holding anything but benchmark rows in its mentoring tables.
+Needs a fresh, migrated database (the filled region cannot be emptied again: the audit trail refers to its users);
+`--skip-fill` measures it again. The database gets the planner settings of bench.harness.TUNING (ALTER DATABASE).
 """
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import percentiles  # noqa: E402
+from bench.harness import percentiles, tune_database  # noqa: E402
 from bench.mentors import FIRST, PATRONYMICS, _sql_array, surnames  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -36,8 +37,10 @@ _PEOPLE = """
 INSERT INTO people (region_id, snils, created_at)
 SELECT :r, lpad(g::text, 11, '0'), now() FROM generate_series(1, :n) g
 """
-# A record: a random name, organization, category and forms; every third has a person (СНИЛС), and the person of
-# record g is also the person of record g + 1 when g % 30 == 0 (one person, two organizations).
+# A record: a random name, organization, category and forms (of g / 7: the organizations of one municipality get
+# records whose g are multiples of 100, and their categories and forms must vary too); every third has a person
+# (СНИЛС), and the person of record g is also the person of record g + 1 when g % 30 == 0 (one person, two
+# organizations).
 _RECORDS = """
 INSERT INTO {table} (organization_id, full_name, birth_date, category, person_id, {extra_cols} created_at)
 SELECT :org0 + ((g * 7919) % :orgs)::int,
@@ -51,26 +54,23 @@ FROM generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
 """
 MENTOR = {"table": "mentors", "extra_cols": "position, forms, competences, achievements, is_public, public_fields, "
           "sort_name, public_forms,",
-          "extra_vals": "'учитель', 1 << (g % 5)::int, '', '', false, '', '', 0,",
-          "category": "CASE WHEN g % 10 < 7 THEN 'teacher' WHEN g % 10 < 9 THEN 'student' ELSE 'employer' END"}
-MENTEE = {"table": "mentees", "extra_cols": "request, full_cycle_completed,", "extra_vals": "'', g % 4 = 0,",
-          "category": "CASE WHEN g % 10 < 8 THEN 'student' WHEN g % 10 < 9 THEN 'young_teacher' ELSE 'teacher' END"}
+          "extra_vals": "'учитель', 1 << (g / 7 % 5)::int, '', '', false, '', '', 0,",
+          "category": "CASE WHEN g / 7 % 10 < 7 THEN 'teacher' WHEN g / 7 % 10 < 9 THEN 'student' ELSE 'employer' END"}
+MENTEE = {"table": "mentees", "extra_cols": "request, full_cycle_completed,", "extra_vals": "'', g / 7 % 4 = 0,",
+          "category": "CASE WHEN g / 7 % 10 < 8 THEN 'student' WHEN g / 7 % 10 < 9 THEN 'young_teacher' "
+                      "ELSE 'teacher' END"}
 
 
 def fill(url: str, people: int, orgs: int) -> float:
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
     started = time.perf_counter()
     with engine.begin() as conn:
-        foreign = conn.execute(sa.text("SELECT count(*) FROM mentors m JOIN organizations o ON o.id = m.organization_id"
-                                       " WHERE o.code NOT LIKE 'B-%'")).scalar()
-        if foreign:
-            raise SystemExit("this database holds real mentoring records: use a separate benchmark database")
-        conn.execute(sa.text("TRUNCATE consents, mentor_awards, pair_mentors, pair_mentees, mentoring_pairs, mentors, "
-                             "mentees, people, partner_agreements, partners RESTART IDENTITY CASCADE"))
-        conn.execute(sa.text("DELETE FROM users WHERE email LIKE '%@bench.invalid'"))
-        conn.execute(sa.text("DELETE FROM organizations WHERE code LIKE 'B-%'"))
-        conn.execute(sa.text("DELETE FROM municipalities WHERE code LIKE 'B-%'"))
-        conn.execute(sa.text("DELETE FROM regions WHERE code = 'B'"))
+        if conn.execute(sa.text("SELECT count(*) FROM regions WHERE code = 'B'")).scalar() or \
+                conn.execute(sa.text("SELECT count(*) FROM mentors")).scalar():
+            # users refer to the region, its units and mentors, and the append-only audit trail refers to users,
+            # so a filled benchmark region cannot be emptied again: measure it (--skip-fill) or start afresh
+            raise SystemExit("this database already holds records or the benchmark region: use --skip-fill, or a "
+                             "fresh database (createdb …; flask --app wsgi db upgrade)")
         region = conn.execute(sa.text("INSERT INTO regions (code, name, timezone, created_at) VALUES "
                                       "('B', 'Бенчмарк-край', 'Asia/Vladivostok', now()) RETURNING id")).scalar()
         conn.execute(sa.text("INSERT INTO municipalities (code, name, region_id, created_at) SELECT "
@@ -110,7 +110,7 @@ def _login(app, email: str):
     return client
 
 
-def measure(url: str) -> None:
+def measure(url: str, explain: bool = False, xlsx: bool = True) -> None:
     os.environ["DATABASE_URL"] = url
     from registry.app import create_app
     from registry.auth.services import create_user
@@ -118,13 +118,18 @@ def measure(url: str) -> None:
 
     app = create_app(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
-        create_user(email="official@bench.invalid", password=PASSWORD, role="municipal_official", scope="B-M001")
-        create_user(email="operator@bench.invalid", password=PASSWORD, role="region_operator", scope="B")
+        from registry.auth.models import User
+
+        for email, role, scope in (("official@bench.invalid", "municipal_official", "B-M001"),
+                                   ("operator@bench.invalid", "region_operator", "B")):
+            if not db.session.scalar(sa.select(User.id).where(User.email == email)):
+                create_user(email=email, password=PASSWORD, role=role, scope=scope)
         db.session.commit()
         orgs = db.session.scalar(sa.text("SELECT count(*) FROM organizations o JOIN municipalities m ON "
                                          "m.id = o.location_municipality_id WHERE m.code = 'B-M001'"))
         counts = db.session.execute(sa.text("SELECT (SELECT count(*) FROM mentors), (SELECT count(*) FROM mentees), "
                                             "(SELECT count(*) FROM people)")).one()
+        engine = db.engine
     print(f"records: {counts[0]} mentors, {counts[1]} mentees, {counts[2]} persons with СНИЛС; "
           f"the official's municipality has {orgs} organizations")
     official = _login(app, "official@bench.invalid")
@@ -138,31 +143,73 @@ def measure(url: str) -> None:
     paths += [f"/records/registry/B/pairs?page={n}" for n in (1, 2)]
     for path in paths[:3]:  # warm the caches
         official.get(path)
-    samples = []
+    statements: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, sql, params, _context, _many):
+        statements.append((sql, params))
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    samples, per_path = [], {}
     for path in paths * 2 + paths[:14]:
+        statements.clear()
         started = time.perf_counter()
         response = official.get(path)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (path, response.status_code)
+        per_path.setdefault(path, (samples[-1], list(statements)))
+    sa.event.remove(engine, "before_cursor_execute", record)
     p = percentiles(samples)
     print(f"scoped registry page ({len(samples)} requests): p50 {p['p50']:.1f} ms, p95 {p['p95']:.1f} ms, "
-          f"p99 {p['p99']:.1f} ms (target p95 ≤ 150 ms)")
+          f"p99 {p['p99']:.1f} ms; p95 / goal 150 ms = {p['p95'] / 150:.2f}")
+    counts = sorted({len(sql) for _, sql in per_path.values()})
+    print(f"SQL statements per page request: {counts[0]}–{counts[-1]}")
+    if explain:
+        _explain(engine, per_path)
 
+    if not xlsx:
+        return
     operator = _login(app, "operator@bench.invalid")
-    tracemalloc.start()
+    grown_before = _peak_rss_mb()
     started = time.perf_counter()
     response = operator.get("/records/registry/B/mentors.xlsx")
     size = sum(len(chunk) for chunk in response.response)
     response.close()
     route_s = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    print(f"regional mentors XLSX via the route: {route_s:.1f} s, {size / 1e6:.1f} MB, peak Python memory "
-          f"{peak / 1e6:.1f} MB")
-    bare(app)
+    route_growth = _peak_rss_mb() - grown_before
+    bare_s, bare_size = bare(app)
+    print(f"regional mentors XLSX via the route: {route_s:.1f} s, {size / 1e6:.1f} MB, peak memory of the process grew "
+          f"by {route_growth:.0f} MB; bare openpyxl writing the same cells: {bare_s:.1f} s, {bare_size / 1e6:.1f} MB; "
+          f"route / bare = {route_s / bare_s:.2f}")
 
 
-def bare(app) -> None:
+def _peak_rss_mb() -> float:
+    """The process's peak resident memory so far (no tracing overhead: tracemalloc slows openpyxl several times)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _explain(engine, per_path: dict) -> None:
+    """The three slowest page requests: each statement's plan root, run time and the nodes that take the time."""
+    slowest = sorted(per_path.items(), key=lambda item: -item[1][0])[:3]
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for path, (ms, statements) in slowest:
+            print(f"-- {path}: {ms:.1f} ms, {len(statements)} statements")
+            for sql, params in statements:
+                if not sql.lstrip().upper().startswith("SELECT"):
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [line for line, in cursor.fetchall()]
+                total = next(line for line in plan if line.startswith("Execution Time"))
+                print(f"   {total:>28}  {' '.join(sql.split())[:150]}")
+                for line in plan[:6]:
+                    print(f"      {line[:160]}")
+        raw.rollback()
+    finally:
+        raw.close()
+
+
+def bare(app) -> tuple[float, int]:
     """The same cells, read by one plain SQL cursor and written by a write-only openpyxl workbook."""
     import openpyxl
 
@@ -171,7 +218,6 @@ def bare(app) -> None:
     from registry.mentoring.vocab import FORM_LABELS, MENTOR_CATEGORY_LABELS, forms_of
 
     with app.app_context():
-        tracemalloc.start()
         started = time.perf_counter()
         book = openpyxl.Workbook(write_only=True)
         sheet = book.create_sheet("Наставники")
@@ -188,9 +234,7 @@ def bare(app) -> None:
             book.save(out)
             size = out.tell()
         bare_s = time.perf_counter() - started
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    print(f"bare openpyxl, same cells: {bare_s:.1f} s, {size / 1e6:.1f} MB, peak Python memory {peak / 1e6:.1f} MB")
+    return bare_s, size
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -199,10 +243,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--orgs", type=int, default=20_000)
     parser.add_argument("--skip-fill", action="store_true", help="measure the data already loaded")
+    parser.add_argument("--no-xlsx", action="store_true", help="measure the registry page only")
+    parser.add_argument("--explain", action="store_true",
+                        help="EXPLAIN ANALYZE every statement of the slowest page requests")
     args = parser.parse_args(argv)
+    print(f"database tuned like a production host: {tune_database(args.database_url)}", flush=True)
     if not args.skip_fill:
         print(f"filled in {fill(args.database_url, args.people, args.orgs):.1f} s")
-    measure(args.database_url)
+    measure(args.database_url, explain=args.explain, xlsx=not args.no_xlsx)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # also runnable as `python bench/registry_search.py`
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster  # noqa: E402 - after the path fix above
+from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster, tune_database  # noqa: E402 - after the path fix above
 from bench.mentors import (  # noqa: E402
     COMPETENCES,
     FIRST,
@@ -86,11 +86,46 @@ def wrk(base: str, paths: list[str], *, seconds: int, connections: int, threads:
     return result
 
 
+#: Issue 18's goals for the public search over 1,000,000 mentors.
+GOAL_RPS, GOAL_P99_MS = 300, 50
+
+
+def explain_queries(url: str) -> None:
+    """Which index each kind of search reads (EXPLAIN of the statements the route runs)."""
+    from registry import create_app
+    from registry.public import queries
+
+    app = create_app(SQLALCHEMY_DATABASE_URI=url)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    captured: list[tuple[str, object]] = []
+    with app.app_context():
+        from registry.extensions import db
+
+        def record(_conn, _cursor, sql, params, _context, _many):
+            captured.append((sql, params))
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        for q in ("ива", "кузнецова ол", "робототехника"):
+            captured.clear()
+            queries.search_mentors(queries.MentorFilters(q=q), 1)
+            sql, params = captured[0]
+            with engine.connect() as conn:
+                plan = [line for line, in conn.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)]
+            used = sorted({word for line in plan for word in line.split() if word.startswith("ix_mentors")})
+            timing = next(line.strip() for line in plan if line.startswith("Execution Time"))
+            print(f"q={q!r}: indexes {', '.join(used)}; {timing}", flush=True)
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    engine.dispose()
+
+
 def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], skip_fill: bool) -> None:
     if not skip_fill:
         print(f"filling {mentors:,} mentors …", flush=True)
         print(f"  filled in {fill_postgresql(url, mentors):.0f} s", flush=True)
-    with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping") as (base, _):
+    explain_queries(url)
+    # the per-address limit stays on (its check is part of every public request) but far above one client's load
+    with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping",
+                  env={"PUBLIC_API_LIMIT": "100000000 per minute"}) as (base, _):
         paths = search_paths()
         wrk(base, paths[:50], seconds=5, connections=2)  # warm the caches and both workers
         for c in connections:
@@ -98,6 +133,11 @@ def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], 
             ping = wrk(base, ["/bench/ping"], seconds=seconds, connections=c)
             print(json.dumps({"mentors": mentors, "connections": c, "search": search, "ping": ping,
                               "ratio_rps": round(search["rps"] / ping["rps"], 3)}, ensure_ascii=False), flush=True)
+            if search["non_2xx"] or ping["non_2xx"]:
+                print(f"  WARNING: {search['non_2xx'] + ping['non_2xx']} answers were not 2xx", flush=True)
+            print(f"  {c} connections: search {search['rps']:.0f} req/s = {search['rps'] / GOAL_RPS:.2f} × goal "
+                  f"{GOAL_RPS}; p99 {search['p99_ms']:.1f} ms = {search['p99_ms'] / GOAL_P99_MS:.2f} × goal "
+                  f"{GOAL_P99_MS} ms (≤ 1 meets it); bare route {ping['rps']:.0f} req/s", flush=True)
 
 
 def _sqlite_app(path: Path):
@@ -242,7 +282,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "search":
         url = args.database_url or own_cluster(args.own_cluster)
-        print(f"database: {url}" + (f" (tuned: {TUNING})" if args.own_cluster else " (as configured)"), flush=True)
+        tuned = TUNING if args.own_cluster else tune_database(url)
+        print(f"database: {url} (tuned: {tuned})", flush=True)
         try:
             run_search(url, args.mentors, seconds=args.seconds, connections=args.connections,
                        skip_fill=args.skip_fill and not args.own_cluster)

@@ -30,7 +30,7 @@ from registry.mentoring.vocab import (
     PracticeStatus,
     forms_of,
 )
-from registry.public.search import matches
+from registry.public import search
 
 PER_PAGE = 20
 #: Browsing without words: counting stops here (an exact total of a million rows is not worth a full scan).
@@ -106,8 +106,12 @@ def search_mentors(filters: MentorFilters, page: int = 1, descending: bool = Fal
         # the word index drives; is_public is checked on the rows found (as an expression, so no engine is
         # tempted to walk the is_public index instead: SQLite would scan every public row)
         public = sa.func.coalesce(Mentor.is_public, sa.false()).is_(sa.true())
-        found = (sa.select(Mentor.id, Mentor.sort_name).where(matches(words), public, *conditions[1:])
-                 .limit(cap + 1).cte("found"))
+        # each way of matching (words, name prefix) capped on its own, then united (UNION drops a mentor found
+        # both ways) and capped again; each branch is a subquery, since SQLite refuses a LIMIT inside a UNION
+        branches = [sa.select(Mentor.id, Mentor.sort_name).where(way_, public, *conditions[1:]).limit(cap + 1)
+                    .subquery() for way_ in search.alternatives(words)]
+        united = sa.union(*(sa.select(b.c.id, b.c.sort_name) for b in branches)).subquery("united")
+        found = sa.select(united.c.id, united.c.sort_name).limit(cap + 1).cte("found")
         page_rows = (sa.select(found.c.id, found.c.sort_name, sa.func.count().over().label("total"))
                      .order_by(way(found.c.sort_name), way(found.c.id))
                      .limit(PER_PAGE + 1).offset(offset).subquery("page"))

@@ -62,19 +62,21 @@ def _scope(region_code: str, kind: str):
 @login_required
 def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
-    listing = paginate(_loading(query, model), sorts, next(iter(sorts)), PER_PAGE)
+    # the page's ids first (sorted within the index on organization, name and id, no row read for the rows not
+    # shown), then those records with what they show
+    listing = paginate(query.with_only_columns(model.id), sorts, next(iter(sorts)), PER_PAGE)
+    records = _page_records(model, [record_id for record_id, in listing.rows])
     distinct = access.distinct_persons(query) if kind in ("mentors", "mentees") else None
-    orgs = db.session.execute(sa.select(Organization.code, Organization.name)
-                              .where(Organization.id.in_(access.scoped_organizations(current_user, region)))
+    # the scope's own conditions on organizations (one index scan), not a join of the table with its id list
+    scoped = access.scoped_organizations(current_user, region)
+    orgs = db.session.execute(scoped.with_only_columns(Organization.code, Organization.name)
                               .order_by(Organization.name)).all()
     municipalities = db.session.execute(
         sa.select(Municipality.code, Municipality.name).where(Municipality.id.in_(
-            sa.select(Organization.location_municipality_id)
-            .where(Organization.id.in_(access.scoped_organizations(current_user, region)))))
-        .order_by(Municipality.name)).all()
+            scoped.with_only_columns(Organization.location_municipality_id))).order_by(Municipality.name)).all()
     return render_template(
         "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
-        rows=_rows(kind, [r for r, in listing.rows]), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
+        rows=_rows(kind, records), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
         filters=filters, orgs=orgs, municipalities=municipalities, forms=FORM_LABELS,
         categories=CATEGORIES.get(kind, {}), statuses=PAIR_STATUS_LABELS if kind == "pairs" else
         {"active": "участвует", "left": "выбыл"} if kind != "partners" else {})
@@ -90,6 +92,13 @@ def _rows(kind: str, records: list) -> list[list[str]]:
             cells[0] += " (возможный дубль: те же ФИО и дата рождения)"
         rows.append(cells)
     return rows
+
+
+def _page_records(model, ids: list[int]) -> list:
+    """The records of these ids in this order, loaded with what a row shows."""
+    found = {r.id: r for r in db.session.scalars(_loading(sa.select(model).where(model.id.in_(ids)), model))} \
+        if ids else {}
+    return [found[record_id] for record_id in ids]
 
 
 def _records(query, model):

@@ -97,6 +97,24 @@ def test_possible_duplicates_are_marked_and_the_list_sorts(world, login_as):
     assert backwards.index("Абрамова Ада") > backwards.index("Повторова Нина")
 
 
+def test_pages_continue_in_name_order_across_organizations(world, login_as):
+    """A page is cut from the whole scope's order (ids first, then the shown records), never per organization."""
+    for i in range(53):
+        builders.mentor(world.school if i % 2 else world.dod, f"Страничная {i:02d}")
+    db.session.commit()
+    official = login_as(world.khv_official)
+
+    def shown(path: str) -> list[str]:
+        text = official.get(path).get_data(as_text=True)
+        return sorted((text.index(f"Страничная {i:02d}<"), i) for i in range(53) if f"Страничная {i:02d}<" in text)
+
+    first, second = shown("/records/registry/27/mentors"), shown("/records/registry/27/mentors?page=2")
+    assert [i for _, i in first] == list(range(50)) and [i for _, i in second] == [50, 51, 52]
+    assert [i for _, i in shown("/records/registry/27/mentors?sort=-name&page=2")] == [2, 1, 0]
+    by_org = [i for _, i in shown("/records/registry/27/mentors?sort=organization&page=2")]
+    assert len(by_org) == 3 and by_org == sorted(by_org)
+
+
 def test_the_curator_joins_a_mentor_of_another_organization_by_snils(world, login_as):
     student = builders.mentor(world.college, "Колледжев Пётр", category=MentorCategory.student, snils=SNILS,
                               forms=[Form.student_pupil])

@@ -101,3 +101,23 @@ def test_pages_hold_twenty_in_name_order(world):
     first, third = search(q="учитель"), search(q="учитель", page=3)
     assert len(first["items"]) == 20 and first["has_next"] and first["total"] == 45
     assert names(third) == [f"Учитель {i:02d}" for i in range(40, 45)] and not third["has_next"]
+
+
+def test_names_match_as_people_type_them(mentors):
+    """A published name is found from its first letters, surname first, on both engines (issue 18)."""
+    assert names(search(q="Ива")) == ["ИВАНОВА Мария Петровна"]
+    assert names(search(q="иванова ма")) == ["ИВАНОВА Мария Петровна"]
+    assert names(search(q="ёлк")) == ["Ёлкина Анна Сергеевна"]  # ё folded like the stored name
+    assert names(search(q="СИДОРОВ П")) == ["Сидоров Пётр Ильич"]
+    assert names(search(q="ванова")) == []  # the beginning of the name, not any part of it
+    assert names(search(q="ива", municipality="27-VAN")) == []  # still within the filters
+    assert names(search(q="ива_")) == names(search(q="ива"))  # no LIKE wildcard reaches the query
+
+
+def test_name_prefix_needs_a_published_name(mentors, world):
+    builders.published(world.dod, "Безымянная Ольга", fields=["competences"], competences="астрономия")
+    builders.commit()
+    assert names(search(q="скр")) == []  # no consent: not public at all
+    assert names(search(q="безым")) == []  # public, but the name was not consented
+    assert search(q="я")["items"] == [] and search(q="яяя")["items"] == []  # nor its "no name" sort key
+    assert len(search(q="астрономия")["items"]) == 1  # the consented field still finds the mentor
