@@ -47,7 +47,7 @@ def grow(world, ids: dict, scale: float, regions: int) -> dict:
     _say(f"region 27: {busy_orgs} organizations more")
     others = [f"{n:02d}" for n in range(1, 100) if n not in (27, 79)][:max(0, regions - 2)]
     per_region = (orgs - busy_orgs) // max(1, len(others))
-    municipalities = max(1, int((FEDERAL["municipalities"] * scale - BUSY_MUNICIPALITIES * scale) / max(1, len(others))))
+    municipalities = max(1, int((FEDERAL["municipalities"] - BUSY_MUNICIPALITIES) * scale / max(1, len(others))))
     for i, code in enumerate(others):
         generate(prefix=code, organizations=per_region, municipalities=municipalities, year=world.campaign.year,
                  seed=i + 2)
@@ -104,8 +104,9 @@ SELECT orgs.ids[1 + (g * 7919) % array_length(orgs.ids, 1)],
        CASE WHEN g % 3 = 0 THEN :p0 + (g / 3) % :persons END, {vals} now()
 FROM orgs, generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
 """
-_MENTOR = {"table": "mentors", "cols": "position, forms, competences, achievements, is_public, public_fields, sort_name,"
-           " public_forms, public_category,",
+_MENTOR = {"table": "mentors",
+           "cols": "position, forms, competences, achievements, is_public, public_fields, sort_name, public_forms,"
+                   " public_category,",
            "vals": "({o})[1 + g % 8], 1 << (g % 5)::int, ({c})[1 + g % 20] || ', ' || ({c})[1 + (g / 20) % 20], '',"
                    " g % 2 = 0, CASE WHEN g % 2 = 0 THEN 'full_name,position,organization,category,forms,competences'"
                    " ELSE '' END, '', CASE WHEN g % 2 = 0 THEN 1 << (g % 5)::int ELSE 0 END, NULL,",
