@@ -26,7 +26,7 @@ C = "/campaigns/27/{year}"
 A = "/api/v1/regions/27/campaigns/{year}"
 #: (path, role) of the hot routes: dashboards, review queue, unit lists, registry lists, public search, API lists.
 HOT = [
-    ("/", "admin"), ("/", "operator"), ("/", "khv_official"), ("/", "curator"),
+    ("/", "admin"), ("/", "operator"), ("/", "khv_official"), ("/", "curator"), ("/calendar", "admin"),
     (C + "/", "operator"), (C + "/review", "operator"), (C + "/review", "khv_official"), (C + "/members", "operator"),
     (A + "/submissions", "operator"), (A + "/submissions", "khv_official"), (A + "/members", "operator"),
     (A + "/extensions", "operator"), (A + "/surveys", "operator"), (A + "/surveys", "khv_official"),
