@@ -11,15 +11,16 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deadlines import due
-from deadlines.calendar import active_extension, is_open
+from deadlines.calendar import active_extension
 from deadlines.messages import federal_form_link, path, unit_link
-from deadlines.models import Campaign
+from deadlines.models import Campaign, Extension
 from deadlines.timeliness import TIMELINESS_LABELS, timeliness
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
 from registry.auth.models import Role, User
 from registry.extensions import db
 
+_UNKNOWN = object()
 TITLES = {
     "organization": "Отчёт организации", "organization-review": "Отчёты организаций (срок сдачи)",
     "municipality": "Муниципальный отчёт", "municipality-all": "Муниципальные отчёты (срок сдачи)",
@@ -78,13 +79,15 @@ def campaigns_for(user: User, min_year: int) -> list[Campaign]:
 
 def events_for(user: User, campaigns: list[Campaign], now: datetime) -> list[Event]:
     events: list[Event] = []
+    if user.role not in (Role.org_curator, Role.municipal_official):  # an administrator sees every region's
+        consolidated, extensions = _consolidated_at(campaigns), _region_extensions(campaigns, now)
     for campaign in campaigns:
         if user.role is Role.org_curator:
             events += _curator(campaign, user.organization, now)
         elif user.role is Role.municipal_official:
             events += _official(campaign, user.municipality, now)
         else:
-            events += _region_staff(campaign, now)
+            events += _region_staff(campaign, now, consolidated.get(campaign.id), extensions.get(campaign.id))
         events.append(_event(campaign, "forum", campaign.region, campaign.forum_at))
     return sorted(events, key=lambda e: (e.closes_at, e.uid))
 
@@ -98,11 +101,16 @@ def _event(campaign: Campaign, kind: str, unit, at: datetime, **extra) -> Event:
                  unit_name=unit.name, at=at, **extra)
 
 
-def _own(campaign: Campaign, kind: str, unit, submitted_at: datetime | None, now: datetime) -> Event:
-    """The user's own unit's deadline: its extension and whether it is on time."""
+def _own(campaign: Campaign, kind: str, unit, submitted_at: datetime | None, now: datetime,
+         extension: Extension | None | object = _UNKNOWN) -> Event:
+    """The user's own unit's deadline: its extension (`extension` when the caller loaded it) and whether it is on
+    time."""
     level = unit.level
-    extension = active_extension(campaign, level, unit.id, now)
-    state = timeliness(campaign.deadline_of(level), submitted_at, window_open=is_open(campaign, level, unit.id, now))
+    if extension is _UNKNOWN:
+        extension = active_extension(campaign, level, unit.id, now)
+    # the window is open as deadlines.calendar.is_open says: before the deadline or under an active extension
+    window_open = now < campaign.deadline_of(level) or extension is not None
+    state = timeliness(campaign.deadline_of(level), submitted_at, window_open=window_open)
     return _event(campaign, kind, unit, campaign.deadline_of(level), state=TIMELINESS_LABELS[state],
                   extended_until=extension.until if extension else None, link=unit_link(campaign, unit))
 
@@ -128,14 +136,30 @@ def _official(campaign: Campaign, municipality: Municipality, now: datetime) -> 
             _event(campaign, "federal-all", municipality, campaign.federal_deadline)]
 
 
-def _region_staff(campaign: Campaign, now: datetime) -> list[Event]:
+def _consolidated_at(campaigns: list[Campaign]) -> dict[int, datetime]:
+    """When each campaign's region was first consolidated by a person, in one query for all campaigns."""
+    return dict(db.session.execute(
+        sa.select(Snapshot.campaign_id, sa.func.min(Snapshot.created_at))
+        .where(Snapshot.campaign_id.in_([c.id for c in campaigns]), Snapshot.level == Level.region,
+               Snapshot.created_by_id.is_not(None)).group_by(Snapshot.campaign_id)).all())
+
+
+def _region_extensions(campaigns: list[Campaign], now: datetime) -> dict[int, Extension]:
+    """Each campaign's latest-ending active extension of its region's window, in one query for all campaigns."""
+    region_of = {c.id: c.region_id for c in campaigns}
+    found = db.session.scalars(sa.select(Extension).where(
+        Extension.campaign_id.in_(list(region_of)), Extension.level == Level.region, Extension.revoked_at.is_(None),
+        Extension.until > now).order_by(Extension.until)).all()
+    return {e.campaign_id: e for e in found if e.unit_id == region_of[e.campaign_id]}  # the latest-ending wins
+
+
+def _region_staff(campaign: Campaign, now: datetime, consolidated_at: datetime | None,
+                  extension: Extension | None) -> list[Event]:
     region = campaign.region
     args = {"region_code": region.code, "year": campaign.year}
-    consolidated_at = db.session.scalar(sa.select(sa.func.min(Snapshot.created_at)).where(
-        Snapshot.campaign_id == campaign.id, Snapshot.level == Level.region, Snapshot.created_by_id.is_not(None)))
     return [_event(campaign, "organization-review", region, campaign.organization_deadline,
                    link=path("review.submission_list", **args)),
             _event(campaign, "municipality-all", region, campaign.municipality_deadline,
                    link=path("region.region_view", **args)),
-            _own(campaign, "region", region, consolidated_at, now),
+            _own(campaign, "region", region, consolidated_at, now, extension),
             _event(campaign, "federal-all", region, campaign.federal_deadline)]

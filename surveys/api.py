@@ -5,6 +5,7 @@ The two survey-link routes are public: the token in the URL is the respondent's 
 from io import BytesIO
 
 from flask import send_file, url_for
+from sqlalchemy.orm import selectinload
 
 from exports.access import authorized_unit
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
@@ -37,13 +38,16 @@ def link_url(token: str) -> str:
     return url_for("survey_answer.answer_page", token=token, _external=True)
 
 
-def describe(survey: Survey, result: Result, user) -> dict:
+def describe(survey: Survey, result: Result, user, extensions: dict | None = None) -> dict:
+    """The survey as the API shows it; `extensions`: the active extensions by organization, loaded for a list."""
     campaign, now = survey.campaign, now_utc()
+    window = {} if extensions is None else {"extension": extensions.get(survey.organization_id)}
     return {"id": survey.id, "kind": survey.kind, "organization": survey.organization.code, "links": result.links,
             "respondents": result.respondents,
             "satisfaction_pct": (result.pct if access.can_see_pct(user, campaign, result.respondents,
                                                                  survey.organization_id) else None),
-            "open": services.is_accepting(survey, now), "closes_at": services.closes_at(survey, now)}
+            "open": services.is_accepting(survey, now, **window),
+            "closes_at": services.closes_at(survey, now, **window)}
 
 
 @api_bp.route(SURVEYS_URL, methods=["POST"])
@@ -66,9 +70,11 @@ def list_surveys(region_code: str, year: int):
     """Опросы кампании в области доступа: куратор — своей организации, муниципалитет — подотчётных, регион — все."""
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
-    found = db.session.scalars(access.visible_surveys(user, campaign).order_by(Survey.id)).all()
+    found = db.session.scalars(access.visible_surveys(user, campaign).options(selectinload(Survey.organization))
+                               .order_by(Survey.id)).all()
     counts = results([s.id for s in found])
-    return [describe(s, counts[s.id], user) for s in found]
+    extensions = services.active_extensions(campaign, [s.organization_id for s in found], now_utc())
+    return [describe(s, counts[s.id], user, extensions) for s in found]
 
 
 @api_bp.route(f"{SURVEYS_URL}/<int:survey_id>", methods=["GET"])

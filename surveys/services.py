@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines.calendar import active_extension, is_open, require_open
-from deadlines.models import Campaign
+from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Organization
 from monitoring.services import membership
 from registry.auth.models import User
@@ -46,16 +46,32 @@ def participants(organization: Organization, year: int, kind: str) -> int:
     return counts["mentees_students"] + counts["teachers_young_supported"]
 
 
-def is_accepting(survey: Survey, now: datetime) -> bool:
-    """Open until the curator closes it or the organization's window closes (an extension keeps it open)."""
-    return survey.closed_at is None and is_open(survey.campaign, Level.organization, survey.organization_id, now)
+_UNKNOWN = object()
 
 
-def closes_at(survey: Survey, now: datetime) -> datetime:
+def is_accepting(survey: Survey, now: datetime, extension=_UNKNOWN) -> bool:
+    """Open until the curator closes it or the organization's window closes (an extension keeps it open).
+    `extension`: the organization's active extension (or None) when the caller already loaded it."""
+    if extension is _UNKNOWN:
+        return survey.closed_at is None and is_open(survey.campaign, Level.organization, survey.organization_id, now)
+    return survey.closed_at is None and (now < survey.campaign.deadline_of(Level.organization) or extension is not None)
+
+
+def closes_at(survey: Survey, now: datetime, extension=_UNKNOWN) -> datetime:
     """When the survey stops taking answers unless closed earlier: the window's end, or a later extension's."""
     deadline = survey.campaign.deadline_of(Level.organization)
-    extension = active_extension(survey.campaign, Level.organization, survey.organization_id, now)
+    if extension is _UNKNOWN:
+        extension = active_extension(survey.campaign, Level.organization, survey.organization_id, now)
     return max(deadline, extension.until) if extension else deadline
+
+
+def active_extensions(campaign: Campaign, organization_ids: list[int], now: datetime) -> dict[int, Extension]:
+    """The latest-ending active extension of each of these organizations that has one, in one query."""
+    found = db.session.scalars(sa.select(Extension).where(
+        Extension.campaign_id == campaign.id, Extension.level == Level.organization,
+        Extension.unit_id.in_(organization_ids), Extension.revoked_at.is_(None), Extension.until > now)
+        .order_by(Extension.until)).all()
+    return {e.unit_id: e for e in found}  # ordered by end: the latest-ending one of a unit wins
 
 
 def open_survey(campaign: Campaign, organization: Organization, kind: str, links: int | None, *, actor: User,

@@ -72,6 +72,15 @@ def latest_campaign(region_id: int) -> Campaign | None:
                              .order_by(Campaign.year.desc()).limit(1))
 
 
+def latest_campaigns(region_ids: list[int]) -> dict[int, Campaign]:
+    """Each region's current campaign (latest_campaign) by region id, in one query for any number of regions."""
+    latest = (sa.select(Campaign.region_id, sa.func.max(Campaign.year).label("year"))
+              .where(Campaign.region_id.in_(region_ids)).group_by(Campaign.region_id).subquery())
+    found = db.session.scalars(sa.select(Campaign).join(latest, sa.and_(Campaign.region_id == latest.c.region_id,
+                                                                        Campaign.year == latest.c.year)))
+    return {campaign.region_id: campaign for campaign in found}
+
+
 def may_grant_org(user, campaign: Campaign, member: CampaignMember) -> bool:
     """An organization's extension: its reviewer or region staff."""
     return manages_region(user, campaign.region_id) or reviews_organization(

@@ -14,7 +14,7 @@ from monitoring.models import (
 from monitoring.plans import queries as plan_queries
 from monitoring.services import get_submission
 from monitoring.views import _queries as q
-from monitoring.views._common import FILTER_LABELS, latest_campaign, window_of
+from monitoring.views._common import FILTER_LABELS, latest_campaign, latest_campaigns, window_of
 from registry.auth.models import ROLE_LABELS, Role
 from registry.core.clock import now_utc
 from registry.documents import services as documents
@@ -84,7 +84,9 @@ def _operator():
 
 
 def _admin():
-    rows = [(region, latest_campaign(region.id)) for region in q.regions()]
+    regions = q.regions()
+    campaigns = latest_campaigns([region.id for region in regions])
+    rows = [(region, campaigns.get(region.id)) for region in regions]
     return render_template("monitoring/home_admin.html", rows=rows)
 
 

@@ -49,8 +49,8 @@ def list_mentors(org_code: str):
     """Наставники организации (СНИЛС полностью — только куратору организации)."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people(user, list(db.session.scalars(
-        sa.select(Mentor).where(Mentor.organization_id == org.id).order_by(Mentor.id))))
+    return serialize.people(user, list(db.session.scalars(serialize.loading(
+        sa.select(Mentor).where(Mentor.organization_id == org.id).order_by(Mentor.id), Mentor))))
 
 
 @api_bp.route(f"{ORG}/mentors", methods=["POST"])
@@ -104,8 +104,8 @@ def list_mentees(org_code: str):
     """Наставляемые организации: только в области доступа организации, никогда не публичны."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people(user, list(db.session.scalars(
-        sa.select(Mentee).where(Mentee.organization_id == org.id).order_by(Mentee.id))))
+    return serialize.people(user, list(db.session.scalars(serialize.loading(
+        sa.select(Mentee).where(Mentee.organization_id == org.id).order_by(Mentee.id), Mentee))))
 
 
 @api_bp.route(f"{ORG}/mentees", methods=["POST"])

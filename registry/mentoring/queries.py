@@ -167,15 +167,30 @@ def record_differences(values: dict[str, float], records: dict[str, int]) -> dic
 
 
 def organization_summary(org_id: int) -> dict[str, int]:
-    def count(model, *where):
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-    return {
-        "mentors": count(Mentor, Mentor.organization_id == org_id, Mentor.left_on.is_(None)),
-        "public_mentors": count(Mentor, Mentor.organization_id == org_id, Mentor.is_public.is_(True)),
-        "mentees": count(Mentee, Mentee.organization_id == org_id, Mentee.left_on.is_(None)),
-        "full_cycle": count(Mentee, Mentee.organization_id == org_id, Mentee.full_cycle_completed.is_(True)),
-        "pairs": count(MentoringPair, MentoringPair.organization_id == org_id),
-        "partners": db.session.scalar(sa.select(sa.func.count(sa.distinct(PartnerAgreement.partner_id)))
-                                      .where(PartnerAgreement.organization_id == org_id)),
-        "practices": count(Practice, Practice.organization_id == org_id),
-    }
+    return organization_summaries([org_id])[org_id]
+
+
+def organization_summaries(org_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Each organization's record counts, in one grouped query per table whatever the number of organizations."""
+    keys = ("mentors", "public_mentors", "mentees", "full_cycle", "pairs", "partners", "practices")
+    summaries = {org_id: dict.fromkeys(keys, 0) for org_id in org_ids}
+    if not org_ids:
+        return summaries
+
+    def counted(condition):
+        return sa.func.count(sa.case((condition, 1)))
+
+    def fill(org_column, *columns_and_keys):
+        columns, names = columns_and_keys[::2], columns_and_keys[1::2]
+        query = sa.select(org_column, *columns).where(org_column.in_(org_ids)).group_by(org_column)
+        for org_id, *counts in db.session.execute(query):
+            summaries[org_id].update(zip(names, counts, strict=True))
+
+    fill(Mentor.organization_id, counted(Mentor.left_on.is_(None)), "mentors", counted(Mentor.is_public.is_(True)),
+         "public_mentors")
+    fill(Mentee.organization_id, counted(Mentee.left_on.is_(None)), "mentees",
+         counted(Mentee.full_cycle_completed.is_(True)), "full_cycle")
+    fill(MentoringPair.organization_id, sa.func.count(), "pairs")
+    fill(PartnerAgreement.organization_id, sa.func.count(sa.distinct(PartnerAgreement.partner_id)), "partners")
+    fill(Practice.organization_id, sa.func.count(), "practices")
+    return summaries

@@ -1,6 +1,7 @@
 """Records as the API and the registry downloads show them: codes, the СНИЛС masked outside its organization,
 a mentee's names only inside the mentee's scope."""
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from hierarchy.models import Organization
 from registry.auth.models import User
@@ -28,6 +29,15 @@ def possible_duplicates(records: list) -> set[int]:
         .group_by(model.full_name, model.birth_date)).all()
     repeated = {(name, born) for name, born, count in rows if count > 1}
     return {r.id for r in candidates if (r.full_name, r.birth_date) in repeated}
+
+
+def loading(query, model):
+    """`query` of mentors or mentees loading what `person` reads (organization, person, partner) in one query per
+    page, not one per record."""
+    options = [selectinload(model.organization), selectinload(model.person)]
+    if model is Mentor:
+        options.append(selectinload(Mentor.partner))
+    return query.options(*options)
 
 
 def person(user: User, record: Mentor | Mentee, duplicates: set[int] = frozenset()) -> dict:

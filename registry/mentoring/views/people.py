@@ -58,7 +58,8 @@ def index():
     elif user.role is Role.region_operator:
         query = query.where(Organization.region_id == user.region_id)
     listing = paginate(query, ORG_SORTS, "name", PER_PAGE)
-    rows = [(org, queries.organization_summary(org.id)) for org, in listing.rows]
+    summaries = queries.organization_summaries([org.id for org, in listing.rows])
+    rows = [(org, summaries[org.id]) for org, in listing.rows]
     return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=reviews_practices(user))
 
 
