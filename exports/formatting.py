@@ -4,7 +4,6 @@ from exports.tables import ControlCheck
 
 #: A text cell starting with one of these is read by spreadsheet programs as a formula (OWASP «CSV injection»).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_SYMBOL = {"<=": "≤", "<": "<", "=": "=", ">=": "≥", ">": ">"}
 _NEGATION = {"<=": ">", "<": "≥", "=": "≠", ">=": "<", ">": "≤"}
 LEVEL_LABELS = {"organization": "организация", "municipality": "муниципальное образование",
                 "region": "субъект Российской Федерации"}
@@ -33,10 +32,6 @@ def number(value: float | int | None, digits: int = 1) -> str:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else number(value) + " %"
-
-
-def symbol(op: str) -> str:
-    return _SYMBOL[op]
 
 
 def check_location(check: ControlCheck) -> str:

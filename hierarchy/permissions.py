@@ -3,7 +3,7 @@
 A scope on an ancestor covers its descendants. Organizations are placed by their *reporting* parent,
 which for a campaign is the one fixed in its membership.
 """
-from hierarchy.models import Municipality, Organization, Region
+from hierarchy.models import Municipality
 from registry.auth.models import Role, User
 
 
@@ -49,15 +49,6 @@ def reviews_organization(user: User, region_id: int, reporting_municipality_id: 
 
 def submits_municipal_report(user: User, municipality: Municipality) -> bool:
     return user.role is Role.municipal_official and user.municipality_id == municipality.id
-
-
-def sees_unit(user: User, unit: Region | Municipality | Organization) -> bool:
-    """Whether the user may see a unit outside of any campaign (current reporting parent)."""
-    if isinstance(unit, Region):
-        return sees_region(user, unit.id)
-    if isinstance(unit, Municipality):
-        return sees_municipality(user, unit)
-    return sees_organization(user, unit.region_id, unit.reporting_municipality_id, unit.id)
 
 
 def works_in_region(user: User, region_id: int) -> bool:
