@@ -4,8 +4,8 @@ from datetime import datetime
 from flask import current_app
 from werkzeug.routing import BuildError
 
-from deadlines.calendar import format_local, last_day_label
 from deadlines.models import Campaign
+from deadlines.windows import format_local, last_day_label
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import Snapshot
 from registry.core.wording import days_left_text, zone_phrase

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deadlines import due
-from deadlines.calendar import active_extension, is_open
 from deadlines.messages import federal_form_link, path, unit_link
 from deadlines.models import Campaign
 from deadlines.timeliness import TIMELINESS_LABELS, timeliness
+from deadlines.windows import active_extension, is_open
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
 from registry.auth.models import Role, User

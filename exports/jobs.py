@@ -24,11 +24,11 @@ from exports.xlsx import FixedDateZip
 from hierarchy.models import Level, Municipality, Region
 from registry.auth.models import User
 from registry.core.audit import log_action
+from registry.core.background_jobs import commit_progress, start
+from registry.core.background_jobs import launch as launch_job
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.core.job_limit import check_room
-from registry.core.jobs import commit_progress, start
-from registry.core.jobs import launch as launch_job
 from registry.extensions import db
 
 logger = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hierarchy.models import Level
+from registry.core.background_jobs import JobProgress, JobStatus
 from registry.core.clock import now_utc
 from registry.core.db import str_enum
-from registry.core.jobs import JobProgress, JobStatus
 from registry.extensions import db
 
 ExportJobStatus = JobStatus

@@ -3,8 +3,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import default_deadlines
 from deadlines.models import Campaign
+from deadlines.windows import default_deadlines
 from hierarchy.models import Organization, Region
 from monitoring.indicators import INDICATOR_BY_CODE
 from monitoring.models import CampaignMember, IndicatorTarget

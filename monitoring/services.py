@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from deadlines import late_return
-from deadlines.calendar import require_open
 from deadlines.models import Campaign
+from deadlines.windows import require_open
 from hierarchy.models import Level, Organization
 from monitoring import notifications
 from monitoring.indicators import check_values

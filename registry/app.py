@@ -53,7 +53,7 @@ API_MODULES = (
     "monitoring.api.campaigns",
     "monitoring.api.submissions",
     "monitoring.api.reports",
-    "monitoring.api.extensions",
+    "monitoring.api.deadline_extensions",
     "monitoring.plans.api",
     "exports.api",
     "registry.public.api",

@@ -30,7 +30,7 @@ def region_or_404(code: str) -> Region:
 
 def visible_region(code: str) -> Region:
     region = region_or_404(code)
-    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
+    require(perms.can_work_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     return region
 
 
@@ -41,7 +41,7 @@ def campaign_or_404(region_code: str, year: int) -> Campaign:
     row = db.session.execute(sa.select(Region, Campaign).where(Region.code == region_code).outerjoin(
         Campaign, sa.and_(Campaign.region_id == Region.id, Campaign.year == year))).first()
     region = row.Region if row else region_or_404(region_code)
-    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
+    require(perms.can_work_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     return row.Campaign or campaigns.get_campaign(region, year)
 
 
@@ -80,17 +80,17 @@ def unit_in_region(campaign: Campaign, code: str) -> Region | Municipality | Org
     return unit if region_id == campaign.region_id else None
 
 
-def sees_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:
+def can_see_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:
     """Region staff: all; municipal official: organizations reporting to them in this campaign; curator: own."""
-    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id, org.id)
+    return perms.can_see_organization(user, campaign.region_id, member.reporting_municipality_id, org.id)
 
 
-def reviews_member(user: User, campaign: Campaign, member: CampaignMember) -> bool:
-    return perms.reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+def can_review_member(user: User, campaign: Campaign, member: CampaignMember) -> bool:
+    return perms.can_review_organization(user, campaign.region_id, member.reporting_municipality_id)
 
 
 def manages(campaign: Campaign) -> bool:
-    return perms.manages_region(current_actor(), campaign.region_id)
+    return perms.can_manage_region(current_actor(), campaign.region_id)
 
 
 def require_region_staff(campaign: Campaign) -> None:

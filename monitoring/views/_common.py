@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 
-from deadlines.calendar import active_extension, is_open, last_day_label, require_open
 from deadlines.models import Campaign
+from deadlines.windows import active_extension, is_open, last_day_label, require_open
 from hierarchy.models import Level, Municipality, Organization, Region
-from hierarchy.permissions import manages_region, reviews_organization
+from hierarchy.permissions import can_manage_region, can_review_organization
 from hierarchy.queries import region_by_code
 from monitoring.campaigns import get_campaign
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
@@ -72,9 +72,9 @@ def latest_campaign(region_id: int) -> Campaign | None:
                              .order_by(Campaign.year.desc()).limit(1))
 
 
-def may_grant_org(user, campaign: Campaign, member: CampaignMember) -> bool:
+def can_extend_organization(user, campaign: Campaign, member: CampaignMember) -> bool:
     """An organization's extension: its reviewer or region staff."""
-    return manages_region(user, campaign.region_id) or reviews_organization(
+    return can_manage_region(user, campaign.region_id) or can_review_organization(
         user, campaign.region_id, member.reporting_municipality_id)
 
 

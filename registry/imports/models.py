@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from registry.core.background_jobs import JobProgress, JobStatus
 from registry.core.db import str_enum
-from registry.core.jobs import JobProgress, JobStatus
 from registry.core.tabular import RowError
 from registry.extensions import db
 

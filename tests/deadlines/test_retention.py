@@ -14,8 +14,8 @@ from monitoring import reports
 from registry import create_app
 from registry.config import TestConfig
 from registry.core.audit import AuditEntry
+from registry.core.background_jobs import JobStatus, report_progress
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, report_progress
 from registry.extensions import db
 from registry.imports.models import ImportJob
 from registry.mentoring.import_jobs import upload_folder

@@ -13,7 +13,7 @@ from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access, queries
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
-from registry.mentoring.permissions import can_edit_records, reviews_practices
+from registry.mentoring.permissions import can_edit_records, can_review_practices
 from registry.mentoring.schemas import MenteeSchema, MentorSchema
 from registry.mentoring.services import consents, people
 from registry.mentoring.views._common import actor, editable, parse, posted, record_or_404, viewable
@@ -59,7 +59,7 @@ def index():
         query = query.where(Organization.region_id == user.region_id)
     listing = paginate(query, ORG_SORTS, "name", PER_PAGE)
     rows = [(org, queries.organization_summary(org.id)) for org, in listing.rows]
-    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=reviews_practices(user))
+    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=can_review_practices(user))
 
 
 @bp.get("/<org_code>/")

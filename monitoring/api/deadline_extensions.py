@@ -8,7 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines import extensions
+from deadlines import extension_grants
 from deadlines.models import Campaign, Extension
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Organization, Region
@@ -36,14 +36,14 @@ def _member(campaign: Campaign, organization: Organization) -> CampaignMember | 
     return db.session.get(CampaignMember, (campaign.id, organization.id))
 
 
-def _may_extend(user: User, campaign: Campaign, unit: Region | Municipality | Organization) -> bool:
+def _can_extend(user: User, campaign: Campaign, unit: Region | Municipality | Organization) -> bool:
     if isinstance(unit, Region):
         return user.is_admin
-    if perms.manages_region(user, campaign.region_id):
+    if perms.can_manage_region(user, campaign.region_id):
         return True
     if isinstance(unit, Organization):
         member = _member(campaign, unit)
-        return member is not None and perms.reviews_organization(user, campaign.region_id,
+        return member is not None and perms.can_review_organization(user, campaign.region_id,
                                                                  member.reporting_municipality_id)
     return False
 
@@ -72,7 +72,7 @@ def list_extensions(region_code: str, year: int):
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
     query = sa.select(Extension).where(Extension.campaign_id == campaign.id)
-    if not perms.manages_region(user, campaign.region_id):
+    if not perms.can_manage_region(user, campaign.region_id):
         if user.role is Role.municipal_official:
             reporting = sa.select(CampaignMember.organization_id).where(
                 CampaignMember.campaign_id == campaign.id,
@@ -100,8 +100,8 @@ def grant_extension(data: dict, region_code: str, year: int):
         raise ValidationFailed("Продление не предоставлено.", {"unit_code": [
             f"Организация «{unit.code}» не участвует в кампании {campaign.year} года."]})
     user = current_actor()
-    require(_may_extend(user, campaign, unit), _NOT_GRANTER[unit.level])
-    extension = extensions.grant(campaign, unit, data["until"], data["reason"], actor=user)
+    require(_can_extend(user, campaign, unit), _NOT_GRANTER[unit.level])
+    extension = extension_grants.grant(campaign, unit, data["until"], data["reason"], actor=user)
     db.session.commit()
     return _bodies([extension], now_utc())[0]
 
@@ -116,7 +116,7 @@ def revoke_extension(region_code: str, year: int, extension_id: int):
         raise NotFound(f"Продление {extension_id} в этой кампании не найдено.")
     unit = unit_by_level(extension.level, extension.unit_id)
     user = current_actor()
-    require(unit is not None and _may_extend(user, campaign, unit), _NOT_GRANTER[extension.level])
-    extensions.revoke(extension, actor=user)
+    require(unit is not None and _can_extend(user, campaign, unit), _NOT_GRANTER[extension.level])
+    extension_grants.revoke(extension, actor=user)
     db.session.commit()
     return _bodies([extension], now_utc())[0]
