@@ -13,11 +13,11 @@ from exports.form_sets import download_name
 from exports.models import FormSet
 from hierarchy.permissions import can_work_in_region
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
-from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.permissions import require
+from registry.core.schemas import QuerySchema, Str
 from registry.extensions import db
 
 api_bp = ApiBlueprint("exports_api", __name__, description="Федеральная статистическая форма: PDF, XLSX, CSV, XML.")

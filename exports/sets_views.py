@@ -5,11 +5,16 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from deadlines.models import Campaign
 from exports import set_scope, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.models import FormSet
 from hierarchy.permissions import can_see_region, can_work_in_region
-from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
+from hierarchy.queries import unit_name
+from monitoring import panels
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.errors import NotFound
@@ -27,10 +32,13 @@ SORTS = {"created": (FormSet.id,), "unit": (FormSet.level, FormSet.unit_code, Fo
          "completed": (FormSet.completed_at, FormSet.id)}
 
 
-@bp.app_context_processor
-def _dashboard_summary() -> dict:
-    """`stored_forms_progress(campaign)` for the dashboard's include (exports/_form_sets.html)."""
-    return {"stored_forms_progress": stored_files.progress}
+def dashboard_panel(campaign: Campaign) -> dict:
+    """The regional dashboard's section of stored forms (exports/_form_sets.html): progress, latest sets by name."""
+    progress = stored_files.progress(campaign)
+    return progress | {"latest": [row | {"unit_name": unit_name(row["set"].unit_code)} for row in progress["latest"]]}
+
+
+panels.add_region_panel("exports/_form_sets.html", dashboard_panel)
 
 
 @bp.get(PREFIX)

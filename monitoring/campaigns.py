@@ -127,3 +127,14 @@ def remove_member(campaign: Campaign, organization: Organization, *, reason: str
     db.session.flush()
     log_action(actor, "campaign.member_removed", "campaign", f"{campaign.region.code}/{campaign.year}",
                before={"organization": organization.code}, comment=reason.strip())
+
+
+def latest_campaign(region_id: int) -> Campaign | None:
+    """The region's current campaign: the one of the latest year."""
+    return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
+                             .order_by(Campaign.year.desc()).limit(1))
+
+
+def campaign_args(campaign: Campaign) -> dict:
+    """URL arguments naming a campaign."""
+    return {"region_code": campaign.region.code, "year": campaign.year}

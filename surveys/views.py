@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 
 from deadlines.windows import last_day_label
 from exports.access import authorized_unit
-from monitoring.views._common import campaign_args, load_campaign, load_member
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.permissions import require

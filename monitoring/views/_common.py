@@ -8,14 +8,12 @@ from flask import abort, redirect, request, url_for
 
 from deadlines.models import Campaign
 from deadlines.windows import active_extension, is_open, last_day_label, require_open
-from hierarchy.models import Level, Municipality, Organization, Region
+from hierarchy.models import Level, Municipality, Region
 from hierarchy.permissions import can_manage_region, can_review_organization
 from hierarchy.queries import region_by_code
-from monitoring.campaigns import get_campaign
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, SubmissionStatus
 from monitoring.plans.targets import source_label
-from monitoring.services import membership
 from registry.core.errors import WindowClosed
 from registry.core.wording import days_left_text
 from registry.extensions import db
@@ -29,17 +27,8 @@ COMPLETENESS_LABELS = {"expected": "ожидается организаций", 
                        "municipalities": "муниципалитетов в регионе"}
 #: Status filter captions; "draft" also finds organizations that have not started.
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
-LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
 #: The one-click extension of an overdue organization keeps its window open through this many local days.
 EXTEND_DAYS = 7
-
-
-def load_campaign(region_code: str, year: int) -> Campaign:
-    """The campaign named by the URL, or 404."""
-    region = region_by_code(region_code)
-    if region is None:
-        abort(404)
-    return get_campaign(region, year)
 
 
 def load_region(region_code: str) -> Region:
@@ -49,27 +38,12 @@ def load_region(region_code: str) -> Region:
     return region
 
 
-def load_member(campaign: Campaign, org_code: str) -> tuple[Organization, CampaignMember]:
-    """An organization of the campaign's region and its membership (404 if either is missing)."""
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == org_code,
-                                                          Organization.region_id == campaign.region_id))
-    if org is None:
-        abort(404)
-    return org, membership(campaign, org)
-
-
 def load_municipality(campaign: Campaign, code: str) -> Municipality:
     unit = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,
                                                            Municipality.region_id == campaign.region_id))
     if unit is None:
         abort(404)
     return unit
-
-
-def latest_campaign(region_id: int) -> Campaign | None:
-    """The region's current campaign: the one of the latest year."""
-    return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
-                             .order_by(Campaign.year.desc()).limit(1))
 
 
 def can_extend_organization(user, campaign: Campaign, member: CampaignMember) -> bool:
@@ -141,8 +115,3 @@ def safe_next(default: str) -> str:
 
 def redirect_next(endpoint: str, **values):
     return redirect(safe_next(url_for(endpoint, **values)))
-
-
-def campaign_args(campaign: Campaign) -> dict:
-    """URL arguments naming a campaign."""
-    return {"region_code": campaign.region.code, "year": campaign.year}

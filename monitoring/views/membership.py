@@ -13,18 +13,12 @@ from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization,
 from hierarchy.permissions import can_manage_region, can_review_organization
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
-from monitoring.labels import NOT_STARTED
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES, NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    EXTEND_DAYS,
-    LEVEL_NAMES,
-    campaign_args,
-    can_extend_organization,
-    load_campaign,
-    load_member,
-    redirect_next,
-)
+from monitoring.views._common import EXTEND_DAYS, can_extend_organization, redirect_next
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed

@@ -6,18 +6,18 @@ from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region
 from monitoring import confirmations, list_xlsx, queries, reports
-from monitoring.labels import NOT_STARTED
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES, NOT_STARTED
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
+from monitoring.panels import region_panels
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
 from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
-    LEVEL_NAMES,
-    campaign_args,
     completeness_rows,
     indicator_rows,
-    load_campaign,
     load_municipality,
     sum_rows,
     window_of,
@@ -58,7 +58,7 @@ def region_view(region_code: str, year: int):
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
         board=board, direct=direct, direct_rows=[_org_row(r, can_decide, campaign, now) for r in direct.rows],
         overdue=overdue, overdue_rows=[_org_row(r, False, campaign, now) for r in overdue.rows],
-        extend_days=EXTEND_DAYS,
+        extend_days=EXTEND_DAYS, panels=region_panels(campaign),
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,

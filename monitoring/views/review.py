@@ -6,16 +6,15 @@ from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import can_review_organization, can_see_region
 from monitoring import confirmations, list_xlsx, services
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
     FILTER_LABELS,
-    campaign_args,
     can_extend_organization,
-    load_campaign,
-    load_member,
     redirect_next,
     safe_next,
 )

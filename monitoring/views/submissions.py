@@ -8,11 +8,13 @@ from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import can_edit_organization, can_review_organization, can_see_organization
 from monitoring import review_changes, services
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.soft_warnings import previous_values, soft_warnings
 from monitoring.views import _queries as q
-from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
+from monitoring.views._common import EVENT_LABELS, window_of
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.listing import links_to

@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from deadlines import extension_grants, jobs
-from deadlines.ledger import LedgerEntry
+from deadlines import extension_grants
 from hierarchy.models import Level
 from monitoring import reports, services
 from monitoring.models import Snapshot
 from registry.extensions import db
+from scheduler import jobs
+from scheduler.ledger import LedgerEntry
 from tests import factories
 from tests.deadlines.conftest import ledger, notifications, outbox
 

@@ -3,14 +3,15 @@ import json
 
 import sqlalchemy as sa
 
-from deadlines import extension_grants, jobs
-from deadlines.form_jobs import build_federal_forms
+from deadlines import extension_grants
 from exports.models import FormSet
 from hierarchy.models import Level
 from monitoring import reports, services
 from monitoring.models import ReportStatus, Snapshot
 from registry.core.audit import AuditEntry
 from registry.extensions import db
+from scheduler import jobs
+from scheduler.form_jobs import build_federal_forms
 from tests.deadlines.conftest import notifications, outbox
 from tests.deadlines.test_jobs import Y, campaign_rows, local, submit
 

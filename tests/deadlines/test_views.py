@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from deadlines import feeds, jobs
+from deadlines import feeds
 from registry.extensions import db
 from registry.notify import views
 from registry.notify.models import Notification
+from scheduler import jobs
 from tests import factories
 from tests.deadlines.conftest import notifications
 from tests.support.listing import assert_sorts_and_pages, body

@@ -1,5 +1,5 @@
 """Every CSV and XLSX writer neutralises text a spreadsheet would run as a formula (= + - @ tab CR), through
-exports.formatting.neutralize, and keeps numbers — negative ones too — as numbers."""
+registry.core.cells.neutralize, and keeps numbers — negative ones too — as numbers."""
 import csv
 import io
 
@@ -11,9 +11,9 @@ from exports.builders.federal_form import fill_form
 from exports.catalog import get_form
 from exports.form_csv import render_form_csv
 from exports.form_xlsx import render_form_xlsx
-from exports.formatting import FORMULA_TRIGGERS, cell, neutralize
 from exports.report_xlsx import render_report_xlsx
 from exports.tables import Basis, MonitoringReport, Table, TableColumn, UnitInfo, UnitValues
+from registry.core.cells import FORMULA_TRIGGERS, cell, neutralize
 from tests.exports.conftest import scaled
 from tests.registry.mentoring import builders
 

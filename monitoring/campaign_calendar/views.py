@@ -5,9 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from deadlines import feeds
-from deadlines.ics import render_ics
-from deadlines.upcoming import campaigns_for, events_for
 from deadlines.windows import format_local, last_day_label
+from monitoring.campaign_calendar.ics import render_ics
+from monitoring.campaign_calendar.upcoming import campaigns_for, events_for
 from registry.core.clock import now_utc
 from registry.core.downloads import content_disposition
 from registry.core.wording import days_left_text, plural_ru
@@ -25,7 +25,7 @@ def calendar_view():
              "general_local": format_local(e.at, e.tz), "days_left": days_left_text(e.closes_at, e.tz, now)
              if e.is_deadline else _days_until(e, now)} for e in events]
     feed_url = url_for("calendar.feed", user_id=current_user.id, token=feeds.feed_token(current_user), _external=True)
-    return render_template("deadlines/windows.html", rows=rows, feed_url=feed_url)
+    return render_template("deadlines/calendar.html", rows=rows, feed_url=feed_url)
 
 
 def _days_until(event, now) -> str:

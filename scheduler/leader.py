@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import NullPool
 
-from deadlines.ledger import SchedulerLease
+from scheduler.ledger import SchedulerLease
 
 logger = logging.getLogger(__name__)
 

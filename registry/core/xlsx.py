@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.writer.excel import ExcelWriter
 
-from exports.formatting import cell as neutral_cell
+from registry.core.cells import cell as neutral_cell
 
 #: The document timestamp when no snapshot gives one (preliminary data): fixed, so bytes stay reproducible.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
