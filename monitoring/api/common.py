@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Organization, Region
-from hierarchy.queries import region_by_code, unit_by_code
+from hierarchy.queries import region_by_code
 from monitoring import campaigns
 from monitoring.models import CampaignMember
 from monitoring.services import membership
@@ -70,14 +70,6 @@ def municipality_or_404(campaign: Campaign, code: str) -> Municipality:
     if municipality is None:
         raise NotFound(f"Муниципалитет с кодом «{code}» не найден в регионе.")
     return municipality
-
-
-def unit_in_region(campaign: Campaign, code: str) -> Region | Municipality | Organization | None:
-    unit = unit_by_code(code)
-    if unit is None:
-        return None
-    region_id = unit.id if isinstance(unit, Region) else unit.region_id
-    return unit if region_id == campaign.region_id else None
 
 
 def can_see_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:

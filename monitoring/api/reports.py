@@ -5,13 +5,13 @@ from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
+from monitoring.access import unit_in_region
 from monitoring.api.common import (
     CAMPAIGN_URL,
     campaign_or_404,
     can_see_member,
     municipality_or_404,
     require_region_staff,
-    unit_in_region,
 )
 from monitoring.models import Snapshot
 from monitoring.schemas import (

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_edit_organization
 from monitoring import services
+from monitoring.access import visible_members
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, can_review_member, can_see_member, member_or_404
 from monitoring.models import CampaignMember, Submission, SubmissionStatus
 from monitoring.schemas import (
@@ -17,7 +18,6 @@ from monitoring.schemas import (
     SubmissionSchema,
     VersionSchema,
 )
-from registry.auth.models import Role
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
@@ -58,20 +58,17 @@ def review_queue(args: dict, region_code: str, year: int):
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
     query = (
-        sa.select(Organization.code, Organization.name, CampaignMember.org_type, Municipality.code.label("mun"),
-                  Submission.status, Submission.version, Submission.updated_at, Submission.submitted_at)
+        visible_members(user, campaign)
+        .with_only_columns(Organization.code, Organization.name, CampaignMember.org_type,
+                           Municipality.code.label("mun"), Submission.status, Submission.version,
+                           Submission.updated_at, Submission.submitted_at)
         .select_from(CampaignMember)
         .join(Organization, Organization.id == CampaignMember.organization_id)
         .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
         .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
                                        Submission.organization_id == CampaignMember.organization_id))
-        .where(CampaignMember.campaign_id == campaign.id)
         .order_by(Organization.code)
     )
-    if user.role is Role.org_curator:
-        query = query.where(CampaignMember.organization_id == user.organization_id)
-    elif user.role is Role.municipal_official:
-        query = query.where(CampaignMember.reporting_municipality_id == user.municipality_id)
     if args.get("status") == SubmissionStatus.draft.value:
         query = query.where(sa.or_(Submission.status.is_(None), Submission.status == SubmissionStatus.draft))
     elif args.get("status"):

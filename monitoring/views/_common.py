@@ -9,10 +9,9 @@ from flask import abort, redirect, request, url_for
 from deadlines.models import Campaign
 from deadlines.windows import active_extension, is_open, last_day_label, require_open
 from hierarchy.models import Level, Municipality, Region
-from hierarchy.permissions import can_manage_region, can_review_organization
 from hierarchy.queries import region_by_code
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
-from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, SubmissionStatus
+from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.plans.targets import source_label
 from registry.core.errors import WindowClosed
 from registry.core.wording import days_left_text
@@ -44,12 +43,6 @@ def load_municipality(campaign: Campaign, code: str) -> Municipality:
     if unit is None:
         abort(404)
     return unit
-
-
-def can_extend_organization(user, campaign: Campaign, member: CampaignMember) -> bool:
-    """An organization's extension: its reviewer or region staff."""
-    return can_manage_region(user, campaign.region_id) or can_review_organization(
-        user, campaign.region_id, member.reporting_municipality_id)
 
 
 @dataclass

@@ -10,15 +10,15 @@ from deadlines.models import Extension
 from deadlines.windows import closes_after, format_local, last_day_label
 from hierarchy import picker as unit_picker
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
-from hierarchy.permissions import can_manage_region, can_review_organization
+from hierarchy.permissions import can_manage_region
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
-from monitoring.access import load_campaign, load_member
+from monitoring.access import can_extend_deadline, load_campaign, load_member, unit_in_region
 from monitoring.campaigns import campaign_args
 from monitoring.labels import LEVEL_NAMES, NOT_STARTED
-from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
+from monitoring.models import SUBMISSION_STATUS_LABELS
 from monitoring.views import _queries as q
-from monitoring.views._common import EXTEND_DAYS, can_extend_organization, redirect_next
+from monitoring.views._common import EXTEND_DAYS, redirect_next
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
@@ -95,17 +95,6 @@ def member_remove(region_code: str, year: int, org_code: str):
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
 
 
-def _can_extend(user, campaign, unit) -> bool:
-    """Organizations: their reviewer or region staff; municipalities: region staff; the region: the admin."""
-    if isinstance(unit, Organization):
-        member = db.session.get(CampaignMember, (campaign.id, unit.id))
-        parent = member.reporting_municipality_id if member else unit.reporting_municipality_id
-        return can_manage_region(user, campaign.region_id) or can_review_organization(user, campaign.region_id, parent)
-    if isinstance(unit, Municipality):
-        return can_manage_region(user, campaign.region_id)
-    return user.role is Role.admin
-
-
 def _can_see_extensions(user, campaign) -> bool:
     return can_manage_region(user, campaign.region_id) or (
         user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id)
@@ -129,7 +118,7 @@ def extension_grant(region_code: str, year: int):
                                             **_extension_scope(current_user, campaign))
     try:
         unit = _unit_in_region(campaign, form["unit_code"])
-        require(_can_extend(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
+        require(can_extend_deadline(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
         until = _parse_local(form["until"], campaign.region.timezone)
         extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
     except DomainError as error:
@@ -149,7 +138,7 @@ def extension_revoke(region_code: str, year: int, extension_id: int):
     if extension is None or extension.campaign_id != campaign.id:
         abort(404)
     model = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}[extension.level]
-    require(_can_extend(current_user, campaign, db.session.get(model, extension.unit_id)))
+    require(can_extend_deadline(current_user, campaign, db.session.get(model, extension.unit_id)))
     extension_services.revoke(extension, actor=current_user)
     db.session.commit()
     flash("Продление отозвано.", "success")
@@ -162,7 +151,7 @@ def extension_quick(region_code: str, year: int, org_code: str):
     """One click from an overdue list: the organization's window stays open EXTEND_DAYS more local days."""
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(can_extend_organization(current_user, campaign, member), "Продлить срок этой организации вы не можете.")
+    require(can_extend_deadline(current_user, campaign, org, member), "Продлить срок этой организации вы не можете.")
     tz = campaign.region.timezone
     now = now_utc()
     until = closes_after(now.astimezone(ZoneInfo(tz)).date() + timedelta(days=EXTEND_DAYS), tz)
@@ -174,9 +163,8 @@ def extension_quick(region_code: str, year: int, org_code: str):
 
 
 def _unit_in_region(campaign, code: str):
-    unit = unit_by_code(code) if code else None
-    region_id = unit.id if isinstance(unit, Region) else getattr(unit, "region_id", None)
-    if unit is None or region_id != campaign.region_id:
+    unit = unit_in_region(campaign, code)
+    if unit is None:
         raise ValidationFailed("Продление не предоставлено: исправьте ошибки.", {"unit_code": [
             f"Подразделение с кодом «{code}» в регионе не найдено." if code else "Укажите код подразделения."]})
     return unit
@@ -207,7 +195,7 @@ def _render_extensions(campaign, form: dict, *, error: DomainError | None = None
     for row in listing.rows:
         active = row["extension"].is_active(now)
         rows.append(dict(row, active=active, can_revoke=active and row["unit"] is not None
-                         and _can_extend(user, campaign, row["unit"])))
+                         and can_extend_deadline(user, campaign, row["unit"])))
     return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
                            form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,

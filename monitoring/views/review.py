@@ -6,7 +6,7 @@ from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
 from hierarchy.permissions import can_review_organization, can_see_region
 from monitoring import confirmations, list_xlsx, services
-from monitoring.access import load_campaign, load_member
+from monitoring.access import can_extend_deadline, load_campaign, load_member
 from monitoring.campaigns import campaign_args
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
@@ -14,7 +14,6 @@ from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
     FILTER_LABELS,
-    can_extend_organization,
     redirect_next,
     safe_next,
 )
@@ -81,7 +80,7 @@ def submission_list(region_code: str, year: int):
                       "can_accept": can_review and state is SubmissionStatus.submitted,
                       "late_notice": late_return.notice(campaign, org, now)
                       if can_review and state is SubmissionStatus.submitted else None,
-                      "can_extend": bool(is_overdue) and can_extend_organization(user, campaign, member)})
+                      "can_extend": bool(is_overdue) and can_extend_deadline(user, campaign, org, member)})
     return render_template(
         "monitoring/submission_list.html", campaign=campaign, items=items, listing=listing,
         status=query["status"] or "", org_type=query["org_type"] or "", overdue=query["overdue_only"],

@@ -128,6 +128,18 @@ def pairs_of_organization(org_id: int):
     return sa.or_(MentoringPair.organization_id == org_id, MentoringPair.id.in_(external))
 
 
+def visible_organizations(user: User) -> sa.Select:
+    """The organizations whose records the user sees on the records index: a municipal official those located in its
+    municipality that report to it, a regional operator its region's, the administrator all."""
+    query = sa.select(Organization)
+    if user.role is Role.municipal_official:
+        return query.where(Organization.location_municipality_id == user.municipality_id,
+                           Organization.reports_to == ReportsTo.municipality)
+    if user.role is Role.region_operator:
+        return query.where(Organization.region_id == user.region_id)
+    return query
+
+
 def scoped_organizations(user: User, region: Region) -> sa.Select:
     """Ids of the organizations of the region whose records the user sees in the registry."""
     query = sa.select(Organization.id).where(Organization.region_id == region.id)

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hierarchy.models import Organization, ReportsTo
+from hierarchy.models import Organization
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
@@ -51,13 +51,7 @@ def index():
     user = current_user
     if user.role is Role.org_curator:
         return redirect(url_for(".organization_view", org_code=user.organization.code))
-    query = sa.select(Organization)
-    if user.role is Role.municipal_official:
-        query = query.where(Organization.location_municipality_id == user.municipality_id,
-                            Organization.reports_to == ReportsTo.municipality)
-    elif user.role is Role.region_operator:
-        query = query.where(Organization.region_id == user.region_id)
-    listing = paginate(query, ORG_SORTS, "name", PER_PAGE)
+    listing = paginate(access.visible_organizations(user), ORG_SORTS, "name", PER_PAGE)
     rows = [(org, queries.organization_summary(org.id)) for org, in listing.rows]
     return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=can_review_practices(user))
 
