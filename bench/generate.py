@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import default_deadlines
 from deadlines.models import Campaign
+from deadlines.windows import default_deadlines
 from hierarchy.models import Municipality, Organization, Region
 from monitoring import aggregation
 from monitoring.models import CampaignMember, Submission, SubmissionValue

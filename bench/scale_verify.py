@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from exports.storage import TEMP_PREFIX
+from registry.core.export_store import TEMP_PREFIX
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,11 @@ def _app(url: str):
 
 def set_calendar(url: str, calendar: Calendar) -> dict:
     """Move the deadlines (directly in the database, as the owner); return what the scheduler must then do."""
-    from deadlines import pending
     from deadlines.models import Campaign
     from hierarchy.models import Region
     from monitoring.models import Snapshot
     from registry.extensions import db
+    from scheduler import pending
 
     app = _app(url)
     with app.app_context():

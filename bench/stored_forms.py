@@ -8,7 +8,7 @@ It migrates an empty database, generates one region of N organizations (default 
 with accepted, frozen municipal reports (bench/generate.py), consolidates the region, points EXPORTS_DIR at a
 temporary directory and measures:
 
-- `first_run`: deadlines.form_jobs.build_federal_forms — every set (19 municipal + 1 regional) in four formats,
+- `first_run`: scheduler.form_jobs.build_federal_forms — every set (19 municipal + 1 regional) in four formats,
   committed file by file: seconds, files, files per second, bytes on disk;
 - `second_run`: the same job again (nothing to build: discovery and the size check of every stored file);
 - `verify`: reading every stored file and comparing its SHA-256 with the recorded one;
@@ -31,14 +31,15 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/stored_forms.py`
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import generate  # noqa: E402 - after the path fix above
-from deadlines.form_jobs import build_federal_forms  # noqa: E402
-from exports import storage, stored_files  # noqa: E402
+from exports import stored_files  # noqa: E402
 from exports.models import FormSet, StoredForm  # noqa: E402
 from hierarchy.models import Level  # noqa: E402
 from monitoring import reports  # noqa: E402
 from registry import create_app  # noqa: E402
 from registry.config import BaseConfig  # noqa: E402
+from registry.core import export_store  # noqa: E402
 from registry.extensions import db  # noqa: E402
+from scheduler.form_jobs import build_federal_forms  # noqa: E402
 
 
 def _timed(fn) -> tuple[float, object]:
@@ -61,7 +62,7 @@ def run(url: str, organizations: int, exports_dir: str) -> dict:
         first_s, built = _timed(lambda: build_federal_forms(now))
         second_s, again = _timed(lambda: build_federal_forms(now))
         rows = db.session.scalars(sa.select(StoredForm)).all()
-        on_disk = sum(p.stat().st_size for p in storage.root().rglob("*") if p.is_file())
+        on_disk = sum(p.stat().st_size for p in export_store.root().rglob("*") if p.is_file())
         verify_s, intact = _timed(lambda: sum(stored_files.read_stored(r, now) is not None for r in rows))
         regional = db.session.scalar(sa.select(FormSet).where(FormSet.level == Level.region))
         zip_s, path = _timed(lambda: stored_files.archive(regional, now))

@@ -1,16 +1,16 @@
 """The regional operator's one-click request to the administrator to extend the region's closed window.
 
 After the regional deadline (1 December) the region can neither accept municipal reports nor consolidate; only the
-administrator may extend the region (deadlines.calendar.GRANTED_BY). The request notifies every administrator
+administrator may extend the region (deadlines.windows.GRANTED_BY). The request notifies every administrator
 once per closed window (a repeated click tells nobody twice) and is audited.
 """
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import is_open, last_day_label
 from deadlines.messages import path
 from deadlines.models import Campaign, Extension
+from deadlines.windows import is_open, last_day_label
 from hierarchy.models import Level
 from registry.auth.models import Role, User
 from registry.core.audit import log_action

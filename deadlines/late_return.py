@@ -7,9 +7,9 @@ the local midnight after the last day, like every deadline (PRODUCT.md §3).
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from deadlines import extensions
-from deadlines.calendar import active_extension, closes_after, last_day_label
+from deadlines import extension_grants
 from deadlines.models import Campaign, Extension
+from deadlines.windows import active_extension, closes_after, last_day_label
 from hierarchy.models import Municipality, Organization
 from registry.auth.models import User
 
@@ -43,7 +43,7 @@ def grant_on_return(campaign: Campaign, unit: Municipality | Organization, *, ac
     """Grant the automatic extension if the unit's window is closed; None if it is still open. Caller commits."""
     if not needed(campaign, unit, now):
         return None
-    return extensions.grant(campaign, unit, new_end(campaign, now), REASON.format(days=campaign.late_return_days),
+    return extension_grants.grant(campaign, unit, new_end(campaign, now), REASON.format(days=campaign.late_return_days),
                             actor=actor, now=now)
 
 

@@ -1,15 +1,18 @@
 """The words of scheduler notifications (Russian): subject, summary, e-mail template, link."""
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from werkzeug.routing import BuildError
 
-from deadlines.calendar import format_local, last_day_label
 from deadlines.models import Campaign
+from deadlines.windows import format_local, last_day_label
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring.models import Snapshot
 from registry.core.wording import days_left_text, zone_phrase
 from registry.notify.services import Message
+
+if TYPE_CHECKING:  # a type only: the calendar layer never imports monitoring at run time
+    from monitoring.models import Snapshot
 
 #: "what is due" per level, for subjects and bodies.
 WHAT = {
@@ -91,7 +94,7 @@ def escalation(campaign: Campaign, reviewer, level: Level, units: list, now: dat
                             "region": campaign.region, **when})
 
 
-def regional_draft(campaign: Campaign, snapshot: Snapshot, now: datetime) -> Message:
+def regional_draft(campaign: Campaign, snapshot: "Snapshot", now: datetime) -> Message:
     when = _when(campaign, campaign.region_deadline, now)
     missing = snapshot.summary.get("missing", [])
     summary = (f"Срок региональной сводки ({when['last_day']}) наступил, а сводка не сформирована. Система "
@@ -103,7 +106,7 @@ def regional_draft(campaign: Campaign, snapshot: Snapshot, now: datetime) -> Mes
                    context={"region": campaign.region, "snapshot": snapshot, "missing": missing, **when})
 
 
-def municipal_draft(campaign: Campaign, municipality: Municipality, snapshot: Snapshot, closed: datetime,
+def municipal_draft(campaign: Campaign, municipality: Municipality, snapshot: "Snapshot", closed: datetime,
                     now: datetime) -> Message:
     """The scheduler froze a draft municipal snapshot when the municipality's window `closed` (the deadline, or its
     extension's end); the report is still not sent."""

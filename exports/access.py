@@ -33,18 +33,18 @@ def unit_of_campaign(campaign: Campaign, code: str) -> tuple[Unit, CampaignMembe
     return org, membership(campaign, org)
 
 
-def may_export(user: User, campaign: Campaign, unit: Unit, member: CampaignMember | None) -> bool:
+def can_export(user: User, campaign: Campaign, unit: Unit, member: CampaignMember | None) -> bool:
     if isinstance(unit, Region):
-        return perms.sees_region(user, unit.id)
+        return perms.can_see_region(user, unit.id)
     if isinstance(unit, Municipality):
-        return perms.sees_municipality(user, unit)
-    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id, unit.id)
+        return perms.can_see_municipality(user, unit)
+    return perms.can_see_organization(user, campaign.region_id, member.reporting_municipality_id, unit.id)
 
 
 def authorized_unit(user: User, campaign: Campaign, code: str) -> tuple[Unit, CampaignMember | None]:
     """Load the unit named by `code` (404) and require the user's scope to cover it (403)."""
     unit, member = unit_of_campaign(campaign, code)
-    require(may_export(user, campaign, unit, member), OUT_OF_SCOPE)
+    require(can_export(user, campaign, unit, member), OUT_OF_SCOPE)
     return unit, member
 
 

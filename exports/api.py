@@ -11,13 +11,13 @@ from exports.builders.federal_form import file_name, form_for_unit
 from exports.catalog import FORM_FORMATS, get_form
 from exports.form_sets import download_name
 from exports.models import FormSet
-from hierarchy.permissions import works_in_region
+from hierarchy.permissions import can_work_in_region
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
-from monitoring.schemas import QuerySchema, Str
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.permissions import require
+from registry.core.schemas import QuerySchema, Str
 from registry.extensions import db
 
 api_bp = ApiBlueprint("exports_api", __name__, description="Федеральная статистическая форма: PDF, XLSX, CSV, XML.")
@@ -101,7 +101,7 @@ def list_form_sets(args: dict, region_code: str, year: int):
     организации. Наборы без файлов вашей области не показываются; `unit` — только файлы одного подразделения."""
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
-    require(works_in_region(user, campaign.region_id), "Кампания вне вашей области доступа.")
+    require(can_work_in_region(user, campaign.region_id), "Кампания вне вашей области доступа.")
     found: dict[int, dict] = {}
     for stored in set_scope.files_of(user, campaign, unit_code=args.get("unit")):
         form_set: FormSet = stored.form_set

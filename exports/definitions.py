@@ -33,7 +33,9 @@ class FormDefinitionError(ValueError):
 
 
 @dataclass(frozen=True)
-class Column:
+class ColumnDefinition:
+    """One column of a statistical form as its description file declares it (code, title, role)."""
+
     code: str
     title: str
     #: "data" for numeric columns; "label" and "row_code" describe the row (graphs 1 and 2 of Rosstat forms).
@@ -79,7 +81,7 @@ class FormDefinition:
     version: str
     form_number: str
     title: str
-    columns: tuple[Column, ...]
+    columns: tuple[ColumnDefinition, ...]
     sections: tuple[Section, ...]
     okud: str | None = None
     periodicity: str = ""
@@ -89,7 +91,7 @@ class FormDefinition:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
-    def data_columns(self) -> tuple[Column, ...]:
+    def data_columns(self) -> tuple[ColumnDefinition, ...]:
         return tuple(c for c in self.columns if c.role == "data")
 
 
@@ -120,7 +122,7 @@ def _indicator(name: str) -> str | None:
     return None if name in CODES else f"неизвестный код показателя «{name}»"
 
 
-def _columns(raw, errors: list[str]) -> tuple[Column, ...]:
+def _columns(raw, errors: list[str]) -> tuple[ColumnDefinition, ...]:
     if not isinstance(raw, list) or not raw:
         errors.append("поле «columns» должно быть непустым списком граф")
         return ()
@@ -139,7 +141,7 @@ def _columns(raw, errors: list[str]) -> tuple[Column, ...]:
         role = item.get("role", "data")
         if role not in ("data", "label", "row_code"):
             errors.append(f"графа {code}: неизвестная роль «{role}» (data, label или row_code)")
-        columns.append(Column(code, _text(item, "title", f"графа {code}", errors), role,
+        columns.append(ColumnDefinition(code, _text(item, "title", f"графа {code}", errors), role,
                               _text(item, "group", f"графа {code}", errors, required=False)))
     if not any(c.role == "data" for c in columns):
         errors.append("в форме нет ни одной графы с данными (role: data)")

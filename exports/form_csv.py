@@ -4,6 +4,7 @@ import io
 
 from exports import formatting as fmt
 from exports.tables import FilledForm
+from registry.core import cells
 
 HEADER = ("Форма", "Год", "Код подразделения", "Раздел", "Строка", "Наименование строки", "Графа",
           "Наименование графы", "Значение", "Формула")
@@ -18,9 +19,9 @@ def render_form_csv(form: FilledForm) -> bytes:
     for section in form.sections:
         for row in section.rows:
             for cell in row.cells:
-                text = [fmt.cell(v) for v in (form.definition.code, form.year, form.unit.code, section.code, row.code,
+                text = [cells.cell(v) for v in (form.definition.code, form.year, form.unit.code, section.code, row.code,
                                               row.title, cell.column, titles[cell.column])]
                 # the value is a number (a minus sign is a sign, not a formula); the formula column is text
                 value = fmt.number(cell.value) if cell.formula else ""
-                writer.writerow([*text, value, fmt.cell(cell.formula or "")])
+                writer.writerow([*text, value, cells.cell(cell.formula or "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

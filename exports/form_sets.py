@@ -1,7 +1,7 @@
 """Stored federal forms (PRODUCT.md §5): every frozen snapshot gets a set of files — its unit's form, the forms of
 the municipalities and organizations it holds — in every format, kept under EXPORTS_DIR with their SHA-256.
 
-The builder is a scheduler job (deadlines.form_jobs) and commits after every file: the unique key of stored_forms
+The builder is a scheduler job (scheduler.form_jobs) and commits after every file: the unique key of stored_forms
 (set = snapshot version, unit, format) is its ledger, so a run killed half-way resumes where it stopped and a
 second run builds nothing. Downloads of a frozen campaign serve these files, so what was filed can be reproduced
 byte for byte later, whatever changed in the code or the hierarchy since.
@@ -15,12 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from deadlines.models import Campaign
-from exports import sources, storage
+from exports import sources
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS
 from exports.definitions import FormDefinition
 from exports.models import FormSet, StoredForm, StoredFormStatus
 from monitoring.models import Snapshot
+from registry.core import export_store
 from registry.core.audit import log_action
 from registry.extensions import db
 
@@ -31,8 +32,8 @@ DAMAGED = "Файл отсутствует или повреждён (контр
 
 
 def set_dir(form_set: FormSet, campaign: Campaign) -> str:
-    return "/".join((storage.safe(campaign.region.code), str(campaign.year), storage.safe(form_set.form_code),
-                     f"{form_set.level.value}-{storage.safe(form_set.unit_code)}-v{form_set.version}"
+    return "/".join((export_store.safe(campaign.region.code), str(campaign.year), export_store.safe(form_set.form_code),
+                     f"{form_set.level.value}-{export_store.safe(form_set.unit_code)}-v{form_set.version}"
                      f"-s{form_set.snapshot_id}"))
 
 
@@ -61,7 +62,7 @@ def check_files(now: datetime) -> int:
     """Mark stored files that vanished or changed size as damaged (reopening their sets); how many. Commits."""
     damaged = 0
     for stored in db.session.scalars(sa.select(StoredForm).where(StoredForm.status == StoredFormStatus.stored)):
-        if storage.size_of(stored.path) != stored.size:
+        if export_store.size_of(stored.path) != stored.size:
             mark_damaged(stored, now)
             damaged += 1
     db.session.commit()
@@ -100,7 +101,7 @@ def build_set(form_set: FormSet, definition: FormDefinition, now: datetime,
     form_set.total, form_set.error = len(units) * len(FORM_FORMATS), None
     db.session.commit()
     directory = set_dir(form_set, campaign)
-    storage.sweep_temporaries(directory)
+    export_store.sweep_temporaries(directory)
     existing = {(s.unit_code, s.format): s for s in db.session.scalars(
         sa.select(StoredForm).where(StoredForm.set_id == set_id))}
     # statuses kept apart from the ORM rows: every commit expires them, and re-reading each would cost a query
@@ -146,8 +147,8 @@ def _store(form_set: FormSet, directory: str, unit: sources.SnapshotUnit, form, 
     stored.unit_name, stored.built_at, stored.attempts = unit.values.unit.name, now, stored.attempts + 1
     try:
         data = FORM_FORMATS[fmt].render(form)
-        path = f"{directory}/{storage.safe(code)}.{FORM_FORMATS[fmt].extension}"
-        storage.write(path, data)
+        path = f"{directory}/{export_store.safe(code)}.{FORM_FORMATS[fmt].extension}"
+        export_store.write(path, data)
     except Exception as exc:  # the operator must see why, whatever it was; the other files still get built
         logger.exception("Stored form %s %s of set %s failed", code, fmt, form_set.id)
         stored.status, stored.error = StoredFormStatus.failed, getattr(exc, "message", None) or (
@@ -155,7 +156,7 @@ def _store(form_set: FormSet, directory: str, unit: sources.SnapshotUnit, form, 
     else:
         before = stored.sha256
         stored.status, stored.error, stored.path = StoredFormStatus.stored, None, path
-        stored.size, stored.sha256, stored.values_checksum = len(data), storage.sha256(data), form.checksum
+        stored.size, stored.sha256, stored.values_checksum = len(data), export_store.sha256(data), form.checksum
         if before is not None and before != stored.sha256:  # a rebuild that no longer matches the original bytes
             log_action(None, "federal_form.rebuilt", "stored_form", f"{form_set.id}/{code}/{fmt}",
                        before={"sha256": before}, after={"sha256": stored.sha256})

@@ -6,7 +6,7 @@ from openpyxl.utils import get_column_letter
 
 from exports import formatting as fmt
 from exports.tables import FilledForm
-from exports.xlsx import BOLD, BORDER, CENTER, HEAD_FILL, WRAP, number_format, put, workbook_bytes
+from registry.core.xlsx import BOLD, BORDER, CENTER, HEAD_FILL, WRAP, number_format, put, workbook_bytes
 
 
 def _merge(ws, row: int, first: int, last: int) -> None:

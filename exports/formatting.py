@@ -1,25 +1,10 @@
-"""Plain-text helpers every renderer shares: numbers as a statistician writes them, control-ratio messages,
-and neutralising spreadsheet text against formula injection."""
+"""Plain-text helpers every renderer shares: numbers as a statistician writes them and control-ratio messages
+(neutralising spreadsheet text against formula injection lives in registry.core.cells)."""
 from exports.tables import ControlCheck
 
-#: A text cell starting with one of these is read by spreadsheet programs as a formula (OWASP «CSV injection»).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_SYMBOL = {"<=": "≤", "<": "<", "=": "=", ">=": "≥", ">": ">"}
 _NEGATION = {"<=": ">", "<": "≥", "=": "≠", ">=": "<", ">": "≤"}
 LEVEL_LABELS = {"organization": "организация", "municipality": "муниципальное образование",
                 "region": "субъект Российской Федерации"}
-
-
-def neutralize(text: str) -> str:
-    """Prefix an apostrophe to text a spreadsheet would execute as a formula; other text is unchanged."""
-    if isinstance(text, str) and text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
-
-
-def cell(value):
-    """A value for a CSV or XLSX cell: text neutralised, numbers (negative ones too) left as numbers."""
-    return neutralize(value) if isinstance(value, str) else value
 
 
 def number(value: float | int | None, digits: int = 1) -> str:
@@ -33,10 +18,6 @@ def number(value: float | int | None, digits: int = 1) -> str:
 
 def percent(value: float | None) -> str:
     return "—" if value is None else number(value) + " %"
-
-
-def symbol(op: str) -> str:
-    return _SYMBOL[op]
 
 
 def check_location(check: ControlCheck) -> str:

@@ -14,21 +14,22 @@ import zipfile
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from exports import sources, storage
+from exports import sources
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS, get_form
 from exports.definitions import FormDefinition
-from exports.formatting import cell
 from exports.models import ExportJob, ExportJobStatus
-from exports.xlsx import FixedDateZip
 from hierarchy.models import Level, Municipality, Region
 from registry.auth.models import User
+from registry.core import export_store
 from registry.core.audit import log_action
+from registry.core.background_jobs import commit_progress, start
+from registry.core.background_jobs import launch as launch_job
+from registry.core.cells import cell
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.core.job_limit import check_room
-from registry.core.jobs import commit_progress, start
-from registry.core.jobs import launch as launch_job
+from registry.core.xlsx import FixedDateZip
 from registry.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -106,7 +107,7 @@ def _build(job: ExportJob) -> None:
     manifest, used = [], {"manifest.csv"}
     with FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, form in enumerate(forms, 1):
-            name = storage.entry("00_свод_" if form.consolidated else "", form.unit.code, fmt.extension, used)
+            name = export_store.entry("00_свод_" if form.consolidated else "", form.unit.code, fmt.extension, used)
             archive.writestr(name, fmt.render(form))
             manifest.append((name, form))
             if number % PROGRESS_EVERY == 0:

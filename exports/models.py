@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from hierarchy.models import Level
+from registry.core import job_limit
+from registry.core.background_jobs import JobProgress, JobStatus
 from registry.core.clock import now_utc
 from registry.core.db import str_enum
-from registry.core.jobs import JobProgress, JobStatus
 from registry.extensions import db
 
 ExportJobStatus = JobStatus
@@ -21,6 +22,7 @@ EXPORT_JOB_STATUS_LABELS = {
 }
 
 
+@job_limit.counts_toward_limit
 class ExportJob(JobProgress, db.Model):
     """One archive build; the file itself is kept in the row, so any web process can serve it."""
 

@@ -4,7 +4,7 @@ from openpyxl.utils import get_column_letter
 
 from exports.tables import MonitoringReport
 from exports.tables import Table as NeutralTable
-from exports.xlsx import BOLD, BORDER, CENTER, HEAD_FILL, WRAP, put, workbook_bytes
+from registry.core.xlsx import BOLD, BORDER, CENTER, HEAD_FILL, WRAP, put, workbook_bytes
 
 SHEET_NAMES = ("По годам", "По подразделениям", "Полнота", "Своевременность", "Цели")
 _FORMATS = {"percent": "0.0", "int": "0", "number": "0.0"}

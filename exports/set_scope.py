@@ -16,9 +16,9 @@ from registry.extensions import db
 
 def scope_clause(user: User, campaign: Campaign) -> sa.ColumnElement:
     """A condition on StoredForm: the files of the campaign the user may download."""
-    if perms.sees_region(user, campaign.region_id):
+    if perms.can_see_region(user, campaign.region_id):
         return sa.true()
-    if not perms.works_in_region(user, campaign.region_id):
+    if not perms.can_work_in_region(user, campaign.region_id):
         return sa.false()
     if user.role is Role.municipal_official:
         reporting = (sa.select(Organization.code)

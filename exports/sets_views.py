@@ -5,11 +5,16 @@ import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from deadlines.models import Campaign
 from exports import set_scope, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.models import FormSet
-from hierarchy.permissions import sees_region, works_in_region
-from monitoring.views._common import LEVEL_NAMES, campaign_args, load_campaign
+from hierarchy.permissions import can_see_region, can_work_in_region
+from hierarchy.queries import unit_name
+from monitoring import panels
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.errors import NotFound
@@ -27,17 +32,20 @@ SORTS = {"created": (FormSet.id,), "unit": (FormSet.level, FormSet.unit_code, Fo
          "completed": (FormSet.completed_at, FormSet.id)}
 
 
-@bp.app_context_processor
-def _dashboard_summary() -> dict:
-    """`stored_forms_progress(campaign)` for the dashboard's include (exports/_form_sets.html)."""
-    return {"stored_forms_progress": stored_files.progress}
+def dashboard_panel(campaign: Campaign) -> dict:
+    """The regional dashboard's section of stored forms (exports/_form_sets.html): progress, latest sets by name."""
+    progress = stored_files.progress(campaign)
+    return progress | {"latest": [row | {"unit_name": unit_name(row["set"].unit_code)} for row in progress["latest"]]}
+
+
+panels.add_region_panel("exports/_form_sets.html", dashboard_panel)
 
 
 @bp.get(PREFIX)
 @login_required
 def form_set_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(sees_region(current_user, campaign.region_id))
+    require(can_see_region(current_user, campaign.region_id))
     listing = paginate(sa.select(FormSet).where(FormSet.campaign_id == campaign.id), SORTS, "-created", PER_PAGE)
     rows = stored_files.set_rows([s for s, in listing.rows])
     return render_template("exports/form_set_list.html", campaign=campaign, rows=rows, listing=listing,
@@ -49,7 +57,7 @@ def form_set_list(region_code: str, year: int):
 @login_required
 def form_set_archive(region_code: str, year: int, set_id: int):
     campaign = load_campaign(region_code, year)
-    require(sees_region(current_user, campaign.region_id))
+    require(can_see_region(current_user, campaign.region_id))
     form_set = db.session.get(FormSet, set_id) if set_id < 2**31 else None  # beyond an INTEGER column
     if form_set is None or form_set.campaign_id != campaign.id:
         raise NotFound("Набор форм не найден.")
@@ -69,11 +77,11 @@ def form_set_archive(region_code: str, year: int, set_id: int):
 def federal_forms(region_code: str, year: int):
     """Every stored form the user may download, a row per unit and set, with a link per format."""
     campaign = load_campaign(region_code, year)
-    require(works_in_region(current_user, campaign.region_id))
+    require(can_work_in_region(current_user, campaign.region_id))
     listing = paginate(set_scope.unit_rows(current_user, campaign), set_scope.SORTS, "-frozen", PER_PAGE)
     files: dict[tuple[int, str], dict] = {}
     for stored in set_scope.files_of(current_user, campaign, sorted({row.set_id for row in listing.rows})):
         files.setdefault((stored.set_id, stored.unit_code), {})[stored.format] = stored
     return render_template("exports/federal_forms.html", campaign=campaign, listing=listing, files=files,
                            levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
-                           all_sets=sees_region(current_user, campaign.region_id), args=campaign_args(campaign))
+                           all_sets=can_see_region(current_user, campaign.region_id), args=campaign_args(campaign))

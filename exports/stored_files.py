@@ -10,16 +10,17 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from exports import sources, storage
+from exports import sources
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS, get_form
 from exports.form_sets import mark_damaged, set_dir
-from exports.formatting import neutralize
 from exports.models import FormSet, StoredForm, StoredFormStatus
-from exports.xlsx import FixedDateZip
 from hierarchy.models import Level, Unit
 from monitoring.models import Snapshot
+from registry.core import export_store
+from registry.core.cells import neutralize
 from registry.core.errors import NotFound
+from registry.core.xlsx import FixedDateZip
 from registry.extensions import db
 
 SERVABLE = (StoredFormStatus.stored, StoredFormStatus.damaged)
@@ -44,8 +45,8 @@ def stored_for(campaign: Campaign, unit: Unit, fmt: str, form_code: str, set_id:
 def read_stored(stored: StoredForm, now: datetime) -> bytes | None:
     """The file's bytes if they still match the recorded checksum; otherwise mark it for rebuilding (caller commits)
     and return None."""
-    data = storage.read(stored.path) if stored.status is StoredFormStatus.stored else None
-    if data is not None and storage.sha256(data) == stored.sha256:
+    data = export_store.read(stored.path) if stored.status is StoredFormStatus.stored else None
+    if data is not None and export_store.sha256(data) == stored.sha256:
         return data
     if stored.status is StoredFormStatus.stored:
         mark_damaged(stored, now)
@@ -114,12 +115,12 @@ def archive(form_set: FormSet, now: datetime) -> Path | None:
                   StoredForm.unit_code, StoredForm.format)).all()
     key = hashlib.sha256("\n".join(f"{r.path}:{r.sha256}" for r in rows).encode()).hexdigest()[:16]
     relative = f"{set_dir(form_set, campaign)}/all-{key}.zip"
-    if storage.size_of(relative) is not None:
-        return storage.root() / relative
+    if export_store.size_of(relative) is not None:
+        return export_store.root() / relative
     contents = [(stored, read_stored(stored, now)) for stored in rows]
     if any(data is None for _, data in contents):
         return None
-    path = storage.write_with(relative, lambda out: _zip(out, contents))
+    path = export_store.write_with(relative, lambda out: _zip(out, contents))
     for old in path.parent.glob("all-*.zip"):
         if old != path:
             old.unlink(missing_ok=True)
@@ -140,7 +141,7 @@ def _zip(out, contents: list[tuple[StoredForm, bytes]]) -> None:
     with FixedDateZip(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for stored, data in contents:
             prefix = f"{stored.format}/{'' if stored.unit_level is Level.organization else '00_свод_'}"
-            name = storage.entry(prefix, stored.unit_code, stored.format, used)
+            name = export_store.entry(prefix, stored.unit_code, stored.format, used)
             bundle.writestr(name, data)
             writer.writerow([neutralize(str(v)) for v in (
                 name, stored.unit_level.value, stored.unit_code, stored.unit_name, stored.format,

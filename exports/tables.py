@@ -8,7 +8,7 @@ from exports.definitions import FormDefinition
 
 
 @dataclass(frozen=True)
-class Column:
+class TableColumn:
     key: str
     header: str
     #: text / int / number / percent / date
@@ -20,7 +20,7 @@ class Table:
     """A titled grid of plain values; rows are dicts keyed by column key."""
 
     title: str
-    columns: tuple[Column, ...]
+    columns: tuple[TableColumn, ...]
     rows: tuple[dict, ...]
     note: str = ""
 

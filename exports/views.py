@@ -13,7 +13,8 @@ from exports.catalog import FORM_FORMATS, formats_of, get_form
 from exports.form_sets import download_name
 from exports.formatting import check_message
 from exports.models import EXPORT_JOB_STATUS_LABELS, ExportJobStatus
-from monitoring.views._common import campaign_args, load_campaign
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.errors import NotFound

@@ -15,7 +15,7 @@ CODE_MAX = 32
 NAME_MAX = {Level.region: 300, Level.municipality: 300, Level.organization: 500}
 #: A code becomes a file name, an archive entry, a URL segment and part of a download's name: Latin letters, digits,
 #: `.`, `_` and `-`, starting with a letter or digit (so never `..`, a hidden name or a path). Cyrillic letters are
-#: refused too: safe file names (exports/storage.py) would turn two such codes into the same file.
+#: refused too: safe file names (registry/core/export_store.py) would turn two such codes into the same file.
 CODE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _CHAR_NAMES = {" ": "пробел", "\n": "перевод строки", "\r": "возврат каретки", "\t": "табуляция", "/": "«/»",
                "\\": "«\\»", "\u00a0": "неразрывный пробел"}

@@ -4,7 +4,7 @@ import threading
 from hierarchy import services
 from hierarchy.importer import parse
 from registry.auth.models import User
-from registry.core.jobs import launch as launch_job
+from registry.core.background_jobs import launch as launch_job
 from registry.extensions import db
 from registry.imports import jobs
 from registry.imports.models import ImportJob

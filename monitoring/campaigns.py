@@ -3,8 +3,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import default_deadlines
 from deadlines.models import Campaign
+from deadlines.windows import default_deadlines
 from hierarchy.models import Organization, Region
 from monitoring.indicators import INDICATOR_BY_CODE
 from monitoring.models import CampaignMember, IndicatorTarget
@@ -127,3 +127,23 @@ def remove_member(campaign: Campaign, organization: Organization, *, reason: str
     db.session.flush()
     log_action(actor, "campaign.member_removed", "campaign", f"{campaign.region.code}/{campaign.year}",
                before={"organization": organization.code}, comment=reason.strip())
+
+
+def latest_campaign(region_id: int) -> Campaign | None:
+    """The region's current campaign: the one of the latest year."""
+    return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
+                             .order_by(Campaign.year.desc()).limit(1))
+
+
+def latest_campaigns(region_ids: list[int]) -> dict[int, Campaign]:
+    """Each region's current campaign (latest_campaign) by region id, in one query for any number of regions."""
+    latest = (sa.select(Campaign.region_id, sa.func.max(Campaign.year).label("year"))
+              .where(Campaign.region_id.in_(region_ids)).group_by(Campaign.region_id).subquery())
+    found = db.session.scalars(sa.select(Campaign).join(latest, sa.and_(Campaign.region_id == latest.c.region_id,
+                                                                        Campaign.year == latest.c.year)))
+    return {campaign.region_id: campaign for campaign in found}
+
+
+def campaign_args(campaign: Campaign) -> dict:
+    """URL arguments naming a campaign."""
+    return {"region_code": campaign.region.code, "year": campaign.year}

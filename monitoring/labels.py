@@ -9,6 +9,8 @@ LATE = "с опозданием"
 NOT_SENT = "не отправлен"
 #: A report nobody has saved yet; once saved it is a «черновик» (SUBMISSION_STATUS_LABELS).
 NOT_STARTED = "не начат"
+#: A reporting level in words.
+LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
 
 
 def is_on_time(submitted_at: datetime | None, closes_at: datetime) -> bool | None:

@@ -5,13 +5,13 @@ unit names, Russian status labels and times in the region's time. Cells are neut
 from flask import Response
 from openpyxl import Workbook
 
-from exports.xlsx import BOLD, HEAD_FILL, WRAP, put, workbook_bytes
 from hierarchy.models import ORG_TYPE_LABELS
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.web import format_local
+from registry.core.xlsx import BOLD, HEAD_FILL, WRAP, put, workbook_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

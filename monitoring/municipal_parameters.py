@@ -20,7 +20,7 @@ MAX_ENTERPRISES = 10_000_000
 
 def can_set_enterprises_total(user: User, municipality: Municipality) -> bool:
     """The municipality's own official or the region's staff (the operator, an admin)."""
-    return perms.sees_municipality(user, municipality)
+    return perms.can_see_municipality(user, municipality)
 
 
 def enterprises_total(campaign: Campaign, municipality_id: int) -> int | None:

@@ -3,8 +3,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import is_open
 from deadlines.models import Campaign
+from deadlines.windows import is_open
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation
 from monitoring.labels import is_on_time

@@ -4,8 +4,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines import late_return
-from deadlines.calendar import require_open
 from deadlines.models import Campaign
+from deadlines.windows import require_open
 from hierarchy.models import Level, Municipality
 from monitoring import notifications, snapshots
 from monitoring.models import MunicipalReport, ReportStatus, Snapshot

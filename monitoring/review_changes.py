@@ -2,7 +2,7 @@
 
 A return comment applies from the return until the report is sent again; afterwards it stays in the history
 with its own date. A report sent again after a return is compared field by field with the returned version,
-with the curator's «необычное изменение» flags (monitoring.warnings) next to the changed fields.
+with the curator's «необычное изменение» flags (monitoring.soft_warnings) next to the changed fields.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +13,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Organization
 from monitoring.indicators import FIELD_BY_CODE, FIELDS
 from monitoring.models import Submission, SubmissionStatus, SubmissionVersion
-from monitoring.warnings import soft_warnings
+from monitoring.soft_warnings import soft_warnings
 from registry.extensions import db
 
 #: Events after which a return comment no longer applies (the report went back to review or was decided).

@@ -9,8 +9,8 @@ from sqlalchemy.orm import joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deadlines import late_return
-from deadlines.calendar import require_open
 from deadlines.models import Campaign
+from deadlines.windows import require_open
 from hierarchy.models import Level, Organization
 from monitoring import notifications
 from monitoring.indicators import check_values

@@ -25,7 +25,7 @@ WEB_MODULES = (
     "monitoring.views.region",
     "monitoring.plans.views",
     "monitoring.plans.import_views",
-    "deadlines.views",
+    "monitoring.campaign_calendar.views",
     "registry.notify.views",
     "exports.views",
     "exports.sets_views",
@@ -53,7 +53,7 @@ API_MODULES = (
     "monitoring.api.campaigns",
     "monitoring.api.submissions",
     "monitoring.api.reports",
-    "monitoring.api.extensions",
+    "monitoring.api.deadline_extensions",
     "monitoring.plans.api",
     "exports.api",
     "registry.public.api",
@@ -66,7 +66,7 @@ CLI_MODULES = (
     "registry.auth.cli",
     "hierarchy.cli",
     "registry.demo.cli",
-    "deadlines.cli",
+    "scheduler.cli",
     "registry.mentoring.cli",
     "registry.ops.cli",
 )
@@ -91,13 +91,16 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     api.init_app(app)
     limiter.init_app(app)
 
+    from hierarchy.queries import unit_name, user_timezone
+    from registry import navigation
     from registry.auth import sessions  # registers the Flask-Login loaders
     from registry.core import api_errors, security, web
 
     sessions.init_app(app)
     security.init_app(app)
-    web.init_app(app)
+    web.init_app(app, viewer_timezone=user_timezone, unit_name=unit_name)
     api_errors.init_app(app)
+    navigation.init_app(app)
     for name in WEB_MODULES:
         app.register_blueprint(importlib.import_module(name).bp)
     for name in API_MODULES:
@@ -112,7 +115,7 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
 def _import_models() -> None:
     """Import every model module so metadata (and Alembic) sees all tables."""
     for name in ("registry.core.audit", "registry.auth.models", "hierarchy.models", "deadlines.models",
-                 "monitoring.models", "monitoring.plans.models", "deadlines.ledger", "deadlines.feeds",
+                 "monitoring.models", "monitoring.plans.models", "scheduler.ledger", "deadlines.feeds",
                  "registry.notify.models", "registry.mentoring.models", "registry.documents.models",
                  "registry.programmes.models", "exports.models", "registry.imports.models", "surveys.models",
                  "registry.mentors.models"):

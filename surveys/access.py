@@ -39,11 +39,11 @@ def member_of(campaign: Campaign, organization_id: int) -> CampaignMember | None
 
 
 def can_run_surveys(user: User, organization_id: int) -> bool:
-    return perms.edits_organization(user, organization_id)
+    return perms.can_edit_organization(user, organization_id)
 
 
 def can_see_surveys(user: User, campaign: Campaign, member: CampaignMember) -> bool:
-    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id,
+    return perms.can_see_organization(user, campaign.region_id, member.reporting_municipality_id,
                                    member.organization_id)
 
 
@@ -62,7 +62,7 @@ def visible_surveys(user: User, campaign: Campaign) -> sa.Select:
     query = (sa.select(Survey).join(CampaignMember, sa.and_(CampaignMember.campaign_id == Survey.campaign_id,
                                                            CampaignMember.organization_id == Survey.organization_id))
              .where(Survey.campaign_id == campaign.id))
-    if perms.sees_region(user, campaign.region_id):
+    if perms.can_see_region(user, campaign.region_id):
         return query
     if user.role is Role.municipal_official:
         return query.where(CampaignMember.reporting_municipality_id == user.municipality_id)

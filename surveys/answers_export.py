@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from deadlines.models import Campaign
-from exports.formatting import cell
-from exports.xlsx import BOLD, put, workbook_bytes
 from hierarchy.models import Municipality, Organization, Region, Unit
 from monitoring.models import CampaignMember
 from registry.auth.models import User
+from registry.core.cells import cell
+from registry.core.xlsx import BOLD, put, workbook_bytes
 from registry.extensions import db
 from surveys import privacy, questionnaires
 from surveys.models import Survey, SurveyAnswer

@@ -49,13 +49,13 @@ def small_of_values(values: Mapping[str, float]) -> dict[str, float]:
     return {pct: small_respondents(values.get(resp)) for pct, resp in SURVEY_PAIRS.items()}
 
 
-def sees_everything(user: User | None, campaign: Campaign, organization_id: int | None = None) -> bool:
+def can_see_everything(user: User | None, campaign: Campaign, organization_id: int | None = None) -> bool:
     """Region staff; for one organization's own figures, also its curator, as long as they are figures it typed:
     a survey's percentage under MIN_SHOWN respondents is shown to the curator only as a count (PRODUCT.md §10),
     so once the organization ran a survey in the campaign its curator is judged like anyone below the region."""
     if user is None:
         return False
-    if perms.sees_region(user, campaign.region_id):
+    if perms.can_see_region(user, campaign.region_id):
         return True
     return (organization_id is not None and user.role is Role.org_curator
             and user.organization_id == organization_id and not _ran_a_survey(campaign, organization_id))
@@ -70,7 +70,7 @@ def _ran_a_survey(campaign: Campaign, organization_id: int) -> bool:
 
 def shows(user: User | None, campaign: Campaign, small: float, organization_id: int | None = None) -> bool:
     """THE rule: a percentage whose small pool is `small` respondents is shown to `user`."""
-    return not (0 < small < MIN_SHOWN) or sees_everything(user, campaign, organization_id)
+    return not (0 < small < MIN_SHOWN) or can_see_everything(user, campaign, organization_id)
 
 
 def hidden_codes(user: User | None, campaign: Campaign, small: Mapping[str, float],
@@ -104,7 +104,7 @@ def mask_flat(indicators: Mapping[str, float | None], hidden: Iterable[str]) -> 
 
 def hidden_in_source(user: User | None, campaign: Campaign, source, organization_id: int | None = None) -> set[str]:
     """hidden_codes for the figures of a source (monitoring.aggregation); no query for who sees everything."""
-    if sees_everything(user, campaign, organization_id):
+    if can_see_everything(user, campaign, organization_id):
         return set()
     return hidden_codes(user, campaign, aggregation.small_pools(source), organization_id)
 
@@ -114,7 +114,7 @@ def masked_summary(user: User | None, campaign: Campaign, snapshot: Snapshot) ->
     small organization it is its % times a shown count), and, for all but who sees everything, the sums of
     percentages by organization type (meaningless, and beside the weighted sums they solve for each %)."""
     summary = snapshot.summary or {}
-    if sees_everything(user, campaign):
+    if can_see_everything(user, campaign):
         return summary
     hidden = hidden_codes(user, campaign, aggregation.small_pools(aggregation.snapshot_source([snapshot.id])))
     masked = {**summary, "indicators": mask_indicators(summary.get("indicators", {}), hidden)}

@@ -140,7 +140,7 @@ def hide_small(answer: dict, user, campaign: Campaign, organization: Organizatio
     curator sees the percentages it typed, but a survey's under MIN_SHOWN respondents only as a count
     (PRODUCT.md §10: the answers must stay anonymous to the very person who handed out the links)."""
     hidden = privacy.hidden_codes(user, campaign, privacy.small_of_values(answer["values"]), organization.id)
-    if not privacy.sees_everything(user, campaign):
+    if not privacy.can_see_everything(user, campaign):
         hidden |= {FIELDS[kind][1] for kind, result in organization_results(campaign, organization).items()
                    if privacy.small_respondents(result.respondents)}
     if not hidden:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.calendar import active_extension, is_open, require_open
 from deadlines.models import Campaign, Extension
+from deadlines.windows import active_extension, is_open, require_open
 from hierarchy.models import Level, Organization
 from monitoring.services import membership
 from registry.auth.models import User

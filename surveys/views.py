@@ -5,9 +5,10 @@ from io import BytesIO
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from deadlines.calendar import last_day_label
+from deadlines.windows import last_day_label
 from exports.access import authorized_unit
-from monitoring.views._common import campaign_args, load_campaign, load_member
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.permissions import require

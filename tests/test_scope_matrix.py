@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from argon2 import PasswordHasher, Type
 
-from deadlines import extensions, feeds
+from deadlines import extension_grants, feeds
 from exports.definitions import DEFAULT_FORM
 from exports.models import FormSet
 from hierarchy.models import Level
@@ -296,7 +296,7 @@ def _rich_world():
     services.save_values(c, world.school, dict(factories.VALID_VALUES), version=None, actor=world.curator)
     services.submit(c, world.school, actor=world.curator)
     report = reports.submit_report(c, world.khv, actor=world.khv_official)
-    ext = extensions.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
+    ext = extension_grants.grant(c, world.dod, now_utc() + timedelta(days=5), "болезнь", actor=world.khv_official)
     form_set = FormSet(campaign_id=c.id, snapshot_id=report.snapshot_id, level=Level.municipality,
                        unit_code=world.khv.code, version=1, frozen_at=now_utc(), form_code=DEFAULT_FORM)
     db.session.add(form_set)  # queued, not built: building every set here would slow the whole matrix down

@@ -78,7 +78,7 @@ def indicators_by_group(campaign: Campaign, source: sa.Select, group: str, viewe
             computed[k].update({code: result.value for code, result in results.items()})
             computed[k]["R9_count"] = results["R9"].count
             computed[k]["R9_approximate"] = results["R9"].approximate
-    if not privacy.sees_everything(viewer, campaign):
+    if not privacy.can_see_everything(viewer, campaign):
         pools = aggregation.small_pools(source, group)
         for k in computed:
             organization_id = k if group == "organization_id" else None

@@ -3,7 +3,7 @@ completeness and timeliness, and the units still missing — as neutral tables a
 from deadlines.models import Campaign
 from exports import sources
 from exports.builders import monitoring_data as data
-from exports.tables import BarChart, Basis, Column, MonitoringReport, Table
+from exports.tables import BarChart, Basis, MonitoringReport, Table, TableColumn
 from hierarchy.models import Municipality, Region
 from monitoring import aggregation
 from monitoring.indicators import INDICATORS
@@ -47,12 +47,12 @@ def _count(entry: dict) -> str:
 def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[Table, tuple[BarChart, ...]]:
     years = data.campaigns_up_to(campaign)
     blocks = [(c.year, data.unit_indicators(c, unit, viewer)) for c in years]
-    columns = [Column("label", "Показатель")]
+    columns = [TableColumn("label", "Показатель")]
     for year, (_, snap) in blocks:
         mark = "" if snap else " (предв.)"
-        columns += [Column(f"fact_{year}", f"{year}: факт{mark}", "percent"), Column(f"target_{year}", f"{year}: цель",
-                                                                                     "percent")]
-    columns.append(Column("source", f"Источник цели {campaign.year}"))
+        columns += [TableColumn(f"fact_{year}", f"{year}: факт{mark}", "percent"),
+                    TableColumn(f"target_{year}", f"{year}: цель", "percent")]
+    columns.append(TableColumn("source", f"Источник цели {campaign.year}"))
     rows, charts = [], []
     for indicator in INDICATORS:
         row = {"code": indicator.code, "label": _label(indicator)}  # the code stays a key, it is not printed
@@ -98,9 +98,9 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot,
     targets = {i.code: (total.get(i.code) or {}).get("target") for i in INDICATORS}
     whose = "; ".join(f"{SHORT[i.code]} — {source_label((total.get(i.code) or {}).get('target_source'), unit.level)}"
                       for i in INDICATORS if targets[i.code] is not None)
-    columns = (Column("name", "Подразделение"),
-               *(Column(i.code, SHORT[i.code], "int" if i.unit == "count" else "percent") for i in INDICATORS),
-               Column("R9_count", "Предприятий, число", "number"), Column("R9_mark", "Предприятия ≈"))
+    columns = (TableColumn("name", "Подразделение"),
+               *(TableColumn(i.code, SHORT[i.code], "int" if i.unit == "count" else "percent") for i in INDICATORS),
+               TableColumn("R9_count", "Предприятий, число", "number"), TableColumn("R9_mark", "Предприятия ≈"))
     keys = sorted(by_group, key=lambda k: (k is None, names.get(k, "")))
     rows = [{"name": names.get(k, str(k)), **by_group[k], "R9_mark": "≈" if by_group[k].get("R9_approximate") else ""}
             for k in keys]
@@ -146,15 +146,15 @@ def _municipal_targets(campaign: Campaign, snapshot) -> Table:
                                                   if regional else "")
                          if own else "цель региона")
         rows.append(row)
-    columns = (Column("name", "Муниципальное образование"), *(Column(c, SHORT[c], "percent") for c in codes),
-               Column("source", "Чья цель"))
+    columns = (TableColumn("name", "Муниципальное образование"), *(TableColumn(c, SHORT[c], "percent") for c in codes),
+               TableColumn("source", "Чья цель"))
     return Table(f"Цели муниципальных образований на {campaign.year} год, %", columns, tuple(rows), note=note)
 
 
 def _completeness(campaign: Campaign, unit: Region | Municipality, now) -> Table:
-    columns = (Column("name", "Подразделение"), Column("expected", "Ожидается", "int"),
-               Column("submitted", "Отправили", "int"), Column("accepted", "Принято", "int"),
-               Column("overdue", "Просрочили", "int"), Column("share", "Полнота, %", "percent"))
+    columns = (TableColumn("name", "Подразделение"), TableColumn("expected", "Ожидается", "int"),
+               TableColumn("submitted", "Отправили", "int"), TableColumn("accepted", "Принято", "int"),
+               TableColumn("overdue", "Просрочили", "int"), TableColumn("share", "Полнота, %", "percent"))
     scopes = []
     if isinstance(unit, Region):
         scopes = [(m.name, m.id) for m, _ in data.municipal_reports(campaign)] + [(DIRECT, None)]
@@ -178,9 +178,9 @@ def _timeliness(campaign: Campaign, unit: Region | Municipality) -> Table:
             rows.append({"name": r["org"].name, "code": r["org"].code, "status": status,
                          "submitted": format_local(r["submitted_at"], tz) if r["submitted_at"] else "—",
                          "closes": format_local(r["closes_at"], tz), "verdict": _verdict(r["on_time"])})
-        columns = (Column("name", "Организация"), Column("code", "Код"), Column("status", "Состояние"),
-                   Column("submitted", "Впервые отправлен"), Column("closes", "Срок (с продлением)"),
-                   Column("verdict", "Своевременность"))
+        columns = (TableColumn("name", "Организация"), TableColumn("code", "Код"), TableColumn("status", "Состояние"),
+                   TableColumn("submitted", "Впервые отправлен"), TableColumn("closes", "Срок (с продлением)"),
+                   TableColumn("verdict", "Своевременность"))
         return Table("Своевременность отчётов организаций", columns, tuple(rows),
                      note="Время местное. Срок — момент закрытия приёма с учётом продлений.")
     progress = data.member_progress(campaign, None)
@@ -197,10 +197,11 @@ def _timeliness(campaign: Campaign, unit: Region | Municipality) -> Table:
                      "orgs_on_time": sum(1 for r in own if r["on_time"]),
                      "orgs_late": sum(1 for r in own if r["on_time"] is False),
                      "orgs_not_sent": sum(1 for r in own if r["on_time"] is None)})
-    columns = (Column("name", "Муниципальное образование"), Column("status", "Муниципальный отчёт"),
-               Column("submitted", "Отправлен"), Column("verdict", "Своевременность"),
-               Column("orgs_on_time", "Организаций в срок", "int"), Column("orgs_late", "С опозданием", "int"),
-               Column("orgs_not_sent", "Не отправили", "int"))
+    columns = (TableColumn("name", "Муниципальное образование"), TableColumn("status", "Муниципальный отчёт"),
+               TableColumn("submitted", "Отправлен"), TableColumn("verdict", "Своевременность"),
+               TableColumn("orgs_on_time", "Организаций в срок", "int"),
+               TableColumn("orgs_late", "С опозданием", "int"),
+               TableColumn("orgs_not_sent", "Не отправили", "int"))
     return Table("Своевременность муниципальных отчётов и отчётов организаций", columns, tuple(rows),
                  note="Время местное; учитываются продления сроков.")
 
@@ -221,8 +222,8 @@ def _missing(campaign: Campaign, unit: Region | Municipality, snapshot) -> Table
         missing = aggregation.not_accepted(campaign, unit.id)
     rows = tuple({"level": "муниципалитет" if m.get("level") == "municipality" else "организация",
                   "code": m.get("code"), "name": m.get("name"), "status": _status_label(m)} for m in missing)
-    columns = (Column("level", "Уровень"), Column("code", "Код"), Column("name", "Наименование"),
-               Column("status", "Состояние"))
+    columns = (TableColumn("level", "Уровень"), TableColumn("code", "Код"), TableColumn("name", "Наименование"),
+               TableColumn("status", "Состояние"))
     return Table(f"Не вошли в сводку ({len(rows)})", columns, rows,
                  note="Отчёт не принят на момент фиксации среза." if snapshot is not None else
                  "Отчёт не принят на текущий момент.")

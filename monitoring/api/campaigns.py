@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
-from hierarchy.permissions import manages_region
+from hierarchy.permissions import can_manage_region
 from monitoring import aggregation, campaigns, municipal_parameters, snapshots
 from monitoring.api.common import (
     CAMPAIGN_URL,
@@ -61,7 +61,7 @@ def open_campaign(data: dict, region_code: str):
     Региональный оператор региона или администратор.
     """
     region = visible_region(region_code)
-    require(manages_region(current_actor(), region.id),
+    require(can_manage_region(current_actor(), region.id),
             "Открыть кампанию может только региональный оператор или администратор.")
     campaign = campaigns.open_campaign(region, data["year"], actor=current_actor())
     db.session.commit()

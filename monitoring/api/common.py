@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Organization, Region
-from hierarchy.queries import region_by_code, unit_by_code
+from hierarchy.queries import region_by_code
 from monitoring import campaigns
 from monitoring.models import CampaignMember
 from monitoring.services import membership
@@ -34,7 +34,7 @@ def region_or_404(code: str) -> Region:
 
 def visible_region(code: str) -> Region:
     region = region_or_404(code)
-    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
+    require(perms.can_work_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     return region
 
 
@@ -64,7 +64,7 @@ def campaign_or_404(region_code: str, year: int) -> Campaign:
     # lookups that raise them run again only on those error paths
     row = db.session.execute(_region_and_campaign(), {"region_code": region_code, "year": year}).first()
     region = row.Region if row else region_or_404(region_code)
-    require(perms.works_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
+    require(perms.can_work_in_region(current_actor(), region.id), "Регион вне вашей области доступа.")
     if row.Campaign is None:
         return campaigns.get_campaign(region, year)
     # the campaign holds its region: the session keeps loaded rows only while referenced, and a write's
@@ -104,25 +104,17 @@ def municipality_or_404(campaign: Campaign, code: str) -> Municipality:
     return municipality
 
 
-def unit_in_region(campaign: Campaign, code: str) -> Region | Municipality | Organization | None:
-    unit = unit_by_code(code)
-    if unit is None:
-        return None
-    region_id = unit.id if isinstance(unit, Region) else unit.region_id
-    return unit if region_id == campaign.region_id else None
-
-
-def sees_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:
+def can_see_member(user: User, campaign: Campaign, org: Organization, member: CampaignMember) -> bool:
     """Region staff: all; municipal official: organizations reporting to them in this campaign; curator: own."""
-    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id, org.id)
+    return perms.can_see_organization(user, campaign.region_id, member.reporting_municipality_id, org.id)
 
 
-def reviews_member(user: User, campaign: Campaign, member: CampaignMember) -> bool:
-    return perms.reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+def can_review_member(user: User, campaign: Campaign, member: CampaignMember) -> bool:
+    return perms.can_review_organization(user, campaign.region_id, member.reporting_municipality_id)
 
 
 def manages(campaign: Campaign) -> bool:
-    return perms.manages_region(current_actor(), campaign.region_id)
+    return perms.can_manage_region(current_actor(), campaign.region_id)
 
 
 def require_region_staff(campaign: Campaign) -> None:

@@ -5,13 +5,13 @@ from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
+from monitoring.access import unit_in_region
 from monitoring.api.common import (
     CAMPAIGN_URL,
     campaign_or_404,
+    can_see_member,
     municipality_or_404,
     require_region_staff,
-    sees_member,
-    unit_in_region,
 )
 from monitoring.models import Snapshot
 from monitoring.schemas import (
@@ -51,7 +51,7 @@ def read_report(region_code: str, year: int, municipality_code: str):
     """Муниципальный отчёт: состояние, комментарий региона, последний срез со списком недостающих организаций."""
     campaign = campaign_or_404(region_code, year)
     municipality = municipality_or_404(campaign, municipality_code)
-    require(perms.sees_municipality(current_actor(), municipality), _OUT_OF_SCOPE)
+    require(perms.can_see_municipality(current_actor(), municipality), _OUT_OF_SCOPE)
     return reports.describe(reports.get_report(campaign, municipality), municipality)
 
 
@@ -61,7 +61,7 @@ def submit_report(region_code: str, year: int, municipality_code: str):
     """Отправить муниципальный отчёт в регион: фиксирует срез принятых данных. Специалист муниципалитета."""
     campaign = campaign_or_404(region_code, year)
     municipality = municipality_or_404(campaign, municipality_code)
-    require(perms.submits_municipal_report(current_actor(), municipality),
+    require(perms.can_submit_municipal_report(current_actor(), municipality),
             "Отправить отчёт может только специалист этого муниципалитета.")
     report = reports.submit_report(campaign, municipality, actor=current_actor())
     db.session.commit()
@@ -104,8 +104,8 @@ def consolidate(region_code: str, year: int):
     return _snapshot_body(snapshot, campaign)
 
 
-def _sees_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
-    if perms.manages_region(user, campaign.region_id):
+def _can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
+    if perms.can_manage_region(user, campaign.region_id):
         return True
     return (user.role is Role.municipal_official and level is Level.municipality
             and user.municipality is not None and user.municipality.code == unit_code)
@@ -119,7 +119,7 @@ def list_snapshots(args: dict, region_code: str, year: int):
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
     query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
-    if not perms.manages_region(user, campaign.region_id):
+    if not perms.can_manage_region(user, campaign.region_id):
         own = user.municipality.code if user.role is Role.municipal_official else None
         require(own is not None and args.get("level", "municipality") == "municipality"
                 and args.get("unit", own) == own, _OUT_OF_SCOPE)
@@ -140,7 +140,7 @@ def read_snapshot(region_code: str, year: int, snapshot_id: int):
     snapshot = db.session.get(Snapshot, snapshot_id)
     if snapshot is None or snapshot.campaign_id != campaign.id:
         raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
-    require(_sees_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
+    require(_can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
     return _snapshot_body(snapshot, campaign)
 
 
@@ -158,9 +158,9 @@ def aggregate(region_code: str, year: int, unit_code: str):
         raise NotFound(f"Подразделение с кодом «{unit_code}» не найдено в регионе.")
     user = current_actor()
     if isinstance(unit, Region):
-        require(perms.sees_region(user, unit.id), _OUT_OF_SCOPE)
+        require(perms.can_see_region(user, unit.id), _OUT_OF_SCOPE)
     elif isinstance(unit, Municipality):
-        require(perms.sees_municipality(user, unit), _OUT_OF_SCOPE)
+        require(perms.can_see_municipality(user, unit), _OUT_OF_SCOPE)
     else:
-        require(sees_member(user, campaign, unit, membership(campaign, unit)), _OUT_OF_SCOPE)
+        require(can_see_member(user, campaign, unit, membership(campaign, unit)), _OUT_OF_SCOPE)
     return queries.aggregate(campaign, unit, now_utc(), user)

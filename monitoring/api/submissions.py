@@ -4,9 +4,10 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization
-from hierarchy.permissions import edits_organization
+from hierarchy.permissions import can_edit_organization
 from monitoring import services
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404, reviews_member, sees_member
+from monitoring.access import visible_members
+from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, can_review_member, can_see_member, member_or_404
 from monitoring.models import CampaignMember, Submission, SubmissionStatus
 from monitoring.schemas import (
     CommentSchema,
@@ -17,7 +18,6 @@ from monitoring.schemas import (
     SubmissionSchema,
     VersionSchema,
 )
-from registry.auth.models import Role
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
@@ -58,20 +58,17 @@ def review_queue(args: dict, region_code: str, year: int):
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
     query = (
-        sa.select(Organization.code, Organization.name, CampaignMember.org_type, Municipality.code.label("mun"),
-                  Submission.status, Submission.version, Submission.updated_at, Submission.submitted_at)
+        visible_members(user, campaign)
+        .with_only_columns(Organization.code, Organization.name, CampaignMember.org_type,
+                           Municipality.code.label("mun"), Submission.status, Submission.version,
+                           Submission.updated_at, Submission.submitted_at)
         .select_from(CampaignMember)
         .join(Organization, Organization.id == CampaignMember.organization_id)
         .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
         .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
                                        Submission.organization_id == CampaignMember.organization_id))
-        .where(CampaignMember.campaign_id == campaign.id)
         .order_by(Organization.code)
     )
-    if user.role is Role.org_curator:
-        query = query.where(CampaignMember.organization_id == user.organization_id)
-    elif user.role is Role.municipal_official:
-        query = query.where(CampaignMember.reporting_municipality_id == user.municipality_id)
     if args.get("status") == SubmissionStatus.draft.value:
         query = query.where(sa.or_(Submission.status.is_(None), Submission.status == SubmissionStatus.draft))
     elif args.get("status"):
@@ -90,7 +87,7 @@ def read_submission(region_code: str, year: int, org_code: str):
     """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
     campaign = campaign_or_404(region_code, year)
     org, member = member_or_404(campaign, org_code, surveys=True)
-    require(sees_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
+    require(can_see_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
     return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
                       org)
 
@@ -105,7 +102,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
     """
     campaign = campaign_or_404(region_code, year)
     org, _ = member_or_404(campaign, org_code, surveys=True)
-    require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
+    require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
                                           actor=current_actor())
@@ -119,7 +116,7 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
     campaign = campaign_or_404(region_code, year)
     org, _ = member_or_404(campaign, org_code, surveys=True)
-    require(edits_organization(current_actor(), org.id), _NOT_CURATOR)
+    require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
     return _commit(submission, org)
@@ -132,7 +129,7 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
     org, member = member_or_404(campaign, org_code, surveys=True)
-    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
     return _commit(submission, org)
 
@@ -143,7 +140,7 @@ def accept_submission(region_code: str, year: int, org_code: str):
     """Принять отчёт. Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
     org, member = member_or_404(campaign, org_code, surveys=True)
-    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
     return _commit(submission, org)
 
@@ -155,6 +152,6 @@ def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
     campaign = campaign_or_404(region_code, year)
     org, member = member_or_404(campaign, org_code, surveys=True)
-    require(reviews_member(current_actor(), campaign, member), _NOT_REVIEWER)
+    require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
     return _commit(submission, org)

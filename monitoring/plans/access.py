@@ -40,27 +40,27 @@ def plan_unit(campaign: Campaign, code: str) -> tuple[PlanUnit, CampaignMember |
 
 def can_see_plan(user: User, campaign: Campaign, unit: PlanUnit, member: CampaignMember | None) -> bool:
     if isinstance(unit, Municipality):
-        return perms.sees_municipality(user, unit)
-    return perms.sees_organization(user, campaign.region_id, member.reporting_municipality_id, unit.id)
+        return perms.can_see_municipality(user, unit)
+    return perms.can_see_organization(user, campaign.region_id, member.reporting_municipality_id, unit.id)
 
 
 def can_edit_plan(user: User, unit: PlanUnit) -> bool:
     """The unit itself drafts and submits: the municipality's official, the organization's curator."""
     if isinstance(unit, Municipality):
-        return perms.submits_municipal_report(user, unit)
-    return perms.edits_organization(user, unit.id)
+        return perms.can_submit_municipal_report(user, unit)
+    return perms.can_edit_organization(user, unit.id)
 
 
 def can_approve_plan(user: User, campaign: Campaign, unit: PlanUnit, member: CampaignMember | None) -> bool:
     """The level above approves, returns and reopens."""
     if isinstance(unit, Municipality):
-        return perms.manages_region(user, campaign.region_id)
-    return perms.reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+        return perms.can_manage_region(user, campaign.region_id)
+    return perms.can_review_organization(user, campaign.region_id, member.reporting_municipality_id)
 
 
 def can_import_plans(user: User, campaign: Campaign) -> bool:
     """Bulk upload of plans from XLSX: the region's staff."""
-    return perms.manages_region(user, campaign.region_id)
+    return perms.can_manage_region(user, campaign.region_id)
 
 
 def approver_window(campaign: Campaign, unit: PlanUnit) -> tuple[Level, int]:

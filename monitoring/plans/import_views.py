@@ -4,9 +4,10 @@ import io
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user, login_required
 
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
 from monitoring.plans import importer
 from monitoring.plans.access import can_import_plans
-from monitoring.views._common import campaign_args, load_campaign
 from registry.core.clock import now_utc
 from registry.core.permissions import require
 from registry.core.tabular import RowError, TableRejected

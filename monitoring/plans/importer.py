@@ -9,8 +9,8 @@ import re
 import openpyxl
 import sqlalchemy as sa
 
-from deadlines.calendar import is_open, last_day_label
 from deadlines.models import Campaign
+from deadlines.windows import is_open, last_day_label
 from hierarchy.models import Municipality, Organization
 from monitoring.indicators import INDICATOR_BY_CODE
 from monitoring.models import CampaignMember

@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields
 
 from monitoring.plans.models import PLAN_CODES, PlanStatus
-from monitoring.schemas import BaseSchema, Int, NumberMap
+from registry.core.schemas import BaseSchema, Int, NumberMap
 
 _CODES = ", ".join(PLAN_CODES)
 

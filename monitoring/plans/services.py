@@ -4,8 +4,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from deadlines.calendar import require_open
 from deadlines.models import Campaign
+from deadlines.windows import require_open
 from hierarchy.models import Municipality, Organization, OrgType
 from monitoring.models import CampaignMember
 from monitoring.plans.access import PlanUnit, approver_window

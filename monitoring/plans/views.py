@@ -3,6 +3,8 @@ from flask import Blueprint, flash, render_template, request
 from flask_login import current_user, login_required
 
 from hierarchy.models import Municipality
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
 from monitoring.indicators import INDICATOR_BY_CODE
 from monitoring.plans import services
 from monitoring.plans.access import (
@@ -17,7 +19,7 @@ from monitoring.plans.access import (
 )
 from monitoring.plans.models import PLAN_STATUS_LABELS, PlanStatus
 from monitoring.plans.targets import resolve_targets, source_label
-from monitoring.views._common import campaign_args, load_campaign, redirect_next, window_of
+from monitoring.views._common import redirect_next, window_of
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require

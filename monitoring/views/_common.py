@@ -6,16 +6,13 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import abort, redirect, request, url_for
 
-from deadlines.calendar import active_extension, is_open, last_day_label, require_open
 from deadlines.models import Campaign
-from hierarchy.models import Level, Municipality, Organization, Region
-from hierarchy.permissions import manages_region, reviews_organization
+from deadlines.windows import active_extension, is_open, last_day_label, require_open
+from hierarchy.models import Level, Municipality, Region
 from hierarchy.queries import region_by_code
-from monitoring.campaigns import get_campaign
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
-from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember, SubmissionStatus
+from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.plans.targets import source_label
-from monitoring.services import membership
 from registry.core.errors import WindowClosed
 from registry.core.wording import days_left_text
 from registry.extensions import db
@@ -29,17 +26,8 @@ COMPLETENESS_LABELS = {"expected": "ожидается организаций", 
                        "municipalities": "муниципалитетов в регионе"}
 #: Status filter captions; "draft" also finds organizations that have not started.
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
-LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
 #: The one-click extension of an overdue organization keeps its window open through this many local days.
 EXTEND_DAYS = 7
-
-
-def load_campaign(region_code: str, year: int) -> Campaign:
-    """The campaign named by the URL, or 404."""
-    region = region_by_code(region_code)
-    if region is None:
-        abort(404)
-    return get_campaign(region, year)
 
 
 def load_region(region_code: str) -> Region:
@@ -49,42 +37,12 @@ def load_region(region_code: str) -> Region:
     return region
 
 
-def load_member(campaign: Campaign, org_code: str) -> tuple[Organization, CampaignMember]:
-    """An organization of the campaign's region and its membership (404 if either is missing)."""
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == org_code,
-                                                          Organization.region_id == campaign.region_id))
-    if org is None:
-        abort(404)
-    return org, membership(campaign, org)
-
-
 def load_municipality(campaign: Campaign, code: str) -> Municipality:
     unit = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,
                                                            Municipality.region_id == campaign.region_id))
     if unit is None:
         abort(404)
     return unit
-
-
-def latest_campaign(region_id: int) -> Campaign | None:
-    """The region's current campaign: the one of the latest year."""
-    return db.session.scalar(sa.select(Campaign).where(Campaign.region_id == region_id)
-                             .order_by(Campaign.year.desc()).limit(1))
-
-
-def latest_campaigns(region_ids: list[int]) -> dict[int, Campaign]:
-    """Each region's current campaign (latest_campaign) by region id, in one query for any number of regions."""
-    latest = (sa.select(Campaign.region_id, sa.func.max(Campaign.year).label("year"))
-              .where(Campaign.region_id.in_(region_ids)).group_by(Campaign.region_id).subquery())
-    found = db.session.scalars(sa.select(Campaign).join(latest, sa.and_(Campaign.region_id == latest.c.region_id,
-                                                                        Campaign.year == latest.c.year)))
-    return {campaign.region_id: campaign for campaign in found}
-
-
-def may_grant_org(user, campaign: Campaign, member: CampaignMember) -> bool:
-    """An organization's extension: its reviewer or region staff."""
-    return manages_region(user, campaign.region_id) or reviews_organization(
-        user, campaign.region_id, member.reporting_municipality_id)
 
 
 @dataclass
@@ -150,8 +108,3 @@ def safe_next(default: str) -> str:
 
 def redirect_next(endpoint: str, **values):
     return redirect(safe_next(url_for(endpoint, **values)))
-
-
-def campaign_args(campaign: Campaign) -> dict:
-    """URL arguments naming a campaign."""
-    return {"region_code": campaign.region.code, "year": campaign.year}

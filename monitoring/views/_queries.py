@@ -157,10 +157,6 @@ def own_targets(campaign: Campaign) -> dict[str, float]:
                                    .where(IndicatorTarget.campaign_id == campaign.id)).all())
 
 
-def member_count(campaign: Campaign) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).where(CampaignMember.campaign_id == campaign.id))
-
-
 EXTENSION_SORTS = {"created": (Extension.created_at, Extension.id), "until": (Extension.until, Extension.id)}
 
 

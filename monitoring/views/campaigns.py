@@ -5,14 +5,15 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from deadlines.calendar import last_day_label
-from hierarchy.permissions import manages_region
+from deadlines.windows import last_day_label
+from hierarchy.permissions import can_manage_region
 from monitoring import campaigns as campaign_services
+from monitoring.access import load_campaign
 from monitoring.aggregation import targets_for
-from monitoring.campaigns import DEADLINE_KEYS
+from monitoring.campaigns import DEADLINE_KEYS, campaign_args
 from monitoring.indicators import INDICATORS
 from monitoring.views import _queries as q
-from monitoring.views._common import campaign_args, load_campaign, load_region
+from monitoring.views._common import load_region
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
@@ -35,7 +36,7 @@ PER_PAGE = 50
 @login_required
 def campaign_list(region_code: str):
     region = load_region(region_code)
-    require(manages_region(current_user, region.id))
+    require(can_manage_region(current_user, region.id))
     return _render_list(region)
 
 
@@ -43,7 +44,7 @@ def campaign_list(region_code: str):
 @login_required
 def campaign_open(region_code: str):
     region = load_region(region_code)
-    require(manages_region(current_user, region.id))
+    require(can_manage_region(current_user, region.id))
     raw = request.form.get("year", "").strip()
     try:
         if not raw.isdigit():
@@ -72,7 +73,7 @@ def _render_list(region, *, error: DomainError | None = None, year: str = ""):
 @login_required
 def campaign_edit(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     if request.method == "GET":
         return _render_edit(campaign, _current_form(campaign))
     form = request.form.to_dict()

@@ -5,26 +5,20 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from deadlines import extensions as extension_services
-from deadlines.calendar import closes_after, format_local, last_day_label
+from deadlines import extension_grants as extension_services
 from deadlines.models import Extension
+from deadlines.windows import closes_after, format_local, last_day_label
 from hierarchy import picker as unit_picker
 from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
-from hierarchy.permissions import manages_region, reviews_organization
+from hierarchy.permissions import can_manage_region
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
-from monitoring.labels import NOT_STARTED
-from monitoring.models import SUBMISSION_STATUS_LABELS, CampaignMember
+from monitoring.access import can_extend_deadline, load_campaign, load_member, unit_in_region
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES, NOT_STARTED
+from monitoring.models import SUBMISSION_STATUS_LABELS
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    EXTEND_DAYS,
-    LEVEL_NAMES,
-    campaign_args,
-    load_campaign,
-    load_member,
-    may_grant_org,
-    redirect_next,
-)
+from monitoring.views._common import EXTEND_DAYS, redirect_next
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
@@ -42,7 +36,7 @@ PER_PAGE = 100
 @login_required
 def member_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     return _render_members(campaign)
 
 
@@ -50,7 +44,7 @@ def member_list(region_code: str, year: int):
 @login_required
 def member_add(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     code = unit_picker.resolve(unit_picker.picked(request.form, "org_code"), **_member_scope(campaign))
     try:
         unit = unit_by_code(code) if code else None
@@ -85,7 +79,7 @@ def _render_members(campaign, *, error: DomainError | None = None, org_code: str
 @login_required
 def member_remove(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     org, _member = load_member(campaign, org_code)
     if request.method == "GET":
         return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason="", errors={})
@@ -101,19 +95,8 @@ def member_remove(region_code: str, year: int, org_code: str):
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
 
 
-def _may_grant(user, campaign, unit) -> bool:
-    """Organizations: their reviewer or region staff; municipalities: region staff; the region: the admin."""
-    if isinstance(unit, Organization):
-        member = db.session.get(CampaignMember, (campaign.id, unit.id))
-        parent = member.reporting_municipality_id if member else unit.reporting_municipality_id
-        return manages_region(user, campaign.region_id) or reviews_organization(user, campaign.region_id, parent)
-    if isinstance(unit, Municipality):
-        return manages_region(user, campaign.region_id)
-    return user.role is Role.admin
-
-
-def _sees_extensions(user, campaign) -> bool:
-    return manages_region(user, campaign.region_id) or (
+def _can_see_extensions(user, campaign) -> bool:
+    return can_manage_region(user, campaign.region_id) or (
         user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id)
 
 
@@ -121,7 +104,7 @@ def _sees_extensions(user, campaign) -> bool:
 @login_required
 def extension_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(_sees_extensions(current_user, campaign))
+    require(_can_see_extensions(current_user, campaign))
     return _render_extensions(campaign, {"unit_code": request.args.get("unit", ""), "until": "", "reason": ""})
 
 
@@ -129,13 +112,13 @@ def extension_list(region_code: str, year: int):
 @login_required
 def extension_grant(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(_sees_extensions(current_user, campaign))
+    require(_can_see_extensions(current_user, campaign))
     form = {k: request.form.get(k, "") for k in ("until", "reason")}
     form["unit_code"] = unit_picker.resolve(unit_picker.picked(request.form, "unit_code"),
                                             **_extension_scope(current_user, campaign))
     try:
         unit = _unit_in_region(campaign, form["unit_code"])
-        require(_may_grant(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
+        require(can_extend_deadline(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
         until = _parse_local(form["until"], campaign.region.timezone)
         extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
     except DomainError as error:
@@ -155,7 +138,7 @@ def extension_revoke(region_code: str, year: int, extension_id: int):
     if extension is None or extension.campaign_id != campaign.id:
         abort(404)
     model = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}[extension.level]
-    require(_may_grant(current_user, campaign, db.session.get(model, extension.unit_id)))
+    require(can_extend_deadline(current_user, campaign, db.session.get(model, extension.unit_id)))
     extension_services.revoke(extension, actor=current_user)
     db.session.commit()
     flash("Продление отозвано.", "success")
@@ -168,7 +151,7 @@ def extension_quick(region_code: str, year: int, org_code: str):
     """One click from an overdue list: the organization's window stays open EXTEND_DAYS more local days."""
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(may_grant_org(current_user, campaign, member), "Продлить срок этой организации вы не можете.")
+    require(can_extend_deadline(current_user, campaign, org, member), "Продлить срок этой организации вы не можете.")
     tz = campaign.region.timezone
     now = now_utc()
     until = closes_after(now.astimezone(ZoneInfo(tz)).date() + timedelta(days=EXTEND_DAYS), tz)
@@ -180,9 +163,8 @@ def extension_quick(region_code: str, year: int, org_code: str):
 
 
 def _unit_in_region(campaign, code: str):
-    unit = unit_by_code(code) if code else None
-    region_id = unit.id if isinstance(unit, Region) else getattr(unit, "region_id", None)
-    if unit is None or region_id != campaign.region_id:
+    unit = unit_in_region(campaign, code)
+    if unit is None:
         raise ValidationFailed("Продление не предоставлено: исправьте ошибки.", {"unit_code": [
             f"Подразделение с кодом «{code}» в регионе не найдено." if code else "Укажите код подразделения."]})
     return unit
@@ -198,7 +180,7 @@ def _parse_local(raw: str, tz: str) -> datetime:
 
 def _extension_scope(user, campaign) -> dict:
     """Whose window this user may keep open: the region's units for its staff, a municipality's for its official."""
-    if manages_region(user, campaign.region_id):
+    if can_manage_region(user, campaign.region_id):
         return {"region_id": campaign.region_id, "levels": (Level.municipality, Level.organization)}
     return {"region_id": campaign.region_id, "levels": (Level.organization,), "municipality_id": user.municipality_id}
 
@@ -206,14 +188,14 @@ def _extension_scope(user, campaign) -> dict:
 def _render_extensions(campaign, form: dict, *, error: DomainError | None = None):
     user = current_user
     picker = unit_picker.picker("unit_code", request.args.get("q", ""), **_extension_scope(user, campaign))
-    scope = None if manages_region(user, campaign.region_id) else user.municipality_id
+    scope = None if can_manage_region(user, campaign.region_id) else user.municipality_id
     now = now_utc()
     listing = q.extensions(campaign, municipality_id=scope)
     rows = []
     for row in listing.rows:
         active = row["extension"].is_active(now)
         rows.append(dict(row, active=active, can_revoke=active and row["unit"] is not None
-                         and _may_grant(user, campaign, row["unit"])))
+                         and can_extend_deadline(user, campaign, row["unit"])))
     return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
                            form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,

@@ -4,20 +4,20 @@ from flask_login import current_user, login_required
 
 from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
-from hierarchy.permissions import manages_region, sees_municipality, sees_region
+from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region
 from monitoring import confirmations, list_xlsx, queries, reports
-from monitoring.labels import NOT_STARTED
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
+from monitoring.labels import LEVEL_NAMES, NOT_STARTED
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
+from monitoring.panels import region_panels
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
 from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
-    LEVEL_NAMES,
-    campaign_args,
     completeness_rows,
     indicator_rows,
-    load_campaign,
     load_municipality,
     sum_rows,
     window_of,
@@ -42,12 +42,12 @@ SNAPSHOTS_PER_PAGE = 50
 @login_required
 def region_view(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(sees_region(current_user, campaign.region_id))
+    require(can_see_region(current_user, campaign.region_id))
     now = now_utc()
     region = campaign.region
     live = queries.aggregate(campaign, region, now, current_user)
     window = window_of(campaign, Level.region, region.id, now)
-    can_decide = manages_region(current_user, region.id) and window.is_open
+    can_decide = can_manage_region(current_user, region.id) and window.is_open
     board = _dashboard.matrix(campaign, now)
     for row in board["rows"]:
         row["can_decide"] = can_decide and row["report_status"] == ReportStatus.submitted.value
@@ -58,12 +58,12 @@ def region_view(region_code: str, year: int):
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
         board=board, direct=direct, direct_rows=[_org_row(r, can_decide, campaign, now) for r in direct.rows],
         overdue=overdue, overdue_rows=[_org_row(r, False, campaign, now) for r in overdue.rows],
-        extend_days=EXTEND_DAYS,
+        extend_days=EXTEND_DAYS, panels=region_panels(campaign),
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),
         snapshots=q.snapshots(campaign, Level.region, region.code, SNAPSHOTS_PER_PAGE), can_consolidate=can_decide,
-        plans=plan_queries.municipal_plans(campaign), can_import_plans=manages_region(current_user, region.id),
-        can_request_extension=not window.is_open and manages_region(current_user, region.id)
+        plans=plan_queries.municipal_plans(campaign), can_import_plans=can_manage_region(current_user, region.id),
+        can_request_extension=not window.is_open and can_manage_region(current_user, region.id)
         and not current_user.is_admin,
         args=campaign_args(campaign))
 
@@ -73,7 +73,7 @@ def region_view(region_code: str, year: int):
 def matrix_xlsx(region_code: str, year: int):
     """The completeness and timeliness matrix of the dashboard, as an XLSX table."""
     campaign = load_campaign(region_code, year)
-    require(sees_region(current_user, campaign.region_id))
+    require(can_see_region(current_user, campaign.region_id))
     return list_xlsx.completeness_matrix(campaign, _dashboard.matrix(campaign, now_utc()))
 
 
@@ -93,7 +93,7 @@ def _org_row(row, can_decide: bool, campaign, now) -> dict:
 def consolidate(region_code: str, year: int):
     """GET: the confirmation page listing what will be missing; POST: freeze the regional snapshot."""
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     if request.method == "GET":
         return render_template("monitoring/confirm.html", consequences=confirmations.consolidation(campaign),
                                button="Консолидировать", back=url_for("region.region_view", **campaign_args(campaign)),
@@ -110,7 +110,7 @@ def consolidate(region_code: str, year: int):
 def extension_request(region_code: str, year: int):
     """The operator's one-click request to the administrators to extend the region's closed window."""
     campaign = load_campaign(region_code, year)
-    require(manages_region(current_user, campaign.region_id) and not current_user.is_admin)
+    require(can_manage_region(current_user, campaign.region_id) and not current_user.is_admin)
     told = extension_requests.request_region_extension(campaign, actor=current_user, now=now_utc())
     db.session.commit()
     flash(f"Просьба о продлении отправлена администраторам ({told})." if told else
@@ -126,10 +126,10 @@ def _load_snapshot(region_code: str, year: int, snapshot_id: int):
         abort(404)
     if snapshot.level is Level.municipality:
         municipality = load_municipality(campaign, snapshot.unit_code)
-        require(sees_municipality(current_user, municipality))
+        require(can_see_municipality(current_user, municipality))
         back = url_for("reports.municipal_report_view", **campaign_args(campaign), municipality_code=municipality.code)
     else:
-        require(sees_region(current_user, campaign.region_id))
+        require(can_see_region(current_user, campaign.region_id))
         back = url_for("region.region_view", **campaign_args(campaign))
     return campaign, snapshot, back
 

@@ -4,15 +4,15 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import Level
-from hierarchy.permissions import manages_region, sees_municipality, sees_region, submits_municipal_report
+from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region, can_submit_municipal_report
 from monitoring import aggregation, confirmations, municipal_parameters, queries, reports
+from monitoring.access import load_campaign
+from monitoring.campaigns import campaign_args
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
-    campaign_args,
     completeness_rows,
     indicator_rows,
-    load_campaign,
     load_municipality,
     redirect_next,
     sum_rows,
@@ -40,7 +40,7 @@ def _load(region_code: str, year: int, municipality_code: str):
 @login_required
 def municipal_report_view(region_code: str, year: int, municipality_code: str):
     campaign, municipality = _load(region_code, year, municipality_code)
-    require(sees_municipality(current_user, municipality))
+    require(can_see_municipality(current_user, municipality))
     return render_report(campaign, municipality)
 
 
@@ -55,7 +55,7 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
     window = window_of(campaign, Level.municipality, municipality.id, now)
     region_window = window_of(campaign, Level.region, campaign.region_id, now)
     region_open = region_window.is_open
-    can_decide = manages_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
+    can_decide = can_manage_region(user, campaign.region_id) and region_open and status is ReportStatus.submitted
     snapshot = report.snapshot if report else None
     indicators = indicator_rows(live["indicators"], Level.municipality)
     return render_template(
@@ -69,14 +69,14 @@ def render_report(campaign, municipality, *, error: DomainError | None = None, c
         snapshot_missing=paginate_list(snapshot.summary.get("missing", []) if snapshot else [], MISSING_PER_PAGE,
                                        "snapshot_"),
         snapshots=q.snapshots(campaign, Level.municipality, municipality.code, SNAPSHOTS_PER_PAGE),
-        can_submit=submits_municipal_report(user, municipality) and window.is_open
+        can_submit=can_submit_municipal_report(user, municipality) and window.is_open
         and status in (ReportStatus.open, ReportStatus.returned),
         can_accept=can_decide, can_return=can_decide,
-        region_closed_note=region_window.closed_message if manages_region(user, campaign.region_id)
+        region_closed_note=region_window.closed_message if can_manage_region(user, campaign.region_id)
         and status is ReportStatus.submitted and not region_open else None,
         late_return_notice=late_return.notice(campaign, municipality, now) if can_decide else None,
         error=error, errors=error.fields if error else {},
-        comment=comment, args=campaign_args(campaign), region_staff=sees_region(user, campaign.region_id),
+        comment=comment, args=campaign_args(campaign), region_staff=can_see_region(user, campaign.region_id),
         enterprises_total=municipal_parameters.enterprises_total(campaign, municipality.id),
         can_set_enterprises=municipal_parameters.can_set_enterprises_total(user, municipality),
         enterprises_errors=enterprises_error.fields if enterprises_error else {},
@@ -119,7 +119,7 @@ def _parse_count(typed: str) -> int | float | str | None:
 def municipal_report_submit(region_code: str, year: int, municipality_code: str):
     """GET: the confirmation page listing what the submit freezes and who is missing; POST: submit."""
     campaign, municipality = _load(region_code, year, municipality_code)
-    require(submits_municipal_report(current_user, municipality),
+    require(can_submit_municipal_report(current_user, municipality),
             "Отправить муниципальный отчёт может только специалист этого муниципалитета.")
     back = url_for("reports.municipal_report_view", **campaign_args(campaign), municipality_code=municipality.code)
     if request.method == "GET":
@@ -139,7 +139,7 @@ def municipal_report_submit(region_code: str, year: int, municipality_code: str)
 @login_required
 def municipal_report_accept(region_code: str, year: int, municipality_code: str):
     campaign, municipality = _load(region_code, year, municipality_code)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     reports.accept_report(campaign, municipality, actor=current_user)
     db.session.commit()
     flash(f"Отчёт муниципалитета «{municipality.name}» принят.", "success")
@@ -151,7 +151,7 @@ def municipal_report_accept(region_code: str, year: int, municipality_code: str)
 @login_required
 def municipal_report_return(region_code: str, year: int, municipality_code: str):
     campaign, municipality = _load(region_code, year, municipality_code)
-    require(manages_region(current_user, campaign.region_id))
+    require(can_manage_region(current_user, campaign.region_id))
     comment = request.form.get("comment", "")
     try:
         reports.return_report(campaign, municipality, comment, actor=current_user)

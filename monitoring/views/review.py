@@ -4,18 +4,16 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
-from hierarchy.permissions import reviews_organization, sees_region
+from hierarchy.permissions import can_review_organization, can_see_region
 from monitoring import confirmations, list_xlsx, services
+from monitoring.access import can_extend_deadline, load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.views import _queries as q
 from monitoring.views._common import (
     EXTEND_DAYS,
     FILTER_LABELS,
-    campaign_args,
-    load_campaign,
-    load_member,
-    may_grant_org,
     redirect_next,
     safe_next,
 )
@@ -39,7 +37,7 @@ DIRECT = "region"
 def _queue_filters(campaign) -> dict:
     """Who may see the queue and which part of it the request asks for (the page and its download share this)."""
     user = current_user
-    region_staff = sees_region(user, campaign.region_id)
+    region_staff = can_see_region(user, campaign.region_id)
     official = user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id
     require(region_staff or official)
     status, org_type = request.args.get("status", ""), request.args.get("type", "")
@@ -73,7 +71,7 @@ def submission_list(region_code: str, year: int):
     documents_of = documents.missing_by_organization([row[1] for row in listing.rows])
     for member, org, submission, municipality, is_overdue in listing.rows:
         state = submission.status if submission else SubmissionStatus.draft
-        can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id)
+        can_review = can_review_organization(user, campaign.region_id, member.reporting_municipality_id)
         label = SUBMISSION_STATUS_LABELS[state] if submission else NOT_STARTED
         items.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality,
                       "status": state.value, "status_label": label,
@@ -82,7 +80,7 @@ def submission_list(region_code: str, year: int):
                       "can_accept": can_review and state is SubmissionStatus.submitted,
                       "late_notice": late_return.notice(campaign, org, now)
                       if can_review and state is SubmissionStatus.submitted else None,
-                      "can_extend": bool(is_overdue) and may_grant_org(user, campaign, member)})
+                      "can_extend": bool(is_overdue) and can_extend_deadline(user, campaign, org, member)})
     return render_template(
         "monitoring/submission_list.html", campaign=campaign, items=items, listing=listing,
         status=query["status"] or "", org_type=query["org_type"] or "", overdue=query["overdue_only"],
@@ -108,7 +106,7 @@ def submission_list_xlsx(region_code: str, year: int):
 def _load_for_review(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(reviews_organization(current_user, campaign.region_id, member.reporting_municipality_id),
+    require(can_review_organization(current_user, campaign.region_id, member.reporting_municipality_id),
             "Проверять отчёт этой организации может только её проверяющий.")
     return campaign, org, member
 

@@ -6,13 +6,15 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
-from hierarchy.permissions import edits_organization, reviews_organization, sees_organization
+from hierarchy.permissions import can_edit_organization, can_review_organization, can_see_organization
 from monitoring import review_changes, services
+from monitoring.access import load_campaign, load_member
+from monitoring.campaigns import campaign_args
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
+from monitoring.soft_warnings import previous_values, soft_warnings
 from monitoring.views import _queries as q
-from monitoring.views._common import EVENT_LABELS, campaign_args, load_campaign, load_member, window_of
-from monitoring.warnings import previous_values, soft_warnings
+from monitoring.views._common import EVENT_LABELS, window_of
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed, VersionConflict
 from registry.core.listing import links_to
@@ -34,12 +36,12 @@ _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
 def submission_edit(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(sees_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
+    require(can_see_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
     if request.method == "GET":
-        if request.args.get("fill") == "records" and edits_organization(current_user, org.id):
+        if request.args.get("fill") == "records" and can_edit_organization(current_user, org.id):
             return render_page(campaign, org, member, typed=filled_from_records(campaign, org))
         return render_page(campaign, org, member)
-    require(edits_organization(current_user, org.id))
+    require(can_edit_organization(current_user, org.id))
     typed = {code: request.form.get(code, "").strip() for code in CODES}
     version = _int_or(request.form.get("version"), -1)
     submitting = request.form.get("action") == "submit"
@@ -135,11 +137,11 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     stored = hide_small({"values": stored}, user, campaign, org)["values"]
     from_survey = survey_results.surveyed_codes(by_kind)
     window = window_of(campaign, Level.organization, org.id, now)
-    is_curator = edits_organization(user, org.id)
+    is_curator = can_edit_organization(user, org.id)
     can_save = is_curator and window.is_open and status in EDITABLE
     review_level, review_unit = services.reviewer_window(campaign, org)
     review_open = window_of(campaign, review_level, review_unit, now).is_open
-    can_review = reviews_organization(user, campaign.region_id, member.reporting_municipality_id) and review_open
+    can_review = can_review_organization(user, campaign.region_id, member.reporting_municipality_id) and review_open
     shown = typed if typed is not None else {code: _plain(value) for code, value in stored.items()}
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})

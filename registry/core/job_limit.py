@@ -12,6 +12,9 @@ from registry.core.errors import DomainError
 from registry.extensions import db
 
 ACTIVE = ("queued", "running")
+#: The job tables whose live rows count toward the limit. Each job kind registers its own table with
+#: `@counts_toward_limit` (the kinds live above the core, which imports none of them).
+JOB_MODELS: list[type] = []
 
 
 class TooManyJobs(DomainError):
@@ -29,15 +32,18 @@ def limit_note() -> str:
             "сборки архивов.")
 
 
+def counts_toward_limit(model: type) -> type:
+    """Class decorator for a job model (requested_by_id, status, is_active(now)): its live rows count."""
+    JOB_MODELS.append(model)
+    return model
+
+
 def check_room(user_id: int | None, now: datetime) -> None:
     """Refuse (TooManyJobs) a new job for a user who already has the maximum number of live ones."""
     if user_id is None:  # the scheduler's own work
         return
-    from exports.models import ExportJob  # the job kinds live above the core
-    from registry.imports.models import ImportJob
-
     active = 0
-    for model in (ImportJob, ExportJob):
+    for model in JOB_MODELS:
         jobs = db.session.scalars(sa.select(model).where(model.requested_by_id == user_id,
                                                          model.status.in_(ACTIVE)))
         active += sum(1 for job in jobs if job.is_active(now))

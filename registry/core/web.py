@@ -1,10 +1,11 @@
 """Web-wide wiring: error pages and API errors for domain refusals, template helpers, security headers."""
+from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, Response, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
 
@@ -41,16 +42,10 @@ def _format_local_for_viewer(value: datetime | None, tz: str | None = None) -> s
         if "viewer_tz" not in g:
             from flask_login import current_user
 
-            from hierarchy.queries import user_timezone
-            g.viewer_tz = user_timezone(current_user) if current_user.is_authenticated else "UTC"
+            viewer_timezone = current_app.extensions["registry.viewer_timezone"]
+            g.viewer_tz = viewer_timezone(current_user) if current_user.is_authenticated else "UTC"
         tz = g.viewer_tz
     return format_local(value, tz)
-
-
-def _unit_name(code: str) -> str:
-    """The `unit_name` template filter: «Школа № 5» for «27-KHV-S5» (a page listing stored sets by code)."""
-    from hierarchy.queries import unit_name
-    return unit_name(code)
 
 
 def format_count(value, one: str, few: str, many: str) -> str:
@@ -70,13 +65,16 @@ class BoundedIntConverter(IntegerConverter):
 _REFUSALS = {400: "Некорректный запрос."}
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, *, viewer_timezone: Callable[[object], str], unit_name: Callable[[str], str]) -> None:
+    """Wire the web helpers. The kernel knows no regions: the app factory passes the signed-in user's time zone
+    (the `local` filter) and a unit's name by its code (the `unit_name` filter, «Школа № 5» for «27-KHV-S5»)."""
+    app.extensions["registry.viewer_timezone"] = viewer_timezone
     app.url_map.converters["int"] = BoundedIntConverter  # before any blueprint adds its rules
     app.jinja_env.filters["num"] = format_number
     app.jinja_env.filters["local"] = _format_local_for_viewer
     app.jinja_env.filters["count"] = format_count
     app.jinja_env.filters["zone"] = zone_phrase
-    app.jinja_env.filters["unit_name"] = _unit_name
+    app.jinja_env.filters["unit_name"] = unit_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["job_limit_note"] = job_limit.limit_note
 

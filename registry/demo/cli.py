@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import click
 from flask.cli import with_appcontext
 
-from deadlines.calendar import last_day_label
 from deadlines.models import Campaign
+from deadlines.windows import last_day_label
 from hierarchy.models import Region
 from hierarchy.queries import region_by_code
 from registry.core.clock import now_utc

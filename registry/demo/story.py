@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from deadlines import extensions
+from deadlines import extension_grants
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization, Region
 from monitoring import campaigns, municipal_parameters, reports, services
@@ -182,10 +182,10 @@ def current_year(story: Story, year: int, now: datetime) -> Campaign:
     # the demo curators and the Khabarovsk official can still work: their windows are extended
     until = now + timedelta(days=30)
     khv = next(m for m in story.municipalities if m.code == "27-KHV")
-    extensions.grant(campaign, khv, until, "Продление для демонстрации: проверка отчётов школ г. Хабаровска.",
+    extension_grants.grant(campaign, khv, until, "Продление для демонстрации: проверка отчётов школ г. Хабаровска.",
                      actor=operator, now=now)
     for key in ("ksh1", "school"):
-        extensions.grant(campaign, users[key].organization, until,
+        extension_grants.grant(campaign, users[key].organization, until,
                          "Продление для демонстрации: исправление отчёта после возврата.", actor=users["khv"], now=now)
     return campaign
 

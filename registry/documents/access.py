@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization, Region, ReportsTo
 from hierarchy.permissions import (
-    edits_organization,
-    reviews_organization,
-    sees_municipality,
-    sees_organization,
-    sees_region,
+    can_edit_organization,
+    can_review_organization,
+    can_see_municipality,
+    can_see_organization,
+    can_see_region,
 )
 from registry.auth.models import User
 from registry.core.errors import NotFound
@@ -47,21 +47,22 @@ def summary_unit(code: str) -> Municipality | Region:
 
 
 def can_view_documents(user: User, org: Organization) -> bool:
-    return sees_organization(user, org.region_id, org.reporting_municipality_id, org.id)
+    return can_see_organization(user, org.region_id, org.reporting_municipality_id, org.id)
 
 
 def can_upload_documents(user: User, org: Organization) -> bool:
-    return edits_organization(user, org.id)
+    return can_edit_organization(user, org.id)
 
 
 def can_review_roadmap(user: User, org: Organization) -> bool:
-    return reviews_organization(user, org.region_id, org.reporting_municipality_id) or sees_region(user, org.region_id)
+    return (can_review_organization(user, org.region_id, org.reporting_municipality_id)
+            or can_see_region(user, org.region_id))
 
 
 def can_view_summary(user: User, unit: Municipality | Region) -> bool:
     if isinstance(unit, Region):
-        return sees_region(user, unit.id)
-    return sees_municipality(user, unit)
+        return can_see_region(user, unit.id)
+    return can_see_municipality(user, unit)
 
 
 def visible_organizations(user: User, unit: Municipality | Region) -> sa.Select:

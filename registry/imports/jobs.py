@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
+from registry.core.background_jobs import JobStatus, commit_progress, forget_progress, live, report_progress, start
 from registry.core.clock import now_utc
 from registry.core.job_limit import check_room
-from registry.core.jobs import JobStatus, commit_progress, forget_progress, live, report_progress, start
 from registry.core.tabular import TableRejected
 from registry.extensions import db
 from registry.imports.models import ImportJob

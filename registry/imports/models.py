@@ -3,8 +3,9 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
+from registry.core import job_limit
+from registry.core.background_jobs import JobProgress, JobStatus
 from registry.core.db import str_enum
-from registry.core.jobs import JobProgress, JobStatus
 from registry.core.tabular import RowError
 from registry.extensions import db
 
@@ -19,6 +20,7 @@ IMPORT_KIND_LABELS = {"hierarchy": "Иерархия подразделений"
                       "pairs": "Пары и группы"}
 
 
+@job_limit.counts_toward_limit
 class ImportJob(JobProgress, db.Model):
     """One file import: all or nothing, its per-row errors or its counts kept for the status page."""
 

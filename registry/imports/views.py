@@ -4,9 +4,9 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
 from hierarchy.queries import user_timezone
+from registry.core.background_jobs import JobStatus, live
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
-from registry.core.jobs import JobStatus, live
 from registry.core.listing import paginate
 from registry.extensions import db
 from registry.imports import jobs

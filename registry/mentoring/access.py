@@ -9,7 +9,7 @@ data is shown only inside the mentee's own scope.
 import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization, Region, ReportsTo
-from hierarchy.permissions import edits_organization, sees_organization, sees_region, works_in_region
+from hierarchy.permissions import can_edit_organization, can_see_organization, can_see_region, can_work_in_region
 from hierarchy.queries import organization_by_code
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
@@ -34,28 +34,29 @@ OUT_OF_SCOPE = "Записи этой организации вне вашей �
 # --- predicates ---------------------------------------------------------------------------------------------
 
 def can_view_records(user: User, org: Organization) -> bool:
-    return sees_organization(user, org.region_id, org.reporting_municipality_id, org.id)
+    return can_see_organization(user, org.region_id, org.reporting_municipality_id, org.id)
 
 
 def can_edit_records(user: User, org: Organization) -> bool:
-    return edits_organization(user, org.id)
+    return can_edit_organization(user, org.id)
 
 
 def can_view_registry(user: User, region: Region) -> bool:
     """The regional registry across organizations: region staff (all) and municipal officials (theirs)."""
-    return sees_region(user, region.id) or (user.role is Role.municipal_official and works_in_region(user, region.id))
+    return can_see_region(user, region.id) or (
+        user.role is Role.municipal_official and can_work_in_region(user, region.id))
 
 
-def shows_full_snils(user: User, record: Mentor | Mentee) -> bool:
+def can_see_full_snils(user: User, record: Mentor | Mentee) -> bool:
     """The full СНИЛС only inside the record's own organization (its curator); everyone else sees it masked."""
-    return edits_organization(user, record.organization_id)
+    return can_edit_organization(user, record.organization_id)
 
 
 def snils_for(user: User, record: Mentor | Mentee) -> str | None:
     if record.person is None:
         return None
     digits = record.person.snils
-    return format_snils(digits) if shows_full_snils(user, record) else masked_snils(digits)
+    return format_snils(digits) if can_see_full_snils(user, record) else masked_snils(digits)
 
 
 # --- loaders ------------------------------------------------------------------------------------------------
@@ -127,10 +128,22 @@ def pairs_of_organization(org_id: int):
     return sa.or_(MentoringPair.organization_id == org_id, MentoringPair.id.in_(external))
 
 
+def visible_organizations(user: User) -> sa.Select:
+    """The organizations whose records the user sees on the records index: a municipal official those located in its
+    municipality that report to it, a regional operator its region's, the administrator all."""
+    query = sa.select(Organization)
+    if user.role is Role.municipal_official:
+        return query.where(Organization.location_municipality_id == user.municipality_id,
+                           Organization.reports_to == ReportsTo.municipality)
+    if user.role is Role.region_operator:
+        return query.where(Organization.region_id == user.region_id)
+    return query
+
+
 def scoped_organizations(user: User, region: Region) -> sa.Select:
     """Ids of the organizations of the region whose records the user sees in the registry."""
     query = sa.select(Organization.id).where(Organization.region_id == region.id)
-    if sees_region(user, region.id):
+    if can_see_region(user, region.id):
         return query
     if user.role is Role.municipal_official:
         return query.where(Organization.location_municipality_id == user.municipality_id,

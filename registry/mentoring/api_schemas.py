@@ -1,8 +1,8 @@
 """JSON bodies of the records API (PRODUCT.md §9): the record's own field names and codes, Russian messages."""
 from marshmallow import ValidationError, fields, validate, validates
 
-from monitoring.schemas import BaseSchema, Int, QuerySchema, Str
 from registry.core.api import FIELD_MESSAGES
+from registry.core.schemas import BaseSchema, Int, QuerySchema, Str
 from registry.mentoring.text import inn_error, snils_error
 from registry.mentoring.vocab import Form, Kind, MenteeCategory, MentorCategory, PartnerKind
 

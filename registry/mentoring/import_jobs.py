@@ -12,7 +12,7 @@ from flask import current_app
 
 from hierarchy.models import Organization
 from registry.auth.models import User
-from registry.core.jobs import launch as launch_job
+from registry.core.background_jobs import launch as launch_job
 from registry.core.private_files import open_private, private_dir
 from registry.extensions import db
 from registry.imports import jobs

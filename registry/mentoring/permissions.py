@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 
 from hierarchy.models import Organization, ReportsTo
-from hierarchy.permissions import reviews_organization, sees_region
+from hierarchy.permissions import can_review_organization, can_see_region
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.core.permissions import require
@@ -14,11 +14,11 @@ from registry.mentoring.models import Partner, PartnerAgreement, Practice
 def can_review_practice(user: User, practice: Practice) -> bool:
     """The organization's reviewer (its municipality, or the region for direct ones); region staff for any."""
     org = practice.organization
-    return reviews_organization(user, org.region_id, org.reporting_municipality_id) or sees_region(
+    return can_review_organization(user, org.region_id, org.reporting_municipality_id) or can_see_region(
         user, org.region_id)
 
 
-def reviews_practices(user: User) -> bool:
+def can_review_practices(user: User) -> bool:
     return user.role in (Role.admin, Role.region_operator, Role.municipal_official)
 
 
@@ -33,7 +33,7 @@ def _reviewed_here(user: User) -> sa.Select:
 def can_review_partner(user: User, partner: Partner) -> bool:
     """Region staff for their region's partners; a municipal official for partners of organizations reporting to
     their municipality (a partner is one entry per region, so several municipalities may review it)."""
-    if sees_region(user, partner.region_id):
+    if can_see_region(user, partner.region_id):
         return True
     if user.role is not Role.municipal_official:
         return False

@@ -12,7 +12,7 @@ Who may be public depends on age as well as on the consents (152-ФЗ art. 9 and
 - a guardian's consent to publication given while the mentor was a minor ends with the representation, at 18:
   the adult decides about publishing their own data, so the public copy is hidden until they sign their own.
   Time alone makes this change, with no edit to the record: the scheduler job `public-copies`
-  (deadlines/public_copies.py) recomputes those copies every day.
+  (scheduler/public_copies.py) recomputes those copies every day.
 """
 from datetime import date
 from zoneinfo import ZoneInfo

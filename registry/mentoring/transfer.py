@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from exports.formatting import cell
 from hierarchy.models import Organization
+from registry.core.cells import cell
 from registry.extensions import db
 from registry.mentoring.import_columns import MULTI, allowed, header, to_label
 from registry.mentoring.importer import Spec

@@ -11,7 +11,7 @@ import openpyxl
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from exports import storage
+from registry.core import export_store
 from registry.extensions import db
 from registry.mentoring.models import Mentee, Mentor, MentoringPair, PairMentee
 from registry.mentoring.text import masked_snils
@@ -101,7 +101,7 @@ def store_extract(relative: str, org_ids, year: int, counts: dict) -> dict:
                 sheet.append(values)
         book.save(out)
 
-    path = storage.write_with(relative, fill)
+    path = export_store.write_with(relative, fill)
     digest = hashlib.sha256()
     with open(path, "rb") as stored:
         for chunk in iter(lambda: stored.read(1 << 16), b""):
@@ -112,6 +112,6 @@ def store_extract(relative: str, org_ids, year: int, counts: dict) -> dict:
 def freeze(campaign, level: str, unit_code: str, version: int, org_ids) -> dict:
     """The registry block a snapshot carries: its counts and its stored extract."""
     counts = registry_counts(org_ids, campaign.year)
-    relative = "/".join((storage.safe(campaign.region.code), str(campaign.year), "registry",
-                         f"{level}-{storage.safe(unit_code)}-v{version}.xlsx"))
+    relative = "/".join((export_store.safe(campaign.region.code), str(campaign.year), "registry",
+                         f"{level}-{export_store.safe(unit_code)}-v{version}.xlsx"))
     return {**counts, "extract": store_extract(relative, org_ids, campaign.year, counts)}

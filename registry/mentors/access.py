@@ -8,7 +8,7 @@ outside the caller's reach, so another mentor's pair answers exactly like a miss
 import sqlalchemy as sa
 
 from hierarchy.models import Organization
-from hierarchy.permissions import edits_organization, sees_organization
+from hierarchy.permissions import can_edit_organization, can_see_organization
 from registry.auth.models import Role, User
 from registry.core.errors import NotFound
 from registry.extensions import db
@@ -84,11 +84,11 @@ def org_report(org: Organization, report_id: int) -> QuarterlyReport:
 
 def can_manage_mentors(user: User, org: Organization) -> bool:
     """Invite mentors, review their reports, fill their evaluations: the organization's curator."""
-    return edits_organization(user, org.id)
+    return can_edit_organization(user, org.id)
 
 
 def can_view_evaluations(user: User, org: Organization) -> bool:
-    return sees_organization(user, org.region_id, org.reporting_municipality_id, org.id)
+    return can_see_organization(user, org.region_id, org.reporting_municipality_id, org.id)
 
 
 def reports_of(org: Organization) -> sa.Select:

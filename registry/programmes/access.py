@@ -5,7 +5,7 @@ The curator keeps them; the organization's municipality and region staff read th
 import sqlalchemy as sa
 
 from hierarchy.models import Organization
-from hierarchy.permissions import edits_organization, sees_organization
+from hierarchy.permissions import can_edit_organization, can_see_organization
 from registry.auth.models import User
 from registry.core.errors import NotFound
 from registry.extensions import db
@@ -38,11 +38,11 @@ def plan_item(pair_: MentoringPair, item_id: int) -> PlanItem:
 
 
 def can_view_programmes(user: User, org: Organization) -> bool:
-    return sees_organization(user, org.region_id, org.reporting_municipality_id, org.id)
+    return can_see_organization(user, org.region_id, org.reporting_municipality_id, org.id)
 
 
 def can_edit_programmes(user: User, org: Organization) -> bool:
-    return edits_organization(user, org.id)
+    return can_edit_organization(user, org.id)
 
 
 def visible_programmes(org: Organization) -> sa.Select:

@@ -4,7 +4,7 @@ import io
 import json
 from collections.abc import Callable, Iterable, Iterator
 
-from exports.formatting import cell
+from registry.core.cells import cell
 from registry.mentoring.vocab import PUBLIC_FIELDS
 from registry.public import queries
 

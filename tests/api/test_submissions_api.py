@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deadlines.calendar import last_day_label
+from deadlines.windows import last_day_label
 from tests.api.helpers import BASE, assert_error, submission_url
 from tests.factories import VALID_VALUES
 

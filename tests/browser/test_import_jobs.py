@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from registry.core.jobs import JobStatus
+from registry.core.background_jobs import JobStatus
 from registry.extensions import db
 from registry.imports import jobs
 from tests.hierarchy.files import csv_file

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from deadlines.ledger import LedgerEntry
 from registry.extensions import db
 from registry.notify.models import Notification, OutboxMessage
+from scheduler.ledger import LedgerEntry
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from deadlines import extensions
-from deadlines.calendar import closes_after, default_deadlines, format_local, is_open, last_day_label, require_open
+from deadlines import extension_grants
 from deadlines.models import Campaign
+from deadlines.windows import closes_after, default_deadlines, format_local, is_open, last_day_label, require_open
 from hierarchy.models import Level
 from registry.core.errors import InvalidTransition, ValidationFailed, WindowClosed
 from registry.extensions import db
@@ -54,19 +54,20 @@ def test_closed_window_message_names_local_deadline_and_who_extends(world):
 def test_extension_keeps_one_unit_open_until_revoked(world):
     campaign = world.campaign
     now = campaign.organization_deadline + timedelta(days=1)
-    ext = extensions.grant(campaign, world.school, now + timedelta(days=3), "Болезнь куратора",
+    ext = extension_grants.grant(campaign, world.school, now + timedelta(days=3), "Болезнь куратора",
                            actor=world.khv_official, now=now)
     assert is_open(campaign, Level.organization, world.school.id, now)
     assert not is_open(campaign, Level.organization, world.dod.id, now)  # only that unit
     assert not is_open(campaign, Level.organization, world.school.id, now + timedelta(days=3))  # expired
-    extensions.revoke(ext, actor=world.khv_official, now=now)
+    extension_grants.revoke(ext, actor=world.khv_official, now=now)
     assert not is_open(campaign, Level.organization, world.school.id, now)
 
 
 def test_extension_needs_reason_and_future_date(world):
     now = datetime.now(UTC)
     with pytest.raises(ValidationFailed) as err:
-        extensions.grant(world.campaign, world.school, now - timedelta(days=1), " ", actor=world.khv_official, now=now)
+        extension_grants.grant(world.campaign, world.school, now - timedelta(days=1), " ",
+                               actor=world.khv_official, now=now)
     assert set(err.value.fields) == {"until", "reason"}
 
 
@@ -121,7 +122,7 @@ def test_extension_expires_exactly_at_its_until(world):
     campaign = world.campaign
     now = campaign.organization_deadline + timedelta(hours=1)
     until = now + timedelta(days=2)
-    extensions.grant(campaign, world.school, until, "Карантин", actor=world.khv_official, now=now)
+    extension_grants.grant(campaign, world.school, until, "Карантин", actor=world.khv_official, now=now)
     assert is_open(campaign, Level.organization, world.school.id, until - timedelta(seconds=1))
     assert not is_open(campaign, Level.organization, world.school.id, until)
 
@@ -129,11 +130,11 @@ def test_extension_expires_exactly_at_its_until(world):
 def test_revoked_extension_cannot_be_revoked_again(world):
     campaign = world.campaign
     now = campaign.organization_deadline + timedelta(hours=1)
-    ext = extensions.grant(campaign, world.school, now + timedelta(days=1), "Карантин", actor=world.khv_official,
+    ext = extension_grants.grant(campaign, world.school, now + timedelta(days=1), "Карантин", actor=world.khv_official,
                            now=now)
-    extensions.revoke(ext, actor=world.khv_official, now=now)
+    extension_grants.revoke(ext, actor=world.khv_official, now=now)
     with pytest.raises(InvalidTransition):
-        extensions.revoke(ext, actor=world.khv_official, now=now)
+        extension_grants.revoke(ext, actor=world.khv_official, now=now)
 
 
 def test_extension_opens_only_its_unit_level_and_campaign(world):
@@ -141,8 +142,8 @@ def test_extension_opens_only_its_unit_level_and_campaign(world):
     a municipality's extension does not reopen its organizations."""
     campaign = world.campaign
     now = campaign.municipality_deadline + timedelta(hours=1)
-    extensions.grant(campaign, world.school, now + timedelta(days=3), "Карантин", actor=world.operator, now=now)
-    extensions.grant(campaign, world.khv, now + timedelta(days=3), "Паводок", actor=world.operator, now=now)
+    extension_grants.grant(campaign, world.school, now + timedelta(days=3), "Карантин", actor=world.operator, now=now)
+    extension_grants.grant(campaign, world.khv, now + timedelta(days=3), "Паводок", actor=world.operator, now=now)
     assert is_open(campaign, Level.organization, world.school.id, now)
     assert not is_open(campaign, Level.organization, world.dod.id, now)  # same municipality, not extended
     assert is_open(campaign, Level.municipality, world.khv.id, now)

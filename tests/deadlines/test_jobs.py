@@ -3,12 +3,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from deadlines import extensions, jobs
-from deadlines.ledger import LedgerEntry
+from deadlines import extension_grants
 from hierarchy.models import Level
 from monitoring import reports, services
 from monitoring.models import Snapshot
 from registry.extensions import db
+from scheduler import jobs
+from scheduler.ledger import LedgerEntry
 from tests import factories
 from tests.deadlines.conftest import ledger, notifications, outbox
 
@@ -130,7 +131,7 @@ def test_escalation_digest_the_morning_after(world):
     """21 October 09:00 local: each reviewer gets one digest of its overdue organizations; extended ones left out."""
     campaign = world.campaign
     submit(world, world.van_school, world.van_curator)
-    extensions.grant(campaign, world.dod, local("10-25 00:00"), "Болезнь куратора", actor=world.khv_official,
+    extension_grants.grant(campaign, world.dod, local("10-25 00:00"), "Болезнь куратора", actor=world.khv_official,
                      now=local("10-15 12:00"))
     db.session.commit()
     assert jobs.send_escalations(now=local("10-21 08:59")) == 0

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from deadlines import extension_requests, late_return
-from deadlines.calendar import closes_after, is_open
 from deadlines.models import Extension
+from deadlines.windows import closes_after, is_open
 from hierarchy.models import Level
 from monitoring import campaigns, reports, services
 from registry.core.audit import AuditEntry

@@ -5,11 +5,12 @@ from datetime import timedelta
 
 import pytest
 
-from deadlines import jobs, scheduler
-from deadlines.leader import Leadership
-from deadlines.scheduler import Runner
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler import jobs
+from scheduler import runner as scheduler
+from scheduler.leader import Leadership
+from scheduler.runner import Runner
 from tests.deadlines.conftest import ledger, notifications
 
 LEASE = 60

@@ -1,9 +1,9 @@
 """E-mail goes through a real SMTP server when one is configured, and to the outbox table otherwise."""
 from datetime import datetime
 
-from deadlines import jobs
 from registry.extensions import db
 from registry.notify.models import MailStatus
+from scheduler import jobs
 from tests import factories
 from tests.deadlines.conftest import free_port, outbox
 

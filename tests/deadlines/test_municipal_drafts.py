@@ -3,14 +3,15 @@ import json
 
 import sqlalchemy as sa
 
-from deadlines import extensions, jobs
-from deadlines.form_jobs import build_federal_forms
+from deadlines import extension_grants
 from exports.models import FormSet
 from hierarchy.models import Level
 from monitoring import reports, services
 from monitoring.models import ReportStatus, Snapshot
 from registry.core.audit import AuditEntry
 from registry.extensions import db
+from scheduler import jobs
+from scheduler.form_jobs import build_federal_forms
 from tests.deadlines.conftest import notifications, outbox
 from tests.deadlines.test_jobs import Y, campaign_rows, local, submit
 
@@ -60,7 +61,7 @@ def test_a_draft_per_unsent_report_at_the_deadline_once(world):
 def test_an_extended_municipality_gets_its_draft_when_its_own_window_closes(world):
     campaign = world.campaign
     reports.submit_report(campaign, world.khv, actor=world.khv_official, now=local("10-25 10:00"))
-    extensions.grant(campaign, world.van, local("11-06 00:00"), "паводок", actor=world.operator,
+    extension_grants.grant(campaign, world.van, local("11-06 00:00"), "паводок", actor=world.operator,
                      now=local("10-30 10:00"))
     db.session.commit()
 
@@ -124,7 +125,7 @@ def test_tick_twice_makes_each_draft_once_and_builds_its_forms(app, world):
 def test_a_campaign_with_only_the_regional_draft_is_not_consolidated(world, api_as):
     jobs.draft_regional_snapshots(now=local("12-02 00:00"))
     assert api_as(world.operator).get(f"/api/v1/regions/27/campaigns/{Y}").get_json()["status"] == "open"
-    extensions.grant(world.campaign, world.region, local("12-10 00:00"), "сбой связи", actor=world.admin,
+    extension_grants.grant(world.campaign, world.region, local("12-10 00:00"), "сбой связи", actor=world.admin,
                      now=local("12-02 09:00"))
     reports.consolidate(world.campaign, actor=world.operator, now=local("12-03 10:00"))
     db.session.commit()

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from deadlines.retention import purge_old_jobs
 from exports.definitions import DEFAULT_FORM
 from exports.models import ExportJob, FormSet
 from hierarchy.models import Level
@@ -14,11 +13,12 @@ from monitoring import reports
 from registry import create_app
 from registry.config import TestConfig
 from registry.core.audit import AuditEntry
+from registry.core.background_jobs import JobStatus, report_progress
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, report_progress
 from registry.extensions import db
 from registry.imports.models import ImportJob
 from registry.mentoring.import_jobs import upload_folder
+from scheduler.retention import purge_old_jobs
 
 NOW = now_utc().replace(microsecond=0)
 DAY = timedelta(days=1)

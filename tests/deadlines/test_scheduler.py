@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from deadlines.leader import Leadership
-from deadlines.scheduler import LEADERSHIP_JOB, RUN_DUE_JOB, Runner, build_scheduler
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.models import MailStatus
+from scheduler.leader import Leadership
+from scheduler.runner import LEADERSHIP_JOB, RUN_DUE_JOB, Runner, build_scheduler
 from tests import factories
 from tests.deadlines.conftest import ledger, outbox
 

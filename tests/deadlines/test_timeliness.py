@@ -1,7 +1,7 @@
 """Each unit is on time, late (submitted after the deadline under an extension) or overdue; aggregates count them."""
 from datetime import UTC, datetime, timedelta
 
-from deadlines import extensions
+from deadlines import extension_grants
 from deadlines.timeliness import Timeliness, timeliness
 from monitoring import aggregation, queries, services
 from registry.extensions import db
@@ -28,8 +28,10 @@ def test_completeness_counts_on_time_late_and_overdue(world, api_as):
     deadline = campaign.organization_deadline
     _submit(world, world.school, world.curator, deadline - timedelta(days=1))
     after = deadline + timedelta(days=1)
-    extensions.grant(campaign, world.dod, after + timedelta(days=5), "Болезнь", actor=world.khv_official, now=after)
-    extensions.grant(campaign, world.college, after + timedelta(days=5), "Ремонт", actor=world.operator, now=after)
+    extension_grants.grant(campaign, world.dod, after + timedelta(days=5), "Болезнь",
+                           actor=world.khv_official, now=after)
+    extension_grants.grant(campaign, world.college, after + timedelta(days=5), "Ремонт",
+                           actor=world.operator, now=after)
     _submit(world, world.dod, world.dod_curator, after + timedelta(hours=3))
     db.session.commit()
 

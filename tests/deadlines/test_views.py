@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from deadlines import feeds, jobs
+from deadlines import feeds
 from registry.extensions import db
 from registry.notify import views
 from registry.notify.models import Notification
+from scheduler import jobs
 from tests import factories
 from tests.deadlines.conftest import notifications
 from tests.support.listing import assert_sorts_and_pages, body
@@ -38,10 +39,10 @@ def test_calendar_page_shows_local_deadlines_and_days_left(world, login_as):
 
 
 def test_calendar_shows_an_extension_for_the_own_unit(world, login_as):
-    from deadlines import extensions
+    from deadlines import extension_grants
     campaign = world.campaign
     with freeze_time(f"{Y}-10-22T00:00:00Z"):
-        extensions.grant(campaign, world.school, datetime.fromisoformat(f"{Y}-10-28T00:00:00+10:00"), "Болезнь",
+        extension_grants.grant(campaign, world.school, datetime.fromisoformat(f"{Y}-10-28T00:00:00+10:00"), "Болезнь",
                          actor=world.khv_official)
         db.session.commit()
         page = login_as(world.curator).get("/calendar").get_data(as_text=True)

@@ -13,8 +13,8 @@ from exports import jobs
 from exports.catalog import get_form
 from exports.models import ExportJob, ExportJobStatus
 from registry.core.audit import AuditEntry
+from registry.core.background_jobs import commit_progress
 from registry.core.clock import now_utc
-from registry.core.jobs import commit_progress
 from registry.extensions import db
 from tests.factories import YEAR
 

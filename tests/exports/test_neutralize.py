@@ -1,5 +1,5 @@
 """Every CSV and XLSX writer neutralises text a spreadsheet would run as a formula (= + - @ tab CR), through
-exports.formatting.neutralize, and keeps numbers — negative ones too — as numbers."""
+registry.core.cells.neutralize, and keeps numbers — negative ones too — as numbers."""
 import csv
 import io
 
@@ -11,9 +11,9 @@ from exports.builders.federal_form import fill_form
 from exports.catalog import get_form
 from exports.form_csv import render_form_csv
 from exports.form_xlsx import render_form_xlsx
-from exports.formatting import FORMULA_TRIGGERS, cell, neutralize
 from exports.report_xlsx import render_report_xlsx
-from exports.tables import Basis, Column, MonitoringReport, Table, UnitInfo, UnitValues
+from exports.tables import Basis, MonitoringReport, Table, TableColumn, UnitInfo, UnitValues
+from registry.core.cells import FORMULA_TRIGGERS, cell, neutralize
 from tests.exports.conftest import scaled
 from tests.registry.mentoring import builders
 
@@ -65,7 +65,7 @@ def test_federal_form_xlsx_neutralises_text_and_keeps_negative_numbers():
 
 
 def test_monitoring_report_xlsx_neutralises_text_and_keeps_negative_numbers():
-    columns = (Column("name", "Подразделение"), Column("delta", "Изменение", "int"))
+    columns = (TableColumn("name", "Подразделение"), TableColumn("delta", "Изменение", "int"))
     table = Table("Сравнение", columns, tuple({"name": t, "delta": -3} for t in HOSTILE), note=HOSTILE[3])
     unit = UnitInfo("27", "region", "Хабаровский край")
     report = MonitoringReport(HOSTILE[0], unit, 2026, Basis(True, HOSTILE[2]), (table,), ())

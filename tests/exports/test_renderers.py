@@ -22,8 +22,8 @@ from exports.form_pdf import render_form_pdf
 from exports.form_xlsx import render_form_xlsx
 from exports.form_xml import NAMESPACE, render_form_xml
 from exports.tables import Basis, UnitInfo, UnitValues
-from exports.xlsx import ZIP_DATE
 from monitoring.services import membership
+from registry.core.xlsx import ZIP_DATE
 from tests.exports.conftest import scaled, snapshot_sum
 
 NS = {"r": NAMESPACE}

@@ -5,13 +5,13 @@ from pathlib import PurePosixPath
 
 import sqlalchemy as sa
 
-from deadlines.form_jobs import build_federal_forms
 from exports import jobs, stored_files
 from exports.catalog import get_form
 from exports.models import ExportJob, FormSet, StoredForm
 from hierarchy.models import Organization
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.form_jobs import build_federal_forms
 
 #: The VAN school is not accepted: the regional archive carries its live form, named after its live code.
 LEGACY = {"27-VAN-S1": "../../../../tmp/zipslip79"}

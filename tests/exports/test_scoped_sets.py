@@ -4,10 +4,10 @@ import re
 
 import pytest
 
-from deadlines.form_jobs import build_federal_forms
 from exports import sets_views
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.form_jobs import build_federal_forms
 from tests.factories import YEAR
 
 C = f"/campaigns/27/{YEAR}"

@@ -8,17 +8,18 @@ import pytest
 import sqlalchemy as sa
 from freezegun import freeze_time
 
-from deadlines import jobs
-from deadlines.form_jobs import build_federal_forms
-from deadlines.ledger import LedgerEntry
-from exports import form_sets, sources, storage, stored_files
+from exports import form_sets, sources, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.form_sets import MAX_ATTEMPTS
 from exports.models import FormSet, StoredForm, StoredFormStatus
 from monitoring import reports, services
+from registry.core import export_store
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.models import Notification
+from scheduler import jobs
+from scheduler.form_jobs import build_federal_forms
+from scheduler.ledger import LedgerEntry
 from tests.exports.conftest import accept, scaled
 
 #: KHV's municipal set (KHV, its school and ДО centre) and the regional set (region, KHV, those two, the college).
@@ -32,7 +33,7 @@ def stored_rows() -> list[StoredForm]:
 
 def files_on_disk() -> list[Path]:
     """The stored forms' files (each snapshot's registry extract, <region>/<year>/registry/, is not a form)."""
-    root = storage.root()
+    root = export_store.root()
     return sorted(p for p in root.rglob("*") if p.is_file() and p.relative_to(root).parts[2:3] != ("registry",))
 
 
@@ -70,7 +71,7 @@ def test_a_run_killed_half_way_completes_on_restart_without_duplicates(frozen, m
     db.session.rollback()
     before = len(stored_rows())
     assert 0 < before < FILES
-    leftover = storage.root() / Path(stored_rows()[-1].path).parent / (storage.TEMP_PREFIX + "half-written")
+    leftover = export_store.root() / Path(stored_rows()[-1].path).parent / (export_store.TEMP_PREFIX + "half-written")
     leftover.write_bytes(b"%PDF-1.4 trunc")  # what a kill during a write leaves behind
 
     monkeypatch.setitem(FORM_FORMATS, "pdf", real)
@@ -84,8 +85,9 @@ def test_a_run_killed_half_way_completes_on_restart_without_duplicates(frozen, m
 def test_a_stored_file_matches_a_fresh_render_of_the_same_snapshot(frozen):
     build_federal_forms(now_utc())
     for stored in stored_rows():
-        data = (storage.root() / stored.path).read_bytes()
-        assert hashlib.sha256(data).hexdigest() == stored.sha256 == storage.sha256(stored_files.fresh_render(stored))
+        data = (export_store.root() / stored.path).read_bytes()
+        fresh = export_store.sha256(stored_files.fresh_render(stored))
+        assert hashlib.sha256(data).hexdigest() == stored.sha256 == fresh
 
 
 def test_a_new_snapshot_version_makes_a_new_set_and_the_old_one_stays(frozen):
@@ -122,20 +124,20 @@ def test_the_regional_draft_made_at_the_deadline_is_built_in_the_same_run(world)
 def test_a_missing_or_damaged_file_is_detected_and_rebuilt(frozen):
     build_federal_forms(now_utc())
     gone, changed = stored_rows()[0], stored_rows()[1]
-    (storage.root() / gone.path).unlink()
-    (storage.root() / changed.path).write_bytes(b"tampered")
+    (export_store.root() / gone.path).unlink()
+    (export_store.root() / changed.path).write_bytes(b"tampered")
     originals = {gone.id: gone.sha256, changed.id: changed.sha256}
 
     assert build_federal_forms(now_utc()) == 2  # both noticed by their size and rebuilt in the same run
     for stored in (db.session.get(StoredForm, i) for i in originals):
-        data = (storage.root() / stored.path).read_bytes()
-        assert stored.status is StoredFormStatus.stored and storage.sha256(data) == originals[stored.id]
+        data = (export_store.root() / stored.path).read_bytes()
+        assert stored.status is StoredFormStatus.stored and export_store.sha256(data) == originals[stored.id]
 
 
 def test_a_same_size_corruption_is_caught_on_download(frozen):
     build_federal_forms(now_utc())
     stored = stored_rows()[0]
-    path = storage.root() / stored.path
+    path = export_store.root() / stored.path
     original = path.read_bytes()
     path.write_bytes(bytes(reversed(original)))  # same size: only the checksum tells
     assert stored_files.read_stored(stored, now_utc()) is None
@@ -203,7 +205,7 @@ def test_renders_do_not_depend_on_when_they_run(frozen):
     stored = [r for r in stored_rows() if r.unit_code == frozen.world.school.code]
     for moment in ("2031-06-01 12:00:00", "2040-02-29 23:59:59"):
         with freeze_time(moment):
-            assert {r.format: storage.sha256(stored_files.fresh_render(r)) for r in stored} == {
+            assert {r.format: export_store.sha256(stored_files.fresh_render(r)) for r in stored} == {
                 r.format: r.sha256 for r in stored}
 
 

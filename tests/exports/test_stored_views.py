@@ -5,13 +5,14 @@ import zipfile
 
 import sqlalchemy as sa
 
-from deadlines.form_jobs import build_federal_forms
-from exports import form_sets, storage
+from exports import form_sets
 from exports.catalog import FORM_FORMATS, get_form
 from exports.models import FormSet, StoredForm
 from monitoring import reports
+from registry.core import export_store
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.form_jobs import build_federal_forms
 from tests.exports.conftest import snapshot_sum
 from tests.factories import YEAR
 
@@ -24,7 +25,7 @@ def stored_bytes(unit_code: str, fmt: str, set_id: int | None = None) -> bytes:
     if set_id is not None:
         query = query.where(StoredForm.set_id == set_id)
     stored = db.session.scalars(query.order_by(StoredForm.id.desc())).first()
-    return (storage.root() / stored.path).read_bytes()
+    return (export_store.root() / stored.path).read_bytes()
 
 
 def test_without_stored_sets_the_form_is_rendered_as_before(frozen, api_as):
@@ -64,7 +65,7 @@ def test_downloads_serve_the_stored_file_unchanged_after_renames(frozen, login_a
 
     response = api_as(world.khv_official).get(f"{API}?unit=27-KHV&format=xml")
     assert response.status_code == 200 and old_khv in response.get_data(as_text=True)
-    assert response.headers["X-File-SHA256"] == storage.sha256(response.data)
+    assert response.headers["X-File-SHA256"] == export_store.sha256(response.data)
     assert response.headers["X-Form-Preliminary"] == "false"
     for fmt in FORM_FORMATS:
         assert api_as(world.operator).get(f"{API}?unit=27&format={fmt}").data == stored_bytes("27", fmt)
@@ -96,8 +97,8 @@ def test_a_damaged_file_is_replaced_by_a_render_of_the_same_snapshot(frozen, log
     stored = db.session.scalars(sa.select(StoredForm).where(StoredForm.unit_code == "27-KHV-S1",
                                                              StoredForm.format == "csv")
                                 .order_by(StoredForm.id.desc())).first()
-    good = (storage.root() / stored.path).read_bytes()
-    (storage.root() / stored.path).write_bytes(good[::-1])
+    good = (export_store.root() / stored.path).read_bytes()
+    (export_store.root() / stored.path).write_bytes(good[::-1])
     response = login_as(frozen.world.curator).get(f"{C}/federal-form/27-KHV-S1/csv")
     assert response.status_code == 200 and response.data == good
     db.session.expire_all()  # the request marked it in its own session
@@ -137,7 +138,7 @@ def test_the_operator_sees_progress_and_downloads_a_whole_set(frozen, login_as):
     again = operator.get(f"{C}/form-sets/{regional.id}/zip")
     assert again.data == data
     again.close()
-    assert len(list(storage.root().rglob("all-*.zip"))) == 1  # written once
+    assert len(list(export_store.root().rglob("all-*.zip"))) == 1  # written once
 
 
 def test_set_pages_are_for_region_staff_only(frozen, login_as):

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from monitoring import services
-from monitoring.warnings import soft_warnings
+from monitoring.soft_warnings import soft_warnings
 from registry.extensions import db
 from tests import factories
 from tests.factories import VALID_VALUES

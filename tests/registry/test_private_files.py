@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from deadlines.jobs import JOBS
-from deadlines.retention import purge_expired_uploads
-from exports import storage
 from registry.app import create_app
 from registry.config import TestConfig
+from registry.core import export_store
 from registry.core.audit import AuditEntry
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.mentoring.import_jobs import UPLOAD_KEEP_SECONDS, upload_folder
+from scheduler.jobs import JOBS
+from scheduler.retention import purge_expired_uploads
 
 R = "/records/27-KHV-S1"
 MENTORS = "code;full_name;category;position;forms\nM1;Ёлкина Анна;teacher;учитель;teacher_student\n"
@@ -43,8 +43,8 @@ def _own_upload_folder(app, tmp_path, monkeypatch):
 
 
 def test_stored_forms_are_written_private_in_private_folders():
-    storage.write("27/2027/form/region-27-v1/27.csv", b"data")
-    root = storage.root()
+    export_store.write("27/2027/form/region-27-v1/27.csv", b"data")
+    root = export_store.root()
     assert mode(root / "27/2027/form/region-27-v1/27.csv") == 0o600
     for folder in (root, root / "27", root / "27/2027", root / "27/2027/form", root / "27/2027/form/region-27-v1"):
         assert mode(folder) == 0o700, folder

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from deadlines import extensions
+from deadlines import extension_grants
 from registry.core.clock import now_utc
 from registry.extensions import db
 from surveys.models import Survey, SurveyAnswer, SurveyLink
@@ -57,7 +57,7 @@ def test_a_survey_closes_with_the_window_and_an_extension_keeps_it_open(world, a
     campaign.organization_deadline = now_utc() - timedelta(hours=1)
     db.session.commit()
     assert_error(answer(client, urls[0], FULL), 423)
-    extensions.grant(campaign, world.school, now_utc() + timedelta(days=2), "болезнь", actor=world.khv_official)
+    extension_grants.grant(campaign, world.school, now_utc() + timedelta(days=2), "болезнь", actor=world.khv_official)
     db.session.commit()
     assert answer(client, urls[0], FULL).status_code == 201
 

@@ -19,13 +19,13 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from deadlines.form_jobs import build_federal_forms
 from exports import sources
 from exports.models import FormSet
 from monitoring import reports, services
 from monitoring.services import membership
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.form_jobs import build_federal_forms
 from surveys import privacy
 from tests import factories
 from tests.conftest import ApiClient, Browser, _empty_tables

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from lxml import html
 
-from deadlines import extensions
+from deadlines import extension_grants
 from deadlines.models import Extension
 from hierarchy.models import OrgType
 from monitoring import campaigns, reports, services
@@ -242,7 +242,7 @@ def test_org_type_filter_counts_only_that_type(login_as, world):
 def test_extension_list_sorts_by_end_and_official_home_links_overdue(login_as, world):
     now = now_utc()
     for org, days in ((world.school, 30), (world.dod, 10)):
-        extensions.grant(world.campaign, org, now + timedelta(days=days), "болезнь", actor=world.khv_official)
+        extension_grants.grant(world.campaign, org, now + timedelta(days=days), "болезнь", actor=world.khv_official)
     db.session.commit()
     official = login_as(world.khv_official)
     url = campaign_url(world, "extensions")

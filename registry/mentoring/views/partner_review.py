@@ -10,7 +10,7 @@ from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.models import Partner, PartnerAgreement
-from registry.mentoring.permissions import reviewable_partner, reviews_practices, visible_partner_reviews
+from registry.mentoring.permissions import can_review_practices, reviewable_partner, visible_partner_reviews
 from registry.mentoring.schemas import ReviewSchema
 from registry.mentoring.services import partner_review
 from registry.mentoring.views._common import actor, done, parse, refused
@@ -39,7 +39,7 @@ def _narrowed(query: sa.Select, show: str) -> sa.Select:
 @login_required
 def review_list():
     """Partners in the reviewer's scope, with the organizations working with them; ?show= narrows."""
-    require(reviews_practices(current_user))
+    require(can_review_practices(current_user))
     show = request.args.get("show", "waiting")
     show = show if show in SHOWN else "waiting"
     query = _narrowed(visible_partner_reviews(current_user), show).add_columns(Region.name).join(

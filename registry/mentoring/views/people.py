@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from hierarchy.models import Organization, ReportsTo
+from hierarchy.models import Organization
 from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
@@ -13,7 +13,7 @@ from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access, queries
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
-from registry.mentoring.permissions import can_edit_records, reviews_practices
+from registry.mentoring.permissions import can_edit_records, can_review_practices
 from registry.mentoring.schemas import MenteeSchema, MentorSchema
 from registry.mentoring.services import consents, people
 from registry.mentoring.views._common import actor, editable, parse, posted, record_or_404, viewable
@@ -51,16 +51,10 @@ def index():
     user = current_user
     if user.role is Role.org_curator:
         return redirect(url_for(".organization_view", org_code=user.organization.code))
-    query = sa.select(Organization)
-    if user.role is Role.municipal_official:
-        query = query.where(Organization.location_municipality_id == user.municipality_id,
-                            Organization.reports_to == ReportsTo.municipality)
-    elif user.role is Role.region_operator:
-        query = query.where(Organization.region_id == user.region_id)
-    listing = paginate(query, ORG_SORTS, "name", PER_PAGE)
+    listing = paginate(access.visible_organizations(user), ORG_SORTS, "name", PER_PAGE)
     summaries = queries.organization_summaries([org.id for org, in listing.rows])
     rows = [(org, summaries[org.id]) for org, in listing.rows]
-    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=reviews_practices(user))
+    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=can_review_practices(user))
 
 
 @bp.get("/<org_code>/")

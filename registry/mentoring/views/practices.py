@@ -11,7 +11,7 @@ from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.models import Practice
-from registry.mentoring.permissions import can_edit_records, can_review_practice, reviews_practices
+from registry.mentoring.permissions import can_edit_records, can_review_practice, can_review_practices
 from registry.mentoring.schemas import PracticeSchema, ReviewSchema
 from registry.mentoring.services import practices
 from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
@@ -97,7 +97,7 @@ def practice_propose(org_code: str, practice_id: int):
 @login_required
 def review_list():
     """Practices waiting for (or past) approval in the reviewer's scope, sorted and paged; ?status= narrows."""
-    require(reviews_practices(current_user))
+    require(can_review_practices(current_user))
     user = current_user
     status = request.args.get("status", "")
     shown = [status] if status in REVIEW_STATUSES else list(REVIEW_STATUSES)

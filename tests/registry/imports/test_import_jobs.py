@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from hierarchy import jobs as hierarchy_jobs
 from hierarchy import services as hierarchy_services
 from hierarchy.models import Municipality, Organization
+from registry.core.background_jobs import JobStatus, live, report_progress
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, live, report_progress
 from registry.extensions import db
 from registry.imports import jobs, views
 from registry.imports.models import ImportJob

@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from deadlines.jobs import JOBS
-from deadlines.public_copies import recompute_public_copies
 from registry.core.audit import AuditEntry
 from registry.extensions import db
 from registry.mentoring.models import Mentor
 from registry.mentoring.services import consents
 from registry.mentoring.vocab import ConsentKind, GivenBy, MentorCategory
+from scheduler.jobs import JOBS
+from scheduler.public_copies import recompute_public_copies
 from tests.registry.mentoring import builders
 from tests.registry.mentoring.test_import import confirm, upload
 

@@ -5,7 +5,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from exports import storage
+from registry.core import export_store
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
 from registry.mentoring import access
@@ -168,8 +168,8 @@ def test_the_yearly_registry_is_frozen_with_the_snapshots(world):
     assert (region["records"], region["distinct_persons"]) == (3, 2), "the student counted once in the region"
     assert (region["by_category"]["student"], region["by_form"]["student_pupil"]) == (1, 1)
     extract = khv["extract"]
-    data = storage.read(extract["path"])
-    assert (len(data), storage.sha256(data)) == (extract["size"], extract["sha256"])
+    data = export_store.read(extract["path"])
+    assert (len(data), export_store.sha256(data)) == (extract["size"], extract["sha256"])
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     mentors = list(book["Наставники"].iter_rows(values_only=True))
     assert [(r[0], r[2], r[5]) for r in mentors[1:]] == [("Колледжев Пётр", "27-KHV-S1", "***-***-*** 95"),
@@ -181,7 +181,7 @@ def test_the_yearly_registry_is_frozen_with_the_snapshots(world):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(type(municipal), municipal.id).summary["registry"]["mentors"]["records"] == 2
-    assert storage.read(extract["path"]) == data, "the stored extract stays as frozen"
+    assert export_store.read(extract["path"]) == data, "the stored extract stays as frozen"
 
 
 def test_a_mentor_from_another_organization_counts_for_the_pairs_organization(world):

@@ -3,11 +3,11 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines import jobs
-from deadlines.mentor_reminders import JOB, remind_mentors
 from registry.auth.models import User
 from registry.extensions import db
 from registry.mentors import services
+from scheduler import jobs
+from scheduler.mentor_reminders import JOB, remind_mentors
 from tests import factories
 from tests.deadlines.conftest import ledger, notifications, outbox
 from tests.registry.mentors import builders

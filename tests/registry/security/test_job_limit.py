@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from registry.core.background_jobs import JobStatus
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus
 from registry.extensions import db
 from registry.imports.models import ImportJob
 from tests.hierarchy.files import csv_file

@@ -29,7 +29,7 @@ class LedgerEntry(db.Model):
 
 
 class SchedulerLease(db.Model):
-    """The leader's lease (deadlines.leader): one row per lease name, renewed by its holder until it stops."""
+    """The leader's lease (scheduler.leader): one row per lease name, renewed by its holder until it stops."""
 
     __tablename__ = "scheduler_leases"
 

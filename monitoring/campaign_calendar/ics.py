@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 from icalendar import Calendar
 from icalendar import Event as IcsEvent
 
-from deadlines.calendar import format_local, last_day_label
-from deadlines.upcoming import Event
+from deadlines.windows import format_local, last_day_label
+from monitoring.campaign_calendar.upcoming import Event
 from registry.core.wording import zone_phrase
 from registry.notify.services import absolute
 

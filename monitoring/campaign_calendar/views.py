@@ -5,9 +5,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from deadlines import feeds
-from deadlines.calendar import format_local, last_day_label
-from deadlines.ics import render_ics
-from deadlines.upcoming import campaigns_for, events_for
+from deadlines.windows import format_local, last_day_label
+from monitoring.campaign_calendar.ics import render_ics
+from monitoring.campaign_calendar.upcoming import campaigns_for, events_for
 from registry.core.clock import now_utc
 from registry.core.downloads import content_disposition
 from registry.core.wording import days_left_text, plural_ru

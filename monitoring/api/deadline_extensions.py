@@ -8,14 +8,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines import extensions
+from deadlines import extension_grants
 from deadlines.models import Campaign, Extension
-from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, unit_by_level, unit_in_region
+from monitoring.access import can_extend_deadline, unit_in_region, visible_extensions
+from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, unit_by_level
 from monitoring.models import CampaignMember
 from monitoring.schemas import ExtensionGrantSchema, ExtensionSchema
-from registry.auth.models import Role, User
+from registry.auth.models import User
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound, ValidationFailed
@@ -34,18 +34,6 @@ _NOT_GRANTER = {
 
 def _member(campaign: Campaign, organization: Organization) -> CampaignMember | None:
     return db.session.get(CampaignMember, (campaign.id, organization.id))
-
-
-def _may_extend(user: User, campaign: Campaign, unit: Region | Municipality | Organization) -> bool:
-    if isinstance(unit, Region):
-        return user.is_admin
-    if perms.manages_region(user, campaign.region_id):
-        return True
-    if isinstance(unit, Organization):
-        member = _member(campaign, unit)
-        return member is not None and perms.reviews_organization(user, campaign.region_id,
-                                                                 member.reporting_municipality_id)
-    return False
 
 
 def _bodies(found: list[Extension], now: datetime) -> list[dict]:
@@ -70,18 +58,7 @@ def _bodies(found: list[Extension], now: datetime) -> list[dict]:
 def list_extensions(region_code: str, year: int):
     """Продления в области доступа: регион — все; муниципалитет — свои и подотчётных организаций; куратор — своей."""
     campaign = campaign_or_404(region_code, year)
-    user = current_actor()
-    query = sa.select(Extension).where(Extension.campaign_id == campaign.id)
-    if not perms.manages_region(user, campaign.region_id):
-        if user.role is Role.municipal_official:
-            reporting = sa.select(CampaignMember.organization_id).where(
-                CampaignMember.campaign_id == campaign.id,
-                CampaignMember.reporting_municipality_id == user.municipality_id)
-            query = query.where(sa.or_(
-                sa.and_(Extension.level == Level.municipality, Extension.unit_id == user.municipality_id),
-                sa.and_(Extension.level == Level.organization, Extension.unit_id.in_(reporting))))
-        else:
-            query = query.where(Extension.level == Level.organization, Extension.unit_id == user.organization_id)
+    query = visible_extensions(current_actor(), campaign)
     return _bodies(list(db.session.scalars(query.order_by(Extension.created_at.desc(), Extension.id.desc()))),
                    now_utc())
 
@@ -100,8 +77,8 @@ def grant_extension(data: dict, region_code: str, year: int):
         raise ValidationFailed("Продление не предоставлено.", {"unit_code": [
             f"Организация «{unit.code}» не участвует в кампании {campaign.year} года."]})
     user = current_actor()
-    require(_may_extend(user, campaign, unit), _NOT_GRANTER[unit.level])
-    extension = extensions.grant(campaign, unit, data["until"], data["reason"], actor=user)
+    require(can_extend_deadline(user, campaign, unit), _NOT_GRANTER[unit.level])
+    extension = extension_grants.grant(campaign, unit, data["until"], data["reason"], actor=user)
     db.session.commit()
     return _bodies([extension], now_utc())[0]
 
@@ -116,7 +93,7 @@ def revoke_extension(region_code: str, year: int, extension_id: int):
         raise NotFound(f"Продление {extension_id} в этой кампании не найдено.")
     unit = unit_by_level(extension.level, extension.unit_id)
     user = current_actor()
-    require(unit is not None and _may_extend(user, campaign, unit), _NOT_GRANTER[extension.level])
-    extensions.revoke(extension, actor=user)
+    require(unit is not None and can_extend_deadline(user, campaign, unit), _NOT_GRANTER[extension.level])
+    extension_grants.revoke(extension, actor=user)
     db.session.commit()
     return _bodies([extension], now_utc())[0]

@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from deadlines import due
-from deadlines.ledger import LedgerEntry
 from deadlines.messages import path
 from deadlines.models import Campaign
 from hierarchy.models import Organization
@@ -24,6 +23,7 @@ from registry.mentoring.models import Mentor
 from registry.mentors.models import QuarterlyReport, ReportStatus
 from registry.mentors.vocab import QUARTER_NAMES, quarter_end
 from registry.notify.services import Message, notify
+from scheduler.ledger import LedgerEntry
 
 JOB = "mentor-report-reminder"
 

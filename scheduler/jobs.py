@@ -16,13 +16,8 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from deadlines import due, messages, pending
-from deadlines.form_jobs import build_federal_forms
-from deadlines.ledger import LedgerEntry
-from deadlines.mentor_reminders import remind_mentors
+from deadlines import due, messages
 from deadlines.models import Campaign
-from deadlines.public_copies import recompute_public_copies
-from deadlines.retention import purge_expired_uploads, purge_old_jobs
 from hierarchy.models import Level
 from monitoring import snapshots
 from monitoring.models import Snapshot
@@ -32,6 +27,12 @@ from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.mail import deliver_outbox
 from registry.notify.services import Message, notify
+from scheduler import pending
+from scheduler.form_jobs import build_federal_forms
+from scheduler.ledger import LedgerEntry
+from scheduler.mentor_reminders import remind_mentors
+from scheduler.public_copies import recompute_public_copies
+from scheduler.retention import purge_expired_uploads, purge_old_jobs
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from deadlines.jobs import JobsFailed, run_due
-from deadlines.scheduler import run_forever
 from registry.core.clock import now_utc
+from scheduler.jobs import JobsFailed, run_due
+from scheduler.runner import run_forever
 
 cli = AppGroup("deadlines", help="Календарь сроков: напоминания, эскалации, автоматические срезы.")
 

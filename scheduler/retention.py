@@ -15,8 +15,8 @@ from flask import current_app
 
 from exports.models import ExportJob
 from registry.core.audit import log_action
+from registry.core.background_jobs import JobStatus, forget_progress, live
 from registry.core.clock import now_utc
-from registry.core.jobs import JobStatus, forget_progress, live
 from registry.extensions import db
 from registry.imports.models import ImportJob
 from registry.mentoring.import_jobs import expired_uploads, forget_upload, upload_folder

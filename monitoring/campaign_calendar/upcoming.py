@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from deadlines import due
-from deadlines.calendar import active_extension
 from deadlines.messages import federal_form_link, path, unit_link
 from deadlines.models import Campaign, Extension
 from deadlines.timeliness import TIMELINESS_LABELS, timeliness
+from deadlines.windows import active_extension
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
 from registry.auth.models import Role, User
@@ -108,7 +108,7 @@ def _own(campaign: Campaign, kind: str, unit, submitted_at: datetime | None, now
     level = unit.level
     if extension is _UNKNOWN:
         extension = active_extension(campaign, level, unit.id, now)
-    # the window is open as deadlines.calendar.is_open says: before the deadline or under an active extension
+    # the window is open as deadlines.windows.is_open says: before the deadline or under an active extension
     window_open = now < campaign.deadline_of(level) or extension is not None
     state = timeliness(campaign.deadline_of(level), submitted_at, window_open=window_open)
     return _event(campaign, kind, unit, campaign.deadline_of(level), state=TIMELINESS_LABELS[state],

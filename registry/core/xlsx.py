@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.writer.excel import ExcelWriter
 
-from exports.formatting import cell as neutral_cell
+from registry.core.cells import cell as neutral_cell
 
 #: The document timestamp when no snapshot gives one (preliminary data): fixed, so bytes stay reproducible.
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -63,11 +63,3 @@ def workbook_bytes(workbook: Workbook, timestamp: datetime | None) -> bytes:
     ExcelWriter(workbook, archive).save()  # writes every part and closes the archive
     return buffer.getvalue()
 
-
-def fixed_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    """A ZIP of (name, bytes) entries with fixed dates: the same entries give the same archive."""
-    buffer = BytesIO()
-    with FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries:
-            archive.writestr(name, data)
-    return buffer.getvalue()

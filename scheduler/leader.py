@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from deadlines.ledger import SchedulerLease
+from scheduler.ledger import SchedulerLease
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from deadlines.jobs import JobsFailed, run_due
-from deadlines.leader import Leadership
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.jobs import JobsFailed, run_due
+from scheduler.leader import Leadership
 
 RUN_DUE_JOB, LEADERSHIP_JOB = "deadlines-run-due", "deadlines-leadership"
 

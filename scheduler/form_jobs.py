@@ -15,8 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from deadlines import messages, pending
-from deadlines.ledger import LedgerEntry
+from deadlines import messages
 from deadlines.models import Campaign
 from exports import form_sets
 from exports.catalog import get_form
@@ -26,6 +25,8 @@ from hierarchy.models import Level, Organization
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.services import notify
+from scheduler import pending
+from scheduler.ledger import LedgerEntry
 
 logger = logging.getLogger(__name__)
 FORM_READY = "form-ready"
