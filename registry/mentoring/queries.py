@@ -78,11 +78,8 @@ def counts_from_records(org: Organization, year: int) -> dict[str, int]:
                            (MentorCategory.employer, "mentors_employers"),
                            (MentorCategory.social_partner, "mentors_social_partners")):
         counts[code] = by_category[category]
-    for form in Form:
-        # the teacher–teacher form counts teachers; the four student forms count students (PRODUCT.md §4)
-        wanted = (lambda c: c is not MenteeCategory.student) if form is Form.teacher_teacher else (
-            lambda c: c is MenteeCategory.student)
-        counts[f"mentees_form_{form.value}"] = len({r[0] for r in mentee_rows if r[6] is form and wanted(r[1])})
+    for form, found in mentees_by_form(mentee_rows).items():
+        counts[f"mentees_form_{form.value}"] = len(found)
     sizes = Counter(r[5] for r in mentee_rows)
     counts["pairs_total"] = sum(1 for n in sizes.values() if n == 1)
     counts["groups_total"] = sum(1 for n in sizes.values() if n > 1)
@@ -91,6 +88,24 @@ def counts_from_records(org: Organization, year: int) -> dict[str, int]:
     # partners of unknown kind never count (PRODUCT.md §8).
     counts["partner_enterprises_with_mentors"] = len(enterprise_inns([org.id], year).get(org.id, set()))
     return counts
+
+
+def mentees_by_form(mentee_rows) -> dict[Form, set[int]]:
+    """form → ids of the mentees the monitoring form counts in it (rows: id, category, …, pair id, pair form).
+
+    A teacher mentee (young or other) is in «учитель — учитель» whatever form the pair was recorded under: 003 §4
+    gives every teacher mentee to that form and only students to the other four (PRODUCT.md §4: each student form ≤
+    mentees_students). So every mentee of the records is in a mentee field: a student in mentees_students, a teacher
+    in mentees_form_teacher_teacher, and «пар ≤ наставляемых» holds for the records' own counts.
+    """
+    found: dict[Form, set[int]] = {form: set() for form in Form}
+    for row in mentee_rows:
+        mentee_id, category, form = row[0], row[1], row[6]
+        if category is not MenteeCategory.student:
+            found[Form.teacher_teacher].add(mentee_id)
+        elif form is not Form.teacher_teacher:
+            found[form].add(mentee_id)
+    return found
 
 
 def _in_orgs(column, org_ids):
