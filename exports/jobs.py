@@ -107,7 +107,8 @@ def _build(job: ExportJob) -> None:
     manifest, used = [], {"manifest.csv"}
     with FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for number, form in enumerate(forms, 1):
-            name = export_store.entry("00_свод_" if form.consolidated else "", form.unit.code, fmt.extension, used)
+            name = export_store.entry("00_свод_" if form.consolidated else "", form.unit.name, fmt.extension, used,
+                                 code=form.unit.code)
             archive.writestr(name, fmt.render(form))
             manifest.append((name, form))
             if number % PROGRESS_EVERY == 0:

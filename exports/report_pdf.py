@@ -1,7 +1,7 @@
 """The monitoring report as PDF: neutral tables drawn with platypus, bar charts with reportlab.graphics."""
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle
@@ -74,7 +74,7 @@ def chart_drawing(chart: BarChart, width: float = 370) -> Drawing:
     plot.width, plot.height = width - left - 10, height - 60
     plot.data = [list(values) for _, values in chart.series]  # reportlab draws no bar (and no label) for None
     values = [v for _, series in chart.series for v in series if v is not None] + (
-        [chart.target] if chart.target is not None else [])
+        [chart.target] if chart.target is not None else []) + [v for v in chart.target_line or () if v is not None]
     plot.valueAxis.valueMin = 0
     top = max(values, default=0.0)
     plot.valueAxis.valueMax = 100.0 if 60 < top <= 100 else max(10.0, top * 1.15)
@@ -103,6 +103,9 @@ def chart_drawing(chart: BarChart, width: float = 370) -> Drawing:
             y = plot.y + plot.height * share
             drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=TARGET_COLOR, strokeWidth=1.2))
         pairs.append((TARGET_COLOR, f"Цель: {fmt.number(chart.target)}"))
+    if chart.target_line is not None and not chart.horizontal:
+        _target_line(drawing, plot, chart.target_line)
+        pairs.append((TARGET_COLOR, "Цель"))
     legend = Legend()
     legend.x, legend.y = left, 10
     legend.fontName, legend.fontSize = FONT, 7
@@ -112,6 +115,19 @@ def chart_drawing(chart: BarChart, width: float = 370) -> Drawing:
     legend.colorNamePairs = pairs
     drawing.add(legend)
     return drawing
+
+
+def _target_line(drawing: Drawing, plot: VerticalBarChart, targets: tuple[float | None, ...]) -> None:
+    """The targets of the categories as a line with a dot at each category's centre (a gap where one is None)."""
+    step = plot.width / max(1, len(targets))
+    points = [None if t is None else (plot.x + step * (i + 0.5), plot.y + plot.height * t / plot.valueAxis.valueMax)
+              for i, t in enumerate(targets)]
+    for a, b in zip(points, points[1:], strict=False):
+        if a is not None and b is not None:
+            drawing.add(Line(*a, *b, strokeColor=TARGET_COLOR, strokeWidth=1.5))
+    for point in points:
+        if point is not None:
+            drawing.add(Circle(*point, 2.2, fillColor=TARGET_COLOR, strokeColor=None))
 
 
 def chart_grid(charts: tuple[BarChart, ...]) -> list:

@@ -141,7 +141,7 @@ def _zip(out, contents: list[tuple[StoredForm, bytes]]) -> None:
     with FixedDateZip(out, "w", zipfile.ZIP_DEFLATED) as bundle:
         for stored, data in contents:
             prefix = f"{stored.format}/{'' if stored.unit_level is Level.organization else '00_свод_'}"
-            name = export_store.entry(prefix, stored.unit_code, stored.format, used)
+            name = export_store.entry(prefix, stored.unit_name, stored.format, used, code=stored.unit_code)
             bundle.writestr(name, data)
             writer.writerow([neutralize(str(v)) for v in (
                 name, stored.unit_level.value, stored.unit_code, stored.unit_name, stored.format,

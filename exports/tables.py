@@ -156,6 +156,9 @@ class BarChart:
     horizontal: bool = False
     #: A target drawn as a line across the bars (when the chart has no target bars of its own).
     target: float | None = None
+    #: A target per category drawn as a line through the categories (the per-year charts: the trajectory of targets
+    #: over the years); None for a category leaves a gap.
+    target_line: tuple[float | None, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from deadlines.models import Campaign, Extension
+from deadlines.unit_deadline import sent_late
 from hierarchy.models import Level, Organization
 from monitoring import record_indicators
 from monitoring.indicators import INDICATORS, PERCENT_CODES, SURVEY_PAIRS, compute_indicators, default_target
@@ -195,12 +196,13 @@ def overdue_clause(campaign: Campaign, now: datetime) -> sa.ColumnElement:
 def completeness(campaign: Campaign, now: datetime, municipality_id=ALL) -> dict[str, int]:
     """Expected / submitted / accepted / overdue organizations among campaign members, in one query.
 
-    Timeliness of the submitted ones: `late` were submitted after the deadline (under an extension),
-    `on_time` no later than it; on_time + late == submitted.
+    Timeliness of the submitted ones: `late` were submitted after their window closed (the deadline, or the end of
+    the unit's extension: deadlines.unit_deadline), `on_time` no later; on_time + late == submitted.
     """
     status = Submission.status
     submitted_now = status.in_([SubmissionStatus.submitted, SubmissionStatus.accepted])
-    late_flag = sa.and_(submitted_now, Submission.submitted_at > campaign.organization_deadline)
+    late_flag = sa.and_(submitted_now, sent_late(campaign, Level.organization, CampaignMember.organization_id,
+                                                 Submission.submitted_at))
     overdue = overdue_clause(campaign, now)
     query = (
         sa.select(

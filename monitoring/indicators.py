@@ -129,14 +129,21 @@ def check_values(values: dict[str, float], *, complete: bool) -> dict[str, list[
 
 
 def _check_pairs(values: dict[str, float], errors: dict[str, list[str]], *, complete: bool) -> None:
-    """Mentees need a pair or a group; mentee respondents ≤ mentees."""
+    """Pairs and groups against the mentees: «пар ≤ наставляемых», «группы согласованы с парами» (a pair has one
+    mentee, a group at least two, a mentee is in one pair or group), mentees need a pair or a group; mentee
+    respondents ≤ mentees. «Заполнить из учёта» passes them: every mentee of the records is in mentees_students or
+    mentees_form_teacher_teacher (registry.mentoring.queries.mentees_by_form)."""
     if not all(code in values for code in MENTEE_CODES):
         return
     mentees = sum(values[code] for code in MENTEE_CODES)
     what = f"всего наставляемых ({_fmt(mentees)}: обучающиеся, педагоги в форме «учитель — учитель» и молодые педагоги)"
     pairs, groups = values.get("pairs_total"), values.get("groups_total")
-    # «пар ≤ наставляемых» is not checked: the records count a pair whose mentee is in no mentee field (a teacher
-    # in a student form), and «заполнить из учёта» must never fail a control ratio
+    if pairs is not None and pairs > mentees:
+        _add(errors, "pairs_total", f"Пар не может быть больше, чем {what}: у каждой пары свой наставляемый.")
+    elif pairs is not None and groups is not None and pairs + 2 * groups > mentees:
+        _add(errors, "groups_total", f"Группы не согласуются с парами: в паре один наставляемый, в группе — не меньше "
+                                     f"двух, значит, для {_fmt(pairs)} пар и {_fmt(groups)} групп нужно не меньше "
+                                     f"{_fmt(pairs + 2 * groups)} наставляемых, а {what}.")
     if complete and mentees > 0 and pairs == 0 and groups == 0:
         _add(errors, "pairs_total", "Наставляемые есть, а пар и групп нет: укажите наставнические пары или группы.")
     respondents = values.get("mentee_survey_respondents")

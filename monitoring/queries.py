@@ -4,6 +4,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
+from deadlines.unit_deadline import closes_at
 from deadlines.windows import is_open
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation
@@ -52,7 +53,7 @@ def _organization_completeness(campaign: Campaign, organization: Organization, n
     status = submission.status if submission else SubmissionStatus.draft
     submitted = status in (SubmissionStatus.submitted, SubmissionStatus.accepted)
     submitted_at = submission.submitted_at if submitted else None
-    late = is_on_time(submitted_at, campaign.organization_deadline) is False
+    late = is_on_time(submitted_at, closes_at(campaign, Level.organization, organization.id)) is False
     return {"expected": 1, "submitted": int(submitted), "accepted": int(status is SubmissionStatus.accepted),
             "overdue": int(not submitted and not is_open(campaign, Level.organization, organization.id, now)),
             "on_time": int(submitted and not late), "late": int(late)}

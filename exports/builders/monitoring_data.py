@@ -3,11 +3,12 @@
 Every function reads either a frozen snapshot (when the report's unit has one) or the live accepted data,
 grouping in SQL so the number of queries does not grow with the number of organizations.
 """
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from deadlines.models import Campaign, Extension
+from deadlines.models import Campaign
+from deadlines.unit_deadline import closes_at, extended_until
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation, record_indicators, snapshots
 from monitoring.indicators import SURVEY_PAIRS, compute_indicators
@@ -101,10 +102,10 @@ def member_progress(campaign: Campaign, municipality: Municipality | None) -> li
         .where(CampaignMember.campaign_id == campaign.id).order_by(Organization.code))
     if municipality is not None:
         query = query.where(CampaignMember.reporting_municipality_id == municipality.id)
-    extended = _extensions(campaign, Level.organization)
+    extended = extended_until(campaign, Level.organization)
     rows = []
     for org, municipality_id, status, submitted_at in db.session.execute(query):
-        closes = max(campaign.organization_deadline, extended.get(org.id, campaign.organization_deadline))
+        closes = closes_at(campaign, Level.organization, org.id, extended)
         rows.append({"org": org, "municipality_id": municipality_id, "status": status,
                      "submitted_at": submitted_at, "closes_at": closes,
                      "on_time": is_on_time(submitted_at, closes)})
@@ -121,21 +122,8 @@ def municipal_reports(campaign: Campaign) -> list[tuple[Municipality, MunicipalR
 
 def municipal_closes(campaign: Campaign) -> dict[int, datetime]:
     """municipality id → when its window closes (the deadline, or a later extension)."""
-    extended = _extensions(campaign, Level.municipality)
-    return {mid: max(until, campaign.municipality_deadline) for mid, until in extended.items()}
-
-
-def _extensions(campaign: Campaign, level: Level) -> dict[int, datetime]:
-    """unit id → the latest end of its non-revoked extensions."""
-    return {unit_id: _aware(until) for unit_id, until in db.session.execute(
-        sa.select(Extension.unit_id, sa.func.max(Extension.until))
-        .where(Extension.campaign_id == campaign.id, Extension.level == level, Extension.revoked_at.is_(None))
-        .group_by(Extension.unit_id))}
-
-
-def _aware(value: datetime) -> datetime:
-    """Aggregates (max/min) bypass the UTC column type on SQLite; give them back their UTC zone."""
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    extended = extended_until(campaign, Level.municipality)
+    return {mid: closes_at(campaign, Level.municipality, mid, extended) for mid in extended}
 
 
 def campaigns_up_to(campaign: Campaign, limit: int = 6) -> list[Campaign]:

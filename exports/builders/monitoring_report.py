@@ -69,9 +69,8 @@ def _per_year(campaign: Campaign, unit: Region | Municipality, viewer) -> tuple[
         row["source"] = source_label(entry.get("target_source"), unit.level) or "—"
         rows.append(row)
         if indicator.targets:
-            series = (("Факт", tuple(facts)), ("Цель", tuple(targets)))
-            charts.append(BarChart(f"{_short(_title(indicator), 70)}, %",
-                                   tuple(str(y) for y, _ in blocks), series))
+            charts.append(BarChart(f"{_short(_title(indicator), 70)}, %", tuple(str(y) for y, _ in blocks),
+                                   (("Факт", tuple(facts)),), target_line=tuple(targets)))
     table = Table("Показатели по годам: факт и цель, % (число участников — в людях)", tuple(columns), tuple(rows),
                   note="«(предв.)» — срез за год не зафиксирован, показаны текущие данные по принятым отчётам. "
                        "«≈» — доля предприятий приблизительна: к предприятиям из учёта (по ИНН) добавлены числа, "

@@ -9,13 +9,13 @@ from monitoring.campaigns import campaign_args
 from monitoring.plans import importer
 from monitoring.plans.access import can_import_plans
 from registry.core.clock import now_utc
+from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.core.tabular import RowError, TableRejected
 from registry.extensions import db
 
 bp = Blueprint("plan_imports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/plans-import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _load(region_code: str, year: int):
@@ -42,13 +42,15 @@ def plan_import(region_code: str, year: int):
     return _page(campaign, imported=count, filename=upload.filename)
 
 
-@bp.get(PREFIX + "/template.xlsx")
+@bp.get(PREFIX + "/template.<fmt>")
 @login_required
-def plan_import_template(region_code: str, year: int):
+def plan_import_template(region_code: str, year: int, fmt: str):
+    """The template with every unit of the campaign, in XLSX or CSV."""
     campaign = _load(region_code, year)
-
-    return send_file(io.BytesIO(importer.template(campaign)), mimetype=XLSX, as_attachment=True,
-                     download_name=f"plans-{campaign.region.code}-{campaign.year}.xlsx")
+    if fmt not in importer.FORMATS:
+        raise NotFound("Такого формата шаблона нет: XLSX или CSV.")
+    return send_file(io.BytesIO(importer.template(campaign, fmt)), mimetype=importer.FORMATS[fmt], as_attachment=True,
+                     download_name=f"шаблон-планов-{campaign.year}.{fmt}")
 
 
 def _page(campaign, *, errors=None, message=None, imported=None, filename=None):

@@ -1,8 +1,12 @@
-"""Bulk upload of plans by the region from XLSX (or CSV): one row per unit, one column per indicator code.
+"""Bulk upload of plans by the region from XLSX (or CSV): one row per unit, one column per indicator.
+
+Columns are headed by the indicator's name («Доля обучающихся …, %»); a header starting with its code («R2» or
+«R2. Доля …», files made from earlier templates) is accepted too.
 
 All or nothing, like the other imports: every row and cell is checked first (registry.core.tabular's reader and
 its RowError/TableRejected), and only a file without a single error changes anything.
 """
+import csv
 import io
 import re
 
@@ -23,8 +27,19 @@ from registry.extensions import db
 
 UNIT_HEADER = "Код подразделения"
 NAME_HEADER = "Наименование"
-HEADERS = {code: f"{code}. {INDICATOR_BY_CODE[code].label}, %" for code in PLAN_CODES}
+HEADERS = {code: f"{INDICATOR_BY_CODE[code].label}, %" for code in PLAN_CODES}
 _CODE_RE = re.compile(r"^(R\d+)\b")
+FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "csv": "text/csv; charset=utf-8"}
+
+
+def _folded(text: str) -> str:
+    """A header compared without case, spacing or a trailing «, %» / «%»."""
+    text = " ".join(text.replace("ё", "е").replace("Ё", "Е").split()).lower()
+    return re.sub(r",?\s*%$", "", text).strip()
+
+
+_BY_NAME = {_folded(header): code for code, header in HEADERS.items()}
 
 
 class PlanImportRejected(TableRejected):
@@ -33,8 +48,16 @@ class PlanImportRejected(TableRejected):
     columns = (UNIT_HEADER, NAME_HEADER, *HEADERS.values())
 
 
-def template(campaign: Campaign) -> bytes:
-    """An XLSX with the header and one row per municipality and per organization of the campaign."""
+def template(campaign: Campaign, fmt: str = "xlsx") -> bytes:
+    """The header and one row per municipality and per organization of the campaign: XLSX, or CSV as Russian Excel
+    reads it (UTF-8 with BOM, `;`)."""
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow([UNIT_HEADER, NAME_HEADER, *HEADERS.values()])
+        for code, name in _units(campaign):
+            writer.writerow([code, _text(name)])
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = f"Планы {campaign.year}"
@@ -68,15 +91,16 @@ def _columns(line: int, header: list[str]) -> tuple[int | None, dict[int, str], 
     for i, raw in enumerate(header):
         name = raw.lstrip("\ufeff").strip()
         match = _CODE_RE.match(name)
+        code = _BY_NAME.get(_folded(name)) or (match.group(1) if match and match.group(1) in PLAN_CODES else None)
         if name.lower() == UNIT_HEADER.lower():
             unit_at = i
-        elif match and match.group(1) in PLAN_CODES:
-            if match.group(1) in codes.values():
-                errors.append(RowError(line, name, f"Столбец показателя {match.group(1)} указан дважды."))
-            codes[i] = match.group(1)
+        elif code is not None:
+            if code in codes.values():
+                errors.append(RowError(line, name, f"Столбец показателя «{HEADERS[code]}» указан дважды."))
+            codes[i] = code
         elif name and name.lower() != NAME_HEADER.lower():
             errors.append(RowError(line, name, f"Неизвестный столбец «{name}»: допустимы «{UNIT_HEADER}», "
-                                               f"«{NAME_HEADER}» и столбцы показателей {', '.join(PLAN_CODES)}."))
+                                               f"«{NAME_HEADER}» и столбцы показателей, как в шаблоне."))
     if unit_at is None:
         errors.append(RowError(line, UNIT_HEADER, f"Нет столбца «{UNIT_HEADER}»: первая строка — заголовок, "
                                                   "как в шаблоне."))

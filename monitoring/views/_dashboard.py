@@ -4,6 +4,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
+from deadlines.unit_deadline import sent_late
+from hierarchy.models import Level
 from monitoring import aggregation
 from monitoring.labels import NOT_STARTED
 from monitoring.models import (
@@ -29,7 +31,7 @@ def status_cells(campaign: Campaign, now: datetime) -> dict[int | None, dict[str
     """Reporting municipality id (None: the region itself) → counts by status, overdue and late."""
     status = Submission.status
     late = sa.and_(status.in_([SubmissionStatus.submitted, SubmissionStatus.accepted]),
-                   Submission.submitted_at > campaign.organization_deadline)
+                   sent_late(campaign, Level.organization, CampaignMember.organization_id, Submission.submitted_at))
     query = (
         sa.select(CampaignMember.reporting_municipality_id, status, sa.func.count(),
                   sa.func.sum(sa.case((aggregation.overdue_clause(campaign, now), 1), else_=0)),

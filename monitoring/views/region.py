@@ -51,13 +51,15 @@ def region_view(region_code: str, year: int):
     board = _dashboard.matrix(campaign, now)
     for row in board["rows"]:
         row["can_decide"] = can_decide and row["report_status"] == ReportStatus.submitted.value
-    direct = q.member_listing(campaign, parent=None, now=now, per_page=DIRECT_PER_PAGE)
-    overdue = q.member_listing(campaign, overdue_only=True, now=now, per_page=OVERDUE_SHOWN, prefix="overdue_")
+    searches = {"direct": search_arg("direct_q"), "overdue": search_arg("overdue_q")}
+    direct = q.member_listing(campaign, parent=None, now=now, per_page=DIRECT_PER_PAGE, search=searches["direct"])
+    overdue = q.member_listing(campaign, overdue_only=True, now=now, per_page=OVERDUE_SHOWN, prefix="overdue_",
+                               search=searches["overdue"])
     indicators = indicator_rows(live["indicators"], Level.region)
     return render_template(
         "monitoring/region_view.html", campaign=campaign, region=region, tz=region.timezone, window=window,
         board=board, direct=direct, direct_rows=[_org_row(r, can_decide, campaign, now) for r in direct.rows],
-        overdue=overdue, overdue_rows=[_org_row(r, False, campaign, now) for r in overdue.rows],
+        overdue=overdue, overdue_rows=[_org_row(r, False, campaign, now) for r in overdue.rows], searches=searches,
         extend_days=EXTEND_DAYS, panels=region_panels(campaign),
         indicators=indicators, chart=indicator_chart(indicators, f"Показатели региона: факт и цель, {year}"),
         sums=sum_rows(live["values"]), completeness=completeness_rows(live["completeness"]),

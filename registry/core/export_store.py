@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -30,15 +31,34 @@ def safe(part: str) -> str:
     return cleaned or "_"
 
 
-def entry(prefix: str, code: str, extension: str, used: set[str]) -> str:
-    """An archive entry `<prefix><safe code>.<extension>`, unique in the archive (codes of legacy rows may hold `/`,
-    `..` or newlines, and two of them may come out the same once made safe: a counter tells them apart)."""
-    stem = f"{prefix}{safe(code)}"
+#: Characters no file name may hold on Windows, macOS or Linux (path separators, reserved, control characters).
+_NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+#: Longest entry stem in characters: unpacked on Windows, the folder path plus the name stays under 260.
+NAME_LENGTH = 80
+#: Names Windows keeps for devices: a file may not be called so.
+_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def readable(name: str, fallback: str = "_") -> str:
+    """A unit's name as a file name people read: Cyrillic and «№» kept, spaces as `_`, no separators, reserved or
+    control characters, no leading or trailing dots; cut to NAME_LENGTH. `fallback` when nothing is left."""
+    cleaned = _NOT_IN_NAMES.sub("_", unicodedata.normalize("NFC", name or ""))
+    cleaned = re.sub(r"\s+", "_", cleaned.strip())[:NAME_LENGTH].strip("._ ")
+    return cleaned or fallback
+
+
+def entry(prefix: str, name: str, extension: str, used: set[str], *, code: str = "") -> str:
+    """An archive entry `<prefix><readable unit name>.<extension>`, unique in the archive even on a file system that
+    ignores case (`used` holds the taken names case-folded): two units may share a name, and legacy names may hold
+    `/`, `..` or newlines, so a counter tells them apart. Without a name, the safe `code`."""
+    stem = f"{prefix}{readable(name, safe(code) if code else '_')}"
+    if stem.upper() in _DEVICES:
+        stem += "_"
     name, number = f"{stem}.{extension}", 1
-    while name in used:
+    while name.casefold() in used:
         number += 1
         name = f"{stem}-{number}.{extension}"
-    used.add(name)
+    used.add(name.casefold())
     return name
 
 

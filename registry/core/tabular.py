@@ -8,6 +8,7 @@ read-only mode, CSV line by line after an encoding check), for imports whose siz
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -130,7 +131,9 @@ def encoding_of(path: Path) -> str:
 
 
 def _delimiter(header_line: str) -> str:
-    return ";" if header_line.count(";") >= header_line.count(",") else ","
+    """`;` when the header has one outside quotes (Russian Excel's CSV), else `,`: a header may name a column with
+    commas in it («Доля молодых педагогов (до 35 лет, первые 3 года), %»), which Excel leaves unquoted with `;`."""
+    return ";" if ";" in re.sub(r'"[^"]*"', "", header_line) else ","
 
 
 def csv_rows(stream: io.TextIOBase, header_line: str) -> Table:

@@ -36,8 +36,8 @@ def format_local(value: datetime | None, tz: str = "UTC") -> str:
     return format_datetime(value, "dd.MM.yyyy HH:mm", tzinfo=ZoneInfo(tz), locale="ru")
 
 
-def _format_local_for_viewer(value: datetime | None, tz: str | None = None) -> str:
-    """The `local` template filter: in the zone given, else in the signed-in user's region time."""
+def _viewer_zone(tz: str | None = None) -> str:
+    """The zone given, else the signed-in user's region zone (UTC for an anonymous visitor)."""
     if tz is None:
         if "viewer_tz" not in g:
             from flask_login import current_user
@@ -45,7 +45,21 @@ def _format_local_for_viewer(value: datetime | None, tz: str | None = None) -> s
             viewer_timezone = current_app.extensions["registry.viewer_timezone"]
             g.viewer_tz = viewer_timezone(current_user) if current_user.is_authenticated else "UTC"
         tz = g.viewer_tz
-    return format_local(value, tz)
+    return tz
+
+
+def _format_local_for_viewer(value: datetime | None, tz: str | None = None, zone: bool = True) -> str:
+    """The `local` template filter: in the zone given, else in the signed-in user's region time, followed by
+    «по времени Владивостока». A table passes `zone=False` and names the zone once, in its header
+    (`zone_of(tz)`), so its cells carry no repeated phrase."""
+    tz = _viewer_zone(tz)
+    text = format_local(value, tz)
+    return f"{text} {zone_phrase(tz)}" if zone and value is not None else text
+
+
+def _zone_of(tz: str | None = None) -> str:
+    """«по времени Владивостока» for the zone given or the viewer's: a table header naming its times' zone."""
+    return zone_phrase(_viewer_zone(tz))
 
 
 def format_count(value, one: str, few: str, many: str) -> str:
@@ -74,6 +88,7 @@ def init_app(app: Flask, *, viewer_timezone: Callable[[object], str], unit_name:
     app.jinja_env.filters["local"] = _format_local_for_viewer
     app.jinja_env.filters["count"] = format_count
     app.jinja_env.filters["zone"] = zone_phrase
+    app.jinja_env.globals["zone_of"] = _zone_of
     app.jinja_env.filters["unit_name"] = unit_name
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["job_limit_note"] = job_limit.limit_note

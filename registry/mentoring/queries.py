@@ -39,7 +39,7 @@ def _overlaps(start, end, year: int):
 
 
 def involved_pairs(org_id: int, year: int) -> sa.Select:
-    return sa.select(MentoringPair.id, MentoringPair.form).where(
+    return sa.select(MentoringPair.id, MentoringPair.form, MentoringPair.start_on).where(
         MentoringPair.organization_id == org_id, MentoringPair.status.in_(INVOLVED),
         _overlaps(MentoringPair.start_on, sa.func.coalesce(MentoringPair.closed_on, MentoringPair.end_on), year))
 
@@ -55,7 +55,7 @@ def counts_from_records(org: Organization, year: int) -> dict[str, int]:
     day = reference_day(year)
     mentee_rows = db.session.execute(
         sa.select(Mentee.id, Mentee.category, Mentee.birth_date, Mentee.full_cycle_completed, Mentee.full_cycle_on,
-                  pairs.c.id, pairs.c.form)
+                  pairs.c.id, pairs.c.form, pairs.c.start_on)
         .join(PairMentee, PairMentee.mentee_id == Mentee.id).join(pairs, pairs.c.id == PairMentee.pair_id)
         .where(_overlaps(PairMentee.joined_on, PairMentee.left_on, year))).all()
     mentor_rows = db.session.execute(
@@ -78,19 +78,50 @@ def counts_from_records(org: Organization, year: int) -> dict[str, int]:
                            (MentorCategory.employer, "mentors_employers"),
                            (MentorCategory.social_partner, "mentors_social_partners")):
         counts[code] = by_category[category]
-    for form in Form:
-        # the teacher–teacher form counts teachers; the four student forms count students (PRODUCT.md §4)
-        wanted = (lambda c: c is not MenteeCategory.student) if form is Form.teacher_teacher else (
-            lambda c: c is MenteeCategory.student)
-        counts[f"mentees_form_{form.value}"] = len({r[0] for r in mentee_rows if r[6] is form and wanted(r[1])})
-    sizes = Counter(r[5] for r in mentee_rows)
-    counts["pairs_total"] = sum(1 for n in sizes.values() if n == 1)
-    counts["groups_total"] = sum(1 for n in sizes.values() if n > 1)
+    for form, found in mentees_by_form(mentee_rows).items():
+        counts[f"mentees_form_{form.value}"] = len(found)
+    counts.update(pairs_and_groups(mentee_rows))
     # An enterprise "provided a mentor" when one of the employer mentors counted above is linked to it: so the
     # count never exceeds mentors_employers (a control ratio), and NGOs, universities, cultural partners and
     # partners of unknown kind never count (PRODUCT.md §8).
     counts["partner_enterprises_with_mentors"] = len(enterprise_inns([org.id], year).get(org.id, set()))
     return counts
+
+
+def pairs_and_groups(mentee_rows) -> dict[str, int]:
+    """pairs_total and groups_total counted by mentee (rows: id, …, pair id, pair form, pair start).
+
+    Each mentee counts in one pair or group of the year, the latest they joined (by start, then id): a pair is one
+    counted with one mentee, a group with two or more. So a pair has its own mentee and a group at least two, and the
+    records pass «пар ≤ наставляемых» and «группы согласованы с парами» even when a mentee worked in two pairs in
+    the year (a pair ended and a new one began); such an earlier pair is not counted a second time.
+    """
+    latest: dict[int, tuple] = {}
+    for row in mentee_rows:
+        mentee_id, pair = row[0], (row[7], row[5])
+        if mentee_id not in latest or pair > latest[mentee_id]:
+            latest[mentee_id] = pair
+    sizes = Counter(pair for pair in latest.values())
+    return {"pairs_total": sum(1 for n in sizes.values() if n == 1),
+            "groups_total": sum(1 for n in sizes.values() if n > 1)}
+
+
+def mentees_by_form(mentee_rows) -> dict[Form, set[int]]:
+    """form → ids of the mentees the monitoring form counts in it (rows: id, category, …, pair id, pair form).
+
+    A teacher mentee (young or other) is in «учитель — учитель» whatever form the pair was recorded under: 003 §4
+    gives every teacher mentee to that form and only students to the other four (PRODUCT.md §4: each student form ≤
+    mentees_students). So every mentee of the records is in a mentee field: a student in mentees_students, a teacher
+    in mentees_form_teacher_teacher, and «пар ≤ наставляемых» holds for the records' own counts.
+    """
+    found: dict[Form, set[int]] = {form: set() for form in Form}
+    for row in mentee_rows:
+        mentee_id, category, form = row[0], row[1], row[6]
+        if category is not MenteeCategory.student:
+            found[Form.teacher_teacher].add(mentee_id)
+        elif form is not Form.teacher_teacher:
+            found[form].add(mentee_id)
+    return found
 
 
 def _in_orgs(column, org_ids):

@@ -48,7 +48,7 @@ def _main_pages(world) -> dict:
                              "/records/partners/review", f"/records/{school}/documents"],
         world.operator: [f"{campaign}/", f"{campaign}/extensions", f"{campaign}/members", f"{campaign}/edit",
                          "/hierarchy/import", "/hierarchy/units", "/imports/", f"{campaign}/plans/{world.khv.code}",
-                         f"{campaign}/plans-import", f"{campaign}/consolidate"],
+                         f"{campaign}/plans-import", f"{campaign}/consolidate", f"{campaign}/form-sets"],
         world.admin: ["/admin/users", f"/admin/users/{world.curator.id}/edit"],
     }
 

@@ -38,7 +38,8 @@ def test_building_the_municipal_archive_inline(frozen, login_as):
     download = official.get(f"{C}/27-KHV/archive/download?format=csv")
     assert download.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(download.get_data())) as archive:
-        assert sorted(archive.namelist()) == ["00_свод_27-KHV.csv", "27-KHV-DOD.csv", "27-KHV-S1.csv", "manifest.csv"]
+        assert sorted(archive.namelist()) == ["00_свод_городской_округ_«Город_Хабаровск».csv", "manifest.csv",
+                                              "Центр_«Косатка».csv", "Школа_№_1_г._Хабаровска.csv"]
         manifest = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode("utf-8-sig")), delimiter=";"))
     assert [m["Предварительные данные"] for m in manifest] == ["нет", "нет", "нет"]
     audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export.archive_requested"))
@@ -50,9 +51,9 @@ def test_the_regional_archive_contains_every_member(frozen, login_as):
     job = _job()
     assert job.status is ExportJobStatus.done and job.total == 5  # the region and its 4 member organizations
     with zipfile.ZipFile(io.BytesIO(job.content)) as archive:
-        assert "27-VAN-S1.xml" in archive.namelist()  # not accepted: its live, preliminary form is included
+        assert "Школа_п._Ванино.xml" in archive.namelist()  # not accepted: its live, preliminary form is included
         manifest = archive.read("manifest.csv").decode("utf-8-sig")
-    assert "27-VAN-S1.xml;27-VAN-S1;Школа п. Ванино;Предварительные данные" in manifest
+    assert "Школа_п._Ванино.xml;27-VAN-S1;Школа п. Ванино;Предварительные данные" in manifest
 
 
 def test_a_running_job_page_refreshes_itself_and_is_not_started_twice(frozen, login_as):

@@ -6,9 +6,10 @@ import openpyxl
 import pytest
 from freezegun import freeze_time
 from pypdf import PdfReader
+from reportlab.graphics.shapes import Circle, Line
 
 from exports.builders.monitoring_report import monitoring_report
-from exports.report_pdf import render_report_pdf
+from exports.report_pdf import TARGET_COLOR, chart_drawing, render_report_pdf
 from exports.report_xlsx import render_report_xlsx
 from monitoring import campaigns
 from registry.extensions import db
@@ -53,6 +54,15 @@ def test_report_covers_every_campaign_year_and_marks_live_years(frozen):
     r2_chart = next(c for c in report.charts if c.title.startswith("Доля обучающихся общеобразовательных"))
     assert all("%, %" not in c.title for c in report.charts + report.unit_charts)
     assert r2_chart.categories == (str(world.campaign.year - 1), str(world.campaign.year))
+    # the target is a line through the years, not a second series of bars
+    r2 = next(r for r in report.tables[0].rows if r["code"] == "R2")
+    assert [name for name, _ in r2_chart.series] == ["Факт"]
+    years = (world.campaign.year - 1, world.campaign.year)
+    assert r2_chart.target_line == tuple(r2[f"target_{y}"] for y in years) and None not in r2_chart.target_line
+    drawing = chart_drawing(r2_chart)
+    dots = [s for s in drawing.contents if isinstance(s, Circle)]
+    lines = [s for s in drawing.contents if isinstance(s, Line) and s.strokeColor == TARGET_COLOR]
+    assert (len(dots), len(lines)) == (2, 1)
 
 
 @freeze_time("2026-12-03T08:45:00Z")

@@ -1,4 +1,5 @@
-"""Codes of legacy rows (written before codes were checked) never reach an archive entry, a path or a header raw."""
+"""Names and codes of legacy rows (written before they were checked) never reach an archive entry, a path or a header
+raw: entries are named after units' names made safe (Cyrillic kept), unique even where case is ignored."""
 import io
 import zipfile
 from pathlib import PurePosixPath
@@ -13,8 +14,8 @@ from registry.core.clock import now_utc
 from registry.extensions import db
 from scheduler.form_jobs import build_federal_forms
 
-#: The VAN school is not accepted: the regional archive carries its live form, named after its live code.
-LEGACY = {"27-VAN-S1": "../../../../tmp/zipslip79"}
+#: The VAN school is not accepted: the regional archive carries its live form, named after its live name.
+LEGACY = {"Школа п. Ванино": "../../../../tmp/zipslip79"}
 
 
 def _legacy_codes(column, codes=LEGACY) -> None:
@@ -34,7 +35,7 @@ def _safe_entries(names: list[str]) -> None:
 
 def test_the_live_archive_names_entries_through_the_safe_name(frozen):
     world = frozen.world
-    _legacy_codes(Organization.code)
+    _legacy_codes(Organization.name)
     job, _ = jobs.request_archive(world.campaign, world.region, "csv", get_form(), actor=world.operator)
     db.session.commit()
     jobs.build_archive(job.id)
@@ -42,16 +43,17 @@ def test_the_live_archive_names_entries_through_the_safe_name(frozen):
     with zipfile.ZipFile(io.BytesIO(job.content)) as archive:
         names = archive.namelist()
     _safe_entries(names)
-    assert "_.._.._.._tmp_zipslip79.csv" in names and len(names) == 6
+    assert "tmp_zipslip79.csv" in names and len(names) == 6
+    assert {"00_свод_Хабаровский_край.csv", "Школа_№_1_г._Хабаровска.csv", "Центр_«Косатка».csv"} <= set(names)
 
 
 def test_the_stored_set_archive_names_entries_through_the_safe_name(frozen, login_as):
     build_federal_forms(now_utc())
-    # two legacy codes that come out the same once made safe still get an entry each
-    _legacy_codes(StoredForm.unit_code, {"27-KHV-S1": "../../x", "27-KHV-DOD": "..\\..\\x"})
+    # two legacy names that come out the same once made safe (and differ only in case) still get an entry each
+    _legacy_codes(StoredForm.unit_name, {"Школа № 1 г. Хабаровска": "../../Школа", "Центр «Косатка»": "..\\..\\школа"})
     regional = db.session.scalar(sa.select(FormSet).where(FormSet.level == "region"))
     path = stored_files.archive(regional, now_utc())
     with zipfile.ZipFile(path) as bundle:
         names = bundle.namelist()
     _safe_entries(names)
-    assert {"csv/_.._x.csv", "csv/_.._x-2.csv"} <= set(names) and len(names) == 21
+    assert {"csv/школа.csv", "csv/Школа-2.csv"} <= set(names) and len(names) == 21  # ordered by code: DOD, S1

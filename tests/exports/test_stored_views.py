@@ -133,8 +133,8 @@ def test_the_operator_sees_progress_and_downloads_a_whole_set(frozen, login_as):
     assert response.status_code == 200 and response.mimetype == "application/zip"
     bundle = zipfile.ZipFile(io.BytesIO(data))
     names = bundle.namelist()
-    assert len(names) == 20 + 1 and "manifest.csv" in names and "pdf/00_свод_27.pdf" in names
-    assert bundle.read("xml/27-R-VMK.xml") == stored_bytes("27-R-VMK", "xml", regional.id)
+    assert len(names) == 20 + 1 and "manifest.csv" in names and "pdf/00_свод_Хабаровский_край.pdf" in names
+    assert bundle.read("xml/Ванинский_колледж.xml") == stored_bytes("27-R-VMK", "xml", regional.id)
     again = operator.get(f"{C}/form-sets/{regional.id}/zip")
     assert again.data == data
     again.close()

@@ -80,6 +80,10 @@ def test_targets_carry_last_year_forward():
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"mentee_survey_respondents": 226}, "mentee_survey_respondents", "Ответивших на опрос не может быть больше"),
     ({"pairs_total": 0, "groups_total": 0}, "pairs_total", "а пар и групп нет"),
+    ({"pairs_total": 226, "groups_total": 0}, "pairs_total", "Пар не может быть больше, чем всего наставляемых (225"),
+    # 202 + 2 × 12 = 226 mentees needed, 225 given
+    ({"pairs_total": 202}, "groups_total", "нужно не меньше 226 наставляемых"),
+    ({"pairs_total": 0, "groups_total": 113}, "groups_total", "для 0 пар и 113 групп"),
 ])
 def test_pairs_groups_and_respondents_agree_with_mentees(change, field, words):
     errors = check_values({**VALID_VALUES, **change}, complete=True)
@@ -89,3 +93,6 @@ def test_pairs_groups_and_respondents_agree_with_mentees(change, field, words):
 def test_respondents_at_the_limit_pass_and_a_draft_without_pairs_is_kept():
     assert check_values({**VALID_VALUES, "mentee_survey_respondents": 225}, complete=True) == {}
     assert check_values({**VALID_VALUES, "pairs_total": 0, "groups_total": 0}, complete=False) == {}
+    assert check_values({**VALID_VALUES, "pairs_total": 201, "groups_total": 12}, complete=True) == {}
+    assert check_values({**VALID_VALUES, "pairs_total": 225, "groups_total": 0}, complete=True) == {}
+    assert check_values({**VALID_VALUES, "pairs_total": 1, "groups_total": 112}, complete=True) == {}

@@ -234,7 +234,8 @@ def test_municipal_report_page_shows_the_reason_and_sets_the_count(world, login_
         as_text=True)
     assert "Задано: 1\u00a0200" in page or "Задано: 1 200" in page
     assert "<abbr title=\"приблизительно\">≈</abbr> 0,2 %" in page  # 3 / 1200, approximate (no partner records)
-    assert re.search(r"<td>F2</td>\s*<td>Число участников[^<]*</td>\s*<td class=\"num\">270</td>", page)
+    assert re.search(r"<th scope=\"row\">Число участников[^<]* <span class=\"muted nowrap\">\(F2\)</span></th>\s*"
+                     r"<td class=\"num\">270</td>", page)
     assert municipal_parameters.enterprises_total(world.campaign, world.khv.id) == 1200
     assert login_as(world.van_official).post(url + "/enterprises", data={"enterprises_total": "5"}).status_code == 403
 

@@ -281,3 +281,40 @@ def test_drill_down_region_to_municipality_to_organization(login_as, world):
     assert _names(queue) == [world.dod.name, world.school.name]
     assert f'href="{submission_url(world, world.school)}"' in text(queue)
     assert "← Сводка региона" not in text(login_as(world.khv_official).get(municipal_url))
+
+
+def test_region_view_searches_its_direct_and_overdue_organizations_by_name(login_as, world):
+    """The two organization tables of the region view have their own search box (a GET form, no script); searching
+    one keeps the other's search, and each says when nothing matched."""
+    _submit(world, world.dod, world.dod_curator)
+    db.session.commit()
+    _close_organization_window(world)  # overdue now: the Vanino school and the college
+    b = login_as(world.operator)
+    word = world.van_school.name.split()[-1]
+    page = text(b.get(campaign_url(world) + f"?overdue_q={word}"))
+    overdue = html.fromstring(page).xpath("//h2[@id='overdue']/following::table[1]/tbody/tr/td[1]/a")
+    assert [a.text_content() for a in overdue] == [world.van_school.name]
+    assert 'name="overdue_q"' in page and 'name="direct_q"' in page and 'action="#overdue"' in page
+    direct = html.fromstring(page).xpath("//h2[@id='direct']/following::table[1]/tbody/tr/td[1]/a")
+    assert [a.text_content() for a in direct] == [world.college.name]  # the other list is not filtered
+
+    page = text(b.get(campaign_url(world) + f"?direct_q=нет такой&overdue_q={word}"))
+    assert "Ничего не найдено по запросу «нет такой»" in page
+    assert f'<input type="hidden" name="overdue_q" value="{word}">' in page  # the direct search keeps the other
+    page = text(b.get(campaign_url(world) + "?overdue_q=нет такой"))
+    assert "Среди просроченных ничего не найдено по запросу «нет такой»" in page
+
+
+def test_times_name_the_region_zone_once_in_prose_and_in_table_headers(login_as, world):
+    """«по времени Владивостока» comes from the `local` filter after a time in prose, and once in the header of a
+    table whose cells show bare times."""
+    _submit(world, world.college, world.college_curator)
+    db.session.commit()
+    curator_home = text(login_as(world.curator).get("/"))
+    assert re.search(r"приём закрывается \d\d\.\d\d\.\d{4} \d\d:\d\d по времени Владивостока\)", curator_home)
+    assert "по времени Владивостока по времени" not in curator_home
+    page = html.fromstring(text(login_as(world.operator).get(campaign_url(world))))
+    headers = [th.text_content().strip() for th in page.xpath("//h2[@id='direct']/following::table[1]/thead//th")]
+    assert "Изменён (по времени Владивостока)" in headers
+    cells = [td.text_content() for td in page.xpath("//h2[@id='direct']/following::table[1]/tbody/tr/td[4]")]
+    assert cells and all(re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d", c.strip()) for c in cells), cells

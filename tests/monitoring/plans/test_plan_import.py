@@ -1,5 +1,7 @@
 """The region's bulk upload of plans: a good file approves every row's plan; any bad cell changes nothing."""
+import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -78,8 +80,35 @@ def test_the_template_lists_every_unit_of_the_campaign(world, login_as):
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == UNIT_HEADER and rows[0][2] == HEADERS["R2"]
+    assert rows[0][0] == UNIT_HEADER
+    assert rows[0][2] == "Доля обучающихся общеобразовательных организаций в наставничестве, %"
+    assert not any(re.search(r"\bR\d+\b", h) for h in rows[0])  # names, not codes
     assert [r[0] for r in rows[1:]] == ["27-KHV", "27-VAN", "27-KHV-DOD", "27-KHV-S1", "27-R-VMK", "27-VAN-S1"]
+
+
+def test_the_csv_template_is_offered_beside_the_xlsx_one_and_loads_back(world, login_as):
+    """The CSV template (UTF-8 with BOM, «;», as Russian Excel reads it) has the same header and rows; filled in, it
+    uploads; a header by the old «R2. …» code form is accepted too."""
+    page = login_as(world.operator)
+    assert f'href="{URL}/template.csv"' in page.get(URL).get_data(as_text=True)
+    response = page.get(f"{URL}/template.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.data.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == [UNIT_HEADER, "Наименование", *HEADERS.values()]
+    assert [r[0] for r in rows[1:]] == ["27-KHV", "27-VAN", "27-KHV-DOD", "27-KHV-S1", "27-R-VMK", "27-VAN-S1"]
+    rows[1] += [""] * len(HEADERS)
+    rows[1][2] = "55,5"
+    rows[0][3] = "R4. Доля обучающихся ДО, %"  # a file made from an earlier template
+    rows[1][3] = "45"
+    body = io.StringIO()
+    csv.writer(body, delimiter=";").writerows(rows[:2])
+    uploaded = page.post(URL, data={"file": (io.BytesIO(body.getvalue().encode("utf-8-sig")), "plans.csv")},
+                         content_type="multipart/form-data")
+    assert uploaded.status_code == 200, uploaded.get_data(as_text=True)
+    assert plans.get_plan(world.campaign, world.khv).target_map() == {"R2": 55.5, "R4": 45}
+    assert page.get(f"{URL}/template.pdf").status_code == 404
 
 
 def test_only_the_region_uploads_plans(world, login_as):

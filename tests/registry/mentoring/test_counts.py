@@ -3,6 +3,7 @@ from datetime import date
 
 from monitoring import queries as monitoring_queries
 from monitoring import services as monitoring_services
+from monitoring.indicators import check_values
 from registry.core.clock import now_utc
 from registry.mentoring import queries
 from registry.mentoring.services import pairs, partners
@@ -98,3 +99,24 @@ def test_regional_r9_counts_distinct_enterprise_inn_of_accepted_organizations(wo
     r9 = monitoring_queries.aggregate(campaign, world.region, now_utc(), None)["indicators"]["R9"]
     assert (r9["value"], r9["count"], r9["approximate"], r9["possibly_double_counted"]) == (10.0, 1, False, False)
     assert r9["target_source"] == "region"
+
+
+def test_a_teacher_mentee_counts_in_the_teacher_form_and_the_counts_pass_the_pair_checks(world):
+    """A teacher recorded as the mentee of a «учитель — ученик» pair is counted in «учитель — учитель» (the form of
+    every teacher mentee, 003 §4), never in a student form: so each record mentee is in a mentee field and the
+    records' own pairs and groups pass «пар ≤ наставляемых» and «группы согласованы с парами»."""
+    org = world.school
+    teacher = builders.mentor(org, "Учитель Один")
+    colleague = builders.mentee(org, "Педагог После Перерыва", category=MenteeCategory.teacher, birth_date=None)
+    kids = [builders.mentee(org, f"Ученик {i}", birth_date=date(YEAR - 12, 1, 1)) for i in range(2)]
+    for members in ([colleague], kids):
+        pairs.approve(builders.pair(org, [teacher], members, form=Form.teacher_student, start=START),
+                      order_ref="№ 2", actor=None)
+    builders.commit()
+    counts = queries.counts_from_records(org, YEAR)
+    assert (counts["mentees_form_teacher_teacher"], counts["mentees_form_teacher_student"]) == (1, 2)
+    assert (counts["mentees_students"], counts["pairs_total"], counts["groups_total"]) == (2, 1, 1)
+    values = {**factories.VALID_VALUES, **counts, "mentee_survey_respondents": 0, "mentor_survey_respondents": 0}
+    for code in ("mentee_satisfaction_pct", "mentor_satisfaction_pct"):
+        values.pop(code, None)
+    assert check_values(values, complete=True) == {}
