@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from lxml import html
 
-from deadlines import extensions
+from deadlines import extension_grants
 from exports.builders.monitoring_report import monitoring_report
 from monitoring import aggregation, queries, services
 from monitoring.views._dashboard import status_cells
@@ -19,13 +19,13 @@ def test_an_extended_unit_sending_within_its_extension_is_on_time_everywhere(wor
     with the general deadline, so it sent «с опозданием» — in both places too."""
     now = now_utc()
     world.campaign.organization_deadline = now - timedelta(days=2)
-    granted = {org: extensions.grant(world.campaign, org, now + timedelta(days=3), "болел куратор",
+    granted = {org: extension_grants.grant(world.campaign, org, now + timedelta(days=3), "болел куратор",
                                      actor=world.khv_official, now=now - timedelta(days=3))
                for org in (world.school, world.dod)}
     for org, curator in ((world.school, world.curator), (world.dod, world.dod_curator)):
         services.save_values(world.campaign, org, dict(VALID_VALUES), version=None, actor=curator, now=now)
         services.submit(world.campaign, org, actor=curator, now=now)
-    extensions.revoke(granted[world.dod], actor=world.khv_official, now=now)
+    extension_grants.revoke(granted[world.dod], actor=world.khv_official, now=now)
     db.session.commit()
 
     assert status_cells(world.campaign, now)[world.khv.id]["late"] == 1  # the dashboard's matrix
