@@ -228,8 +228,9 @@ class CompletenessSchema(Schema):
     submitted = fields.Integer()
     accepted = fields.Integer()
     overdue = fields.Integer()
-    on_time = fields.Integer(metadata={"description": "Отправили не позднее срока."})
-    late = fields.Integer(metadata={"description": "Отправили после срока (по продлению)."})
+    # one meaning of «в срок» (README): by the unit's own window, the end of its extension included
+    on_time = fields.Integer(metadata={"description": "Отправили до закрытия своего окна (срок или конец продления)."})
+    late = fields.Integer(metadata={"description": "Отправили после закрытия своего окна."})
 
 
 class AggregateSchema(Schema):

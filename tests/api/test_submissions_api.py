@@ -105,7 +105,7 @@ def test_closed_window_is_423_naming_the_deadline_and_an_extension_reopens_it(wo
     assert curator.post(submission_url(SCHOOL, "submit")).status_code == 200
     aggregate = operator.get(f"{BASE}/aggregates/27").get_json()
     assert aggregate["completeness"] == {"expected": 4, "submitted": 1, "accepted": 0, "overdue": 3,
-                                         "on_time": 0, "late": 1}
+                                         "on_time": 1, "late": 0}
 
     response = official.post(f"{BASE}/extensions/{extension['id']}/revoke")
     assert response.status_code == 200, response.get_json()

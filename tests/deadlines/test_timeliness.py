@@ -23,7 +23,8 @@ def _submit(world, org, curator, now):
 
 
 def test_completeness_counts_on_time_late_and_overdue(world, api_as):
-    """School on time; «Косатка» late under an extension; the Vanino school overdue; the college still extended."""
+    """School on time; «Косатка» on time under its extension (README: «в срок» is judged by the unit's own window);
+    the Vanino school overdue; the college still extended."""
     campaign = world.campaign
     deadline = campaign.organization_deadline
     _submit(world, world.school, world.curator, deadline - timedelta(days=1))
@@ -37,17 +38,17 @@ def test_completeness_counts_on_time_late_and_overdue(world, api_as):
 
     now = after + timedelta(days=2)
     region = aggregation.completeness(campaign, now)
-    assert region == {"expected": 4, "submitted": 2, "accepted": 0, "overdue": 1, "on_time": 1, "late": 1}
+    assert region == {"expected": 4, "submitted": 2, "accepted": 0, "overdue": 1, "on_time": 2, "late": 0}
     khv = aggregation.completeness(campaign, now, world.khv.id)
-    assert khv == {"expected": 2, "submitted": 2, "accepted": 0, "overdue": 0, "on_time": 1, "late": 1}
+    assert khv == {"expected": 2, "submitted": 2, "accepted": 0, "overdue": 0, "on_time": 2, "late": 0}
     # once the college's extension has run out it is overdue too
     assert aggregation.completeness(campaign, after + timedelta(days=6))["overdue"] == 2
 
     assert queries.aggregate(campaign, world.dod, now, None)["completeness"] == {
-        "expected": 1, "submitted": 1, "accepted": 0, "overdue": 0, "on_time": 0, "late": 1}
+        "expected": 1, "submitted": 1, "accepted": 0, "overdue": 0, "on_time": 1, "late": 0}
     services.accept(campaign, world.dod, actor=world.khv_official, now=after + timedelta(hours=4))
     db.session.commit()
-    assert aggregation.completeness(campaign, now, world.khv.id)["late"] == 1  # accepting keeps it late
+    assert aggregation.completeness(campaign, now, world.khv.id)["on_time"] == 2  # accepting keeps it on time
 
 
 def test_aggregates_api_reports_timeliness(world, api_as):

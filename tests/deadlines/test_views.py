@@ -49,6 +49,16 @@ def test_calendar_shows_an_extension_for_the_own_unit(world, login_as):
     assert f"не позднее <strong>27 октября {Y} г.</strong>" in page
     assert f"продлено; общий срок — 21 октября {Y} г., 00:00" in page
 
+    # sent under the extension, after the general deadline: «в срок», as on the dashboard and in the report
+    from monitoring import services
+    with freeze_time(f"{Y}-10-25T00:00:00Z"):
+        services.save_values(campaign, world.school, dict(factories.VALID_VALUES), version=None,
+                             actor=world.curator)
+        services.submit(campaign, world.school, actor=world.curator)
+        db.session.commit()
+        page = login_as(world.curator).get("/calendar").get_data(as_text=True)
+    assert "выполнено в срок" in page and "с опозданием" not in page
+
 
 def test_region_operator_sees_every_level(world, login_as):
     with freeze_time(f"{Y}-10-01T00:00:00Z"):
