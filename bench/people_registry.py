@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import percentiles, tune_database  # noqa: E402
+from bench.harness import migrate, percentiles, tune_database  # noqa: E402
 from bench.mentors import FIRST, PATRONYMICS, _sql_array, surnames  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -70,7 +70,7 @@ def fill(url: str, people: int, orgs: int) -> float:
             # users refer to the region, its units and mentors, and the append-only audit trail refers to users,
             # so a filled benchmark region cannot be emptied again: measure it (--skip-fill) or start afresh
             raise SystemExit("this database already holds records or the benchmark region: use --skip-fill, or a "
-                             "fresh database (createdb …; flask --app wsgi db upgrade)")
+                             "fresh database (createdb …)")
         region = conn.execute(sa.text("INSERT INTO regions (code, name, timezone, created_at) VALUES "
                                       "('B', 'Бенчмарк-край', 'Asia/Vladivostok', now()) RETURNING id")).scalar()
         conn.execute(sa.text("INSERT INTO municipalities (code, name, region_id, created_at) SELECT "
@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     print(f"database tuned like a production host: {tune_database(args.database_url)}", flush=True)
     if not args.skip_fill:
+        migrate(args.database_url)  # a fresh, empty database is enough (`createdb …`)
         print(f"filled in {fill(args.database_url, args.people, args.orgs):.1f} s")
     measure(args.database_url, explain=args.explain, xlsx=not args.no_xlsx)
 
