@@ -3,6 +3,8 @@ the end of its extension): on time, late, overdue or still pending."""
 from datetime import datetime
 from enum import StrEnum
 
+from deadlines.unit_deadline import is_on_time
+
 
 class Timeliness(StrEnum):
     on_time = "on_time"  #: submitted no later than the unit's window closed
@@ -22,5 +24,5 @@ TIMELINESS_LABELS = {
 def timeliness(closes_at: datetime, submitted_at: datetime | None, *, window_open: bool) -> Timeliness:
     """Classify a unit; `submitted_at` is None while it has not submitted."""
     if submitted_at is not None:
-        return Timeliness.on_time if submitted_at <= closes_at else Timeliness.late
+        return Timeliness.on_time if is_on_time(submitted_at, closes_at) else Timeliness.late
     return Timeliness.pending if window_open else Timeliness.overdue

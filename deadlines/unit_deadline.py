@@ -34,6 +34,15 @@ def closes_at(campaign: Campaign, level: Level, unit_id: int, extended: dict[int
     return max(deadline, until) if until is not None else deadline
 
 
+def is_on_time(submitted_at: datetime | None, closes_at: datetime) -> bool | None:
+    """None when not sent; else whether it was sent before the unit's window (with its extension) closed."""
+    if submitted_at is None:
+        return None
+    if submitted_at.tzinfo is None:  # SQLite hands back naive UTC
+        submitted_at = submitted_at.replace(tzinfo=UTC)
+    return submitted_at <= closes_at
+
+
 def sent_late(campaign: Campaign, level: Level, unit_id, sent_at) -> sa.ColumnElement[bool]:
     """SQL: sent (`sent_at` not NULL) after the unit's closing instant — the same rule as closes_at, for counts in
     one query (`unit_id` and `sent_at` are columns of the enclosing query)."""

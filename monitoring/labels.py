@@ -1,9 +1,8 @@
 """The one wording of a report's timeliness and of a report nobody has started, for pages, exports and e-mails.
 
-On time means first sent no later than the moment the unit's window closed, extensions included.
+On time means first sent no later than the moment the unit's window closed, extensions included
+(deadlines.unit_deadline.is_on_time).
 """
-from datetime import UTC, datetime
-
 ON_TIME = "в срок"
 LATE = "с опозданием"
 NOT_SENT = "не отправлен"
@@ -11,15 +10,6 @@ NOT_SENT = "не отправлен"
 NOT_STARTED = "не начат"
 #: A reporting level in words.
 LEVEL_NAMES = {"organization": "организация", "municipality": "муниципалитет", "region": "регион"}
-
-
-def is_on_time(submitted_at: datetime | None, closes_at: datetime) -> bool | None:
-    """None when not sent; else whether it was sent before the unit's window (with its extension) closed."""
-    if submitted_at is None:
-        return None
-    if submitted_at.tzinfo is None:  # SQLite hands back naive UTC
-        submitted_at = submitted_at.replace(tzinfo=UTC)
-    return submitted_at <= closes_at
 
 
 def verdict(on_time: bool | None) -> str:

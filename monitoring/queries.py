@@ -4,11 +4,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from deadlines.unit_deadline import closes_at
+from deadlines.unit_deadline import closes_at, is_on_time
 from deadlines.windows import is_open
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation
-from monitoring.labels import is_on_time
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
 from monitoring.plans.targets import resolve_targets
 from monitoring.services import get_submission, membership

@@ -8,11 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from deadlines.models import Campaign
-from deadlines.unit_deadline import closes_at, extended_until
+from deadlines.unit_deadline import closes_at, extended_until, is_on_time
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring import aggregation, record_indicators, snapshots
 from monitoring.indicators import SURVEY_PAIRS, compute_indicators
-from monitoring.labels import is_on_time
 from monitoring.models import (
     CampaignMember,
     MunicipalReport,
