@@ -14,7 +14,7 @@ from deadlines import due
 from deadlines.messages import federal_form_link, path, unit_link
 from deadlines.models import Campaign, Extension
 from deadlines.timeliness import TIMELINESS_LABELS, timeliness
-from deadlines.unit_deadline import closes_at
+from deadlines.unit_deadline import closes_at, is_on_time
 from deadlines.windows import active_extension
 from hierarchy.models import Level, Municipality, Organization, Region
 from monitoring.models import CampaignMember, MunicipalReport, ReportStatus, Snapshot, Submission, SubmissionStatus
@@ -111,8 +111,12 @@ def _own(campaign: Campaign, kind: str, unit, submitted_at: datetime | None, now
         extension = active_extension(campaign, level, unit.id, now)
     # the window is open as deadlines.windows.is_open says: before the deadline or under an active extension
     window_open = now < campaign.deadline_of(level) or extension is not None
-    # «в срок» as everywhere else: by the unit's own closing instant, its extension included (deadlines.unit_deadline)
-    closing = closes_at(campaign, level, unit.id) if submitted_at is not None else campaign.deadline_of(level)
+    # «в срок» as everywhere else: by the unit's own closing instant, its extension included (deadlines.unit_deadline);
+    # only a report sent after the general deadline needs its extensions read (the region staff's calendar lists
+    # every campaign, and a query per consolidated campaign would grow with them)
+    closing = campaign.deadline_of(level)
+    if submitted_at is not None and not is_on_time(submitted_at, closing):
+        closing = closes_at(campaign, level, unit.id)
     state = timeliness(closing, submitted_at, window_open=window_open)
     return _event(campaign, kind, unit, campaign.deadline_of(level), state=TIMELINESS_LABELS[state],
                   extended_until=extension.until if extension else None, link=unit_link(campaign, unit))
