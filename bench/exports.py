@@ -191,7 +191,7 @@ def measure_linearity(base_rows: int, runs: int) -> dict:
 
 
 def run(url: str, organizations: int, base_rows: int, runs: int) -> dict:
-    config = type("BenchConfig", (BaseConfig,), {"SQLALCHEMY_DATABASE_URI": url, "EXPORT_JOBS_INLINE": True})
+    config = type("BenchConfig", (BaseConfig,), {"SQLALCHEMY_DATABASE_URI": url})
     app = create_app(config)
     with app.app_context():
         flask_migrate.upgrade()

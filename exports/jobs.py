@@ -1,14 +1,13 @@
 """ZIP archives of every organization's form for a municipality or the region, built with visible progress.
 
-`request_archive` (a service: flush, audit; caller commits) queues a job; `launch` builds it in a background
-thread of the web process (or inline when EXPORT_JOBS_INLINE is set, as in tests); `build_archive` is the
-builder's entry point and commits its progress every few forms, so the status page can show done/total.
+`request_archive` (a service: flush, audit; caller commits) queues a job and `enqueue` hands it to the scheduler
+process (tests: to the request, once committed); `build_archive` is the builder's entry point and commits its
+progress every few forms, so the status page can show done/total.
 """
 import csv
 import hashlib
 import io
 import logging
-import threading
 import zipfile
 
 import sqlalchemy as sa
@@ -21,10 +20,9 @@ from exports.definitions import FormDefinition
 from exports.models import ExportJob, ExportJobStatus
 from hierarchy.models import Level, Municipality, Region
 from registry.auth.models import User
-from registry.core import export_store
+from registry.core import background_jobs, export_store
 from registry.core.audit import log_action
 from registry.core.background_jobs import commit_progress, start
-from registry.core.background_jobs import launch as launch_job
 from registry.core.cells import cell
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
@@ -70,9 +68,9 @@ def request_archive(campaign: Campaign, unit: Region | Municipality, fmt: str, d
     return job, True
 
 
-def launch(job_id: int) -> threading.Thread | None:
-    """Build the job in a background thread (returned), or right away when EXPORT_JOBS_INLINE is set."""
-    return launch_job(build_archive, job_id, inline_setting="EXPORT_JOBS_INLINE")
+def enqueue(job_id: int) -> None:
+    """The scheduler process builds the queued archive (tests: the request, once committed)."""
+    background_jobs.enqueue(build_archive, job_id)
 
 
 def build_archive(job_id: int) -> None:

@@ -100,9 +100,8 @@ def federal_form_archive_start(region_code: str, year: int, unit_code: str):
     require_consolidated(unit)
     fmt, definition = _archive_format(), get_form(request.form.get("form"))
     job, created = jobs.request_archive(campaign, unit, fmt, definition, actor=current_user)
-    db.session.commit()
     if created:
-        jobs.launch(job.id)
+        jobs.enqueue(job.id)
     else:
         flash("Архив уже формируется: дождитесь окончания.", "info")
     return redirect(url_for("exports.federal_form_archive", **campaign_args(campaign), unit_code=unit.code,

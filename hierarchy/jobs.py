@@ -1,21 +1,20 @@
-"""The hierarchy import as a background job (registry.imports): parse, check every row, apply all or nothing."""
-import threading
-
+"""The hierarchy import as a queued job (registry.imports): parse, check every row, apply all or nothing."""
 from hierarchy import services
 from hierarchy.importer import parse
 from registry.auth.models import User
-from registry.core.background_jobs import launch as launch_job
+from registry.core import background_jobs
 from registry.extensions import db
 from registry.imports import jobs
 from registry.imports.models import ImportJob
 
 
-def launch(job_id: int) -> threading.Thread | None:
-    """Import in a background thread (returned), or right away when IMPORT_JOBS_INLINE is set (tests)."""
-    return launch_job(run_import, job_id, inline_setting="IMPORT_JOBS_INLINE")
+def enqueue(job_id: int) -> None:
+    """The scheduler process runs the queued import (tests: the request, once committed)."""
+    background_jobs.enqueue(run_import, job_id)
 
 
 def run_import(job_id: int) -> None:
+    """The builder's entry point (a boundary of its own: commits)."""
     jobs.run(job_id, _import)
 
 

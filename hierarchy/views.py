@@ -16,7 +16,6 @@ from registry.core.errors import NotFound
 from registry.core.job_limit import TooManyJobs
 from registry.core.listing import name_matches, paginate, search_arg
 from registry.core.permissions import require
-from registry.extensions import db
 from registry.imports import jobs as import_jobs
 from registry.imports.views import REFRESH_SECONDS, refreshing
 
@@ -40,8 +39,7 @@ def unit_import():
         job = import_jobs.create("hierarchy", upload.filename, upload.read(), actor=current_user)
     except TooManyJobs as refused:
         return _import_page(errors=[RowError(None, "", refused.message)]), refused.status
-    db.session.commit()
-    jobs.launch(job.id)
+    jobs.enqueue(job.id)
     return redirect(url_for("hierarchy.import_job", job_id=job.id))
 
 

@@ -86,6 +86,8 @@ class BaseConfig:
     SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "300"))
     SCHEDULER_HEARTBEAT_SECONDS = float(os.environ.get("SCHEDULER_HEARTBEAT_SECONDS", "30"))
     SCHEDULER_LEASE_SECONDS = float(os.environ.get("SCHEDULER_LEASE_SECONDS", "90"))
+    #: How often the scheduler process looks for queued imports and archives (a web request only queues them).
+    QUEUE_POLL_SECONDS = float(os.environ.get("QUEUE_POLL_SECONDS", "2"))
     #: Where the scheduler stores the federal forms built from frozen snapshots (PRODUCT.md §5).
     EXPORTS_DIR = os.environ.get("EXPORTS_DIR") or str(INSTANCE_DIR / "exports")
     #: Where organizations' uploaded documents live (default: `documents` beside EXPORTS_DIR); files 0600.

@@ -1,7 +1,7 @@
 """The scheduler job that deletes old import and export-archive jobs with their files (JOB_RETENTION_DAYS).
 
 A job ended (done or failed) before the retention window is deleted with what it kept: the uploaded or built file
-in its row, a records preview's upload waiting on disk, an SQLite progress file. A queued or running job stays
+in its row, a records preview's upload waiting on disk. A queued or running job stays
 unless it gave no sign of life within the window (its process died long ago: the page shows it interrupted). The
 stored federal form sets are the filed record and are never touched. Re-running finds nothing more to delete, so
 no ledger is needed; a run that deleted something leaves one audit entry with the counts.
@@ -15,7 +15,7 @@ from flask import current_app
 
 from exports.models import ExportJob
 from registry.core.audit import log_action
-from registry.core.background_jobs import JobStatus, forget_progress, live
+from registry.core.background_jobs import JobStatus
 from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.imports.models import ImportJob
@@ -46,9 +46,6 @@ def purge_old_jobs(now: datetime | None = None) -> int:
     for token in previews:
         for suffix in (".upload", ".json"):
             Path(folder / f"{token}{suffix}").unlink(missing_ok=True)
-    for model, jobs in ((ImportJob, imports), (ExportJob, exports)):
-        for job in jobs:
-            forget_progress(model, job.id)
     logger.info("purged %s import and %s export jobs ended before %s", len(imports), len(exports), cutoff)
     return len(imports) + len(exports)
 
@@ -57,9 +54,8 @@ def _old(model, cutoff: datetime) -> list:
     """Jobs ended before `cutoff`, and queued or running ones whose last sign of life is older than that."""
     ended = db.session.scalars(sa.select(model).where(
         model.status.in_(ENDED), sa.func.coalesce(model.finished_at, model.created_at) < cutoff)).all()
-    silent = [job for job in db.session.scalars(sa.select(model).where(
+    silent = db.session.scalars(sa.select(model).where(
         model.status.not_in(ENDED), sa.func.coalesce(model.heartbeat_at, model.created_at) < cutoff)).all()
-        if (live(job).heartbeat_at or job.created_at) < cutoff]  # SQLite imports report life beside the database
     return [*ended, *silent]
 
 

@@ -3,7 +3,9 @@
 APScheduler keeps no state of its own (jobs are defined here, in memory): all state is in our tables, so a
 restart loses nothing. Every few minutes the leader runs `jobs.run_due(now)`, the same code as
 `flask deadlines tick`; on becoming leader (at start, or when the previous leader is gone) it runs it at
-once, which catches up on everything missed while no scheduler was running.
+once, which catches up on everything missed while no scheduler was running. Every process, leader or standby,
+also runs the work web requests queue (imports, archives: `scheduler.queue`) on a thread of its own, so a long
+import never delays a deadline job or the lease.
 """
 import json
 import logging
@@ -20,8 +22,9 @@ from registry.core.clock import now_utc
 from registry.extensions import db
 from scheduler.jobs import JobsFailed, run_due
 from scheduler.leader import Leadership
+from scheduler.queue import run_queued
 
-RUN_DUE_JOB, LEADERSHIP_JOB = "deadlines-run-due", "deadlines-leadership"
+RUN_DUE_JOB, LEADERSHIP_JOB, QUEUE_JOB = "deadlines-run-due", "deadlines-leadership", "queued-work"
 
 
 class Runner:
@@ -50,6 +53,15 @@ class Runner:
             if self.leadership.acquire(now_utc()):
                 self._run("выполнено")
 
+    def run_queued(self) -> None:
+        with self.app.app_context():
+            try:
+                ran = run_queued()
+            finally:
+                db.session.remove()
+        if ran:
+            self.echo(f"[очередь] {self.leadership.holder}: выполнено заданий из очереди: {ran}")
+
     def _still_leading(self) -> bool:
         """Renew the lease between jobs; False once another process holds it (this one then stops the run)."""
         return self.leadership.acquire(now_utc())
@@ -70,18 +82,21 @@ class Runner:
 
 
 def build_scheduler(app: Flask, runner: Runner) -> BlockingScheduler:
-    """A UTC scheduler with one worker thread, so its jobs never overlap each other either."""
+    """A UTC scheduler with one worker thread for the calendar, so its jobs never overlap each other either, and one
+    for the queued work of web requests."""
     interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
     if app.config.get("FORM_BUILD_BUDGET_SECONDS") is None:
         # the heartbeat waits while a run builds forms (one thread) and the lease is renewed only between jobs: one
         # job must end well before the lease does, or a standby takes over mid-job; the rest goes to the next run
         app.config["FORM_BUILD_BUDGET_SECONDS"] = app.config["SCHEDULER_LEASE_SECONDS"] / 2
     scheduler = BlockingScheduler(
-        timezone="UTC", executors={"default": ThreadPoolExecutor(1)},
+        timezone="UTC", executors={"default": ThreadPoolExecutor(1), "queue": ThreadPoolExecutor(1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": int(max(interval, 60))})
     scheduler.add_job(runner.heartbeat, IntervalTrigger(seconds=app.config["SCHEDULER_HEARTBEAT_SECONDS"]),
                       id=LEADERSHIP_JOB, next_run_time=datetime.now(UTC))
     scheduler.add_job(runner.run_due, IntervalTrigger(seconds=interval), id=RUN_DUE_JOB)
+    scheduler.add_job(runner.run_queued, IntervalTrigger(seconds=app.config["QUEUE_POLL_SECONDS"]), id=QUEUE_JOB,
+                      executor="queue", next_run_time=datetime.now(UTC))
     return scheduler
 
 

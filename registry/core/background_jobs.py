@@ -1,28 +1,24 @@
-"""Long work done outside the request, with progress a status page shows: one status set, one way to start a job.
+"""Long work done outside the request, with progress a status page shows: one status set, one way to queue a job.
 
-A job is a row (status, done/total, heartbeat) created and committed by the view; `launch` runs its builder in a
-background thread of the web process, or right away when the job kind's inline setting is on (tests). Builders
-push progress with `commit_progress` (their own session holds nothing) or `report_progress` (outside the builder's
-transaction, so an all-or-nothing transaction stays open and uncommitted); status pages read a job through `live`.
+A job is a row (status, done/total, heartbeat): the row is the queue. A view creates it queued (the request's
+commit stores it) and `enqueue`s its builder; the scheduler process (`scheduler/queue.py`) claims queued rows with
+`start` and runs them, so a web worker that restarts or dies loses nothing. In tests (JOBS_RUN_AFTER_REQUEST, on by
+default when testing) the request runs the builder itself once its changes are committed. Builders report progress
+into the row: `commit_progress` when their own session holds nothing else, `report_progress` while an
+all-or-nothing transaction of theirs stays open.
 """
-import json
-import logging
-import os
-import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app, has_request_context
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.core.clock import now_utc
+from registry.core.transaction import after_commit
 from registry.extensions import db
 
-logger = logging.getLogger(__name__)
 #: A running job that has not reported progress for this long is taken as dead (its process stopped).
 STALE_AFTER = timedelta(minutes=5)
 
@@ -62,33 +58,23 @@ class JobProgress:
         return 100 if self.status is JobStatus.done else int(100 * self.done / self.total) if self.total else 0
 
 
-def launch(builder: Callable[[int], None], job_id: int, *, inline_setting: str) -> threading.Thread | None:
-    """Run builder(job_id) in a background thread (returned), or right away when config[inline_setting] is on
-    (by default in testing)."""
-    app = current_app._get_current_object()
-    if app.config.get(inline_setting, app.testing):
-        builder(job_id)
-        return None
-    thread = threading.Thread(target=_run, args=(app, builder, job_id), name=f"job-{builder.__module__}-{job_id}",
-                              daemon=True)
-    thread.start()
-    return thread
-
-
-def _run(app: Flask, builder: Callable[[int], None], job_id: int) -> None:
-    with app.app_context():  # a thread has no Flask context (nor database session) of its own
-        builder(job_id)
+def enqueue(builder: Callable[[int], None], job_id: int) -> None:
+    """The queued row is picked up by the scheduler process; with JOBS_RUN_AFTER_REQUEST (tests) the request runs
+    builder(job_id) itself once its changes, the row included, are committed."""
+    app = current_app
+    if has_request_context() and app.config.get("JOBS_RUN_AFTER_REQUEST", app.testing):
+        after_commit(lambda: builder(job_id))
 
 
 def start(model, job_id: int):
-    """Mark a queued job running and commit; the job, or None when it is gone or no longer queued (taken already)."""
-    job = db.session.get(model, job_id)
-    if job is None or job.status is not JobStatus.queued:
-        return None
+    """Claim a queued job (mark it running) and commit; the job, or None when it is gone or taken already.
+
+    One conditional UPDATE: of two processes claiming the same row, exactly one changes it."""
     now = now_utc()
-    job.status, job.started_at, job.heartbeat_at = JobStatus.running, now, now
+    claimed = db.session.execute(sa.update(model).where(model.id == job_id, model.status == JobStatus.queued)
+                                 .values(status=JobStatus.running, started_at=now, heartbeat_at=now))
     db.session.commit()
-    return job
+    return db.session.get(model, job_id) if claimed.rowcount == 1 else None
 
 
 def commit_progress(model, job_id: int, done: int) -> None:
@@ -98,49 +84,15 @@ def commit_progress(model, job_id: int, done: int) -> None:
 
 
 def report_progress(model, job_id: int, done: int, total: int | None = None) -> None:
-    """Record progress outside the builder's transaction, leaving it open: on a connection of its own, or on SQLite
-    in a small file beside the database (SQLite has one writer, and the builder's transaction holds the lock)."""
+    """Record progress outside the builder's open transaction, on a connection of its own, so a status page sees it
+    while nothing of the work is committed yet.
+
+    SQLite has one writer, and the builder's transaction holds it: there the row keeps the progress committed
+    before the writing began (an import's row count, its checked rows) until the job ends."""
+    if db.engine.dialect.name == "sqlite":
+        return
     values = {"done": done, "heartbeat_at": now_utc()}
     if total is not None:
         values["total"] = total
-    path = _progress_file(model, job_id)
-    if path is None:
-        with db.engine.begin() as conn:
-            conn.execute(sa.update(model).where(model.id == job_id).values(**values))
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".tmp")
-    partial.write_text(json.dumps({**values, "heartbeat_at": values["heartbeat_at"].isoformat()}))
-    os.replace(partial, path)  # a reader sees the old file or the new one, never half of one
-
-
-def live(job):
-    """The job as a status page shows it: with the progress its builder reported beside an SQLite database while it
-    runs (set as loaded, so nothing is written back)."""
-    if job is None or job.status not in (JobStatus.queued, JobStatus.running):
-        return job
-    path = _progress_file(type(job), job.id)
-    try:
-        values = json.loads(path.read_text()) if path is not None else {}
-    except (OSError, ValueError):  # not reported yet, or the job ended and removed it meanwhile
-        values = {}
-    for name, value in values.items():
-        if name == "heartbeat_at":
-            value = max(datetime.fromisoformat(value), job.heartbeat_at or job.created_at)
-        set_committed_value(job, name, value)
-    return job
-
-
-def forget_progress(model, job_id: int) -> None:
-    """Remove the progress file of an ended job (none on PostgreSQL)."""
-    path = _progress_file(model, job_id)
-    if path is not None:
-        path.unlink(missing_ok=True)
-
-
-def _progress_file(model, job_id: int) -> Path | None:
-    """Where an SQLite database's running job reports progress: <database>-progress/<table>-<id>.json."""
-    url = db.engine.url
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(f"{url.database}-progress") / f"{model.__tablename__}-{job_id}.json"
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(model).where(model.id == job_id).values(**values))

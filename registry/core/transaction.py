@@ -4,8 +4,12 @@ A view returns its answer; `RegistryFlask.dispatch_request` then commits everyth
 the audit rows it added. An exception (a domain refusal, a failed flush, a bug) or an error answer (4xx/5xx)
 rolls it all back, so views, their helpers and services never commit or roll back themselves. Entry points outside
 a request (the scheduler's jobs, CLI commands, background builders) are boundaries of their own and commit there.
+What must wait for the commit (a file deleted once the database no longer needs it, a queued job run in tests)
+is handed to `after_commit`.
 """
-from flask import Flask
+from collections.abc import Callable
+
+from flask import Flask, g
 from werkzeug.wrappers import Response
 
 from registry.extensions import db
@@ -17,9 +21,17 @@ class RegistryFlask(Flask):
             response = self.make_response(super().dispatch_request())
         except BaseException:
             db.session.rollback()
+            g.pop("after_commit", None)
             raise
         finish(response)
+        for callback in g.pop("after_commit", ()):
+            callback()
         return response
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run callback once this request's changes are committed; never if they are rolled back."""
+    g.setdefault("after_commit", []).append(callback)
 
 
 def finish(response: Response) -> None:
@@ -31,12 +43,14 @@ def finish(response: Response) -> None:
     session = db.session()
     if response.status_code >= 400:
         session.rollback()
+        g.pop("after_commit", None)
         return
     session.expire_on_commit = False
     try:
         session.commit()
     except BaseException:
         session.rollback()
+        g.pop("after_commit", None)
         raise
     finally:
         session.expire_on_commit = True

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from hierarchy.models import Organization
 from registry.auth.models import User
 from registry.core.audit import log_action
-from registry.core.background_jobs import JobStatus, commit_progress, forget_progress, live, report_progress, start
+from registry.core.background_jobs import JobStatus, commit_progress, report_progress, start
 from registry.core.clock import now_utc
 from registry.core.job_limit import check_room
 from registry.core.tabular import TableRejected
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 def create(kind: str, file_name: str, content: bytes | None, *, actor: User, organization: Organization | None = None,
            preview_token: str | None = None, now=None) -> ImportJob:
-    """Queue the import (or, with a preview token, the check) of an uploaded file. Caller commits, then launches."""
+    """Queue the import (or, with a preview token, the check) of an uploaded file. Caller commits and enqueues."""
     now = now or now_utc()
     check_room(actor.id, now)
     job = ImportJob(kind=kind, file_name=file_name[:255], content=content, requested_by_id=actor.id,
@@ -76,7 +76,6 @@ def _finish(job_id: int, status: JobStatus, **values) -> None:
     for name, value in values.items():
         setattr(job, name, value)
     db.session.commit()
-    forget_progress(ImportJob, job_id)
 
 
 def of_user(user: User) -> sa.Select:
@@ -87,4 +86,4 @@ def of_user(user: User) -> sa.Select:
 def own_job(job_id: int, user: User) -> ImportJob | None:
     """The user's own job; jobs are not shared between users."""
     job = db.session.get(ImportJob, job_id)
-    return live(job) if job is not None and job.requested_by_id == user.id else None
+    return job if job is not None and job.requested_by_id == user.id else None

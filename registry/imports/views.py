@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
 from hierarchy.queries import user_timezone
-from registry.core.background_jobs import JobStatus, live
+from registry.core.background_jobs import JobStatus
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
 from registry.core.listing import paginate
@@ -44,7 +44,7 @@ def job_list():
     listing = paginate(jobs.of_user(current_user), SORTS, "-created", PER_PAGE)
     rows = [{"job": job, "url": job_url(job), "kind": IMPORT_KIND_LABELS[job.kind],
              "status": _status(job, now)}
-            for job in (live(job) for job, in listing.rows)]
+            for job, in listing.rows]
     return render_template("imports/job_list.html", rows=rows, listing=listing, tz=user_timezone(current_user))
 
 

@@ -1,10 +1,9 @@
-"""The records import as background jobs (registry.imports): the preview checks the upload waiting on disk;
+"""The records import as queued jobs (registry.imports): the preview checks the upload waiting on disk;
 the confirmed file is checked again and written all or nothing, streamed from a temporary copy kept in the job."""
 import dataclasses
 import json
 import secrets
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from flask import current_app
 
 from hierarchy.models import Organization
 from registry.auth.models import User
-from registry.core.background_jobs import launch as launch_job
+from registry.core import background_jobs
 from registry.core.private_files import open_private, private_dir
 from registry.extensions import db
 from registry.imports import jobs
@@ -65,12 +64,13 @@ def expired_uploads(now: float | None = None) -> list[str]:
     return sorted(tokens)
 
 
-def launch(job_id: int) -> threading.Thread | None:
-    """Check or import in a background thread (returned), or right away when IMPORT_JOBS_INLINE is set (tests)."""
-    return launch_job(run_job, job_id, inline_setting="IMPORT_JOBS_INLINE")
+def enqueue(job_id: int) -> None:
+    """The scheduler process runs the queued check or import (tests: the request, once committed)."""
+    background_jobs.enqueue(run_job, job_id)
 
 
 def run_job(job_id: int) -> None:
+    """The builder's entry point (a boundary of its own: commits)."""
     job = db.session.get(ImportJob, job_id)
     jobs.run(job_id, _check if job is not None and job.is_preview else _import)
 

@@ -16,7 +16,7 @@ from registry.core.clock import now_utc
 from registry.extensions import db
 from registry.notify.models import MailStatus
 from scheduler.leader import Leadership
-from scheduler.runner import LEADERSHIP_JOB, RUN_DUE_JOB, Runner, build_scheduler
+from scheduler.runner import LEADERSHIP_JOB, QUEUE_JOB, RUN_DUE_JOB, Runner, build_scheduler
 from tests import factories
 from tests.deadlines.conftest import ledger, outbox
 
@@ -26,7 +26,8 @@ Y = factories.YEAR
 
 def test_scheduler_registers_its_jobs_in_utc_without_overlap(app):
     scheduler = build_scheduler(app, Runner(app, Leadership(db.engine, 60), print))
-    assert {job.id for job in scheduler.get_jobs()} == {LEADERSHIP_JOB, RUN_DUE_JOB}
+    assert {job.id for job in scheduler.get_jobs()} == {LEADERSHIP_JOB, RUN_DUE_JOB, QUEUE_JOB}
+    assert {job.id: job.executor for job in scheduler.get_jobs()}[QUEUE_JOB] == "queue"  # imports never hold the lease
     assert str(scheduler.timezone) == "UTC"
     assert scheduler._job_defaults["coalesce"] is True and scheduler._job_defaults["max_instances"] == 1
 

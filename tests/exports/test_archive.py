@@ -1,4 +1,5 @@
-"""ZIP of all organizations' forms: a job row with done/total, built in a thread (or inline), a progress page
+"""ZIP of all organizations' forms: a job row with done/total, built by the scheduler process (in tests by the
+request, once committed), a progress page
 that refreshes itself with <meta http-equiv=refresh>, and the finished archive downloaded by anyone in scope."""
 import csv
 import io
@@ -16,6 +17,7 @@ from registry.core.audit import AuditEntry
 from registry.core.background_jobs import commit_progress
 from registry.core.clock import now_utc
 from registry.extensions import db
+from scheduler.queue import run_queued
 from tests.factories import YEAR
 
 C = f"/campaigns/27/{YEAR}/federal-form"
@@ -83,17 +85,18 @@ def test_a_job_whose_process_died_is_shown_as_interrupted_and_can_be_restarted(f
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ExportJob)) == 1  # the dead one is gone
 
 
-def test_the_background_thread_builds_the_archive(frozen, app, monkeypatch):
+def test_the_request_queues_the_archive_and_the_scheduler_process_builds_it(frozen, app, login_as, monkeypatch):
     world = frozen.world
-    monkeypatch.setitem(app.config, "EXPORT_JOBS_INLINE", False)
+    monkeypatch.setitem(app.config, "JOBS_RUN_AFTER_REQUEST", False)  # as in production
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 1)
-    job, _ = jobs.request_archive(world.campaign, world.region, "xlsx", get_form(), actor=world.operator)
-    db.session.commit()
-    thread = jobs.launch(job.id)
-    assert thread is not None
-    thread.join(timeout=60)
+    official = login_as(world.khv_official)
+    assert official.post(f"{C}/27-KHV/archive", data={"format": "xlsx"}).status_code == 302
+    queued = _job()
+    assert (queued.status, queued.content, queued.started_at) == (ExportJobStatus.queued, None, None)
+    assert run_queued() == 1  # what the scheduler process does every QUEUE_POLL_SECONDS
     done = _job()
-    assert done.status is ExportJobStatus.done and done.done == done.total == 5 and done.size == len(done.content)
+    assert done.status is ExportJobStatus.done and done.done == done.total and done.size == len(done.content)
+    assert "Скачать " + done.file_name in official.get(f"{C}/27-KHV/archive?format=xlsx").get_data(as_text=True)
 
 
 def test_a_failure_is_recorded_for_the_person_waiting(frozen, monkeypatch):

@@ -10,7 +10,7 @@ from registry.core.clock import now_utc
 from registry.core.downloads import as_download, content_disposition, no_store
 from registry.core.job_limit import TooManyJobs, check_room
 from registry.core.tabular import RowError
-from registry.extensions import db
+from registry.core.transaction import after_commit
 from registry.imports import jobs as import_jobs
 from registry.imports.views import REFRESH_SECONDS, refreshing
 from registry.mentoring import import_jobs as records_jobs
@@ -67,8 +67,7 @@ def import_upload(org_code: str):
     token = records_jobs.store_upload(upload, {"user_id": current_user.id, "org_id": org.id, "kind": kind,
                                                "filename": upload.filename})
     job = import_jobs.create(kind, upload.filename, None, actor=current_user, organization=org, preview_token=token)
-    db.session.commit()
-    records_jobs.launch(job.id)
+    records_jobs.enqueue(job.id)
     return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
 
@@ -79,9 +78,9 @@ def import_confirm(org_code: str):
     org = editable(org_code)
     path, meta = _stored(request.form.get("token", ""), org)
     job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
-    db.session.commit()
-    records_jobs.forget_upload(request.form["token"])  # the job holds the file now; upload and metadata go
-    records_jobs.launch(job.id)
+    token = request.form["token"]
+    after_commit(lambda: records_jobs.forget_upload(token))  # once the job holds the file: upload and metadata go
+    records_jobs.enqueue(job.id)
     return redirect(url_for("record_imports.import_job", org_code=org.code, job_id=job.id))
 
 
