@@ -36,6 +36,7 @@ def run_queued(keep_going: Callable[[], bool] = lambda: True) -> int:
     A builder claims its row itself (`start`): one taken by another process meanwhile is left to it."""
     tried: set[tuple[type, int]] = set()
     while keep_going():
+        # the oldest queued row of each table not tried yet (a tried one still queued was taken by nobody: skip it)
         waiting = [(row.created_at, row.id, model, builder) for model, builder in QUEUES
                    for row in db.session.execute(sa.select(model.id, model.created_at).where(
                        model.status == JobStatus.queued).order_by(model.created_at, model.id).limit(len(tried) + 1))

@@ -33,6 +33,8 @@ class Runner:
     def __init__(self, app: Flask, leadership: Leadership, echo: Callable[[str], None]):
         self.app, self.leadership, self.echo = app, leadership, echo
         self._said_standby = False
+        #: Set on the way out: the queue thread ends its current job and takes no next one.
+        self.stopping = False
 
     def heartbeat(self) -> None:
         with self.app.app_context():
@@ -56,7 +58,7 @@ class Runner:
     def run_queued(self) -> None:
         with self.app.app_context():
             try:
-                ran = run_queued()
+                ran = run_queued(keep_going=lambda: not self.stopping)
             finally:
                 db.session.remove()
         if ran:
@@ -110,7 +112,8 @@ def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     with app.app_context():
         leadership = Leadership(db.engine, app.config["SCHEDULER_LEASE_SECONDS"])
-    scheduler = build_scheduler(app, Runner(app, leadership, echo))
+    runner = Runner(app, leadership, echo)
+    scheduler = build_scheduler(app, runner)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     echo(f"Планировщик сроков запущен ({leadership.holder}); аренда в таблице scheduler_leases "
          f"на {app.config['SCHEDULER_LEASE_SECONDS']:g} с")
@@ -119,6 +122,7 @@ def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
+        runner.stopping = True  # the queue's current job ends; the queued ones wait for the next process
         if scheduler.running:
             scheduler.shutdown(wait=True)
         with app.app_context():
