@@ -11,7 +11,7 @@ from exports.access import authorized_unit
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
-from registry.core.errors import NotFound, ValidationFailed
+from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db
 from surveys import access, answers_export, services
@@ -59,9 +59,7 @@ def open_survey(data: dict, region_code: str, year: int):
     org, _ = member_or_404(campaign, data["organization"])
     require(access.can_run_surveys(current_actor(), org.id), access.NOT_CURATOR)
     survey, tokens = services.open_survey(campaign, org, data["kind"], data["links"], actor=current_actor())
-    answer = {"id": survey.id, "links": [link_url(t) for t in tokens]}
-    db.session.commit()
-    return answer, 201
+    return {"id": survey.id, "links": [link_url(t) for t in tokens]}, 201
 
 
 @api_bp.route(SURVEYS_URL, methods=["GET"])
@@ -96,9 +94,7 @@ def close_survey(region_code: str, year: int, survey_id: int):
     survey = access.survey_of_campaign(campaign, survey_id)
     require(access.can_run_surveys(current_actor(), survey.organization_id), access.NOT_CURATOR)
     services.close_survey(survey, actor=current_actor())
-    answer = describe(survey, results([survey.id])[survey.id], current_actor())
-    db.session.commit()
-    return answer
+    return describe(survey, results([survey.id])[survey.id], current_actor())
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/survey-answers", methods=["GET"])
@@ -144,10 +140,5 @@ def answer(data: dict, token: str):
     try:
         services.answer(token, data["answers"])
     except ValidationFailed as exc:
-        db.session.rollback()
         raise ValidationFailed(exc.message, {f"answers.{q}": m for q, m in exc.fields.items()}) from exc
-    except NotFound:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return {"status": "stored"}, 201

@@ -79,11 +79,9 @@ def survey_open(region_code: str, year: int, org_code: str):
         return render_page(campaign, org, error=error, typed={kind: raw})
     try:
         survey, tokens = services.open_survey(campaign, org, kind, links, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error page's status rolls the request back
         fields = {f"{key}-{kind}": msgs for key, msgs in error.fields.items()}
         return render_page(campaign, org, error=DomainError(error.message, fields), typed={kind: raw})
-    db.session.commit()
     flash(f"Опрос {KIND_LABELS[kind]} открыт: добавлено ссылок — {len(tokens)}. Распечатайте QR-коды или "
           "раздайте ссылки участникам.", "success")
     return redirect(_page_url(campaign, org))
@@ -98,10 +96,8 @@ def survey_close(region_code: str, year: int, org_code: str, survey_id: int):
     require(survey.organization_id == org.id and access.can_run_surveys(current_user, org.id))
     try:
         services.close_survey(survey, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error page's status rolls the request back
         return render_page(campaign, org, error=error)
-    db.session.commit()
     flash(f"Опрос {KIND_LABELS[survey.kind]} закрыт: ссылки больше не принимают ответов.", "success")
     return redirect(_page_url(campaign, org))
 
