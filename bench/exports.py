@@ -44,7 +44,7 @@ from exports import jobs, sources  # noqa: E402
 from exports.builders.federal_form import fill_form  # noqa: E402
 from exports.builders.monitoring_report import monitoring_report  # noqa: E402
 from exports.catalog import get_form  # noqa: E402
-from exports.definitions import build  # noqa: E402
+from exports.definition_parser import build  # noqa: E402
 from exports.form_pdf import render_form_pdf  # noqa: E402
 from exports.form_xlsx import render_form_xlsx  # noqa: E402
 from exports.formatting import number  # noqa: E402

@@ -165,7 +165,7 @@ def _records(spec: dict, arrays: dict, orgs: str) -> sa.TextClause:
 
 def _form_sets(now: datetime) -> None:
     """A stored form set (four formats) for every frozen municipal snapshot that has none yet."""
-    from exports.definitions import DEFAULT_FORM
+    from exports.definition_files import DEFAULT_FORM
 
     params = {"now": now, "form": DEFAULT_FORM}
     db.session.execute(sa.text(

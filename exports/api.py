@@ -9,8 +9,8 @@ from exports import set_scope, stored_files
 from exports.access import authorized_unit
 from exports.builders.federal_form import file_name, form_for_unit
 from exports.catalog import FORM_FORMATS, get_form
-from exports.form_sets import download_name
 from exports.models import FormSet
+from exports.stored_files import download_name
 from hierarchy.permissions import can_work_in_region
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
 from registry.core.api import ApiBlueprint, current_actor
@@ -18,7 +18,6 @@ from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.permissions import require
 from registry.core.schemas import QuerySchema, Str
-from registry.extensions import db
 
 api_bp = ApiBlueprint("exports_api", __name__, description="Федеральная статистическая форма: PDF, XLSX, CSV, XML.")
 
@@ -48,8 +47,8 @@ def federal_form(args: dict, region_code: str, year: int):
     definition, spec = get_form(args.get("form")), FORM_FORMATS[args["format"]]
     stored = stored_files.stored_for(campaign, unit, args["format"], definition.code, args.get("set"))
     if stored is not None:  # the file stored from the frozen snapshot, byte for byte
+        # a damaged file is marked for the builder (the request commits it) before it is replaced here
         data = stored_files.read_stored(stored, now_utc())
-        db.session.commit()  # a damaged file is marked for the builder before it is replaced here
         data = data if data is not None else stored_files.fresh_render(stored)
         response = _file(data, spec.mimetype, download_name(stored, campaign))
         response.headers["X-Form-Checksum"] = stored.values_checksum

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from flask import current_app, has_app_context
 
-from exports.definitions import DEFAULT_FORM, FORMS_DIR, FormDefinition, FormDefinitionError, form_files, load
+from exports.definition_files import DEFAULT_FORM, FORMS_DIR, form_files, load
+from exports.definitions import FormDefinition, FormDefinitionError
 from exports.form_csv import render_form_csv
 from exports.form_pdf import render_form_pdf
 from exports.form_xlsx import render_form_xlsx

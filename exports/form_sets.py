@@ -5,6 +5,10 @@ The builder is a scheduler job (scheduler.form_jobs) and commits after every fil
 (set = snapshot version, unit, format) is its ledger, so a run killed half-way resumes where it stopped and a
 second run builds nothing. Downloads of a frozen campaign serve these files, so what was filed can be reproduced
 byte for byte later, whatever changed in the code or the hierarchy since.
+
+This module is the builder alone: only the scheduler's job calls it, and it commits as a background builder does
+(every file is its own transaction). What download views use — where a set's files live, marking a damaged file —
+is in exports.stored_files and never commits.
 """
 import logging
 import time
@@ -20,6 +24,7 @@ from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS
 from exports.definitions import FormDefinition
 from exports.models import FormSet, StoredForm, StoredFormStatus
+from exports.stored_files import mark_damaged, set_dir
 from monitoring.models import Snapshot
 from registry.core import export_store
 from registry.core.audit import log_action
@@ -28,17 +33,6 @@ from registry.extensions import db
 logger = logging.getLogger(__name__)
 #: A file that failed to build is tried again on later runs, this many times in all.
 MAX_ATTEMPTS = 3
-DAMAGED = "Файл отсутствует или повреждён (контрольная сумма не совпадает); будет сформирован заново."
-
-
-def set_dir(form_set: FormSet, campaign: Campaign) -> str:
-    return "/".join((export_store.safe(campaign.region.code), str(campaign.year), export_store.safe(form_set.form_code),
-                     f"{form_set.level.value}-{export_store.safe(form_set.unit_code)}-v{form_set.version}"
-                     f"-s{form_set.snapshot_id}"))
-
-
-def download_name(stored: StoredForm, campaign: Campaign) -> str:
-    return f"{stored.form_set.form_code}_{stored.unit_code}_{campaign.year}.{stored.format}"
 
 
 def discover(definition: FormDefinition) -> int:
@@ -67,15 +61,6 @@ def check_files(now: datetime) -> int:
             damaged += 1
     db.session.commit()
     return damaged
-
-
-def mark_damaged(stored: StoredForm, now: datetime) -> None:
-    """The stored file is missing or its bytes no longer match: rebuild it on the next run. Caller commits."""
-    logger.warning("Stored form %r is missing or damaged", stored)
-    stored.status, stored.error, stored.attempts = StoredFormStatus.damaged, DAMAGED, 0
-    stored.form_set.completed_at = None
-    log_action(None, "federal_form.damaged", "stored_form", stored.id,
-               after={"path": stored.path, "sha256": stored.sha256, "found_at": now.isoformat()})
 
 
 def open_sets(definition: FormDefinition) -> list[FormSet]:

@@ -61,8 +61,8 @@ def form_set_archive(region_code: str, year: int, set_id: int):
     form_set = db.session.get(FormSet, set_id) if set_id < 2**31 else None  # beyond an INTEGER column
     if form_set is None or form_set.campaign_id != campaign.id:
         raise NotFound("Набор форм не найден.")
+    # damaged files found while packing are marked for the builder: the redirect below commits the marks
     path = stored_files.archive(form_set, now_utc())
-    db.session.commit()  # damaged files found while packing are marked for the builder
     if path is None:
         flash("Часть файлов набора повреждена или отсутствует: они будут сформированы заново при следующем запуске "
               "планировщика. Повторите загрузку позже.", "error")

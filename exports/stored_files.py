@@ -3,6 +3,7 @@ the sets of a campaign with their progress, and one ZIP of a whole set built fro
 import csv
 import hashlib
 import io
+import logging
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -13,17 +14,39 @@ from deadlines.models import Campaign
 from exports import sources
 from exports.builders.federal_form import fill_form
 from exports.catalog import FORM_FORMATS, get_form
-from exports.form_sets import mark_damaged, set_dir
 from exports.models import FormSet, StoredForm, StoredFormStatus
 from hierarchy.models import Level, Unit
 from monitoring.models import Snapshot
 from registry.core import export_store
+from registry.core.audit import log_action
 from registry.core.cells import neutralize
 from registry.core.errors import NotFound
 from registry.core.xlsx import FixedDateZip
 from registry.extensions import db
 
+logger = logging.getLogger(__name__)
 SERVABLE = (StoredFormStatus.stored, StoredFormStatus.damaged)
+DAMAGED = "Файл отсутствует или повреждён (контрольная сумма не совпадает); будет сформирован заново."
+
+
+def set_dir(form_set: FormSet, campaign: Campaign) -> str:
+    return "/".join((export_store.safe(campaign.region.code), str(campaign.year), export_store.safe(form_set.form_code),
+                     f"{form_set.level.value}-{export_store.safe(form_set.unit_code)}-v{form_set.version}"
+                     f"-s{form_set.snapshot_id}"))
+
+
+def download_name(stored: StoredForm, campaign: Campaign) -> str:
+    return f"{stored.form_set.form_code}_{stored.unit_code}_{campaign.year}.{stored.format}"
+
+
+def mark_damaged(stored: StoredForm, now: datetime) -> None:
+    """The stored file is missing or its bytes no longer match: rebuild it on the next run. Never commits: the
+    request that found it (or the builder) does."""
+    logger.warning("Stored form %r is missing or damaged", stored)
+    stored.status, stored.error, stored.attempts = StoredFormStatus.damaged, DAMAGED, 0
+    stored.form_set.completed_at = None
+    log_action(None, "federal_form.damaged", "stored_form", stored.id,
+               after={"path": stored.path, "sha256": stored.sha256, "found_at": now.isoformat()})
 
 
 def stored_for(campaign: Campaign, unit: Unit, fmt: str, form_code: str, set_id: int | None = None

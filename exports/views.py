@@ -10,9 +10,9 @@ from exports.access import authorized_unit, require_consolidated
 from exports.builders.federal_form import file_name, form_for_unit
 from exports.builders.monitoring_report import monitoring_report
 from exports.catalog import FORM_FORMATS, formats_of, get_form
-from exports.form_sets import download_name
 from exports.formatting import check_message
 from exports.models import EXPORT_JOB_STATUS_LABELS, ExportJobStatus
+from exports.stored_files import download_name
 from monitoring.access import load_campaign
 from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
@@ -58,8 +58,8 @@ def federal_form_download(region_code: str, year: int, unit_code: str, fmt: str)
     definition, spec = get_form(request.args.get("form")), FORM_FORMATS[fmt]
     stored = stored_files.stored_for(campaign, unit, fmt, definition.code, request.args.get("set", type=int))
     if stored is not None:  # what was stored from the frozen snapshot, byte for byte
+        # a damaged file is marked for the builder (the request commits it) before it is replaced here
         data = stored_files.read_stored(stored, now_utc())
-        db.session.commit()  # a damaged file is marked for the builder before it is replaced here
         data = data if data is not None else stored_files.fresh_render(stored)
         return _download(data, spec.mimetype, download_name(stored, campaign))
     form = form_for_unit(campaign, unit, definition, member, current_user)

@@ -6,7 +6,7 @@ respondent's phone may refuse cookies.
 from flask import Blueprint, render_template, request
 
 from registry.core.errors import DomainError, ValidationFailed
-from registry.extensions import csrf, db
+from registry.extensions import csrf
 from surveys import access, services
 from surveys.throttle import throttle_answers
 
@@ -34,13 +34,10 @@ def answer_submit(token: str):
     given = {key: value for key, value in request.form.items() if key != "csrf_token"}
     try:
         services.answer(token, given)
-    except ValidationFailed as error:
-        db.session.rollback()
+    except ValidationFailed as error:  # 422: the request rolls back, what was typed is shown again
         survey, questionnaire = services.questionnaire_of(access.link_by_token(token))
         return render_template("surveys/answer.html", questionnaire=questionnaire, token=token, given=given,
                                errors=error.fields, error=error), 422
     except DomainError as error:
-        db.session.rollback()
         return _refusal(error)
-    db.session.commit()
     return render_template("surveys/answer_done.html")

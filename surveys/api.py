@@ -7,12 +7,10 @@ from io import BytesIO
 from flask import send_file, url_for
 from sqlalchemy.orm import selectinload
 
-from exports.access import authorized_unit
 from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
-from registry.core.errors import NotFound, ValidationFailed
-from registry.core.permissions import require
+from registry.core.errors import ValidationFailed
 from registry.extensions import db
 from surveys import access, answers_export, services
 from surveys.models import Survey
@@ -57,11 +55,9 @@ def open_survey(data: dict, region_code: str, year: int):
     """Открыть опрос организации (или добавить ссылки к открытому) и получить одноразовые ссылки. Куратор."""
     campaign = campaign_or_404(region_code, year)
     org, _ = member_or_404(campaign, data["organization"])
-    require(access.can_run_surveys(current_actor(), org.id), access.NOT_CURATOR)
+    access.require_running_surveys(current_actor(), org.id)
     survey, tokens = services.open_survey(campaign, org, data["kind"], data["links"], actor=current_actor())
-    answer = {"id": survey.id, "links": [link_url(t) for t in tokens]}
-    db.session.commit()
-    return answer, 201
+    return {"id": survey.id, "links": [link_url(t) for t in tokens]}, 201
 
 
 @api_bp.route(SURVEYS_URL, methods=["GET"])
@@ -82,9 +78,7 @@ def list_surveys(region_code: str, year: int):
 def read_survey(region_code: str, year: int, survey_id: int):
     """Итоги опроса: ссылки, ответившие, удовлетворённость (при < 5 ответивших — только для региона)."""
     campaign = campaign_or_404(region_code, year)
-    survey = access.survey_of_campaign(campaign, survey_id)
-    member = access.member_of(campaign, survey.organization_id)
-    require(member is not None and access.can_see_surveys(current_actor(), campaign, member), access.OUT_OF_SCOPE)
+    survey = access.viewable_survey(current_actor(), campaign, survey_id)
     return describe(survey, results([survey.id])[survey.id], current_actor())
 
 
@@ -93,12 +87,9 @@ def read_survey(region_code: str, year: int, survey_id: int):
 def close_survey(region_code: str, year: int, survey_id: int):
     """Закрыть опрос: ссылки больше не принимают ответов. Куратор организации."""
     campaign = campaign_or_404(region_code, year)
-    survey = access.survey_of_campaign(campaign, survey_id)
-    require(access.can_run_surveys(current_actor(), survey.organization_id), access.NOT_CURATOR)
+    survey = access.runnable_survey(current_actor(), campaign, survey_id)
     services.close_survey(survey, actor=current_actor())
-    answer = describe(survey, results([survey.id])[survey.id], current_actor())
-    db.session.commit()
-    return answer
+    return describe(survey, results([survey.id])[survey.id], current_actor())
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/survey-answers", methods=["GET"])
@@ -109,8 +100,7 @@ def download_answers(args: dict, region_code: str, year: int):
     """Анонимные ответы опросов подразделения. Муниципалитет — свои организации; регион — все."""
     campaign = campaign_or_404(region_code, year)
     user = current_actor()
-    require(access.is_officer(user), "Ответы опросов выгружают муниципалитет и регион.")
-    unit, _ = authorized_unit(user, campaign, args["unit"])
+    unit = access.answers_unit(user, campaign, args["unit"])
     data = answers_export.render(user, campaign, unit, args["format"])
     response = send_file(BytesIO(data), mimetype=answers_export.FORMATS[args["format"]], as_attachment=True,
                          download_name=answers_export.file_name(campaign, unit, args["format"]), max_age=0)
@@ -125,8 +115,7 @@ def download_answers(args: dict, region_code: str, year: int):
 @api_bp.alt_response(423, response="LOCKED")
 def questionnaire(token: str):
     """Анкета по одноразовой ссылке (без авторизации). 409 — по ссылке уже ответили; 423 — опрос закрыт."""
-    link = access.link_by_token(token)
-    _, found = services.questionnaire_of(link)
+    _, found = services.questionnaire_of(access.link_by_token(token))
     return found.as_dict()
 
 
@@ -144,10 +133,5 @@ def answer(data: dict, token: str):
     try:
         services.answer(token, data["answers"])
     except ValidationFailed as exc:
-        db.session.rollback()
         raise ValidationFailed(exc.message, {f"answers.{q}": m for q, m in exc.fields.items()}) from exc
-    except NotFound:
-        db.session.rollback()
-        raise
-    db.session.commit()
     return {"status": "stored"}, 201

@@ -15,11 +15,10 @@ from monitoring.services import membership
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
-from registry.core.db import for_update
-from registry.core.errors import DomainError, NotFound, ValidationFailed, WindowClosed
+from registry.core.errors import DomainError, ValidationFailed, WindowClosed
 from registry.extensions import db
 from registry.mentoring.queries import counts_from_records, has_records
-from surveys import questionnaires
+from surveys import access, questionnaires
 from surveys.models import Survey, SurveyAnswer, SurveyLink
 
 MAX_LINKS = 2000
@@ -133,9 +132,7 @@ def answer(token: str, raw_answers, now: datetime | None = None) -> SurveyAnswer
     """Store one anonymous answer and spend the link, atomically: of two concurrent answers one wins."""
     # the link is read locked (PostgreSQL: the row; SQLite: the write lock), so a concurrent answer waits here and
     # then finds the link spent
-    link = db.session.scalar(for_update(db.session, sa.select(SurveyLink).where(SurveyLink.token == token)))
-    if link is None:
-        raise unknown_link()
+    link = access.link_by_token(token, lock=True)
     survey, questionnaire = questionnaire_of(link, now)
     clean, errors = questionnaires.check_answers(questionnaire, raw_answers)
     if errors:
@@ -154,7 +151,3 @@ def unused_links(survey: Survey) -> list[str]:
     """The survey's links not yet answered, in the order they were made (for the QR sheet and the curator's list)."""
     return list(db.session.scalars(sa.select(SurveyLink.token).where(
         SurveyLink.survey_id == survey.id, SurveyLink.used.is_(False)).order_by(SurveyLink.id)))
-
-
-def unknown_link() -> NotFound:
-    return NotFound("Ссылка на анкету не найдена. Проверьте, что она скопирована целиком.")

@@ -6,12 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 
 from deadlines.windows import last_day_label
-from exports.access import authorized_unit
 from monitoring.access import load_campaign, load_member
 from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
-from registry.core.permissions import require
 from registry.extensions import db
 from surveys import access, answers_export, services
 from surveys.models import Survey
@@ -32,7 +30,7 @@ def _page_url(campaign, org) -> str:
 def survey_list(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(access.can_see_surveys(current_user, campaign, member))
+    access.require_seeing_surveys(current_user, campaign, member)
     return render_page(campaign, org)
 
 
@@ -57,7 +55,7 @@ def render_page(campaign, org, *, error: DomainError | None = None, typed: dict 
     status = error.status if error else 200
     return render_template("surveys/survey_list.html", campaign=campaign, org=org, rows=rows, error=error,
                            errors=error.fields if error else {}, typed=typed or {}, is_curator=is_curator,
-                           is_officer=access.is_officer(user), min_shown=access.MIN_SHOWN,
+                           is_officer=access.can_download_answers(user), min_shown=access.MIN_SHOWN,
                            args=campaign_args(campaign), link_url=_link_url, fresh=fresh or {}), status
 
 
@@ -70,7 +68,7 @@ def _link_url(token: str) -> str:
 def survey_open(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, _ = load_member(campaign, org_code)
-    require(access.can_run_surveys(current_user, org.id))
+    access.require_running_surveys(current_user, org.id)
     kind, raw = request.form.get("kind", ""), (request.form.get("links") or "").strip()
     try:
         links = int(raw) if raw else None
@@ -79,11 +77,9 @@ def survey_open(region_code: str, year: int, org_code: str):
         return render_page(campaign, org, error=error, typed={kind: raw})
     try:
         survey, tokens = services.open_survey(campaign, org, kind, links, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error page's status rolls the request back
         fields = {f"{key}-{kind}": msgs for key, msgs in error.fields.items()}
         return render_page(campaign, org, error=DomainError(error.message, fields), typed={kind: raw})
-    db.session.commit()
     flash(f"Опрос {KIND_LABELS[kind]} открыт: добавлено ссылок — {len(tokens)}. Распечатайте QR-коды или "
           "раздайте ссылки участникам.", "success")
     return redirect(_page_url(campaign, org))
@@ -94,14 +90,11 @@ def survey_open(region_code: str, year: int, org_code: str):
 def survey_close(region_code: str, year: int, org_code: str, survey_id: int):
     campaign = load_campaign(region_code, year)
     org, _ = load_member(campaign, org_code)
-    survey = access.survey_of_campaign(campaign, survey_id)
-    require(survey.organization_id == org.id and access.can_run_surveys(current_user, org.id))
+    survey = access.runnable_survey(current_user, campaign, survey_id, org.id)
     try:
         services.close_survey(survey, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error page's status rolls the request back
         return render_page(campaign, org, error=error)
-    db.session.commit()
     flash(f"Опрос {KIND_LABELS[survey.kind]} закрыт: ссылки больше не принимают ответов.", "success")
     return redirect(_page_url(campaign, org))
 
@@ -112,8 +105,7 @@ def survey_sheet(region_code: str, year: int, org_code: str, survey_id: int):
     """The unused links as a printable sheet of QR codes (the curator's: the links are the respondents' keys)."""
     campaign = load_campaign(region_code, year)
     org, _ = load_member(campaign, org_code)
-    survey = access.survey_of_campaign(campaign, survey_id)
-    require(survey.organization_id == org.id and access.can_run_surveys(current_user, org.id))
+    survey = access.runnable_survey(current_user, campaign, survey_id, org.id)
     closes = last_day_label(services.closes_at(survey, now_utc()), campaign.region.timezone)
     data = qr_sheet(org.name, survey.kind, closes, [_link_url(t) for t in services.unused_links(survey)])
     response = send_file(BytesIO(data), mimetype="application/pdf", as_attachment=True, max_age=0,
@@ -128,8 +120,7 @@ def answers_download(region_code: str, year: int, unit_code: str, fmt: str):
     campaign = load_campaign(region_code, year)
     if fmt not in answers_export.FORMATS:
         return render_template("errors/error.html", message="Допустимые форматы: xlsx, csv.", status=404), 404
-    require(access.is_officer(current_user), "Ответы опросов выгружают муниципалитет и регион.")
-    unit, _ = authorized_unit(current_user, campaign, unit_code)
+    unit = access.answers_unit(current_user, campaign, unit_code)
     data = answers_export.render(current_user, campaign, unit, fmt)
     response = send_file(BytesIO(data), mimetype=answers_export.FORMATS[fmt], as_attachment=True, max_age=0,
                          download_name=answers_export.file_name(campaign, unit, fmt))

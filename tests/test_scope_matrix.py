@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher, Type
 
 from deadlines import extension_grants, feeds
-from exports.definitions import DEFAULT_FORM
+from exports.definition_files import DEFAULT_FORM
 from exports.models import FormSet
 from hierarchy.models import Level
 from monitoring import reports, services

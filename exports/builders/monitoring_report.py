@@ -1,7 +1,7 @@
 """The consolidated monitoring report of a municipality or the region: fact vs target per year and per sub-unit,
 completeness and timeliness, and the units still missing — as neutral tables and charts (no formatting)."""
 from deadlines.models import Campaign
-from exports import sources
+from exports import frozen_names, sources, unit_headers
 from exports.builders import monitoring_data as data
 from exports.tables import BarChart, Basis, MonitoringReport, Table, TableColumn
 from hierarchy.models import Municipality, Region
@@ -84,13 +84,13 @@ def _per_unit(campaign: Campaign, unit: Region | Municipality, snapshot,
     # a table read from a snapshot names its rows as they were named when it was frozen
     if isinstance(unit, Region):
         group, title = "reporting_municipality_id", "муниципальным образованиям"
-        frozen = sources.frozen_municipalities(snapshot) if snapshot is not None else {}
+        frozen = frozen_names.frozen_municipalities(snapshot) if snapshot is not None else {}
         names = {m.id: frozen.get(m.code, m.name) for m, _ in data.municipal_reports(campaign)} | {None: DIRECT}
     else:
         group, title = "organization_id", "организациям"
         names = {org.id: org.name for org, _ in sources.members_of(campaign, unit)}
         if snapshot is not None:
-            names |= {org_id: f["name"] for org_id, f in sources.frozen_organizations([snapshot.id]).items()}
+            names |= {org_id: f["name"] for org_id, f in frozen_names.frozen_organizations([snapshot.id]).items()}
     by_group = data.indicators_by_group(campaign, source, group, viewer)
     total, _ = data.unit_indicators(campaign, unit, viewer)
     # the unit's own targets (frozen with its snapshot), each with whose it is
@@ -129,7 +129,7 @@ def _municipal_targets(campaign: Campaign, snapshot) -> Table:
     report is read from a snapshot, resolved now otherwise (own approved plan, else the region's target)."""
     codes = [i.code for i in INDICATORS if i.targets]
     if snapshot is not None:
-        frozen = sources.frozen_summaries(snapshot)
+        frozen = frozen_names.frozen_summaries(snapshot)
         units = [(s.get("unit", {}).get("name", code), s.get("indicators", {})) for code, s in sorted(frozen.items())]
         note = "Цели зафиксированы в принятых муниципальных отчётах, вошедших в срез; остальные муниципалитеты " \
                "в срез не вошли."
@@ -247,7 +247,7 @@ def monitoring_report(campaign: Campaign, unit: Region | Municipality, *, now=No
     per_year, charts = _per_year(campaign, unit, viewer)
     per_unit, unit_charts = _per_unit(campaign, unit, snapshot, viewer)
     kind = "региона" if isinstance(unit, Region) else "муниципального образования"
-    info = sources.consolidated_info(unit, snapshot) if snapshot is not None else sources.unit_info(unit)
+    info = unit_headers.consolidated_info(unit, snapshot) if snapshot is not None else unit_headers.unit_info(unit)
     return MonitoringReport(
         title=f"Мониторинг целевой модели наставничества {kind}: {campaign.year} год", unit=info,
         year=campaign.year, basis=basis, tables=(per_year, per_unit, _completeness(campaign, unit, now),

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from exports.definitions import DEFAULT_FORM
+from exports.definition_files import DEFAULT_FORM
 from exports.models import ExportJob, FormSet
 from hierarchy.models import Level
 from monitoring import reports

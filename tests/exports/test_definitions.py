@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from exports import catalog
 from exports.builders.federal_form import form_for_unit
 from exports.builders.monitoring_report import monitoring_report
-from exports.definitions import FORMS_DIR, FormDefinitionError, build, load
+from exports.definition_files import FORMS_DIR, load
+from exports.definition_parser import build
+from exports.definitions import FormDefinitionError
 from exports.form_pdf import render_form_pdf
 from exports.form_xlsx import render_form_xlsx
 from exports.report_pdf import render_report_pdf

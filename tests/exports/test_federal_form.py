@@ -5,7 +5,8 @@ import json
 import pytest
 
 from exports.builders.federal_form import fill_form
-from exports.definitions import FORMS_DIR, build, load
+from exports.definition_files import FORMS_DIR, load
+from exports.definition_parser import build
 from exports.formatting import check_message
 from exports.tables import Basis, UnitInfo, UnitValues
 from tests.exports.conftest import scaled

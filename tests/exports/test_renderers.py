@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from exports import pdf as pdf_module
 from exports.builders.federal_form import fill_form, form_for_unit
 from exports.catalog import get_form
-from exports.definitions import FORMS_DIR
+from exports.definition_files import FORMS_DIR
 from exports.form_csv import render_form_csv
 from exports.form_pdf import render_form_pdf
 from exports.form_xlsx import render_form_xlsx

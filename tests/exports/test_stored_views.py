@@ -148,3 +148,19 @@ def test_set_pages_are_for_region_staff_only(frozen, login_as):
         browser = login_as(user)
         assert browser.get(f"{C}/form-sets").status_code in (403, 404)
         assert browser.get(f"{C}/form-sets/{regional}/zip").status_code in (403, 404)
+
+
+def test_a_damaged_file_in_a_set_stops_its_zip_and_the_mark_is_kept(frozen, login_as):
+    build_federal_forms(now_utc())
+    regional = db.session.scalar(sa.select(FormSet).where(FormSet.level == "region"))
+    stored = db.session.scalars(sa.select(StoredForm).where(StoredForm.set_id == regional.id,
+                                                             StoredForm.format == "csv")).first()
+    path = export_store.root() / stored.path
+    path.write_bytes(path.read_bytes()[::-1])  # same size: only a read finds it
+    operator = login_as(frozen.world.operator)
+    response = operator.get(f"{C}/form-sets/{regional.id}/zip")
+    assert response.status_code == 302
+    page = operator.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Часть файлов набора повреждена или отсутствует" in page
+    db.session.expire_all()  # the redirect's request committed the mark in its own session
+    assert db.session.get(StoredForm, stored.id).status.value == "damaged"

@@ -4,7 +4,7 @@ import io
 
 from lxml import etree
 
-from exports.definitions import FORMS_DIR
+from exports.definition_files import FORMS_DIR
 from tests.exports.conftest import snapshot_sum
 from tests.factories import YEAR
 

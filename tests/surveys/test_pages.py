@@ -90,3 +90,15 @@ def test_the_curators_survey_page_opens_surveys_and_shows_results(world, client,
     assert "Ответили" in page and "100 %" in page
     sheet = curator.get(f"{url}/{services.survey_for(world.campaign, world.school, 'mentee').id}/qr.pdf")
     assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+
+
+def test_closing_a_closed_survey_is_refused_with_422_on_the_same_page(world, login_as):
+    _links(world)
+    survey = services.survey_for(world.campaign, world.school, "mentee")
+    curator = login_as(world.curator)
+    url = f"/campaigns/27/{YEAR}/surveys/{world.school.code}/{survey.id}/close"
+    assert curator.post(url).status_code == 302
+    refused = curator.post(url)
+    assert refused.status_code == 422 and "Опрос уже закрыт." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.survey_for(world.campaign, world.school, "mentee").closed_at is not None

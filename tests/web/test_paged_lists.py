@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 
 from exports import sets_views
-from exports.definitions import DEFAULT_FORM
+from exports.definition_files import DEFAULT_FORM
 from exports.models import FormSet
 from hierarchy.models import Level
 from monitoring import reports, services
