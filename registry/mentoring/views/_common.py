@@ -66,15 +66,15 @@ def actor():
 
 
 def done(message: str, endpoint: str, **values):
-    """Commit the one change of this request, say so, and go to the page showing it."""
-    db.session.commit()
+    """Say the change is made and go to the page showing it (the request boundary commits it)."""
     flash(message, "success")
     return redirect(url_for(endpoint, **values))
 
 
 def refused(error: DomainError, endpoint: str, **values):
-    """A refused action: nothing is kept; show why on the page the user came from."""
-    db.session.rollback()
+    """A refused action: show why on the page the user came from. The redirect is a success for the request
+    boundary, which commits: the caller runs the refused change in a savepoint (`db.session.begin_nested()`), so
+    the refusal undid it and nothing of it is kept."""
     messages = [m for ms in error.fields.values() for m in ms]
     flash(" ".join([error.message, *messages]), "error")
     return redirect(url_for(endpoint, **values))

@@ -32,7 +32,8 @@ def consent_give(org_code: str, kind: str, person_id: int):
     if errors:
         return refused(DomainError("Согласие не внесено: исправьте ошибки.", errors), endpoint, **values)
     try:
-        consents.give(person, data, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            consents.give(person, data, actor=actor())
     except DomainError as error:
         return refused(error, endpoint, **values)
     return done("Согласие внесено.", endpoint, **values)
@@ -52,7 +53,8 @@ def consent_withdraw(org_code: str, consent_id: int):
         abort(404)
     endpoint, values = _person_page(person)
     try:
-        ended = consents.withdraw(consent, actor=actor())
+        with db.session.begin_nested():
+            ended = consents.withdraw(consent, actor=actor())
     except DomainError as error:
         return refused(error, endpoint, **values)
     message = "Согласие отозвано" + (" вместе с согласием на публикацию" if len(ended) > 1 else "")

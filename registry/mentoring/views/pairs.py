@@ -101,8 +101,7 @@ def pair_create(org_code: str):
         mentor_ids.append(mentor.id)
     try:
         pair = pairs.create_pair(org, data, mentor_ids, _ids("mentee_ids"), actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, values=values, errors=error.fields, status=error.status)
     return done("Пара (группа) создана.", ".pair_view", org_code=org.code, pair_id=pair.id)
 
@@ -120,8 +119,7 @@ def pair_view(org_code: str, pair_id: int):
         return _page(org, pair, values=posted(), errors=errors, status=422)
     try:
         pairs.update_pair(pair, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, pair, values=posted(), errors=error.fields, status=error.status)
     return done("Изменения сохранены.", ".pair_view", org_code=org.code, pair_id=pair.id)
 
@@ -139,21 +137,26 @@ def pair_status(org_code: str, pair_id: int):
         if errors:
             raise ValidationFailed("Состояние не изменено.", errors)
         data["on"] = data["on"] or now_utc().date()
-        if action == "approve":
-            pairs.approve(pair, order_ref=data["order_ref"], actor=actor())
-        elif action == "activate":
-            pairs.activate(pair, actor=actor())
-        elif action == "complete":
-            decisions = {m.id: request.form.get(f"full_cycle_{m.id}") for m in pair.current_mentees}
-            full_cycle = {k: v == "1" for k, v in decisions.items() if v in ("0", "1")}
-            pairs.complete(pair, on=data["on"], full_cycle=full_cycle, actor=actor())
-        elif action == "terminate":
-            pairs.terminate(pair, on=data["on"], reason=data["reason"], actor=actor())
-        else:
-            raise ValidationFailed("Неизвестное действие.")
+        with db.session.begin_nested():  # a refusal undoes only this change
+            _transition(pair, action, data)
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done(f"Состояние: «{PAIR_STATUS_LABELS[pair.status]}».", ".pair_view", **back)
+
+
+def _transition(pair: MentoringPair, action: str, data: dict) -> None:
+    if action == "approve":
+        pairs.approve(pair, order_ref=data["order_ref"], actor=actor())
+    elif action == "activate":
+        pairs.activate(pair, actor=actor())
+    elif action == "complete":
+        decisions = {m.id: request.form.get(f"full_cycle_{m.id}") for m in pair.current_mentees}
+        full_cycle = {k: v == "1" for k, v in decisions.items() if v in ("0", "1")}
+        pairs.complete(pair, on=data["on"], full_cycle=full_cycle, actor=actor())
+    elif action == "terminate":
+        pairs.terminate(pair, on=data["on"], reason=data["reason"], actor=actor())
+    else:
+        raise ValidationFailed("Неизвестное действие.")
 
 
 @bp.post("/<org_code>/pairs/<int:pair_id>/replace")
@@ -167,8 +170,9 @@ def pair_replace(org_code: str, pair_id: int):
     try:
         if errors:
             raise ValidationFailed("Замена не выполнена.", errors)
-        pairs.replace_mentor(pair, old_id=data["old_mentor_id"], new_id=data["new_mentor_id"], reason=data["reason"],
-                             comment=data["comment"], on=data["on"], actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            pairs.replace_mentor(pair, old_id=data["old_mentor_id"], new_id=data["new_mentor_id"],
+                                 reason=data["reason"], comment=data["comment"], on=data["on"], actor=actor())
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done("Наставник заменён.", ".pair_view", **back)
@@ -187,10 +191,11 @@ def pair_member_add(org_code: str, pair_id: int):
         if errors or person_id is None:
             raise ValidationFailed("Участник не добавлен.", errors or {"person_id": ["Выберите участника."]})
         on = data["on"] or now_utc().date()
-        if request.form.get("role") == "mentor":
-            pairs.add_mentor(pair, person_id, on=on, actor=actor())
-        else:
-            pairs.add_mentee(pair, person_id, on=on, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            if request.form.get("role") == "mentor":
+                pairs.add_mentor(pair, person_id, on=on, actor=actor())
+            else:
+                pairs.add_mentee(pair, person_id, on=on, actor=actor())
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done("Участник добавлен.", ".pair_view", **back)

@@ -60,7 +60,8 @@ def review_list():
 def _act(partner_id: int, action, message: str):
     partner = reviewable_partner(current_user, partner_id)
     try:
-        action(partner)
+        with db.session.begin_nested():  # a refusal undoes only this change
+            action(partner)
     except DomainError as error:
         return refused(error, ".review_list")
     return done(message, ".review_list")

@@ -56,7 +56,8 @@ def agreement_add(org_code: str):
     try:
         if errors:
             raise ValidationFailed("Соглашение не сохранено.", errors)
-        partners.add_agreement(org, data, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            partners.add_agreement(org, data, actor=actor())
     except DomainError as error:
         return refused(error, ".partner_list", org_code=org.code)
     return done("Соглашение с партнёром внесено.", ".partner_list", org_code=org.code)
@@ -71,7 +72,8 @@ def agreement_edit(org_code: str, agreement_id: int):
     try:
         if errors:
             raise ValidationFailed("Соглашение не сохранено.", errors)
-        partners.update_agreement(agreement, data, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            partners.update_agreement(agreement, data, actor=actor())
     except DomainError as error:
         return refused(error, ".partner_list", org_code=org.code)
     return done("Соглашение изменено.", ".partner_list", org_code=org.code)
@@ -87,7 +89,8 @@ def partner_kind_set(org_code: str, agreement_id: int):
     try:
         if errors:
             raise ValidationFailed("Вид партнёра не сохранён.", errors)
-        partners.set_unknown_kind(agreement.partner, data["partner_kind"], actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            partners.set_unknown_kind(agreement.partner, data["partner_kind"], actor=actor())
     except DomainError as error:
         return refused(error, ".partner_list", org_code=org.code)
     return done("Вид партнёра указан.", ".partner_list", org_code=org.code)

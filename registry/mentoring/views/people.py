@@ -146,10 +146,8 @@ def _create(org_code: str, kind: str):
     try:
         create = people.create_mentor if kind == "mentors" else people.create_mentee
         record = create(org, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _form_page(org, kind, values=posted(), errors=error.fields, status=error.status)
-    db.session.commit()
     return redirect(url_for(f".{kind[:-1]}_edit", org_code=org.code, **{f"{kind[:-1]}_id": record.id}))
 
 
@@ -165,10 +163,8 @@ def _edit(org_code: str, kind: str, record_id: int):
     try:
         update = people.update_mentor if kind == "mentors" else people.update_mentee
         update(record, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _form_page(org, kind, record, values=posted(), errors=error.fields, status=error.status)
-    db.session.commit()
     return redirect(url_for(f".{kind[:-1]}_edit", org_code=org.code, **{f"{kind[:-1]}_id": record.id}, saved=1))
 
 

@@ -75,8 +75,7 @@ def practice_edit(org_code: str, practice_id: int):
         if errors:
             raise ValidationFailed("Практика не сохранена.", errors)
         practices.update_practice(practice, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, practice, values=posted(), errors=error.fields, status=error.status)
     return done("Изменения сохранены.", ".practice_edit", org_code=org.code, practice_id=practice.id)
 
@@ -87,7 +86,8 @@ def practice_propose(org_code: str, practice_id: int):
     org = editable(org_code)
     practice = record_or_404(Practice, practice_id, org)
     try:
-        practices.propose(practice, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.propose(practice, actor=actor())
     except DomainError as error:
         return refused(error, ".practice_edit", org_code=org.code, practice_id=practice.id)
     return done("Практика отправлена на рассмотрение.", ".practice_edit", org_code=org.code, practice_id=practice.id)
@@ -128,7 +128,8 @@ def _reviewable(practice_id: int) -> Practice:
 def practice_approve(practice_id: int):
     practice = _reviewable(practice_id)
     try:
-        practices.approve(practice, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.approve(practice, actor=actor())
     except DomainError as error:
         return refused(error, ".review_list")
     return done("Практика опубликована в открытом реестре.", ".review_list")
@@ -142,7 +143,8 @@ def practice_return(practice_id: int):
     try:
         if errors:
             raise ValidationFailed("Практика не возвращена.", errors)
-        practices.return_practice(practice, data["comment"], actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.return_practice(practice, data["comment"], actor=actor())
     except DomainError as error:
         return refused(error, ".review_list")
     return done("Практика возвращена на доработку.", ".review_list")
