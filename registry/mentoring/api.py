@@ -1,6 +1,5 @@
 """API v1: an organization's records (PRODUCT.md §9), scoped like the pages: the curator writes; the curator,
 its municipality and region staff read. Integrators (school information systems) push records here."""
-import sqlalchemy as sa
 
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
@@ -68,7 +67,7 @@ def list_mentors(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return serialize.people(user, list(db.session.scalars(serialize.loading(
-        sa.select(Mentor).where(Mentor.organization_id == org.id).order_by(Mentor.id), Mentor))))
+        access.visible_records(org, Mentor).order_by(Mentor.id), Mentor))))
 
 
 @api_bp.route(f"{ORG}/mentors", methods=["POST"])
@@ -120,7 +119,7 @@ def list_mentees(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return serialize.people(user, list(db.session.scalars(serialize.loading(
-        sa.select(Mentee).where(Mentee.organization_id == org.id).order_by(Mentee.id), Mentee))))
+        access.visible_records(org, Mentee).order_by(Mentee.id), Mentee))))
 
 
 @api_bp.route(f"{ORG}/mentees", methods=["POST"])
@@ -179,8 +178,7 @@ def list_partners(org_code: str):
     """Партнёры, с которыми у организации есть соглашение."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    agreements = db.session.scalars(sa.select(PartnerAgreement).where(PartnerAgreement.organization_id == org.id)
-                                    .order_by(PartnerAgreement.id))
+    agreements = db.session.scalars(access.visible_agreements(org).order_by(PartnerAgreement.id))
     return [serialize.partner(a.partner) for a in {a.partner_id: a for a in agreements}.values()]
 
 
@@ -243,7 +241,7 @@ def list_pairs(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return [serialize.pair(user, p) for p in db.session.scalars(
-        sa.select(MentoringPair).where(access.pairs_of_organization(org.id)).order_by(MentoringPair.id))]
+        access.visible_org_pairs(org).order_by(MentoringPair.id))]
 
 
 @api_bp.route(f"{ORG}/pairs", methods=["POST"])

@@ -49,7 +49,7 @@ def test_a_refusal_after_a_failed_flush_renders_the_error_page_with_the_menu(app
     users = _users()
 
     def refuses_after_a_failed_flush():
-        db.session.get(User, world.operator.id).full_name = "Изменено"  # a change of the same request: rolled back with the rest
+        db.session.get(User, world.operator.id).full_name = "Изменено"  # rolled back with the rest of the request
         try:
             _duplicate_of(world.operator.id)
         except IntegrityError:

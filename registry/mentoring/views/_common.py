@@ -1,44 +1,10 @@
-"""What the records pages share: loading the organization (404) and its records, permission checks, form parsing."""
-import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
+"""What the records pages share: form parsing, the acting user, the answer after a change or a refusal. Loading and
+authorizing live in `registry.mentoring.access`, shared with the API."""
+from flask import flash, redirect, request, url_for
 from marshmallow import Schema, ValidationError
 
-from hierarchy.models import Organization
 from registry.core.api import current_actor
 from registry.core.errors import DomainError
-from registry.core.permissions import require
-from registry.extensions import db
-from registry.mentoring.permissions import can_edit_records, can_view_records
-
-
-def organization_or_404(org_code: str) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.code == org_code))
-    if org is None:
-        abort(404)
-    return org
-
-
-def viewable(org_code: str) -> Organization:
-    """The organization, once the user may read its records (curator, its municipality, region staff)."""
-    org = organization_or_404(org_code)
-    require(can_view_records(current_user, org), "Записи этой организации вне вашей области доступа.")
-    return org
-
-
-def editable(org_code: str) -> Organization:
-    """The organization, once the user is its curator (only the curator keeps the records)."""
-    org = viewable(org_code)
-    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
-    return org
-
-
-def record_or_404(model, record_id: int, org: Organization):
-    """A record of this organization; another organization's id answers 404, like an unknown one."""
-    record = db.session.get(model, record_id)
-    if record is None or record.organization_id != org.id:
-        abort(404)
-    return record
 
 
 def parse(schema: type[Schema], data: dict | None = None) -> tuple[dict | None, dict[str, list[str]]]:

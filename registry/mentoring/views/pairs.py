@@ -11,11 +11,10 @@ from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access
 from registry.mentoring.models import Mentee, Mentor, MentoringPair
-from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
 from registry.mentoring.services import pairs
 from registry.mentoring.text import snils_error
-from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
+from registry.mentoring.views._common import actor, done, parse, posted, refused
 from registry.mentoring.vocab import (
     FORM_LABELS,
     KIND_LABELS,
@@ -39,15 +38,15 @@ LABELS = {"forms": FORM_LABELS, "kinds": KIND_LABELS, "statuses": PAIR_STATUS_LA
 @bp.get("/<org_code>/pairs")
 @login_required
 def pair_list(org_code: str):
-    org = viewable(org_code)
+    org = access.viewable_organization(current_user, org_code)
     # its own pairs, and other organizations' pairs with one of its mentors (marked; their mentees stay theirs)
-    query = sa.select(MentoringPair).where(access.pairs_of_organization(org.id))
+    query = access.visible_org_pairs(org)
     status = request.args.get("status", "")
     if status in PairStatus.__members__:
         query = query.where(MentoringPair.status == PairStatus(status))
     listing = paginate(query, SORTS, "-start", PER_PAGE)
     return render_template("mentoring/pair_list.html", org=org, records=[p for p, in listing.rows], listing=listing,
-                           status=status, can_edit=can_edit_records(current_user, org), **LABELS)
+                           status=status, can_edit=access.can_edit_records(current_user, org), **LABELS)
 
 
 def _people(org):
@@ -63,7 +62,7 @@ def _page(org, pair=None, *, values=None, errors=None, status=200):
     values = values if values is not None else _values_of(pair)
     return render_template(
         "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors,
-        mentees=mentees, can_edit=can_edit_records(current_user, org) and (pair is None or pair.status not in
+        mentees=mentees, can_edit=access.can_edit_records(current_user, org) and (pair is None or pair.status not in
                                                                             pairs.CLOSED),
         next_statuses=sorted(PAIR_TRANSITIONS[pair.status], key=list(PairStatus).index) if pair else [],
         **LABELS), status
@@ -83,7 +82,7 @@ def _ids(name: str) -> list[int]:
 @bp.route("/<org_code>/pairs/new", methods=["GET", "POST"])
 @login_required
 def pair_create(org_code: str):
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     if request.method == "GET":
         return _page(org)
     values = posted()
@@ -109,11 +108,11 @@ def pair_create(org_code: str):
 @bp.route("/<org_code>/pairs/<int:pair_id>", methods=["GET", "POST"])
 @login_required
 def pair_view(org_code: str, pair_id: int):
-    org = viewable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.viewable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     if request.method == "GET":
         return _page(org, pair)
-    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
+    require(access.can_edit_records(current_user, org), access.CURATOR_ONLY)
     data, errors = parse(PairSchema, request.form.to_dict())
     if errors:
         return _page(org, pair, values=posted(), errors=errors, status=422)
@@ -128,8 +127,8 @@ def pair_view(org_code: str, pair_id: int):
 @login_required
 def pair_status(org_code: str, pair_id: int):
     """Move the pair along its lifecycle: approve (order), activate, complete (full-cycle marks), terminate."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     action = request.form.get("action", "")
     data, errors = parse(TransitionSchema, {k: request.form.get(k, "") for k in ("on", "order_ref", "reason")})
@@ -163,8 +162,8 @@ def _transition(pair: MentoringPair, action: str, data: dict) -> None:
 @login_required
 def pair_replace(org_code: str, pair_id: int):
     """Replace a mentor with a reason (004 §4.7); the history keeps who left, when and why."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     data, errors = parse(ReplaceSchema)
     try:
@@ -182,8 +181,8 @@ def pair_replace(org_code: str, pair_id: int):
 @login_required
 def pair_member_add(org_code: str, pair_id: int):
     """Add a mentor or a mentee: many mentors per mentee and many mentees per mentor are allowed."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     data, errors = parse(TransitionSchema, {"on": request.form.get("on", "")})
     person_id = request.form.get("person_id", type=int)
