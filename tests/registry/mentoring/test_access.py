@@ -3,6 +3,7 @@ as the HTML error page in the layout and the API as its JSON error; its `visible
 pages and the API alike; a refused change answered with a redirect keeps nothing of it."""
 import sqlalchemy as sa
 
+from registry.core.errors import InvalidTransition
 from registry.extensions import db
 from registry.mentoring import access
 from registry.mentoring.models import Consent, Practice
@@ -84,3 +85,24 @@ def test_a_refused_change_shown_by_a_redirect_keeps_nothing(world, login_as):
     page = b.get(response.headers["Location"]).get_data(as_text=True)
     assert 'class="flash flash-error"' in page and "Согласие не внесено: исправьте ошибки." in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Consent)) == 0
+
+
+def test_a_refusal_after_a_flushed_change_keeps_nothing_of_it(world, login_as, monkeypatch):
+    """Even when the refused service had already changed and flushed something, the savepoint undoes it before
+    the redirect that the request boundary commits."""
+    practice = practices.create_practice(world.school, {"title": "Как было", "form": Form.teacher_student,
+                                                        "role_model": "", "description": "Описание", "results": ""},
+                                         actor=None)
+    builders.commit()
+
+    def changes_then_refuses(found, *, actor=None, now=None):
+        found.title = "Изменено"
+        db.session.flush()
+        raise InvalidTransition("Практику нельзя отправить.")
+    monkeypatch.setattr(practices, "propose", changes_then_refuses)
+    b = login_as(world.curator)
+    response = b.post(f"{R}/practices/{practice.id}/propose")
+    assert response.status_code == 302
+    assert "Практику нельзя отправить." in b.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Practice, practice.id).title == "Как было"
