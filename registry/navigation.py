@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from monitoring.campaigns import latest_campaign
 from registry.auth.models import ROLE_LABELS, Role
-from registry.extensions import db
 from registry.public.home import PUBLIC_NAV
 
 #: The menu entry of the region registry of people (PRODUCT.md §9), for municipal officials and region staff.
@@ -22,8 +21,6 @@ def navigation() -> dict:
         return {"nav": _items([("Главная", url_for("home.index"))]
                               + [(label, url_for(endpoint)) for endpoint, label in PUBLIC_NAV]),
                 "account_links": [], "role_label": ""}
-    if not db.session.is_active:
-        db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
     items = [("Главная", url_for("home.index"))]
     role = current_user.role
     if role is Role.mentor:  # only the mentor's own pages: no records, registry-wide lists or monitoring

@@ -6,7 +6,6 @@ from registry.auth import services
 from registry.auth.passwords import MIN_PASSWORD_LENGTH
 from registry.auth.sessions import start_session
 from registry.core.errors import DomainError
-from registry.extensions import db
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -23,10 +22,8 @@ def password_change():
                                          request.form.get("new_password", ""),
                                          request.form.get("new_password_repeat", ""))
         except DomainError as refused:
-            db.session.rollback()
             error = refused
         else:
-            db.session.commit()
             start_session(user)  # the session under the new epoch; every older cookie and token is void
             flash("Пароль изменён. Остальные сеансы и API-токены завершены.", "success")
             return redirect(url_for("home.index"))

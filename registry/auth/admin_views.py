@@ -63,9 +63,7 @@ def user_create():
         user = services.create_user(email=form["email"], password=request.form.get("password", ""), role=form["role"],
                                     scope=form["scope"] or None, full_name=form["full_name"], actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return _render(form=form, error=error), error.status
-    db.session.commit()
     scope = user.scope_unit
     flash(f"Пользователь {user.email} создан" + (f": «{scope.name}»." if scope is not None else "."), "success")
     return redirect(url_for("admin.user_list", q=user.email))
@@ -96,10 +94,8 @@ def user_edit(user_id: int):
         try:
             changed = services.change_role(user, role=form["role"], scope=form["scope"], actor=current_user)
         except DomainError as refused:
-            db.session.rollback()
             error = refused
         else:
-            db.session.commit()
             flash(f"Роль {user.email} изменена: {ROLE_LABELS[user.role]}"
                   + (f", {user.scope_unit.name}" if user.scope_unit else "") + ". Сеансы пользователя завершены."
                   if changed else f"Роль и область действия {user.email} не изменились.", "success")
@@ -129,7 +125,6 @@ def _set_enabled(user_id: int, enabled: bool):
         abort(404)
     require(user.id != current_user.id, "Нельзя отключить собственную учётную запись.")
     services.set_enabled(user, enabled, actor=current_user)
-    db.session.commit()
     flash(f"Учётная запись {user.email} {'включена' if enabled else 'отключена: её сеансы завершены'}.", "success")
     return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
 
@@ -143,7 +138,6 @@ def user_unlock(user_id: int):
     if user is None:
         abort(404)
     services.clear_login_failures(user, actor=current_user)
-    db.session.commit()
     flash(f"Ограничение неудачных входов для {user.email} снято.", "success")
     return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
 
@@ -158,7 +152,6 @@ def user_password_link(user_id: int):
         abort(404)
     require(user.is_enabled, "Учётная запись отключена: сначала включите её.")
     links.issue(user, "reset", actor=current_user, now=now_utc())
-    db.session.commit()
     flash(f"Ссылка для смены пароля отправлена на {user.email}; она действует один раз.", "success")
     return redirect(url_for("admin.user_list", q=request.form.get("q") or None))
 

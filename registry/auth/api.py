@@ -7,7 +7,6 @@ from registry.core.api import FIELD_MESSAGES, SCHEMA_MESSAGES, ApiBlueprint, cur
 from registry.core.errors import DomainError
 from registry.core.security import throttle_login
 from registry.core.throttle import by_address
-from registry.extensions import db
 
 TOO_LONG = f"Адрес электронной почты длиннее {MAX_EMAIL_LENGTH} символов."
 
@@ -54,7 +53,6 @@ def token(credentials: dict):
     if user is None:
         raise InvalidCredentials("Неверный адрес или пароль, либо учётная запись отключена.")
     issued = services.issue_token(user)
-    db.session.commit()
     return {"token": issued}
 
 
@@ -63,4 +61,3 @@ def token(credentials: dict):
 def logout():
     """Выйти везде: все сеансы и токены пользователя перестают действовать."""
     services.end_all_sessions(current_actor(), actor=current_actor(), reason="logged_out")
-    db.session.commit()

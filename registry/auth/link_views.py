@@ -5,7 +5,6 @@ from registry.auth import links
 from registry.auth.sessions import start_session
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
-from registry.extensions import db
 
 bp = Blueprint("password_links", __name__, url_prefix="/auth")
 
@@ -29,12 +28,9 @@ def set_password(token: str):
                                                                       "пароль дважды."]})
         user = links.redeem(token, password, now=now_utc())
     except links.LinkRefused as error:
-        db.session.rollback()
         return _refused(error)
     except ValidationFailed as error:
-        db.session.rollback()
         return render_template("auth/set_password.html", link=link, errors=error.fields, error=error), error.status
-    db.session.commit()
     start_session(user)
     flash("Пароль задан, вы вошли в систему.", "success")
     return redirect(url_for("home.index"))

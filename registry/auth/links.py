@@ -84,8 +84,8 @@ def check(token: str, *, now: datetime) -> PasswordLink:
 
 
 def redeem(token: str, password: str, *, now: datetime) -> User:
-    """Set the user's password through the link and spend it; LinkRefused if it is no longer usable. Caller commits
-    (and rolls back on an error: a refused password then leaves the link usable).
+    """Set the user's password through the link and spend it; LinkRefused if it is no longer usable. The request
+    commits (and rolls back on an error answer: a refused password then leaves the link usable).
 
     The link is spent first, by one conditional UPDATE: it takes the write lock before anything is read (the row
     lock on PostgreSQL, the database's on SQLite), so of two concurrent uses the second changes no row and is

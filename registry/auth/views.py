@@ -8,7 +8,6 @@ from registry.auth import services
 from registry.auth.models import MAX_EMAIL_LENGTH
 from registry.auth.sessions import start_session
 from registry.core.security import throttle_login
-from registry.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -43,7 +42,6 @@ def login():
 @login_required
 def logout():
     services.end_all_sessions(current_user, actor=current_user, reason="logged_out")
-    db.session.commit()
     logout_user()
     flash("Вы вышли из системы.", "info")
     return redirect(url_for("auth.login"))

@@ -14,7 +14,7 @@ from registry.core.api_errors import domain_error_response
 from registry.core.errors import DomainError
 from registry.core.listing import url_with
 from registry.core.wording import plural_ru, zone_phrase
-from registry.extensions import api, db, login_manager
+from registry.extensions import api, login_manager
 
 
 def is_api() -> bool:
@@ -141,7 +141,6 @@ def init_app(app: Flask, *, viewer_timezone: Callable[[object], str], unit_name:
     def _server_error(error):
         if is_api():
             return api.handle_http_exception(error)
-        db.session.rollback()  # the page itself may read the database (the signed-in user, the menu)
         message = "Внутренняя ошибка сервера. Изменения не сохранены; повторите позже или сообщите администратору."
         try:
             return render_template("errors/error.html", message=message, status=500), 500

@@ -1,4 +1,4 @@
-"""Uploading document versions and deciding on roadmaps: validate → store → flush → audit; the view commits."""
+"""Uploading document versions and deciding on roadmaps: validate → store → flush → audit; the request commits."""
 import hashlib
 from datetime import date
 

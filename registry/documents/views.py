@@ -13,7 +13,6 @@ from registry.core.permissions import require
 from registry.documents import access, roadmap_link, services, storage
 from registry.documents.filecheck import TYPE_LABELS
 from registry.documents.vocab import KIND_LABELS, KIND_SHORT, REVIEW_LABELS, DocumentKind
-from registry.extensions import db
 
 bp = Blueprint("documents", __name__)
 bp.add_app_template_global(roadmap_link.approved_roadmap, "approved_roadmap")
@@ -53,10 +52,8 @@ def document_upload(org_code: str, kind: str):
                               signed_on=_date(request.form.get("signed_on", "")),
                               filename=upload.filename if upload else "", data=upload.read() if upload else b"",
                               actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, error=error, failed_kind=kind_.value, status=error.status)
-    db.session.commit()
     sent = " Дорожная карта отправлена на согласование." if kind_ is DocumentKind.roadmap else ""
     flash(f"Загружена версия {row.version}: «{KIND_LABELS[kind_]}».{sent}", "success")
     return redirect(url_for(".document_list", org_code=org.code))
@@ -95,10 +92,8 @@ def roadmap_approve(org_code: str, version: int):
     org, row = _decision(org_code, version)
     try:
         services.approve_roadmap(row, actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, error=error, status=error.status)
-    db.session.commit()
     flash(f"Дорожная карта (версия {row.version}) утверждена.", "success")
     return redirect(url_for(".document_list", org_code=org.code))
 
@@ -109,10 +104,8 @@ def roadmap_return(org_code: str, version: int):
     org, row = _decision(org_code, version)
     try:
         services.return_roadmap(row, comment=request.form.get("comment", ""), actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, error=error, failed_kind="review", status=error.status)
-    db.session.commit()
     flash(f"Дорожная карта (версия {row.version}) возвращена на доработку.", "success")
     return redirect(url_for(".document_list", org_code=org.code))
 

@@ -1,6 +1,5 @@
 """API v1: an organization's records (PRODUCT.md §9), scoped like the pages: the curator writes; the curator,
 its municipality and region staff read. Integrators (school information systems) push records here."""
-import sqlalchemy as sa
 
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
@@ -22,7 +21,16 @@ from registry.mentoring.api_schemas import (
 )
 from registry.mentoring.models import Mentee, Mentor, MentoringPair, PartnerAgreement
 from registry.mentoring.services import consents, pairs, partner_review, partners, people, records_api
-from registry.mentoring.vocab import AgreementKind, ConsentKind, Form, GivenBy, Kind, PartnerKind
+from registry.mentoring.vocab import (
+    AgreementKind,
+    ConsentKind,
+    Form,
+    GivenBy,
+    Kind,
+    MenteeCategory,
+    MentorCategory,
+    PartnerKind,
+)
 
 api_bp = ApiBlueprint("records_api", __name__, description="Записи организаций: наставники, наставляемые, "
                                                             "партнёры, пары (реестр людей региона).")
@@ -34,10 +42,19 @@ _MENTEE_MAP = {"full_name": "full_name", "birth_date": "birth_date", "snils": "s
 
 def _mentor_data(org, body: dict) -> dict:
     data = {key: body[name] for name, key in _MENTOR_MAP.items() if name in body}
+    if "category" in data:  # the record holds the member, as after the page's form (the answer reads .value)
+        data["category"] = MentorCategory(data["category"])
     if "position" in data and data["position"] is None:
         data["position"] = ""
     if "partner_inn" in body:
         data["partner_id"] = records_api.partner_id_for(org, body["partner_inn"])
+    return data
+
+
+def _mentee_data(body: dict) -> dict:
+    data = {k: body[k] for k in _MENTEE_MAP if k in body}
+    if "category" in data:
+        data["category"] = MenteeCategory(data["category"])
     return data
 
 
@@ -50,7 +67,7 @@ def list_mentors(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return serialize.people(user, list(db.session.scalars(serialize.loading(
-        sa.select(Mentor).where(Mentor.organization_id == org.id).order_by(Mentor.id), Mentor))))
+        access.visible_records(org, Mentor).order_by(Mentor.id), Mentor))))
 
 
 @api_bp.route(f"{ORG}/mentors", methods=["POST"])
@@ -62,7 +79,6 @@ def create_mentor(body: dict, org_code: str):
     user = current_actor()
     org = access.editable_organization(user, org_code)
     mentor = people.create_mentor(org, _mentor_data(org, body), actor=user)
-    db.session.commit()
     return serialize.person(user, mentor)
 
 
@@ -82,7 +98,6 @@ def patch_mentor(body: dict, org_code: str, record_id: int):
     org = access.editable_organization(user, org_code)
     mentor = access.record_of(Mentor, org, record_id)
     people.update_mentor(mentor, _mentor_data(org, body), actor=user)
-    db.session.commit()
     return serialize.person(user, mentor)
 
 
@@ -93,7 +108,6 @@ def delete_mentor(org_code: str, record_id: int):
     user = current_actor()
     org = access.editable_organization(user, org_code)
     records_api.remove_person(access.record_of(Mentor, org, record_id), actor=user)
-    db.session.commit()
 
 
 # --- mentees ---------------------------------------------------------------------------------------------------
@@ -105,7 +119,7 @@ def list_mentees(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return serialize.people(user, list(db.session.scalars(serialize.loading(
-        sa.select(Mentee).where(Mentee.organization_id == org.id).order_by(Mentee.id), Mentee))))
+        access.visible_records(org, Mentee).order_by(Mentee.id), Mentee))))
 
 
 @api_bp.route(f"{ORG}/mentees", methods=["POST"])
@@ -117,14 +131,13 @@ def create_mentee(body: dict, org_code: str):
     org = access.editable_organization(user, org_code)
     now = now_utc()
     records_api.check_guardian(body, now.date())
-    mentee = people.create_mentee(org, {k: body[k] for k in _MENTEE_MAP if k in body}, actor=user)
+    mentee = people.create_mentee(org, _mentee_data(body), actor=user)
     if body.get("full_cycle_completed"):
         people.set_full_cycle(mentee, True, on=now.date(), actor=user)
     if body.get("guardian_consent"):
         given = body["guardian_consent"]
         consents.give(mentee, {"kind": ConsentKind.processing, "given_by": GivenBy.guardian, **given},
                       actor=user, now=now)
-    db.session.commit()
     return serialize.person(user, mentee)
 
 
@@ -143,10 +156,9 @@ def patch_mentee(body: dict, org_code: str, record_id: int):
     user = current_actor()
     org = access.editable_organization(user, org_code)
     mentee = access.record_of(Mentee, org, record_id)
-    people.update_mentee(mentee, {k: body[k] for k in _MENTEE_MAP if k in body}, actor=user)
+    people.update_mentee(mentee, _mentee_data(body), actor=user)
     if "full_cycle_completed" in body:
         people.set_full_cycle(mentee, body["full_cycle_completed"], on=now_utc().date(), actor=user)
-    db.session.commit()
     return serialize.person(user, mentee)
 
 
@@ -156,7 +168,6 @@ def delete_mentee(org_code: str, record_id: int):
     user = current_actor()
     org = access.editable_organization(user, org_code)
     records_api.remove_person(access.record_of(Mentee, org, record_id), actor=user)
-    db.session.commit()
 
 
 # --- partners --------------------------------------------------------------------------------------------------
@@ -167,8 +178,7 @@ def list_partners(org_code: str):
     """Партнёры, с которыми у организации есть соглашение."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    agreements = db.session.scalars(sa.select(PartnerAgreement).where(PartnerAgreement.organization_id == org.id)
-                                    .order_by(PartnerAgreement.id))
+    agreements = db.session.scalars(access.visible_agreements(org).order_by(PartnerAgreement.id))
     return [serialize.partner(a.partner) for a in {a.partner_id: a for a in agreements}.values()]
 
 
@@ -186,8 +196,6 @@ def create_partner(body: dict, org_code: str):
     except ValidationFailed as error:  # the page's field name for the partner's kind is the API's "kind"
         error.fields = {("kind" if k == "partner_kind" else k): v for k, v in error.fields.items()}
         raise
-
-    db.session.commit()
     return serialize.partner(agreement.partner)
 
 
@@ -210,7 +218,6 @@ def patch_partner(body: dict, org_code: str, record_id: int):
         partner_review.propose_name(partner, body["name"], org, actor=user)
     if body.get("kind") and partner.kind is None:
         partners.set_unknown_kind(partner, PartnerKind(body["kind"]), actor=user)
-    db.session.commit()
     return serialize.partner(partner)
 
 
@@ -223,7 +230,6 @@ def delete_partner(org_code: str, record_id: int):
     partner = access.partner_of(org, record_id)
     for agreement in [a for a in partner.agreements if a.organization_id == org.id]:
         partners.remove_agreement(agreement, actor=user)
-    db.session.commit()
 
 
 # --- pairs -----------------------------------------------------------------------------------------------------
@@ -235,7 +241,7 @@ def list_pairs(org_code: str):
     user = current_actor()
     org = access.viewable_organization(user, org_code)
     return [serialize.pair(user, p) for p in db.session.scalars(
-        sa.select(MentoringPair).where(access.pairs_of_organization(org.id)).order_by(MentoringPair.id))]
+        access.visible_org_pairs(org).order_by(MentoringPair.id))]
 
 
 @api_bp.route(f"{ORG}/pairs", methods=["POST"])
@@ -249,7 +255,6 @@ def create_pair(body: dict, org_code: str):
     data = {"form": form, "kind": Kind(body["kind"]), "start_on": body["start_date"]}
     pair = pairs.create_pair(org, data, body["mentor_ids"], body["mentee_ids"], actor=user)
     records_api.check_form_roles(form, pair.current_mentors, pair.current_mentees)
-    db.session.commit()
     return serialize.pair(user, pair)
 
 
@@ -274,7 +279,6 @@ def patch_pair(body: dict, org_code: str, record_id: int):
             "end_on": pair.end_on}
     pairs.update_pair(pair, data, actor=user)
     records_api.check_form_roles(pair.form, pair.current_mentors, pair.current_mentees)
-    db.session.commit()
     return serialize.pair(user, pair)
 
 
@@ -284,4 +288,3 @@ def delete_pair(org_code: str, record_id: int):
     user = current_actor()
     org = access.editable_organization(user, org_code)
     records_api.remove_pair(access.record_of(MentoringPair, org, record_id), actor=user)
-    db.session.commit()

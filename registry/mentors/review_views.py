@@ -41,12 +41,11 @@ def invite(org_code: str, mentor_id: int):
     org = _managed(org_code)
     mentor = access.org_mentor(org, mentor_id)
     try:
-        user = services.invite(mentor, request.form.get("email", ""), actor=current_actor(), now=now_utc())
+        with db.session.begin_nested():  # a refusal undoes only this change: the redirect below commits
+            user = services.invite(mentor, request.form.get("email", ""), actor=current_actor(), now=now_utc())
     except DomainError as error:
-        db.session.rollback()
         flash(f"{error.message} {' '.join(m for ms in error.fields.values() for m in ms)}".strip(), "error")
         return redirect(url_for("records.mentor_edit", org_code=org.code, mentor_id=mentor.id)), 303
-    db.session.commit()
     flash(f"Приглашение отправлено на {user.email}: ссылка действует один раз.", "success")
     return redirect(url_for("records.mentor_edit", org_code=org.code, mentor_id=mentor.id))
 
@@ -78,10 +77,8 @@ def _review(org_code: str, report_id: int, accept: bool):
     report = access.org_report(org, report_id)
     try:
         services.review(report, accept, request.form.get("comment", ""), actor=current_actor(), now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _report_page(org, access.org_report(org, report_id), error=error)
-    db.session.commit()
     flash("Отчёт принят." if accept else "Отчёт возвращён наставнику на доработку.", "success")
     return redirect(url_for(".report_view", org_code=org.code, report_id=report.id))
 
@@ -120,10 +117,8 @@ def evaluation(org_code: str, mentor_id: int, year: int):
     require(access.can_manage_mentors(current_user, org), CURATOR_ONLY)
     try:
         services.save_evaluation(mentor, year, request.form, actor=current_actor(), now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _evaluation_page(org, mentor, year, values=request.form, error=error)
-    db.session.commit()
     flash("Оценка наставника сохранена.", "success")
     return redirect(url_for(".evaluation", org_code=org.code, mentor_id=mentor.id, year=year))
 

@@ -1,5 +1,5 @@
 """Mentor use-cases: invitation, the quarterly report's workflow, the year-end evaluation. Each mutates, flushes and
-audits; the view commits once."""
+audits; the request boundary commits once."""
 import secrets
 from datetime import date, datetime
 from zoneinfo import ZoneInfo

@@ -61,7 +61,6 @@ def plan_item_done(pair_id: int, item_id: int):
     item = access.own_plan_item(access.own_pair(user, pair_id), item_id)
     done = request.form.get("done") == "1"
     programmes.mark_done(item, done, actor=user)
-    db.session.commit()
     flash("Отмечено: выполнено." if done else "Отметка о выполнении снята.", "success")
     return redirect(url_for(".pair", pair_id=pair_id))
 
@@ -78,10 +77,8 @@ def report_edit(year: int, quarter: int):
     submit = request.form.get("action") == "submit"
     try:
         report = services.save_report(user, year, quarter, request.form, submit=submit, now=now_utc())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _report_page(year, quarter, access.own_report(user, year, quarter), values=request.form, error=error)
-    db.session.commit()
     flash("Отчёт отправлен куратору." if submit else "Черновик отчёта сохранён.", "success")
     return redirect(url_for(".report_edit", year=year, quarter=quarter))
 

@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 from hierarchy.queries import user_timezone
 from registry.core.clock import now_utc
 from registry.core.listing import paginate
-from registry.extensions import db
 from registry.notify import services
 from registry.notify.kinds import KINDS
 from registry.notify.models import Notification
@@ -22,8 +21,6 @@ SORTS = {"created": (Notification.created_at, Notification.id), "title": (Notifi
 def _unread():
     if not current_user.is_authenticated:
         return {"unread_notifications": 0}
-    if not db.session.is_active:
-        db.session.rollback()  # an error page after a failed flush: the refused change is gone anyway
     return {"unread_notifications": services.unread_count(current_user)}
 
 
@@ -42,7 +39,6 @@ def mark_read():
     """Mark one notification (form field `id`) or all of the user's notifications read."""
     notification_id = request.form.get("id", type=int)
     services.mark_read(current_user, now=now_utc(), notification_id=notification_id)
-    db.session.commit()
     sort = request.form.get("sort", "")
     return redirect(url_for("notifications.notification_list", page=request.form.get("page", 1, type=int),
                             sort=sort if sort.lstrip("-") in SORTS else None))
@@ -55,7 +51,6 @@ def notification_settings():
     if request.method == "POST":
         chosen = set(request.form.getlist("email"))
         services.set_email_choices(current_user, {kind: kind in chosen for kind in KINDS})
-        db.session.commit()
         flash("Настройки уведомлений сохранены. В приложении уведомления приходят всегда.", "success")
         return redirect(url_for("notifications.notification_settings"))
     choices = services.email_choices(current_user)

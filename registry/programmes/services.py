@@ -1,4 +1,4 @@
-"""Programmes and individual plans: validate → mutate → flush → audit; the view commits."""
+"""Programmes and individual plans: validate → mutate → flush → audit; the request boundary commits."""
 from datetime import date
 
 import sqlalchemy as sa

@@ -53,10 +53,8 @@ def programme_create(org_code: str):
         return _edit_page(org)
     try:
         programme = services.create_programme(org, request.form, actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _edit_page(org, values=request.form, error=error, status=error.status)
-    db.session.commit()
     flash("Программа сохранена.", "success")
     return redirect(url_for(".programme_edit", org_code=org.code, programme_id=programme.id))
 
@@ -71,10 +69,8 @@ def programme_edit(org_code: str, programme_id: int):
     require(access.can_edit_programmes(current_user, org), EDIT_ONLY)
     try:
         services.update_programme(programme, request.form, actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _edit_page(org, programme, values=request.form, error=error, status=error.status)
-    db.session.commit()
     flash("Изменения сохранены.", "success")
     return redirect(url_for(".programme_edit", org_code=org.code, programme_id=programme.id))
 
@@ -101,10 +97,8 @@ def pair_programme(org_code: str, pair_id: int):
     chosen = request.form.get("programme_id", type=int)
     try:
         services.assign_programme(pair, access.programme(org, chosen) if chosen else None, actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _plan_page(org, pair, error=error, status=error.status)
-    db.session.commit()
     flash("Программа пары сохранена.", "success")
     return redirect(url_for(".pair_plan", org_code=org.code, pair_id=pair.id))
 
@@ -116,10 +110,8 @@ def plan_item_add(org_code: str, pair_id: int):
     pair = access.pair(org, pair_id)
     try:
         services.add_plan_item(pair, request.form, actor=current_actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _plan_page(org, pair, error=error, status=error.status)
-    db.session.commit()
     flash("Пункт плана добавлен.", "success")
     return redirect(url_for(".pair_plan", org_code=org.code, pair_id=pair.id))
 
@@ -132,6 +124,5 @@ def plan_item_done(org_code: str, pair_id: int, item_id: int):
     item = access.plan_item(pair, item_id)
     done = request.form.get("done") == "1"
     services.mark_done(item, done, actor=current_actor())
-    db.session.commit()
     flash("Отмечено: выполнено." if done else "Отметка о выполнении снята.", "success")
     return redirect(url_for(".pair_plan", org_code=org.code, pair_id=pair.id))

@@ -1,16 +1,17 @@
 """Record actions on one person: consents (give, withdraw), awards, the full-cycle mark."""
-from flask import Blueprint, abort, request
-from flask_login import login_required
+from flask import Blueprint, request
+from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
 from registry.core.errors import DomainError
 from registry.extensions import db
-from registry.mentoring.models import Award, Consent, Mentee, Mentor
+from registry.mentoring import access
+from registry.mentoring.models import Mentee, Mentor
 from registry.mentoring.schemas import AwardSchema, ConsentSchema, RuDate
 from registry.mentoring.services import consents, people
-from registry.mentoring.views._common import actor, done, editable, parse, record_or_404, refused
+from registry.mentoring.views._common import actor, done, parse, refused
 
 bp = Blueprint("consents", __name__, url_prefix="/records")
 bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
@@ -25,14 +26,15 @@ def _person_page(person) -> tuple[str, dict]:
 @bp.post("/<org_code>/<any(mentors, mentees):kind>/<int:person_id>/consents")
 @login_required
 def consent_give(org_code: str, kind: str, person_id: int):
-    org = editable(org_code)
-    person = record_or_404(MODELS[kind], person_id, org)
+    org = access.editable_organization(current_user, org_code)
+    person = access.record_of(MODELS[kind], org, person_id)
     endpoint, values = _person_page(person)
     data, errors = parse(ConsentSchema)
     if errors:
         return refused(DomainError("Согласие не внесено: исправьте ошибки.", errors), endpoint, **values)
     try:
-        consents.give(person, data, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            consents.give(person, data, actor=actor())
     except DomainError as error:
         return refused(error, endpoint, **values)
     return done("Согласие внесено.", endpoint, **values)
@@ -42,17 +44,12 @@ def consent_give(org_code: str, kind: str, person_id: int):
 @login_required
 def consent_withdraw(org_code: str, consent_id: int):
     """Withdrawal is one action: it ends the consent and, if it was the processing one, the publication too."""
-    org = editable(org_code)
-    consent = db.session.get(Consent, consent_id)
-    if consent is None:
-        abort(404)
-    person = db.session.get(Mentor, consent.mentor_id) if consent.mentor_id else db.session.get(Mentee,
-                                                                                                consent.mentee_id)
-    if person.organization_id != org.id:
-        abort(404)
+    org = access.editable_organization(current_user, org_code)
+    consent, person = access.consent_of(org, consent_id)
     endpoint, values = _person_page(person)
     try:
-        ended = consents.withdraw(consent, actor=actor())
+        with db.session.begin_nested():
+            ended = consents.withdraw(consent, actor=actor())
     except DomainError as error:
         return refused(error, endpoint, **values)
     message = "Согласие отозвано" + (" вместе с согласием на публикацию" if len(ended) > 1 else "")
@@ -62,8 +59,8 @@ def consent_withdraw(org_code: str, consent_id: int):
 @bp.post("/<org_code>/mentors/<int:mentor_id>/awards")
 @login_required
 def award_add(org_code: str, mentor_id: int):
-    org = editable(org_code)
-    mentor = record_or_404(Mentor, mentor_id, org)
+    org = access.editable_organization(current_user, org_code)
+    mentor = access.record_of(Mentor, org, mentor_id)
     endpoint, values = _person_page(mentor)
     data, errors = parse(AwardSchema)
     if errors:
@@ -75,10 +72,8 @@ def award_add(org_code: str, mentor_id: int):
 @bp.post("/<org_code>/awards/<int:award_id>/delete")
 @login_required
 def award_delete(org_code: str, award_id: int):
-    org = editable(org_code)
-    award = db.session.get(Award, award_id)
-    if award is None or award.mentor.organization_id != org.id:
-        abort(404)
+    org = access.editable_organization(current_user, org_code)
+    award = access.award_of(org, award_id)
     endpoint, values = _person_page(award.mentor)
     people.remove_award(award, actor=actor())
     return done("Награда удалена.", endpoint, **values)
@@ -88,8 +83,8 @@ def award_delete(org_code: str, award_id: int):
 @login_required
 def mentee_full_cycle(org_code: str, mentee_id: int):
     """Set or clear «полный цикл пройден» (003 §5.2.1: the curator must put this mark)."""
-    org = editable(org_code)
-    mentee = record_or_404(Mentee, mentee_id, org)
+    org = access.editable_organization(current_user, org_code)
+    mentee = access.record_of(Mentee, org, mentee_id)
     endpoint, values = _person_page(mentee)
     completed = request.form.get("completed") == "1"
     try:

@@ -13,11 +13,10 @@ from registry.core.tabular import RowError
 from registry.core.transaction import after_commit
 from registry.imports import jobs as import_jobs
 from registry.imports.views import REFRESH_SECONDS, refreshing
+from registry.mentoring import access, transfer
 from registry.mentoring import import_jobs as records_jobs
-from registry.mentoring import transfer
 from registry.mentoring.import_columns import HEADERS
 from registry.mentoring.importer import SPECS, Checked
-from registry.mentoring.views._common import editable, viewable
 
 bp = Blueprint("record_imports", __name__, url_prefix="/records")
 bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
@@ -51,7 +50,7 @@ def _page(org, *, status=200, **context):
 def import_upload(org_code: str):
     """Upload a file; a background job checks it and its page shows the preview: rows, what is new or updated,
     and every error by line and column."""
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     if request.method == "GET":
         return _page(org, kind=request.args.get("kind", "mentors"))
     kind = request.form.get("kind", "")
@@ -75,7 +74,7 @@ def import_upload(org_code: str):
 @login_required
 def import_confirm(org_code: str):
     """Apply the previewed file in a background job: checked again, then written all or nothing."""
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     path, meta = _stored(request.form.get("token", ""), org)
     job = import_jobs.create(meta["kind"], meta["filename"], path.read_bytes(), actor=current_user, organization=org)
     token = request.form["token"]
@@ -88,7 +87,7 @@ def import_confirm(org_code: str):
 @login_required
 def import_job(org_code: str, job_id: int):
     """The import's progress (the page refreshes itself while it runs), then its counts or every error."""
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     job = import_jobs.own_job(job_id, current_user)
     if job is None or job.organization_id != org.id:
         abort(404)
@@ -123,7 +122,7 @@ def import_template(kind: str, fmt: str):
 @login_required
 def records_export(org_code: str, kind: str, fmt: str):
     """The organization's own records in the import format (so an export can be edited and loaded back)."""
-    org = viewable(org_code)
+    org = access.viewable_organization(current_user, org_code)
     if kind not in SPECS or fmt not in transfer.FORMATS:
         abort(404)
     body, mimetype = transfer.export(org, SPECS[kind], fmt)

@@ -11,11 +11,10 @@ from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access
 from registry.mentoring.models import Mentee, Mentor, MentoringPair
-from registry.mentoring.permissions import can_edit_records
 from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
 from registry.mentoring.services import pairs
 from registry.mentoring.text import snils_error
-from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
+from registry.mentoring.views._common import actor, done, parse, posted, refused
 from registry.mentoring.vocab import (
     FORM_LABELS,
     KIND_LABELS,
@@ -39,15 +38,15 @@ LABELS = {"forms": FORM_LABELS, "kinds": KIND_LABELS, "statuses": PAIR_STATUS_LA
 @bp.get("/<org_code>/pairs")
 @login_required
 def pair_list(org_code: str):
-    org = viewable(org_code)
+    org = access.viewable_organization(current_user, org_code)
     # its own pairs, and other organizations' pairs with one of its mentors (marked; their mentees stay theirs)
-    query = sa.select(MentoringPair).where(access.pairs_of_organization(org.id))
+    query = access.visible_org_pairs(org)
     status = request.args.get("status", "")
     if status in PairStatus.__members__:
         query = query.where(MentoringPair.status == PairStatus(status))
     listing = paginate(query, SORTS, "-start", PER_PAGE)
     return render_template("mentoring/pair_list.html", org=org, records=[p for p, in listing.rows], listing=listing,
-                           status=status, can_edit=can_edit_records(current_user, org), **LABELS)
+                           status=status, can_edit=access.can_edit_records(current_user, org), **LABELS)
 
 
 def _people(org):
@@ -63,7 +62,7 @@ def _page(org, pair=None, *, values=None, errors=None, status=200):
     values = values if values is not None else _values_of(pair)
     return render_template(
         "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors,
-        mentees=mentees, can_edit=can_edit_records(current_user, org) and (pair is None or pair.status not in
+        mentees=mentees, can_edit=access.can_edit_records(current_user, org) and (pair is None or pair.status not in
                                                                             pairs.CLOSED),
         next_statuses=sorted(PAIR_TRANSITIONS[pair.status], key=list(PairStatus).index) if pair else [],
         **LABELS), status
@@ -83,7 +82,7 @@ def _ids(name: str) -> list[int]:
 @bp.route("/<org_code>/pairs/new", methods=["GET", "POST"])
 @login_required
 def pair_create(org_code: str):
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     if request.method == "GET":
         return _page(org)
     values = posted()
@@ -101,8 +100,7 @@ def pair_create(org_code: str):
         mentor_ids.append(mentor.id)
     try:
         pair = pairs.create_pair(org, data, mentor_ids, _ids("mentee_ids"), actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, values=values, errors=error.fields, status=error.status)
     return done("Пара (группа) создана.", ".pair_view", org_code=org.code, pair_id=pair.id)
 
@@ -110,18 +108,17 @@ def pair_create(org_code: str):
 @bp.route("/<org_code>/pairs/<int:pair_id>", methods=["GET", "POST"])
 @login_required
 def pair_view(org_code: str, pair_id: int):
-    org = viewable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.viewable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     if request.method == "GET":
         return _page(org, pair)
-    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
+    require(access.can_edit_records(current_user, org), access.CURATOR_ONLY)
     data, errors = parse(PairSchema, request.form.to_dict())
     if errors:
         return _page(org, pair, values=posted(), errors=errors, status=422)
     try:
         pairs.update_pair(pair, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, pair, values=posted(), errors=error.fields, status=error.status)
     return done("Изменения сохранены.", ".pair_view", org_code=org.code, pair_id=pair.id)
 
@@ -130,8 +127,8 @@ def pair_view(org_code: str, pair_id: int):
 @login_required
 def pair_status(org_code: str, pair_id: int):
     """Move the pair along its lifecycle: approve (order), activate, complete (full-cycle marks), terminate."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     action = request.form.get("action", "")
     data, errors = parse(TransitionSchema, {k: request.form.get(k, "") for k in ("on", "order_ref", "reason")})
@@ -139,36 +136,42 @@ def pair_status(org_code: str, pair_id: int):
         if errors:
             raise ValidationFailed("Состояние не изменено.", errors)
         data["on"] = data["on"] or now_utc().date()
-        if action == "approve":
-            pairs.approve(pair, order_ref=data["order_ref"], actor=actor())
-        elif action == "activate":
-            pairs.activate(pair, actor=actor())
-        elif action == "complete":
-            decisions = {m.id: request.form.get(f"full_cycle_{m.id}") for m in pair.current_mentees}
-            full_cycle = {k: v == "1" for k, v in decisions.items() if v in ("0", "1")}
-            pairs.complete(pair, on=data["on"], full_cycle=full_cycle, actor=actor())
-        elif action == "terminate":
-            pairs.terminate(pair, on=data["on"], reason=data["reason"], actor=actor())
-        else:
-            raise ValidationFailed("Неизвестное действие.")
+        with db.session.begin_nested():  # a refusal undoes only this change
+            _transition(pair, action, data)
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done(f"Состояние: «{PAIR_STATUS_LABELS[pair.status]}».", ".pair_view", **back)
+
+
+def _transition(pair: MentoringPair, action: str, data: dict) -> None:
+    if action == "approve":
+        pairs.approve(pair, order_ref=data["order_ref"], actor=actor())
+    elif action == "activate":
+        pairs.activate(pair, actor=actor())
+    elif action == "complete":
+        decisions = {m.id: request.form.get(f"full_cycle_{m.id}") for m in pair.current_mentees}
+        full_cycle = {k: v == "1" for k, v in decisions.items() if v in ("0", "1")}
+        pairs.complete(pair, on=data["on"], full_cycle=full_cycle, actor=actor())
+    elif action == "terminate":
+        pairs.terminate(pair, on=data["on"], reason=data["reason"], actor=actor())
+    else:
+        raise ValidationFailed("Неизвестное действие.")
 
 
 @bp.post("/<org_code>/pairs/<int:pair_id>/replace")
 @login_required
 def pair_replace(org_code: str, pair_id: int):
     """Replace a mentor with a reason (004 §4.7); the history keeps who left, when and why."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     data, errors = parse(ReplaceSchema)
     try:
         if errors:
             raise ValidationFailed("Замена не выполнена.", errors)
-        pairs.replace_mentor(pair, old_id=data["old_mentor_id"], new_id=data["new_mentor_id"], reason=data["reason"],
-                             comment=data["comment"], on=data["on"], actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            pairs.replace_mentor(pair, old_id=data["old_mentor_id"], new_id=data["new_mentor_id"],
+                                 reason=data["reason"], comment=data["comment"], on=data["on"], actor=actor())
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done("Наставник заменён.", ".pair_view", **back)
@@ -178,8 +181,8 @@ def pair_replace(org_code: str, pair_id: int):
 @login_required
 def pair_member_add(org_code: str, pair_id: int):
     """Add a mentor or a mentee: many mentors per mentee and many mentees per mentor are allowed."""
-    org = editable(org_code)
-    pair = record_or_404(MentoringPair, pair_id, org)
+    org = access.editable_organization(current_user, org_code)
+    pair = access.record_of(MentoringPair, org, pair_id)
     back = {"org_code": org.code, "pair_id": pair.id}
     data, errors = parse(TransitionSchema, {"on": request.form.get("on", "")})
     person_id = request.form.get("person_id", type=int)
@@ -187,10 +190,11 @@ def pair_member_add(org_code: str, pair_id: int):
         if errors or person_id is None:
             raise ValidationFailed("Участник не добавлен.", errors or {"person_id": ["Выберите участника."]})
         on = data["on"] or now_utc().date()
-        if request.form.get("role") == "mentor":
-            pairs.add_mentor(pair, person_id, on=on, actor=actor())
-        else:
-            pairs.add_mentee(pair, person_id, on=on, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            if request.form.get("role") == "mentor":
+                pairs.add_mentor(pair, person_id, on=on, actor=actor())
+            else:
+                pairs.add_mentee(pair, person_id, on=on, actor=actor())
     except DomainError as error:
         return refused(error, ".pair_view", **back)
     return done("Участник добавлен.", ".pair_view", **back)

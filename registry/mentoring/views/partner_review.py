@@ -9,8 +9,8 @@ from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.mentoring import access
 from registry.mentoring.models import Partner, PartnerAgreement
-from registry.mentoring.permissions import can_review_practices, reviewable_partner, visible_partner_reviews
 from registry.mentoring.schemas import ReviewSchema
 from registry.mentoring.services import partner_review
 from registry.mentoring.views._common import actor, done, parse, refused
@@ -39,10 +39,10 @@ def _narrowed(query: sa.Select, show: str) -> sa.Select:
 @login_required
 def review_list():
     """Partners in the reviewer's scope, with the organizations working with them; ?show= narrows."""
-    require(can_review_practices(current_user))
+    require(access.can_review_practices(current_user))
     show = request.args.get("show", "waiting")
     show = show if show in SHOWN else "waiting"
-    query = _narrowed(visible_partner_reviews(current_user), show).add_columns(Region.name).join(
+    query = _narrowed(access.visible_partner_reviews(current_user), show).add_columns(Region.name).join(
         Region, Region.id == Partner.region_id)
     listing = paginate(query, SORTS, "status", PER_PAGE)
     ids = [partner.id for partner, _ in listing.rows]
@@ -58,9 +58,10 @@ def review_list():
 
 
 def _act(partner_id: int, action, message: str):
-    partner = reviewable_partner(current_user, partner_id)
+    partner = access.reviewable_partner(current_user, partner_id)
     try:
-        action(partner)
+        with db.session.begin_nested():  # a refusal undoes only this change
+            action(partner)
     except DomainError as error:
         return refused(error, ".review_list")
     return done(message, ".review_list")

@@ -4,7 +4,6 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from hierarchy.models import Organization
-from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
 from registry.core.errors import DomainError
@@ -13,10 +12,9 @@ from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access, queries
 from registry.mentoring.models import Consent, Mentee, Mentor, MentoringPair, PairMentee, PairMentor, Partner
-from registry.mentoring.permissions import can_edit_records, can_review_practices
 from registry.mentoring.schemas import MenteeSchema, MentorSchema
 from registry.mentoring.services import consents, people
-from registry.mentoring.views._common import actor, editable, parse, posted, record_or_404, viewable
+from registry.mentoring.views._common import actor, parse, posted
 from registry.mentoring.vocab import (
     AWARD_LABELS,
     CONSENT_KIND_LABELS,
@@ -49,30 +47,31 @@ def person_sorts(model) -> dict[str, tuple]:
 def index():
     """The curator's own records; for officials and region staff, the organizations whose records they see."""
     user = current_user
-    if user.role is Role.org_curator:
-        return redirect(url_for(".organization_view", org_code=user.organization.code))
+    own = access.own_organization(user)
+    if own is not None:
+        return redirect(url_for(".organization_view", org_code=own.code))
     listing = paginate(access.visible_organizations(user), ORG_SORTS, "name", PER_PAGE)
     summaries = queries.organization_summaries([org.id for org, in listing.rows])
     rows = [(org, summaries[org.id]) for org, in listing.rows]
-    return render_template("mentoring/index.html", rows=rows, listing=listing, can_review=can_review_practices(user))
+    return render_template("mentoring/index.html", rows=rows, listing=listing,
+                           can_review=access.can_review_practices(user))
 
 
 @bp.get("/<org_code>/")
 @login_required
 def organization_view(org_code: str):
-    org = viewable(org_code)
+    org = access.viewable_organization(current_user, org_code)
     return render_template("mentoring/organization_view.html", org=org, summary=queries.organization_summary(org.id),
-                           can_edit=can_edit_records(current_user, org))
+                           can_edit=access.can_edit_records(current_user, org))
 
 
 def _list(org, kind: str):
     model = PEOPLE[kind][0]
-    query = sa.select(model).where(model.organization_id == org.id)
-    listing = paginate(query, person_sorts(model), "status", PER_PAGE)
+    listing = paginate(access.visible_records(org, model), person_sorts(model), "status", PER_PAGE)
     records = [r for r, in listing.rows]
     processing = _with_consent(model, [r.id for r in records])
     return render_template(f"mentoring/{kind[:-1]}_list.html", org=org, records=records, listing=listing,
-                           processing=processing, can_edit=can_edit_records(current_user, org),
+                           processing=processing, can_edit=access.can_edit_records(current_user, org),
                            labels=MENTOR_CATEGORY_LABELS if model is Mentor else MENTEE_CATEGORY_LABELS)
 
 
@@ -87,13 +86,13 @@ def _with_consent(model, ids: list[int]) -> set[int]:
 @bp.get("/<org_code>/mentors")
 @login_required
 def mentor_list(org_code: str):
-    return _list(viewable(org_code), "mentors")
+    return _list(access.viewable_organization(current_user, org_code), "mentors")
 
 
 @bp.get("/<org_code>/mentees")
 @login_required
 def mentee_list(org_code: str):
-    return _list(viewable(org_code), "mentees")
+    return _list(access.viewable_organization(current_user, org_code), "mentees")
 
 
 def _form_page(org, kind: str, record=None, *, values=None, errors=None, status=200):
@@ -104,8 +103,8 @@ def _form_page(org, kind: str, record=None, *, values=None, errors=None, status=
         partner_options = db.session.execute(sa.select(Partner.id, Partner.name).where(Partner.id.in_(ids))
                                              .order_by(Partner.name)).all() if ids else []
     context = {"org": org, "kind": kind, "record": record, "values": values or _values_of(record),
-               "errors": errors or {},
-               "can_edit": can_edit_records(current_user, org), "forms": FORM_LABELS, "partners": partner_options,
+               "errors": errors or {}, "can_edit": access.can_edit_records(current_user, org), "forms": FORM_LABELS,
+               "partners": partner_options,
                "categories": MENTOR_CATEGORY_LABELS if model is Mentor else MENTEE_CATEGORY_LABELS}
     if record is not None:
         context.update(_detail(record, model))
@@ -137,7 +136,7 @@ def _detail(record, model) -> dict:
 
 
 def _create(org_code: str, kind: str):
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     if request.method == "GET":
         return _form_page(org, kind)
     data, errors = parse(PEOPLE[kind][1])
@@ -146,29 +145,25 @@ def _create(org_code: str, kind: str):
     try:
         create = people.create_mentor if kind == "mentors" else people.create_mentee
         record = create(org, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _form_page(org, kind, values=posted(), errors=error.fields, status=error.status)
-    db.session.commit()
     return redirect(url_for(f".{kind[:-1]}_edit", org_code=org.code, **{f"{kind[:-1]}_id": record.id}))
 
 
 def _edit(org_code: str, kind: str, record_id: int):
-    org = viewable(org_code)
-    record = record_or_404(PEOPLE[kind][0], record_id, org)
+    org = access.viewable_organization(current_user, org_code)
+    record = access.record_of(PEOPLE[kind][0], org, record_id)
     if request.method == "GET":
         return _form_page(org, kind, record)
-    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
+    require(access.can_edit_records(current_user, org), access.CURATOR_ONLY)
     data, errors = parse(PEOPLE[kind][1])
     if errors:
         return _form_page(org, kind, record, values=posted(), errors=errors, status=422)
     try:
         update = people.update_mentor if kind == "mentors" else people.update_mentee
         update(record, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _form_page(org, kind, record, values=posted(), errors=error.fields, status=error.status)
-    db.session.commit()
     return redirect(url_for(f".{kind[:-1]}_edit", org_code=org.code, **{f"{kind[:-1]}_id": record.id}, saved=1))
 
 

@@ -1,20 +1,18 @@
 """Best practices: the organization writes and proposes; its municipality or the region publishes or returns."""
-import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from hierarchy.models import Organization, ReportsTo
-from registry.auth.models import Role
+from hierarchy.models import Organization
 from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.extensions import db
+from registry.mentoring import access
 from registry.mentoring.models import Practice
-from registry.mentoring.permissions import can_edit_records, can_review_practice, can_review_practices
 from registry.mentoring.schemas import PracticeSchema, ReviewSchema
 from registry.mentoring.services import practices
-from registry.mentoring.views._common import actor, done, editable, parse, posted, record_or_404, refused, viewable
+from registry.mentoring.views._common import actor, done, parse, posted, refused
 from registry.mentoring.vocab import FORM_LABELS, PRACTICE_STATUS_LABELS, ROLE_MODELS, PracticeStatus
 
 bp = Blueprint("practices", __name__, url_prefix="/records")
@@ -35,16 +33,17 @@ REVIEW_SORTS = {"status": (Practice.status, Practice.proposed_at, Practice.id),
 @bp.get("/<org_code>/practices")
 @login_required
 def practice_list(org_code: str):
-    org = viewable(org_code)
-    listing = paginate(sa.select(Practice).where(Practice.organization_id == org.id), SORTS, "-created", PER_PAGE)
+    org = access.viewable_organization(current_user, org_code)
+    listing = paginate(access.visible_records(org, Practice), SORTS, "-created", PER_PAGE)
     return render_template("mentoring/practice_list.html", org=org, records=[p for p, in listing.rows], listing=listing,
-                           can_edit=can_edit_records(current_user, org), **LABELS)
+                           can_edit=access.can_edit_records(current_user, org), **LABELS)
 
 
 def _page(org, practice=None, *, values=None, errors=None, status=200):
     values = values if values is not None else ({c: getattr(practice, c) for c in practices.FIELDS} if practice
                                                 else {})
-    can_edit = can_edit_records(current_user, org) and (practice is None or practice.status in practices.EDITABLE)
+    can_edit = access.can_edit_records(current_user, org) and (practice is None
+                                                                or practice.status in practices.EDITABLE)
     return render_template("mentoring/practice_edit.html", org=org, practice=practice, values=values,
                            errors=errors or {}, can_edit=can_edit, **LABELS), status
 
@@ -52,7 +51,7 @@ def _page(org, practice=None, *, values=None, errors=None, status=200):
 @bp.route("/<org_code>/practices/new", methods=["GET", "POST"])
 @login_required
 def practice_create(org_code: str):
-    org = editable(org_code)
+    org = access.editable_organization(current_user, org_code)
     if request.method == "GET":
         return _page(org)
     data, errors = parse(PracticeSchema)
@@ -65,18 +64,17 @@ def practice_create(org_code: str):
 @bp.route("/<org_code>/practices/<int:practice_id>", methods=["GET", "POST"])
 @login_required
 def practice_edit(org_code: str, practice_id: int):
-    org = viewable(org_code)
-    practice = record_or_404(Practice, practice_id, org)
+    org = access.viewable_organization(current_user, org_code)
+    practice = access.record_of(Practice, org, practice_id)
     if request.method == "GET":
         return _page(org, practice)
-    require(can_edit_records(current_user, org), "Вносить записи может только куратор организации.")
+    require(access.can_edit_records(current_user, org), access.CURATOR_ONLY)
     data, errors = parse(PracticeSchema)
     try:
         if errors:
             raise ValidationFailed("Практика не сохранена.", errors)
         practices.update_practice(practice, data, actor=actor())
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the 4xx answer makes the request boundary roll back
         return _page(org, practice, values=posted(), errors=error.fields, status=error.status)
     return done("Изменения сохранены.", ".practice_edit", org_code=org.code, practice_id=practice.id)
 
@@ -84,10 +82,11 @@ def practice_edit(org_code: str, practice_id: int):
 @bp.post("/<org_code>/practices/<int:practice_id>/propose")
 @login_required
 def practice_propose(org_code: str, practice_id: int):
-    org = editable(org_code)
-    practice = record_or_404(Practice, practice_id, org)
+    org = access.editable_organization(current_user, org_code)
+    practice = access.record_of(Practice, org, practice_id)
     try:
-        practices.propose(practice, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.propose(practice, actor=actor())
     except DomainError as error:
         return refused(error, ".practice_edit", org_code=org.code, practice_id=practice.id)
     return done("Практика отправлена на рассмотрение.", ".practice_edit", org_code=org.code, practice_id=practice.id)
@@ -97,38 +96,22 @@ def practice_propose(org_code: str, practice_id: int):
 @login_required
 def review_list():
     """Practices waiting for (or past) approval in the reviewer's scope, sorted and paged; ?status= narrows."""
-    require(can_review_practices(current_user))
-    user = current_user
+    require(access.can_review_practices(current_user))
     status = request.args.get("status", "")
     shown = [status] if status in REVIEW_STATUSES else list(REVIEW_STATUSES)
-    query = (sa.select(Practice, Organization).join(Organization, Organization.id == Practice.organization_id)
-             .where(Practice.status.in_(shown)))
-    if user.role is Role.municipal_official:
-        query = query.where(Organization.location_municipality_id == user.municipality_id,
-                            Organization.reports_to == ReportsTo.municipality)
-    elif user.role is Role.region_operator:
-        query = query.where(Organization.region_id == user.region_id)
-    listing = paginate(query, REVIEW_SORTS, "status", PER_PAGE)
+    listing = paginate(access.visible_practice_reviews(current_user, shown), REVIEW_SORTS, "status", PER_PAGE)
     return render_template("mentoring/practice_review.html", records=listing.rows, listing=listing,
                            status=status if status in REVIEW_STATUSES else "", review_statuses=REVIEW_STATUSES,
                            **LABELS)
 
 
-def _reviewable(practice_id: int) -> Practice:
-    practice = db.session.get(Practice, practice_id)
-    if practice is None:
-        abort(404)
-    require(can_review_practice(current_user, practice), "Одобрять практики этой организации может её "
-                                                         "муниципалитет или региональный оператор.")
-    return practice
-
-
 @bp.post("/practices/<int:practice_id>/approve")
 @login_required
 def practice_approve(practice_id: int):
-    practice = _reviewable(practice_id)
+    practice = access.reviewable_practice(current_user, practice_id)
     try:
-        practices.approve(practice, actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.approve(practice, actor=actor())
     except DomainError as error:
         return refused(error, ".review_list")
     return done("Практика опубликована в открытом реестре.", ".review_list")
@@ -137,12 +120,13 @@ def practice_approve(practice_id: int):
 @bp.post("/practices/<int:practice_id>/return")
 @login_required
 def practice_return(practice_id: int):
-    practice = _reviewable(practice_id)
+    practice = access.reviewable_practice(current_user, practice_id)
     data, errors = parse(ReviewSchema)
     try:
         if errors:
             raise ValidationFailed("Практика не возвращена.", errors)
-        practices.return_practice(practice, data["comment"], actor=actor())
+        with db.session.begin_nested():  # a refusal undoes only this change
+            practices.return_practice(practice, data["comment"], actor=actor())
     except DomainError as error:
         return refused(error, ".review_list")
     return done("Практика возвращена на доработку.", ".review_list")

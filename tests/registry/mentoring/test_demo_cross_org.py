@@ -1,6 +1,7 @@
 """The demo's cross-organization pairs (registry/demo/cross_org.py) on the demo hierarchy."""
 import sqlalchemy as sa
 
+from hierarchy.queries import organization_by_code
 from registry.demo import cross_org, units
 from registry.extensions import db
 from registry.mentoring import access
@@ -19,7 +20,7 @@ def test_the_demo_joins_mentors_across_organizations(app):
     pairs = db.session.scalars(sa.select(MentoringPair).order_by(MentoringPair.id)).all()
     assert [p.organization.code for p in pairs] == ["27-VAN-D1", "27-VAN-D2", "27-R-VMK"]
     assert all(m.organization_id != p.organization_id for p in pairs for m in p.current_mentors)
-    college = access.organization_by_code("27-R-VMK")
+    college = organization_by_code("27-R-VMK")
     seen = db.session.scalars(sa.select(MentoringPair.id).where(access.pairs_of_organization(college.id))).all()
     assert sorted(seen) == [p.id for p in pairs], "the college sees its student's pairs in the schools, and its own"
     mentors = sa.select(Mentor).where(Mentor.organization.has(region_id=region.id))

@@ -8,8 +8,7 @@ import pytest
 from registry.core import export_store
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
-from registry.mentoring import access
-from registry.mentoring.models import Person
+from registry.mentoring.models import MentoringPair, Person
 from registry.mentoring.text import snils_error
 from registry.mentoring.vocab import Form, MenteeCategory, MentorCategory
 from tests.api.helpers import assert_error
@@ -149,7 +148,7 @@ def test_records_api_refuses_per_field(world, api_as):
         "form": "teacher_student", "kind": "traditional", "mentor_ids": [teacher.id],
         "mentee_ids": [young_teacher.id], "start_date": "2024-09-01"}), 422)
     assert set(mismatch["fields"]) == {"form", "mentee_ids"}
-    assert db.session.scalar(db.select(db.func.count()).select_from(access.MentoringPair)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(MentoringPair)) == 0
 
 
 def test_the_yearly_registry_is_frozen_with_the_snapshots(world):

@@ -99,3 +99,4 @@ def test_reports_are_the_mentors_own_and_reviewed_by_the_own_curator(world, logi
     assert login_as(world.khv_official).get("/records/27-KHV-S1/mentor-reports").status_code == 403
     future = login_as(m.anna_user).post(f"/mentor/reports/{year + 1}/1", data={**REPORT, "action": "submit"})
     assert future.status_code == 422
+    assert "Отчёт пишется за прошедший или текущий квартал." in future.get_data(as_text=True)

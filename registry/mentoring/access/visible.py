@@ -1,19 +1,15 @@
-"""Who sees which mentoring records, in one place for the pages and the API (PRODUCT.md §9).
+"""The `visible_*` query builders: which mentoring records a user sees, for the pages and the API alike.
 
-Loaders raise NotFound (an unknown or foreign id) and PermissionDenied (out of scope); `visible_*` build the
-scoped registry queries; `can_*` are predicates. Scope: a curator — their organization; a municipal official —
-the organizations reporting to their municipality; region staff — every organization of the region. A pair is
-seen by its organization and by the organization of any of its mentors (a cross-organization pair); a mentee's
-data is shown only inside the mentee's own scope.
+Scope: a curator — their organization; a municipal official — the organizations reporting to their municipality;
+region staff — every organization of the region. A pair is seen by its organization and by the organization of any
+of its mentors (a cross-organization pair). An organization's own lists (`visible_records`, `visible_org_pairs`,
+`visible_agreements`) take an organization its loader already authorized.
 """
 import sqlalchemy as sa
 
 from hierarchy.models import Municipality, Organization, Region, ReportsTo
-from hierarchy.permissions import can_edit_organization, can_see_organization, can_see_region, can_work_in_region
-from hierarchy.queries import organization_by_code
+from hierarchy.permissions import can_see_region
 from registry.auth.models import Role, User
-from registry.core.errors import NotFound
-from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring.models import (
     Mentee,
@@ -23,103 +19,10 @@ from registry.mentoring.models import (
     PairMentor,
     Partner,
     PartnerAgreement,
-    Person,
+    Practice,
 )
-from registry.mentoring.text import format_snils, masked_snils, snils_digits
 from registry.mentoring.vocab import FORM_BITS, Form, MenteeCategory, MentorCategory, PairStatus, PartnerKind
 
-OUT_OF_SCOPE = "Записи этой организации вне вашей области доступа."
-
-
-# --- predicates ---------------------------------------------------------------------------------------------
-
-def can_view_records(user: User, org: Organization) -> bool:
-    return can_see_organization(user, org.region_id, org.reporting_municipality_id, org.id)
-
-
-def can_edit_records(user: User, org: Organization) -> bool:
-    return can_edit_organization(user, org.id)
-
-
-def can_view_registry(user: User, region: Region) -> bool:
-    """The regional registry across organizations: region staff (all) and municipal officials (theirs)."""
-    return can_see_region(user, region.id) or (
-        user.role is Role.municipal_official and can_work_in_region(user, region.id))
-
-
-def can_see_full_snils(user: User, record: Mentor | Mentee) -> bool:
-    """The full СНИЛС only inside the record's own organization (its curator); everyone else sees it masked."""
-    return can_edit_organization(user, record.organization_id)
-
-
-def snils_for(user: User, record: Mentor | Mentee) -> str | None:
-    if record.person is None:
-        return None
-    digits = record.person.snils
-    return format_snils(digits) if can_see_full_snils(user, record) else masked_snils(digits)
-
-
-# --- loaders ------------------------------------------------------------------------------------------------
-
-def viewable_organization(user: User, org_code: str) -> Organization:
-    org = organization_by_code(org_code)
-    require(can_view_records(user, org), OUT_OF_SCOPE)
-    return org
-
-
-def editable_organization(user: User, org_code: str) -> Organization:
-    org = viewable_organization(user, org_code)
-    require(can_edit_records(user, org), "Вносить записи может только куратор организации.")
-    return org
-
-
-def record_of(model, org: Organization, record_id: int):
-    """A mentor, mentee or pair of this organization; another organization's id answers 404 like an unknown one."""
-    record = db.session.get(model, record_id)
-    if record is None or record.organization_id != org.id:
-        raise NotFound("Запись не найдена.")
-    return record
-
-
-def pair_seen_by(org: Organization, pair_id: int) -> MentoringPair:
-    """A pair of the organization, or another organization's pair one of whose mentors it keeps."""
-    pair = db.session.get(MentoringPair, pair_id)
-    if pair is None or not db.session.scalar(sa.select(sa.literal(True)).where(
-            MentoringPair.id == pair_id, pairs_of_organization(org.id))):
-        raise NotFound("Пара не найдена.")
-    return pair
-
-
-def partner_of(org: Organization, partner_id: int) -> Partner:
-    """A partner the organization has an agreement with."""
-    partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.region_id != org.region_id or not db.session.scalar(
-            sa.select(PartnerAgreement.id).where(PartnerAgreement.partner_id == partner_id,
-                                                 PartnerAgreement.organization_id == org.id).limit(1)):
-        raise NotFound("Партнёр не найден.")
-    return partner
-
-
-def external_mentor(org: Organization, snils: str) -> Mentor | None:
-    """The mentor record another organization of the region keeps for the person with this СНИЛС (the first
-    active one): how a curator joins a college's student or a partner's employee to a pair."""
-    return db.session.scalar(
-        sa.select(Mentor).join(Person, Person.id == Mentor.person_id)
-        .join(Organization, Organization.id == Mentor.organization_id)
-        .where(Person.region_id == org.region_id, Person.snils == snils_digits(snils), Mentor.left_on.is_(None),
-               Mentor.organization_id != org.id, Organization.region_id == org.region_id)
-        .order_by(Mentor.id).limit(1))
-
-
-def registry_region(user: User, region_code: str) -> Region:
-    region = db.session.scalar(sa.select(Region).where(Region.code == region_code))
-    if region is None:
-        raise NotFound(f"Регион с кодом «{region_code}» не найден.")
-    require(can_view_registry(user, region), "Реестр региона ведут региональный оператор и муниципалитеты.")
-    return region
-
-
-# --- query builders -----------------------------------------------------------------------------------------
 
 def pairs_of_organization(org_id: int):
     """The condition on MentoringPair: the organization's own pairs and the pairs joining one of its mentors."""
@@ -130,14 +33,39 @@ def pairs_of_organization(org_id: int):
 
 def visible_organizations(user: User) -> sa.Select:
     """The organizations whose records the user sees on the records index: a municipal official those located in its
-    municipality that report to it, a regional operator its region's, the administrator all."""
+    municipality that report to it, a regional operator its region's, a curator its own, the administrator all."""
     query = sa.select(Organization)
+    if user.role is Role.admin:
+        return query
     if user.role is Role.municipal_official:
-        return query.where(Organization.location_municipality_id == user.municipality_id,
-                           Organization.reports_to == ReportsTo.municipality)
+        return query.where(*_reporting_to(user))
     if user.role is Role.region_operator:
         return query.where(Organization.region_id == user.region_id)
-    return query
+    if user.role is Role.org_curator:
+        return query.where(Organization.id == user.organization_id)
+    return query.where(sa.false())
+
+
+def _reporting_to(user: User) -> tuple:
+    """The conditions on Organization: located in the official's municipality and reporting to it."""
+    return (Organization.location_municipality_id == user.municipality_id,
+            Organization.reports_to == ReportsTo.municipality)
+
+
+def visible_records(org: Organization, model) -> sa.Select:
+    """The organization's own mentors, mentees or practices (the records list pages and the API lists)."""
+    return sa.select(model).where(model.organization_id == org.id)
+
+
+def visible_org_pairs(org: Organization) -> sa.Select:
+    """The organization's pairs and other organizations' pairs with one of its mentors (their mentees stay theirs)."""
+    return sa.select(MentoringPair).where(pairs_of_organization(org.id))
+
+
+def visible_agreements(org: Organization) -> sa.Select:
+    """The organization's agreements with partners, joined to the partner (sorted by its name or ИНН)."""
+    return (sa.select(PartnerAgreement).join(Partner, Partner.id == PartnerAgreement.partner_id)
+            .where(PartnerAgreement.organization_id == org.id))
 
 
 def scoped_organizations(user: User, region: Region) -> sa.Select:
@@ -146,8 +74,7 @@ def scoped_organizations(user: User, region: Region) -> sa.Select:
     if can_see_region(user, region.id):
         return query
     if user.role is Role.municipal_official:
-        return query.where(Organization.location_municipality_id == user.municipality_id,
-                           Organization.reports_to == ReportsTo.municipality)
+        return query.where(*_reporting_to(user))
     if user.role is Role.org_curator:
         return query.where(Organization.id == user.organization_id)
     return query.where(sa.false())
@@ -232,6 +159,39 @@ def visible_partners(user: User, region: Region, filters: dict | None = None) ->
     if filters.get("q"):
         query = query.where(sa.or_(_name_like(Partner.name, filters["q"]), Partner.inn == filters["q"].strip()))
     return query
+
+
+def partners_reviewed_by(user: User) -> sa.Select:
+    """Ids of the partners with an agreement with an organization reporting to the official's municipality."""
+    return (sa.select(PartnerAgreement.partner_id)
+            .join(Organization, Organization.id == PartnerAgreement.organization_id)
+            .where(*_reporting_to(user)))
+
+
+def visible_partner_reviews(user: User) -> sa.Select:
+    """Partners the user reviews (every status; the view narrows it)."""
+    query = sa.select(Partner)
+    if user.role is Role.admin:
+        return query
+    if user.role is Role.region_operator:
+        return query.where(Partner.region_id == user.region_id)
+    if user.role is Role.municipal_official:
+        return query.where(Partner.id.in_(partners_reviewed_by(user)))
+    return query.where(sa.false())
+
+
+def visible_practice_reviews(user: User, statuses) -> sa.Select:
+    """(Practice, Organization) rows in these statuses the user reviews: a municipal official those of the
+    organizations reporting to it, a regional operator its region's, the administrator all."""
+    query = (sa.select(Practice, Organization).join(Organization, Organization.id == Practice.organization_id)
+             .where(Practice.status.in_(statuses)))
+    if user.role is Role.admin:
+        return query
+    if user.role is Role.municipal_official:
+        return query.where(*_reporting_to(user))
+    if user.role is Role.region_operator:
+        return query.where(Organization.region_id == user.region_id)
+    return query.where(sa.false())
 
 
 def distinct_persons(query: sa.Select) -> int:
