@@ -18,7 +18,6 @@ from monitoring.campaigns import campaign_args
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
 from registry.core.errors import NotFound
-from registry.extensions import db
 
 bp = Blueprint("exports", __name__, url_prefix="/campaigns")
 FORM = "/<region_code>/<int:year>/federal-form/<unit_code>"
