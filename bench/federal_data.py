@@ -21,7 +21,8 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from bench.generate import _batch, generate
+from bench import federal_orgs
+from bench.bulk import STEPS, keys_dropped, say
 from bench.mentors import COMPETENCES, FIRST, PATRONYMICS, POSITIONS, _sql_array, surnames
 from hierarchy.models import Municipality
 from registry.extensions import db
@@ -33,55 +34,53 @@ KHV_SHARE = 0.125  # of region 27's organizations, in 27-KHV
 SCHOOL_RECORDS = 2_000  # mentors and as many mentees in the matrix school (fewer at small scales)
 
 
-def _say(message: str) -> None:
-    print(f"  {time.strftime('%H:%M:%S')} {message}", flush=True)
-
-
 def grow(world, ids: dict, scale: float, regions: int) -> dict:
     """Grow the matrix world to the federal dataset (times `scale`); return the counts loaded. Commits."""
     started, now = time.perf_counter(), datetime.now(UTC)
+    say("the matrix world")
     orgs = max(40, int(FEDERAL["organizations"] * scale))
     busy_orgs = int(orgs * BUSY_SHARE)
-    _grow_busy_region(world, busy_orgs, max(4, int(BUSY_MUNICIPALITIES * scale)), now)
-    db.session.commit()
-    _say(f"region 27: {busy_orgs} organizations more")
+    busy = _busy_region(world, busy_orgs, max(4, int(BUSY_MUNICIPALITIES * scale)), now)
     others = [f"{n:02d}" for n in range(1, 100) if n not in (27, 79)][:max(0, regions - 2)]
     per_region = (orgs - busy_orgs) // max(1, len(others))
     municipalities = max(1, int((FEDERAL["municipalities"] - BUSY_MUNICIPALITIES) * scale / max(1, len(others))))
-    for i, code in enumerate(others):
-        generate(prefix=code, organizations=per_region, municipalities=municipalities, year=world.campaign.year,
-                 seed=i + 2)
-        db.session.commit()
-        if i % 10 == 9:
-            _say(f"{i + 1} of {len(others)} regions generated")
+    plans = federal_orgs.regions(others, per_region, municipalities, world.campaign.year, now)
+    say(f"{len(plans)} regions with a campaign and {municipalities} municipalities each")
+    federal_orgs.organizations([busy, *plans], random.Random(27), now)
+    _busy_states(world)
+    federal_orgs.municipal_reports([plan.campaign_id for plan in plans], now)
+    db.session.commit()
     people = max(1_000, int(FEDERAL["people"] * scale))
     _people(world, people)
-    _say(f"{people} people in region 27's registry")
     _form_sets(now)
     _surveys(world, now)
     db.session.commit()
+    say("form sets and surveys")
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
+    say("VACUUM ANALYZE")
     counts = {table: db.session.scalar(sa.text(f"SELECT count(*) FROM {table}"))  # noqa: S608 - fixed names
               for table in ("regions", "municipalities", "organizations", "campaigns", "submissions", "mentors",
                             "mentees", "people", "form_sets", "stored_forms", "survey_answers")}
     counts["seconds"] = round(time.perf_counter() - started)
+    counts["steps"] = dict(STEPS)
     return counts
 
 
-def _grow_busy_region(world, organizations: int, municipalities: int, now: datetime) -> None:
-    """More municipalities and organizations in region 27's campaign; 27-KHV gets KHV_SHARE of them."""
+def _busy_region(world, organizations: int, municipalities: int, now: datetime) -> federal_orgs.Plan:
+    """More municipalities in region 27, and the plan of its organizations: 27-KHV gets KHV_SHARE of them."""
     new_ids = db.session.scalars(
         sa.insert(Municipality).returning(Municipality.id, sort_by_parameter_order=True),
         [{"code": f"27-M{i:04d}", "name": f"Муниципальный район № {i}", "region_id": world.region.id,
           "created_at": now} for i in range(1, municipalities + 1)]).all()
     # 27-KHV weighted so that it holds KHV_SHARE of the new organizations
     weight = max(1, round(KHV_SHARE * len(new_ids) / (1 - KHV_SHARE)))
-    choices = list(new_ids) + [world.khv.id] * weight
-    rng = random.Random(27)
-    for start in range(0, organizations, 5000):
-        _batch(rng, world.region, world.campaign, choices, range(start, min(start + 5000, organizations)), now)
-    # submissions in every state: a quarter on review, some returned, some still drafts
+    return federal_orgs.Plan(world.region.id, world.region.code, world.campaign.id,
+                             list(new_ids) + [world.khv.id] * weight, range(organizations))
+
+
+def _busy_states(world) -> None:
+    """Region 27's submissions in every state: a quarter on review, some returned, some still drafts."""
     db.session.execute(sa.text(
         "UPDATE submissions SET status = CASE WHEN id % 20 < 5 THEN 'submitted' WHEN id % 20 < 7 THEN 'returned'"
         " WHEN id % 20 < 10 THEN 'draft' ELSE 'accepted' END,"
@@ -89,6 +88,7 @@ def _grow_busy_region(world, organizations: int, municipalities: int, now: datet
         " submitted_at = CASE WHEN id % 20 BETWEEN 7 AND 9 THEN NULL ELSE submitted_at END"
         " WHERE campaign_id = :c AND organization_id IN (SELECT id FROM organizations WHERE code LIKE '27-O%')"),
         {"c": world.campaign.id})
+    say("region 27's submissions in every state")
 
 
 _PEOPLE = "INSERT INTO people (region_id, snils, created_at) SELECT :r, lpad(g::text, 11, '0'), now() " \
@@ -125,18 +125,14 @@ WHERE o.id = m.organization_id AND m.is_public AND m.search_text IS NULL AND m.i
 
 
 def _people(world, people: int) -> None:
-    """`people` mentor and mentee records in region 27 (secondary indexes dropped during the load, then rebuilt)."""
+    """`people` mentor and mentee records in region 27 (their keys and indexes dropped during the load, then made)."""
     conn = db.session.connection()
-    indexes = conn.execute(sa.text(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('mentors', 'mentees')"
-        " AND indexname NOT IN (SELECT conname FROM pg_constraint)")).all()
-    for name, _ in indexes:
-        conn.execute(sa.text(f'DROP INDEX "{name}"'))
     persons = people // 3
     p0 = db.session.scalar(sa.text("SELECT coalesce(max(id), 0) FROM people"))
     conn.execute(sa.text(_PEOPLE.replace("lpad(g::text", "lpad((g + 50000000)::text")), {"r": world.region.id,
                                                                                           "n": persons})
     p0 = db.session.scalar(sa.text("SELECT min(id) FROM people WHERE id > :p"), {"p": p0})
+    say(f"{persons} people")
     arrays = {"s": _sql_array(surnames()), "f": _sql_array(FIRST), "p": _sql_array(PATRONYMICS),
               "c": _sql_array(COMPETENCES), "o": _sql_array(POSITIONS)}
     after = db.session.scalar(sa.text("SELECT coalesce(max(id), 0) FROM mentors"))
@@ -145,18 +141,22 @@ def _people(world, people: int) -> None:
     region_orgs = f"o.region_id = {int(world.region.id)}"
     school_org = f"o.id = {int(world.school.id)}"
     conn.execute(sa.text("SELECT setseed(0.18)"))
-    for spec, first, last in ((_MENTOR, 1, mentors), (_MENTEE, mentors + 1, people)):
-        params = {"p0": p0, "persons": persons}
-        conn.execute(_records(spec, arrays, school_org), {**params, "a": first, "b": first + school - 1})
-        for start in range(first + school, last + 1, 200_000):
-            conn.execute(_records(spec, arrays, region_orgs), {**params, "a": start, "b": min(last, start + 199_999)})
-    conn.execute(sa.text(_PUBLISH), {"after": after})
-    for table in ("mentors", "mentees"):  # one record per person and organization: drop the formula's clashes
-        conn.execute(sa.text(f"UPDATE {table} t SET person_id = NULL FROM (SELECT id, row_number() OVER "  # noqa: S608
-                             f"(PARTITION BY person_id, organization_id ORDER BY id) AS n FROM {table} "
-                             f"WHERE person_id IS NOT NULL) d WHERE d.id = t.id AND d.n > 1"))
-    for _, definition in indexes:
-        conn.execute(sa.text(definition))
+    with keys_dropped("mentors", "mentees"):
+        for spec, first, last in ((_MENTOR, 1, mentors), (_MENTEE, mentors + 1, people)):
+            params = {"p0": p0, "persons": persons}
+            conn.execute(_records(spec, arrays, school_org), {**params, "a": first, "b": first + school - 1})
+            for start in range(first + school, last + 1, 200_000):
+                conn.execute(_records(spec, arrays, region_orgs),
+                             {**params, "a": start, "b": min(last, start + 199_999)})
+        say(f"{people} mentor and mentee records")
+        conn.execute(sa.text(_PUBLISH), {"after": after})
+        say("public copies of half the mentors")
+        for table in ("mentors", "mentees"):  # one record per person and organization: drop the formula's clashes
+            conn.execute(sa.text(f"UPDATE {table} t SET person_id = NULL FROM (SELECT id, row_number() OVER "  # noqa: S608
+                                 f"(PARTITION BY person_id, organization_id ORDER BY id) AS n FROM {table} "
+                                 f"WHERE person_id IS NOT NULL) d WHERE d.id = t.id AND d.n > 1"))
+    db.session.commit()
+    say("mentor and mentee keys and indexes made")
 
 
 def _records(spec: dict, arrays: dict, orgs: str) -> sa.TextClause:
