@@ -93,35 +93,36 @@ def _busy_states(world) -> None:
 
 _PEOPLE = "INSERT INTO people (region_id, snils, created_at) SELECT :r, lpad(g::text, 11, '0'), now() " \
           "FROM generate_series(1, :n) g"
-# One record per g: a random name, an organization of region 27 (or the matrix school), a person for every third.
+# One record per g: a random name, an organization of region 27 (or the matrix school), a person for every third;
+# half the mentors published, their public copy built as registry.mentoring.publication builds it (consented
+# fields, lower-cased, ё→е).
 _RECORDS = """
-WITH orgs AS (SELECT array_agg(o.id ORDER BY o.id) AS ids FROM organizations o WHERE {orgs})
+WITH orgs AS (SELECT array_agg(o.id ORDER BY o.id) AS ids FROM organizations o WHERE {orgs}),
+src AS (
+  SELECT g, orgs.ids[1 + (g * 7919) % array_length(orgs.ids, 1)] AS org, {category} AS category,
+         ({s})[1 + floor(random() * 400)::int] || ' ' || ({f})[1 + floor(random() * 20)::int] || ' ' ||
+         ({p})[1 + floor(random() * 10)::int] AS full_name, ({o})[1 + g % 8] AS position,
+         ({c})[1 + g % 20] || ', ' || ({c})[1 + (g / 20) % 20] AS competences, g % 2 = 0 AS pub
+  FROM orgs, generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
+)
 INSERT INTO {table} (organization_id, full_name, birth_date, category, person_id, {cols} created_at)
-SELECT orgs.ids[1 + (g * 7919) % array_length(orgs.ids, 1)],
-       ({s})[1 + floor(random() * 400)::int] || ' ' || ({f})[1 + floor(random() * 20)::int] || ' ' ||
-       ({p})[1 + floor(random() * 10)::int],
-       date '1970-01-01' + (g % 15000)::int, {category},
+SELECT src.org, src.full_name, date '1970-01-01' + (g % 15000)::int, src.category,
        CASE WHEN g % 3 = 0 THEN :p0 + (g / 3) % :persons END, {vals} now()
-FROM orgs, generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g
+FROM src JOIN organizations o ON o.id = src.org JOIN municipalities mu ON mu.id = o.location_municipality_id
 """
 _MENTOR = {"table": "mentors",
            "cols": "position, forms, competences, achievements, is_public, public_fields, sort_name, public_forms,"
-                   " public_category,",
-           "vals": "({o})[1 + g % 8], 1 << (g % 5)::int, ({c})[1 + g % 20] || ', ' || ({c})[1 + (g / 20) % 20], '',"
-                   " g % 2 = 0, CASE WHEN g % 2 = 0 THEN 'full_name,position,organization,category,forms,competences'"
-                   " ELSE '' END, '', CASE WHEN g % 2 = 0 THEN 1 << (g % 5)::int ELSE 0 END, NULL,",
+                   " public_category, public_organization_id, public_municipality_id, search_text,",
+           "vals": "src.position, 1 << (g % 5)::int, src.competences, '', src.pub,"
+                   " CASE WHEN src.pub THEN 'full_name,position,organization,category,forms,competences' ELSE '' END,"
+                   " CASE WHEN src.pub THEN replace(lower(src.full_name), 'ё', 'е') ELSE '' END,"
+                   " CASE WHEN src.pub THEN 1 << (g % 5)::int ELSE 0 END, CASE WHEN src.pub THEN src.category END,"
+                   " CASE WHEN src.pub THEN o.id END, CASE WHEN src.pub THEN mu.id END,"
+                   " CASE WHEN src.pub THEN replace(lower(src.full_name || ' ' || src.position || ' ' || o.name || ' '"
+                   " || mu.name || ' ' || src.competences), 'ё', 'е') END,",
            "category": "CASE WHEN g % 10 < 7 THEN 'teacher' WHEN g % 10 < 9 THEN 'student' ELSE 'employer' END"}
 _MENTEE = {"table": "mentees", "cols": "request, full_cycle_completed,", "vals": "'', g % 4 = 0,",
            "category": "CASE WHEN g % 10 < 8 THEN 'student' WHEN g % 10 < 9 THEN 'young_teacher' ELSE 'teacher' END"}
-# the public copy, built as registry.mentoring.publication builds it (consented fields, lower-cased, ё→е)
-_PUBLISH = """
-UPDATE mentors m SET sort_name = replace(lower(m.full_name), 'ё', 'е'), public_organization_id = o.id,
-       public_municipality_id = mu.id, public_category = m.category,
-       search_text = replace(lower(m.full_name || ' ' || m.position || ' ' || o.name || ' ' || mu.name || ' ' ||
-                                   m.competences), 'ё', 'е')
-FROM organizations o JOIN municipalities mu ON mu.id = o.location_municipality_id
-WHERE o.id = m.organization_id AND m.is_public AND m.search_text IS NULL AND m.id > :after
-"""
 
 
 def _people(world, people: int) -> None:
@@ -135,7 +136,6 @@ def _people(world, people: int) -> None:
     say(f"{persons} people")
     arrays = {"s": _sql_array(surnames()), "f": _sql_array(FIRST), "p": _sql_array(PATRONYMICS),
               "c": _sql_array(COMPETENCES), "o": _sql_array(POSITIONS)}
-    after = db.session.scalar(sa.text("SELECT coalesce(max(id), 0) FROM mentors"))
     school = min(SCHOOL_RECORDS, people // 50)
     mentors = int(people * 0.6)
     region_orgs = f"o.region_id = {int(world.region.id)}"
@@ -148,9 +148,7 @@ def _people(world, people: int) -> None:
             for start in range(first + school, last + 1, 200_000):
                 conn.execute(_records(spec, arrays, region_orgs),
                              {**params, "a": start, "b": min(last, start + 199_999)})
-        say(f"{people} mentor and mentee records")
-        conn.execute(sa.text(_PUBLISH), {"after": after})
-        say("public copies of half the mentors")
+        say(f"{people} mentor and mentee records, half the mentors published")
         for table in ("mentors", "mentees"):  # one record per person and organization: drop the formula's clashes
             conn.execute(sa.text(f"UPDATE {table} t SET person_id = NULL FROM (SELECT id, row_number() OVER "  # noqa: S608
                                  f"(PARTITION BY person_id, organization_id ORDER BY id) AS n FROM {table} "
@@ -160,7 +158,7 @@ def _people(world, people: int) -> None:
 
 
 def _records(spec: dict, arrays: dict, orgs: str) -> sa.TextClause:
-    return sa.text(_RECORDS.format(**{**spec, "vals": spec["vals"].format(**arrays)}, **arrays, orgs=orgs))
+    return sa.text(_RECORDS.format(**spec, **arrays, orgs=orgs))
 
 
 def _form_sets(now: datetime) -> None:
