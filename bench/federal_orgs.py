@@ -64,21 +64,23 @@ def organizations(plans: list[Plan], rng: random.Random, now: datetime) -> int:
             orgs.append((f"{plan.region_code}-O{n:06d}", f"Организация {n} ({plan.region_code})", plan.region_id,
                          org_type, "region" if direct else "municipality", rng.choice(plan.municipality_ids), now))
             campaign_of.append(plan.campaign_id)
-    org_ids = _copied("organizations", ("code", "name", "region_id", "org_type", "reports_to",
-                                        "location_municipality_id", "created_at"), orgs)
-    copy("campaign_members", ("campaign_id", "organization_id", "reporting_municipality_id", "org_type", "added_at"),
-         ((campaign, org_id, None if org[4] == "region" else org[5], org[3], now)
-          for campaign, org_id, org in zip(campaign_of, org_ids, orgs, strict=True)))
-    submission_ids = _copied("submissions", ("campaign_id", "organization_id", "status", "version", "created_at",
-                                             "updated_at", "submitted_at", "reviewed_at"),
-                             [(campaign, org_id, "accepted", 3, now, now, now, now)
-                              for campaign, org_id in zip(campaign_of, org_ids, strict=True)])
-    say(f"{len(orgs)} organizations, their campaign members and submissions")
-    with keys_dropped("submission_values"):
+    with keys_dropped("organizations", "campaign_members", "submissions", "submission_values"):
+        org_ids = _copied("organizations", ("code", "name", "region_id", "org_type", "reports_to",
+                                            "location_municipality_id", "created_at"), orgs)
+        copy("campaign_members", ("campaign_id", "organization_id", "reporting_municipality_id", "org_type",
+                                  "added_at"),
+             ((campaign, org_id, None if org[4] == "region" else org[5], org[3], now)
+              for campaign, org_id, org in zip(campaign_of, org_ids, orgs, strict=True)))
+        submission_ids = _copied("submissions", ("campaign_id", "organization_id", "status", "version", "created_at",
+                                                 "updated_at", "submitted_at", "reviewed_at"),
+                                 [(campaign, org_id, "accepted", 3, now, now, now, now)
+                                  for campaign, org_id in zip(campaign_of, org_ids, strict=True)])
+        say(f"{len(orgs)} organizations, their campaign members and submissions")
         values = copy("submission_values", ("submission_id", "code", "value"),
                       _values(rng, submission_ids, [org[3] for org in orgs]))
-    analyze("organizations", "campaign_members", "submissions", "submission_values")
-    say(f"{values} submission values")
+        say(f"{values} submission values")
+    analyze("municipalities", "organizations", "campaign_members", "submissions", "submission_values")
+    say("their keys and indexes made")
     return len(orgs)
 
 
