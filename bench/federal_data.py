@@ -6,14 +6,17 @@ users of every role, a record of every kind, so every route has a valid path); t
 - region 27 becomes the largest region (8 % of the organizations, 100 municipalities) and 27-KHV its largest
   municipality (1,000 organizations), in the running campaign, with submissions in every state (a busy review queue);
 - 87 more regions (89 with 27 and 79) of ≈ 1,045 organizations in ≈ 25 municipalities each, each with its own
-  campaign, accepted submissions and frozen municipal reports (bench/generate.py): 100,000 organizations,
+  campaign, accepted submissions and frozen municipal reports (bench/federal_orgs.py): 100,000 organizations,
   2,300 municipalities;
 - 1,000,000 people in region 27's registry (600,000 mentor and 400,000 mentee records; a third with a СНИЛС; half of
   the mentors published for the public search), 2,000 of each in the matrix school;
 - a queued-and-stored form set for every municipal snapshot, and mentee surveys with answers in a third of region
   27's organizations.
 
-Everything after the world is INSERT … SELECT or multi-row INSERT, then ANALYZE. Call inside an app context.
+Everything after the world is COPY (bench/bulk.py), INSERT … SELECT or multi-row INSERT, for all regions at once,
+with the big tables' keys and indexes dropped during their load and made once after it, then ANALYZE. Each step
+prints its seconds (`--load-only` of bench/federal_pages.py runs only this): ≈ 1.5 min at scale 1 on the 2-core
+machine. Call inside an app context.
 """
 import random
 import time

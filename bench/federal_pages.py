@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db             # the federal run
     .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db --scale 0.01 --regions 6
     .venv/bin/python -m bench.federal_pages --own-cluster /tmp/fed-pg                           # throwaway cluster
+    .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db --load-only  # the data, timed
 
 It migrates an EMPTY PostgreSQL database, builds the scope matrix's world (tests/test_scope_matrix.py: region 27,
 users of every role, a record of every kind) and requests every GET route once as each role allowed to see it,
