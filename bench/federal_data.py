@@ -15,7 +15,7 @@ users of every role, a record of every kind, so every route has a valid path); t
 
 Everything after the world is COPY (bench/bulk.py), INSERT … SELECT or multi-row INSERT, for all regions at once,
 with the big tables' keys and indexes dropped during their load and made once after it, then ANALYZE. Each step
-prints its seconds (`--load-only` of bench/federal_pages.py runs only this): ≈ 1.5 min at scale 1 on the 2-core
+prints its seconds (`--load-only` of bench/federal_pages.py runs only this): ≈ 1 min at scale 1 on the 2-core
 machine. Call inside an app context.
 """
 import random
