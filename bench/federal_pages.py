@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db             # the federal run
     .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db --scale 0.01 --regions 6
     .venv/bin/python -m bench.federal_pages --own-cluster /tmp/fed-pg                           # throwaway cluster
+    .venv/bin/python -m bench.federal_pages --database-url postgresql://…/empty_db --load-only  # the data, timed
 
 It migrates an EMPTY PostgreSQL database, builds the scope matrix's world (tests/test_scope_matrix.py: region 27,
 users of every role, a record of every kind) and requests every GET route once as each role allowed to see it,
@@ -174,6 +175,10 @@ def run(url: str, args: argparse.Namespace) -> list[dict]:
             raise SystemExit("the database is not empty: give an empty one (the benchmark fills it)")
         sa.event.listen(db.engine, "before_cursor_execute", counter)
         world, ids = _rich_world()
+        if args.load_only:
+            counts = grow(world, ids, args.scale, args.regions)
+            print("loaded:", json.dumps(counts), flush=True)
+            return []
         logins = clients(app, world)
         routes, left_out = plan(app, ids)
         small = count_small(routes, logins, counter)
@@ -196,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regions", type=int, default=89, help="regions (default 89)")
     parser.add_argument("--repeat", type=int, default=5, help="timed requests per route and role (default 5)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--load-only", action="store_true", help="only build the dataset (times each step)")
     args = parser.parse_args(argv)
     folder = None
     if args.database_url:

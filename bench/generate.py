@@ -60,7 +60,8 @@ def generate(*, prefix: str, organizations: int, municipalities: int, year: int,
         values_count += _batch(rng, region, campaign, municipality_ids, range(start, min(start + BATCH, organizations)),
                                now)
     _analyze("municipalities", "organizations", "campaign_members", "submissions", "submission_values")
-    _accept_municipal_reports(campaign, now)
+    freeze_municipal([campaign.id], now)
+    accept_municipal([campaign.id], now)
     return Generated(region=region, campaign=campaign, organizations=organizations, municipalities=municipalities,
                      values=values_count, seconds=time.perf_counter() - started)
 
@@ -94,15 +95,18 @@ def _batch(rng: random.Random, region: Region, campaign: Campaign, municipality_
     return len(rows)
 
 
-def _accept_municipal_reports(campaign: Campaign, now: datetime) -> None:
-    """Freeze one snapshot per municipality and mark every municipal report accepted, all in SQL."""
-    params = {"campaign": campaign.id, "region": campaign.region_id, "now": now}
+_IN_CAMPAIGNS = (" JOIN campaigns c ON c.region_id = m.region_id WHERE c.id IN :campaigns",
+                 sa.bindparam("campaigns", expanding=True), sa.bindparam("now", type_=Campaign.created_at.type))
+
+
+def freeze_municipal(campaign_ids: list[int], now: datetime) -> None:
+    """Freeze one snapshot per municipality of each campaign's region, with its accepted values, all in SQL."""
+    where, campaigns, when = _IN_CAMPAIGNS
     db.session.execute(sa.text(
         "INSERT INTO snapshots (campaign_id, level, unit_code, version, created_at, summary)"
-        " SELECT :campaign, 'municipality', m.code, 1, :now, :summary FROM municipalities m"
-        " WHERE m.region_id = :region").bindparams(sa.bindparam("now", type_=Campaign.created_at.type),
-                                                   sa.bindparam("summary", type_=sa.JSON)),
-        {**params, "summary": {"generated": "bench"}})
+        " SELECT c.id, 'municipality', m.code, 1, :now, :summary FROM municipalities m" + where)
+        .bindparams(campaigns, when, sa.bindparam("summary", type_=sa.JSON)),
+        {"campaigns": campaign_ids, "now": now, "summary": {"generated": "bench"}})
     _analyze("snapshots")
     db.session.execute(sa.text(
         "INSERT INTO snapshot_values (snapshot_id, organization_id, code, org_type, reporting_municipality_id, value)"
@@ -112,12 +116,18 @@ def _accept_municipal_reports(campaign: Campaign, now: datetime) -> None:
         " JOIN submission_values v ON v.submission_id = su.id"
         " JOIN municipalities m ON m.id = cm.reporting_municipality_id"
         " JOIN snapshots s ON s.campaign_id = cm.campaign_id AND s.level = 'municipality' AND s.unit_code = m.code"
-        " WHERE cm.campaign_id = :campaign AND su.status = 'accepted'"), params)
+        " WHERE cm.campaign_id IN :campaigns AND su.status = 'accepted'").bindparams(campaigns),
+        {"campaigns": campaign_ids})
+
+
+def accept_municipal(campaign_ids: list[int], now: datetime) -> None:
+    """Give each frozen municipal snapshot its summary and mark the municipal reports accepted."""
+    where, campaigns, when = _IN_CAMPAIGNS
     # a frozen municipal summary records how many accepted organizations it holds (consolidation reads it)
     counts = db.session.execute(sa.text(
         "SELECT s.id, count(DISTINCT v.organization_id) FROM snapshots s"
-        " LEFT JOIN snapshot_values v ON v.snapshot_id = s.id WHERE s.campaign_id = :campaign GROUP BY s.id"),
-        params).all()
+        " LEFT JOIN snapshot_values v ON v.snapshot_id = s.id WHERE s.campaign_id IN :campaigns GROUP BY s.id")
+        .bindparams(campaigns), {"campaigns": campaign_ids}).all()
     # …and the sums the app keeps in a frozen summary, computed by the app's own function
     db.session.execute(sa.text("UPDATE snapshots SET summary = :summary WHERE id = :id").bindparams(
         sa.bindparam("summary", type_=sa.JSON)),
@@ -127,11 +137,11 @@ def _accept_municipal_reports(campaign: Campaign, now: datetime) -> None:
     db.session.execute(sa.text(
         "INSERT INTO municipal_reports (campaign_id, municipality_id, status, submitted_at, reviewed_at, snapshot_id,"
         " created_at)"
-        " SELECT :campaign, m.id, 'accepted', :now, :now, s.id, :now FROM municipalities m"
-        " JOIN snapshots s ON s.campaign_id = :campaign AND s.level = 'municipality' AND s.unit_code = m.code"
-        " WHERE m.region_id = :region").bindparams(sa.bindparam("now", type_=Campaign.created_at.type)), params)
+        " SELECT c.id, m.id, 'accepted', :now, :now, s.id, :now FROM municipalities m"
+        " JOIN snapshots s ON s.level = 'municipality' AND s.unit_code = m.code"
+        + where + " AND s.campaign_id = c.id").bindparams(campaigns, when),
+        {"campaigns": campaign_ids, "now": now})
     db.session.flush()
-
 
 
 def _analyze(*tables: str) -> None:
