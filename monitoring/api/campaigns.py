@@ -64,7 +64,6 @@ def open_campaign(data: dict, region_code: str):
     require(can_manage_region(current_actor(), region.id),
             "Открыть кампанию может только региональный оператор или администратор.")
     campaign = campaigns.open_campaign(region, data["year"], actor=current_actor())
-    db.session.commit()
     return describe(campaign)
 
 
@@ -85,7 +84,6 @@ def patch_campaign(data: dict, region_code: str, year: int):
     campaigns.update_campaign(campaign, deadlines=data.get("deadlines"), targets=data.get("targets"),
                               enterprises_in_region_total=data.get("enterprises_in_region_total"),
                               late_return_days=data.get("late_return_days"), actor=current_actor())
-    db.session.commit()
     return describe(campaign)
 
 
@@ -103,7 +101,6 @@ def patch_municipality(data: dict, region_code: str, year: int, municipality_cod
             "Число предприятий задаёт специалист этого муниципалитета или сотрудник региона.")
     value = municipal_parameters.set_enterprises_total(campaign, municipality, data["enterprises_total"],
                                                        actor=current_actor())
-    db.session.commit()
     return {"municipality": municipality.code, "name": municipality.name, "year": campaign.year,
             "enterprises_total": value}
 
@@ -140,7 +137,6 @@ def add_member(data: dict, region_code: str, year: int):
         raise ValidationFailed("Организация не включена.", {"organization": [
             f"Организация «{data['organization']}» не найдена в регионе {campaign.region.code}."]})
     member = campaigns.add_member(campaign, org, actor=current_actor())
-    db.session.commit()
     municipality = db.session.get(Municipality, member.reporting_municipality_id) \
         if member.reporting_municipality_id else None
     return _member_body(member, org, municipality.code if municipality else None)
@@ -155,4 +151,3 @@ def remove_member(data: dict, region_code: str, year: int, org_code: str):
     require_region_staff(campaign)
     org = organization_or_404(campaign, org_code)
     campaigns.remove_member(campaign, org, reason=data["reason"], actor=current_actor())
-    db.session.commit()

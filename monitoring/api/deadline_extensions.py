@@ -79,7 +79,6 @@ def grant_extension(data: dict, region_code: str, year: int):
     user = current_actor()
     require(can_extend_deadline(user, campaign, unit), _NOT_GRANTER[unit.level])
     extension = extension_grants.grant(campaign, unit, data["until"], data["reason"], actor=user)
-    db.session.commit()
     return _bodies([extension], now_utc())[0]
 
 
@@ -95,5 +94,4 @@ def revoke_extension(region_code: str, year: int, extension_id: int):
     user = current_actor()
     require(unit is not None and can_extend_deadline(user, campaign, unit), _NOT_GRANTER[extension.level])
     extension_grants.revoke(extension, actor=user)
-    db.session.commit()
     return _bodies([extension], now_utc())[0]

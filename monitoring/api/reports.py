@@ -64,7 +64,6 @@ def submit_report(region_code: str, year: int, municipality_code: str):
     require(perms.can_submit_municipal_report(current_actor(), municipality),
             "Отправить отчёт может только специалист этого муниципалитета.")
     report = reports.submit_report(campaign, municipality, actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -77,7 +76,6 @@ def return_report(data: dict, region_code: str, year: int, municipality_code: st
     municipality = municipality_or_404(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.return_report(campaign, municipality, data["comment"], actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -89,7 +87,6 @@ def accept_report(region_code: str, year: int, municipality_code: str):
     municipality = municipality_or_404(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.accept_report(campaign, municipality, actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -100,7 +97,6 @@ def consolidate(region_code: str, year: int):
     campaign = campaign_or_404(region_code, year)
     require_region_staff(campaign)
     snapshot = reports.consolidate(campaign, actor=current_actor())
-    db.session.commit()
     return _snapshot_body(snapshot, campaign)
 
 

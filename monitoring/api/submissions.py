@@ -40,11 +40,9 @@ def _errors_under_values():
         raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
 
 
-def _commit(submission: Submission, org: Organization) -> dict:
-    """Commit the change and answer with it, described first: the commit expires every loaded row (3 reloads)."""
-    answer = hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
-    db.session.commit()
-    return answer
+def _answer(submission: Submission, org: Organization) -> dict:
+    """The changed submission as the caller may see it; the request boundary commits after it is built."""
+    return hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
@@ -106,7 +104,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
                                           actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/submit", methods=["POST"])
@@ -119,7 +117,7 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/return", methods=["POST"])
@@ -131,7 +129,7 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/accept", methods=["POST"])
@@ -142,7 +140,7 @@ def accept_submission(region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/reopen", methods=["POST"])
@@ -154,4 +152,4 @@ def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     org, member = member_or_404(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
-    return _commit(submission, org)
+    return _answer(submission, org)

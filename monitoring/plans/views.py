@@ -63,13 +63,12 @@ def plan_edit(region_code: str, year: int, unit_code: str):
     try:
         if errors:
             raise ValidationFailed("План не сохранён: исправьте ошибки в отмеченных полях.", errors)
-        plan = services.save_targets(campaign, unit, targets, version=version, actor=current_user)
-        if request.form.get("action") == "submit":
-            services.submit(campaign, unit, actor=current_user, version=plan.version)
-    except DomainError as error:
-        db.session.rollback()
+        with db.session.begin_nested():  # a refusal undoes the save too, before the page shows the plan again
+            plan = services.save_targets(campaign, unit, targets, version=version, actor=current_user)
+            if request.form.get("action") == "submit":
+                services.submit(campaign, unit, actor=current_user, version=plan.version)
+    except DomainError as error:  # the error status makes the request boundary roll back
         return _page(campaign, unit, member, error=error, form=request.form), error.status
-    db.session.commit()
     flash("План отправлен на утверждение." if request.form.get("action") == "submit" else "План сохранён.", "success")
     return redirect_next("plans.plan_edit", **campaign_args(campaign), unit_code=unit.code)
 
@@ -78,11 +77,10 @@ def _decide(region_code: str, year: int, unit_code: str, act, message: str):
     campaign, unit, member = _load(region_code, year, unit_code)
     require(can_approve_plan(current_user, campaign, unit, member), NOT_APPROVER)
     try:
-        act(campaign, unit)
+        with db.session.begin_nested():
+            act(campaign, unit)
     except DomainError as error:
-        db.session.rollback()
         return _page(campaign, unit, member, error=error, comment=request.form.get("comment", "")), error.status
-    db.session.commit()
     flash(message, "success")
     return redirect_next("plans.plan_edit", **campaign_args(campaign), unit_code=unit.code)
 

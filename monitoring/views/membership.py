@@ -53,9 +53,7 @@ def member_add(region_code: str, year: int):
                 f"Организация с кодом «{code}» не найдена." if code else "Укажите код организации."]})
         campaign_services.add_member(campaign, unit, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return _render_members(campaign, error=error, org_code=code), error.status
-    db.session.commit()
     flash(f"Организация «{unit.name}» добавлена в кампанию.", "success")
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
 
@@ -87,10 +85,8 @@ def member_remove(region_code: str, year: int, org_code: str):
     try:
         campaign_services.remove_member(campaign, org, reason=reason, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason=reason,
                                error=error, errors=error.fields), error.status
-    db.session.commit()
     flash(f"Организация {org.code} исключена из кампании {campaign.year} года.", "success")
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
 
@@ -122,9 +118,7 @@ def extension_grant(region_code: str, year: int):
         until = _parse_local(form["until"], campaign.region.timezone)
         extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return _render_extensions(campaign, form, error=error), error.status
-    db.session.commit()
     tz = campaign.region.timezone
     flash(f"Продление для «{unit.name}» до {format_local(until, tz)} {zone_phrase(tz)}.", "success")
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
@@ -140,7 +134,6 @@ def extension_revoke(region_code: str, year: int, extension_id: int):
     model = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}[extension.level]
     require(can_extend_deadline(current_user, campaign, db.session.get(model, extension.unit_id)))
     extension_services.revoke(extension, actor=current_user)
-    db.session.commit()
     flash("Продление отозвано.", "success")
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
 
@@ -157,7 +150,6 @@ def extension_quick(region_code: str, year: int, org_code: str):
     until = closes_after(now.astimezone(ZoneInfo(tz)).date() + timedelta(days=EXTEND_DAYS), tz)
     extension_services.grant(campaign, org, until, f"Продление на {EXTEND_DAYS} дней из списка просроченных",
                              actor=current_user, now=now)
-    db.session.commit()
     flash(f"Срок для «{org.name}» продлён: приём открыт по {last_day_label(until, tz)} включительно.", "success")
     return redirect_next("review.submission_list", **campaign_args(campaign), overdue="1")
 

@@ -101,7 +101,6 @@ def consolidate(region_code: str, year: int):
                                button="Консолидировать", back=url_for("region.region_view", **campaign_args(campaign)),
                                next_url=None)
     snapshot = reports.consolidate(campaign, actor=current_user)
-    db.session.commit()
     missing = len(snapshot.summary.get("missing", []))
     flash(f"Региональная сводка зафиксирована: срез версии {snapshot.version}; отсутствуют: {missing}.", "success")
     return redirect(url_for("region.snapshot_view", **campaign_args(campaign), snapshot_id=snapshot.id))
@@ -114,7 +113,6 @@ def extension_request(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
     require(can_manage_region(current_user, campaign.region_id) and not current_user.is_admin)
     told = extension_requests.request_region_extension(campaign, actor=current_user, now=now_utc())
-    db.session.commit()
     flash(f"Просьба о продлении отправлена администраторам ({told})." if told else
           "Просьба о продлении уже отправлена администраторам; повторно она не отправляется.", "success")
     return redirect(url_for("region.region_view", **campaign_args(campaign)))

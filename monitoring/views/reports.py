@@ -23,7 +23,6 @@ from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.listing import links_to, paginate_list
 from registry.core.permissions import require
-from registry.extensions import db
 
 bp = Blueprint("reports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/municipalities/<municipality_code>/report"
@@ -94,9 +93,7 @@ def municipal_enterprises_set(region_code: str, year: int, municipality_code: st
         value = _parse_count(typed)
         municipal_parameters.set_enterprises_total(campaign, municipality, value, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_report(campaign, municipality, enterprises_error=error, enterprises_typed=typed), error.status
-    db.session.commit()
     flash("Число предприятий муниципалитета сохранено." if value is not None else
           "Число предприятий муниципалитета очищено: R9 муниципалитета не считается.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
@@ -127,7 +124,6 @@ def municipal_report_submit(region_code: str, year: int, municipality_code: str)
             campaign, municipality), button="Отправить муниципальный отчёт", back=back, next_url=None)
     report = reports.submit_report(campaign, municipality, actor=current_user)
     missing = len(report.snapshot.summary.get("missing", []))
-    db.session.commit()
     note = f" Не приняты и отмечены как отсутствующие: {missing}." if missing else ""
     flash(f"Муниципальный отчёт отправлен в регион; зафиксирован срез, версия {report.snapshot.version}.{note}",
           "success")
@@ -141,7 +137,6 @@ def municipal_report_accept(region_code: str, year: int, municipality_code: str)
     campaign, municipality = _load(region_code, year, municipality_code)
     require(can_manage_region(current_user, campaign.region_id))
     reports.accept_report(campaign, municipality, actor=current_user)
-    db.session.commit()
     flash(f"Отчёт муниципалитета «{municipality.name}» принят.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
                          municipality_code=municipality.code)
@@ -156,9 +151,7 @@ def municipal_report_return(region_code: str, year: int, municipality_code: str)
     try:
         reports.return_report(campaign, municipality, comment, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_report(campaign, municipality, error=error, comment=comment), error.status
-    db.session.commit()
     flash(f"Отчёт муниципалитета «{municipality.name}» возвращён на доработку.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
                          municipality_code=municipality.code)

@@ -25,7 +25,6 @@ from registry.core.listing import same_filters_url, search_arg
 from registry.core.permissions import require
 from registry.documents import services as documents
 from registry.documents.vocab import DocumentKind
-from registry.extensions import db
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>"
@@ -112,7 +111,6 @@ def _load_for_review(region_code: str, year: int, org_code: str):
 
 
 def _done(campaign, org, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect_next("submissions.submission_edit", **campaign_args(campaign), org_code=org.code)
 
@@ -137,8 +135,7 @@ def submission_return(region_code: str, year: int, org_code: str):
     comment = request.form.get("comment", "")
     try:
         services.return_submission(campaign, org, comment, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error status makes the request boundary roll back
         return render_page(campaign, org, member, review_error=error, comment=comment), error.status
     return _done(campaign, org, f"Отчёт «{org.name}» возвращён на доработку с комментарием.")
 
