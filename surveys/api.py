@@ -8,7 +8,8 @@ from flask import send_file, url_for
 from sqlalchemy.orm import selectinload
 
 from exports.access import authorized_unit
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
+from monitoring.access import load_campaign, load_member
+from monitoring.api.common import CAMPAIGN_URL
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound, ValidationFailed
@@ -55,8 +56,8 @@ def describe(survey: Survey, result: Result, user, extensions: dict | None = Non
 @api_bp.response(201, SurveyOpenedSchema)
 def open_survey(data: dict, region_code: str, year: int):
     """Открыть опрос организации (или добавить ссылки к открытому) и получить одноразовые ссылки. Куратор."""
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, data["organization"])
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, data["organization"])
     require(access.can_run_surveys(current_actor(), org.id), access.NOT_CURATOR)
     survey, tokens = services.open_survey(campaign, org, data["kind"], data["links"], actor=current_actor())
     answer = {"id": survey.id, "links": [link_url(t) for t in tokens]}
@@ -68,7 +69,7 @@ def open_survey(data: dict, region_code: str, year: int):
 @api_bp.response(200, SurveySchema(many=True))
 def list_surveys(region_code: str, year: int):
     """Опросы кампании в области доступа: куратор — своей организации, муниципалитет — подотчётных, регион — все."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     found = db.session.scalars(access.visible_surveys(user, campaign).options(selectinload(Survey.organization))
                                .order_by(Survey.id)).all()
@@ -81,7 +82,7 @@ def list_surveys(region_code: str, year: int):
 @api_bp.response(200, SurveySchema)
 def read_survey(region_code: str, year: int, survey_id: int):
     """Итоги опроса: ссылки, ответившие, удовлетворённость (при < 5 ответивших — только для региона)."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     survey = access.survey_of_campaign(campaign, survey_id)
     member = access.member_of(campaign, survey.organization_id)
     require(member is not None and access.can_see_surveys(current_actor(), campaign, member), access.OUT_OF_SCOPE)
@@ -92,7 +93,7 @@ def read_survey(region_code: str, year: int, survey_id: int):
 @api_bp.response(200, SurveySchema)
 def close_survey(region_code: str, year: int, survey_id: int):
     """Закрыть опрос: ссылки больше не принимают ответов. Куратор организации."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     survey = access.survey_of_campaign(campaign, survey_id)
     require(access.can_run_surveys(current_actor(), survey.organization_id), access.NOT_CURATOR)
     services.close_survey(survey, actor=current_actor())
@@ -107,7 +108,7 @@ def close_survey(region_code: str, year: int, survey_id: int):
                  description="XLSX или CSV (UTF-8 с BOM, «;»): одна строка на ответ на вопрос, без ссылок и времени.")
 def download_answers(args: dict, region_code: str, year: int):
     """Анонимные ответы опросов подразделения. Муниципалитет — свои организации; регион — все."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     require(access.is_officer(user), "Ответы опросов выгружают муниципалитет и регион.")
     unit, _ = authorized_unit(user, campaign, args["unit"])

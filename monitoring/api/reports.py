@@ -5,14 +5,8 @@ from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
-from monitoring.access import unit_in_region
-from monitoring.api.common import (
-    CAMPAIGN_URL,
-    campaign_or_404,
-    can_see_member,
-    municipality_or_404,
-    require_region_staff,
-)
+from monitoring.access import can_see_member, load_campaign, load_municipality, require_region_staff, unit_in_region
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import Snapshot
 from monitoring.schemas import (
     AggregateSchema,
@@ -49,8 +43,8 @@ def _snapshot_body(snapshot: Snapshot, campaign: Campaign | None = None) -> dict
 @api_bp.response(200, MunicipalReportSchema)
 def read_report(region_code: str, year: int, municipality_code: str):
     """Муниципальный отчёт: состояние, комментарий региона, последний срез со списком недостающих организаций."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require(perms.can_see_municipality(current_actor(), municipality), _OUT_OF_SCOPE)
     return reports.describe(reports.get_report(campaign, municipality), municipality)
 
@@ -59,8 +53,8 @@ def read_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(200, MunicipalReportSchema)
 def submit_report(region_code: str, year: int, municipality_code: str):
     """Отправить муниципальный отчёт в регион: фиксирует срез принятых данных. Специалист муниципалитета."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require(perms.can_submit_municipal_report(current_actor(), municipality),
             "Отправить отчёт может только специалист этого муниципалитета.")
     report = reports.submit_report(campaign, municipality, actor=current_actor())
@@ -72,8 +66,8 @@ def submit_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(200, MunicipalReportSchema)
 def return_report(data: dict, region_code: str, year: int, municipality_code: str):
     """Вернуть муниципальный отчёт на доработку с обязательным комментарием. Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.return_report(campaign, municipality, data["comment"], actor=current_actor())
     return reports.describe(report, municipality)
@@ -83,8 +77,8 @@ def return_report(data: dict, region_code: str, year: int, municipality_code: st
 @api_bp.response(200, MunicipalReportSchema)
 def accept_report(region_code: str, year: int, municipality_code: str):
     """Принять муниципальный отчёт. Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.accept_report(campaign, municipality, actor=current_actor())
     return reports.describe(report, municipality)
@@ -94,7 +88,7 @@ def accept_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(201, SnapshotSchema)
 def consolidate(region_code: str, year: int):
     """Свести данные региона: новый зафиксированный срез (версия растёт) со списком недостающего."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
     snapshot = reports.consolidate(campaign, actor=current_actor())
     return _snapshot_body(snapshot, campaign)
@@ -112,7 +106,7 @@ def _can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: s
 @api_bp.response(200, SnapshotBriefSchema(many=True))
 def list_snapshots(args: dict, region_code: str, year: int):
     """Зафиксированные срезы кампании (регион — все, муниципалитет — свои), новые версии сначала."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
     if not perms.can_manage_region(user, campaign.region_id):
@@ -132,7 +126,7 @@ def list_snapshots(args: dict, region_code: str, year: int):
 @api_bp.response(200, SnapshotSchema)
 def read_snapshot(region_code: str, year: int, snapshot_id: int):
     """Зафиксированный срез: значения, показатели, полнота и список недостающего на момент фиксации."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     snapshot = db.session.get(Snapshot, snapshot_id)
     if snapshot is None or snapshot.campaign_id != campaign.id:
         raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
@@ -148,7 +142,7 @@ def aggregate(region_code: str, year: int, unit_code: str):
 
     Регион — любое подразделение региона; муниципалитет — себя и подотчётные организации; куратор — свою.
     """
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit = unit_in_region(campaign, unit_code)
     if unit is None:
         raise NotFound(f"Подразделение с кодом «{unit_code}» не найдено в регионе.")

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_edit_organization
 from monitoring import services
-from monitoring.access import visible_members
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, can_review_member, can_see_member, member_or_404
+from monitoring.access import can_review_member, can_see_member, load_campaign, load_member, visible_members
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import CampaignMember, Submission, SubmissionStatus
 from monitoring.schemas import (
     CommentSchema,
@@ -53,7 +53,7 @@ def review_queue(args: dict, region_code: str, year: int):
 
     Организация, ещё не начавшая отчёт, показана как черновик версии 0.
     """
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     query = (
         visible_members(user, campaign)
@@ -83,8 +83,8 @@ def review_queue(args: dict, region_code: str, year: int):
 @api_bp.response(200, SubmissionSchema)
 def read_submission(region_code: str, year: int, org_code: str):
     """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_see_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
     return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
                       org)
@@ -98,8 +98,8 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 
     `version` — версия, на которой основано изменение; если отчёт уже изменён, ответ 409 содержит текущий.
     """
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, org_code, surveys=True)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
@@ -112,8 +112,8 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, org_code, surveys=True)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
@@ -125,8 +125,8 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def return_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
     return _answer(submission, org)
@@ -136,8 +136,8 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def accept_submission(region_code: str, year: int, org_code: str):
     """Принять отчёт. Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
     return _answer(submission, org)
@@ -148,8 +148,8 @@ def accept_submission(region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
     return _answer(submission, org)

@@ -1,6 +1,7 @@
 """API v1: plans of municipalities and organizations — read, replace targets, submit, approve, return, reopen."""
 from deadlines.models import Campaign
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
+from monitoring.access import load_campaign
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.plans import services
 from monitoring.plans.access import (
     NOT_APPROVER,
@@ -25,7 +26,7 @@ PLAN_URL = f"{CAMPAIGN_URL}/plans/<unit_code>"
 
 
 def _load(region_code: str, year: int, unit_code: str) -> tuple[Campaign, PlanUnit, object]:
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit, member = plan_unit(campaign, unit_code)
     require(can_see_plan(current_actor(), campaign, unit, member), OUT_OF_SCOPE)
     return campaign, unit, member

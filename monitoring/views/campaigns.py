@@ -8,12 +8,11 @@ from flask_login import current_user, login_required
 from deadlines.windows import last_day_label
 from hierarchy.permissions import can_manage_region
 from monitoring import campaigns as campaign_services
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_region
 from monitoring.aggregation import targets_for
 from monitoring.campaigns import DEADLINE_KEYS, campaign_args
 from monitoring.indicators import INDICATORS
 from monitoring.views import _queries as q
-from monitoring.views._common import load_region
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require

@@ -6,7 +6,7 @@ from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region
 from monitoring import confirmations, list_xlsx, queries, reports
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_municipality
 from monitoring.campaigns import campaign_args
 from monitoring.labels import LEVEL_NAMES, NOT_STARTED
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
@@ -14,14 +14,7 @@ from monitoring.panels import region_panels
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    EXTEND_DAYS,
-    completeness_rows,
-    indicator_rows,
-    load_municipality,
-    sum_rows,
-    window_of,
-)
+from monitoring.views._common import EXTEND_DAYS, completeness_rows, indicator_rows, sum_rows, window_of
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.listing import paginate_list, search_arg, text_matches

@@ -6,18 +6,11 @@ from deadlines import late_return
 from hierarchy.models import Level
 from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region, can_submit_municipal_report
 from monitoring import aggregation, confirmations, municipal_parameters, queries, reports
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_municipality
 from monitoring.campaigns import campaign_args
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    completeness_rows,
-    indicator_rows,
-    load_municipality,
-    redirect_next,
-    sum_rows,
-    window_of,
-)
+from monitoring.views._common import completeness_rows, indicator_rows, redirect_next, sum_rows, window_of
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
