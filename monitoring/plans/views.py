@@ -51,12 +51,29 @@ def parse_targets(form) -> tuple[dict[str, float], dict[str, list[str]]]:
     return targets, errors
 
 
-@bp.route(PREFIX, methods=["GET", "POST"])
+@bp.get(PREFIX)
 @login_required
 def plan_edit(region_code: str, year: int, unit_code: str):
     campaign, unit, member = _load(region_code, year, unit_code)
-    if request.method == "GET":
-        return _page(campaign, unit, member)
+    return _page(campaign, unit, member)
+
+
+@bp.post(PREFIX)
+@login_required
+def plan_save(region_code: str, year: int, unit_code: str):
+    """«Сохранить черновик»."""
+    return _save(region_code, year, unit_code, submit=False)
+
+
+@bp.post(PREFIX + "/submit")
+@login_required
+def plan_submit(region_code: str, year: int, unit_code: str):
+    """«Сохранить и отправить на утверждение»: both or neither (a refused submission keeps nothing of the save)."""
+    return _save(region_code, year, unit_code, submit=True)
+
+
+def _save(region_code: str, year: int, unit_code: str, *, submit: bool):
+    campaign, unit, member = _load(region_code, year, unit_code)
     require(can_edit_plan(current_user, unit), NOT_OWNER)
     targets, errors = parse_targets(request.form)
     version = request.form.get("version", type=int)
@@ -65,11 +82,11 @@ def plan_edit(region_code: str, year: int, unit_code: str):
             raise ValidationFailed("План не сохранён: исправьте ошибки в отмеченных полях.", errors)
         with db.session.begin_nested():  # a refusal undoes the save too, before the page shows the plan again
             plan = services.save_targets(campaign, unit, targets, version=version, actor=current_user)
-            if request.form.get("action") == "submit":
+            if submit:
                 services.submit(campaign, unit, actor=current_user, version=plan.version)
     except DomainError as error:  # the error status makes the request boundary roll back
         return _page(campaign, unit, member, error=error, form=request.form), error.status
-    flash("План отправлен на утверждение." if request.form.get("action") == "submit" else "План сохранён.", "success")
+    flash("План отправлен на утверждение." if submit else "План сохранён.", "success")
     return redirect_next("plans.plan_edit", **campaign_args(campaign), unit_code=unit.code)
 
 
