@@ -17,7 +17,7 @@ from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Organization, Region
 from hierarchy.queries import region_by_code, unit_by_code
 from monitoring.campaigns import get_campaign
-from monitoring.models import CampaignMember
+from monitoring.models import CampaignMember, Snapshot
 from monitoring.services import membership
 from registry.auth.models import Role, User
 from registry.core.api import current_actor
@@ -124,6 +124,14 @@ def load_extension(campaign: Campaign, extension_id: int) -> Extension:
     if extension is None or extension.campaign_id != campaign.id:
         raise NotFound(f"Продление {extension_id} в этой кампании не найдено.")
     return extension
+
+
+def load_snapshot(campaign: Campaign, snapshot_id: int) -> Snapshot:
+    """A snapshot frozen in this campaign, or 404 (who may read it is the caller's check)."""
+    snapshot = db.session.get(Snapshot, snapshot_id)
+    if snapshot is None or snapshot.campaign_id != campaign.id:
+        raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
+    return snapshot
 
 
 def unit_in_region(campaign: Campaign, code: str) -> Region | Municipality | Organization | None:

@@ -173,8 +173,8 @@ MATRIX = {
     # the school's: its municipality, or an administrator)
     ("plans.plan_edit", "GET"): (C + "/plans/27-KHV", None, REGION | {"khv_official"}),
     ("plans.plan_save", "POST"): (C + "/plans/27-KHV", {"version": "0", "target_R2": "50"}, {"khv_official"}),
-    ("plans.plan_submit", "POST"): (C + "/plans/27-KHV/submit", {"version": "0", "target_R2": "50"},
-                                    {"khv_official"}),
+    ("plans.plan_submit", "POST"): (C + "/plans/27-KHV/submit", {"version": "0", **{
+        f"target_{code}": "50" for code in ("R2", "R4", "R7", "R8", "R9", "R10", "R11")}}, {"khv_official"}),
     ("plans.plan_approve", "POST"): (C + "/plans/27-KHV/approve", {}, REGION),
     ("plans.plan_return", "POST"): (C + f"/plans/{S}/return", {"comment": "x"}, {"admin", "khv_official"}),
     ("plans.plan_reopen", "POST"): (C + f"/plans/{S}/reopen", {}, {"admin", "khv_official"}),

@@ -5,7 +5,14 @@ from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
-from monitoring.access import can_see_member, load_campaign, load_municipality, require_region_staff, unit_in_region
+from monitoring.access import (
+    can_see_member,
+    load_campaign,
+    load_municipality,
+    load_snapshot,
+    require_region_staff,
+    unit_in_region,
+)
 from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import Snapshot
 from monitoring.schemas import (
@@ -127,9 +134,7 @@ def list_snapshots(args: dict, region_code: str, year: int):
 def read_snapshot(region_code: str, year: int, snapshot_id: int):
     """Зафиксированный срез: значения, показатели, полнота и список недостающего на момент фиксации."""
     campaign = load_campaign(region_code, year)
-    snapshot = db.session.get(Snapshot, snapshot_id)
-    if snapshot is None or snapshot.campaign_id != campaign.id:
-        raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
+    snapshot = load_snapshot(campaign, snapshot_id)
     require(_can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
     return _snapshot_body(snapshot, campaign)
 
