@@ -185,6 +185,21 @@ def can_see_extension_list(user: User, campaign: Campaign) -> bool:
     return can_manage_campaign(user, campaign) or _is_official_of_region(user, campaign)
 
 
+def own_municipality_code(user: User) -> str | None:
+    """The code of the municipality a municipal official works for; None for anyone else."""
+    if user.role is Role.municipal_official and user.municipality is not None:
+        return user.municipality.code
+    return None
+
+
+def can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str | None) -> bool:
+    """A frozen snapshot through the API: region staff every one; a municipal official its municipality's."""
+    if can_manage_campaign(user, campaign):
+        return True
+    own = own_municipality_code(user)
+    return level is Level.municipality and own is not None and own == unit_code
+
+
 def can_extend_deadline(user: User, campaign: Campaign, unit: Region | Municipality | Organization,
                         member: CampaignMember | None = None) -> bool:
     """Who may extend a unit's window, or revoke its extension: the region's — the administrator only; a
@@ -235,3 +250,15 @@ def visible_extensions(user: User, campaign: Campaign) -> sa.Select:
             sa.and_(Extension.level == Level.municipality, Extension.unit_id == user.municipality_id),
             sa.and_(Extension.level == Level.organization, Extension.unit_id.in_(reporting))))
     return query.where(Extension.level == Level.organization, Extension.unit_id == user.organization_id)
+
+
+def visible_snapshots(user: User, campaign: Campaign) -> sa.Select:
+    """The campaign's frozen snapshots the user may list: region staff all; a municipal official its municipality's;
+    anyone else none."""
+    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
+    if can_manage_campaign(user, campaign):
+        return query
+    own = own_municipality_code(user)
+    if own is None:
+        return query.where(sa.false())
+    return query.where(Snapshot.level == Level.municipality, Snapshot.unit_code == own)

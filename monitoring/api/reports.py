@@ -1,17 +1,20 @@
 """API v1: municipal reports, the regional consolidation, frozen snapshots and live aggregates."""
-import sqlalchemy as sa
 
 from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
 from monitoring.access import (
+    can_manage_campaign,
     can_see_member,
+    can_see_snapshot,
     load_campaign,
     load_municipality,
     load_snapshot,
+    own_municipality_code,
     require_region_staff,
     unit_in_region,
+    visible_snapshots,
 )
 from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import Snapshot
@@ -24,7 +27,6 @@ from monitoring.schemas import (
     SnapshotSchema,
 )
 from monitoring.services import membership
-from registry.auth.models import Role, User
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
@@ -101,13 +103,6 @@ def consolidate(region_code: str, year: int):
     return _snapshot_body(snapshot, campaign)
 
 
-def _can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
-    if perms.can_manage_region(user, campaign.region_id):
-        return True
-    return (user.role is Role.municipal_official and level is Level.municipality
-            and user.municipality is not None and user.municipality.code == unit_code)
-
-
 @api_bp.route(f"{CAMPAIGN_URL}/snapshots", methods=["GET"])
 @api_bp.arguments(SnapshotQuerySchema, location="query")
 @api_bp.response(200, SnapshotBriefSchema(many=True))
@@ -115,12 +110,10 @@ def list_snapshots(args: dict, region_code: str, year: int):
     """Зафиксированные срезы кампании (регион — все, муниципалитет — свои), новые версии сначала."""
     campaign = load_campaign(region_code, year)
     user = current_actor()
-    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
-    if not perms.can_manage_region(user, campaign.region_id):
-        own = user.municipality.code if user.role is Role.municipal_official else None
-        require(own is not None and args.get("level", "municipality") == "municipality"
-                and args.get("unit", own) == own, _OUT_OF_SCOPE)
-        query = query.where(Snapshot.level == Level.municipality, Snapshot.unit_code == own)
+    query = visible_snapshots(user, campaign)
+    if not can_manage_campaign(user, campaign):  # a filter beyond the caller's scope is refused, not answered empty
+        level, unit = Level(args.get("level", "municipality")), args.get("unit", own_municipality_code(user))
+        require(can_see_snapshot(user, campaign, level, unit), _OUT_OF_SCOPE)
     if args.get("level"):
         query = query.where(Snapshot.level == Level(args["level"]))
     if args.get("unit"):
@@ -135,7 +128,7 @@ def read_snapshot(region_code: str, year: int, snapshot_id: int):
     """Зафиксированный срез: значения, показатели, полнота и список недостающего на момент фиксации."""
     campaign = load_campaign(region_code, year)
     snapshot = load_snapshot(campaign, snapshot_id)
-    require(_can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
+    require(can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
     return _snapshot_body(snapshot, campaign)
 
 
