@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
-from hierarchy.permissions import can_edit_organization, can_review_organization, can_see_organization
+from hierarchy.permissions import can_edit_organization
 from monitoring import review_changes, services
-from monitoring.access import load_campaign, load_member
+from monitoring.access import can_review_member, can_see_member, load_campaign, load_member
 from monitoring.campaigns import campaign_args
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
@@ -29,17 +29,16 @@ bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
 EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
 HISTORY_PER_PAGE = 50
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
-
-
 SUBMISSION_URL = "/<region_code>/<int:year>/submissions/<org_code>"
 
 
 @bp.get(SUBMISSION_URL)
 @login_required
 def submission_edit(region_code: str, year: int, org_code: str):
+    """The report: a form for its curator while it may be edited, read-only otherwise, with the review actions."""
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(can_see_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
+    require(can_see_member(current_user, campaign, org, member))
     if request.args.get("fill") == "records" and can_edit_organization(current_user, org.id):
         return render_page(campaign, org, member, typed=filled_from_records(campaign, org))
     return render_page(campaign, org, member)
@@ -92,7 +91,7 @@ def _posted_form(region_code: str, year: int, org_code: str):
     version the form was shown at."""
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(can_see_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
+    require(can_see_member(current_user, campaign, org, member))
     require(can_edit_organization(current_user, org.id))
     typed = {code: request.form.get(code, "").strip() for code in CODES}
     return campaign, org, member, typed, _int_or(request.form.get("version"), -1)
@@ -171,7 +170,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     can_save = is_curator and window.is_open and status in EDITABLE
     review_level, review_unit = services.reviewer_window(campaign, org)
     review_open = window_of(campaign, review_level, review_unit, now).is_open
-    can_review = can_review_organization(user, campaign.region_id, member.reporting_municipality_id) and review_open
+    can_review = can_review_member(user, campaign, member) and review_open
     shown = typed if typed is not None else {code: _plain(value) for code, value in stored.items()}
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})
