@@ -12,7 +12,8 @@ from exports.catalog import FORM_FORMATS, get_form
 from exports.models import FormSet
 from exports.stored_files import download_name
 from hierarchy.permissions import can_work_in_region
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
+from monitoring.access import load_campaign
+from monitoring.api.common import CAMPAIGN_URL
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.downloads import as_download
@@ -42,7 +43,7 @@ def federal_form(args: dict, region_code: str, year: int):
     """Федеральная статистическая форма подразделения за год: сохранённый файл из зафиксированного среза (байт в байт,
     заголовок X-File-SHA256), а без него — из текущих данных с пометкой «предварительные». Куратор — своя
     организация; муниципалитет — он сам и его организации; регион — все."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit, member = authorized_unit(current_actor(), campaign, args["unit"])
     definition, spec = get_form(args.get("form")), FORM_FORMATS[args["format"]]
     stored = stored_files.stored_for(campaign, unit, args["format"], definition.code, args.get("set"))
@@ -98,7 +99,7 @@ def list_form_sets(args: dict, region_code: str, year: int):
     """Сохранённые наборы федеральных форм кампании (по одному на версию среза), новые сначала, с файлами вашей
     области: регион — все; муниципалитет — своя сводная форма и формы своих организаций; куратор — форма своей
     организации. Наборы без файлов вашей области не показываются; `unit` — только файлы одного подразделения."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     require(can_work_in_region(user, campaign.region_id), "Кампания вне вашей области доступа.")
     found: dict[int, dict] = {}

@@ -1,5 +1,5 @@
 """Opening and editing campaigns, membership, targets. Validate → mutate → flush → audit; callers commit."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
@@ -86,7 +86,7 @@ def update_campaign(campaign: Campaign, *, deadlines: dict[str, datetime] | None
         raise ValidationFailed("Сроки должны идти по порядку: организации → муниципалитеты → регион.",
                                {"deadlines": ["Срок организаций ≤ срок муниципалитетов ≤ срок региона."]})
     for attr, value in proposed.items():
-        setattr(campaign, attr, value)
+        setattr(campaign, attr, value.astimezone(UTC))  # as the database gives it back: the answer is built unreloaded
     if enterprises_in_region_total is not None:
         campaign.enterprises_in_region_total = enterprises_in_region_total
     if late_return_days is not None:

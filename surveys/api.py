@@ -7,7 +7,8 @@ from io import BytesIO
 from flask import send_file, url_for
 from sqlalchemy.orm import selectinload
 
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, member_or_404
+from monitoring.access import load_campaign, load_member
+from monitoring.api.common import CAMPAIGN_URL
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
@@ -53,8 +54,8 @@ def describe(survey: Survey, result: Result, user, extensions: dict | None = Non
 @api_bp.response(201, SurveyOpenedSchema)
 def open_survey(data: dict, region_code: str, year: int):
     """Открыть опрос организации (или добавить ссылки к открытому) и получить одноразовые ссылки. Куратор."""
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, data["organization"])
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, data["organization"])
     access.require_running_surveys(current_actor(), org.id)
     survey, tokens = services.open_survey(campaign, org, data["kind"], data["links"], actor=current_actor())
     return {"id": survey.id, "links": [link_url(t) for t in tokens]}, 201
@@ -64,7 +65,7 @@ def open_survey(data: dict, region_code: str, year: int):
 @api_bp.response(200, SurveySchema(many=True))
 def list_surveys(region_code: str, year: int):
     """Опросы кампании в области доступа: куратор — своей организации, муниципалитет — подотчётных, регион — все."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     found = db.session.scalars(access.visible_surveys(user, campaign).options(selectinload(Survey.organization))
                                .order_by(Survey.id)).all()
@@ -77,7 +78,7 @@ def list_surveys(region_code: str, year: int):
 @api_bp.response(200, SurveySchema)
 def read_survey(region_code: str, year: int, survey_id: int):
     """Итоги опроса: ссылки, ответившие, удовлетворённость (при < 5 ответивших — только для региона)."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     survey = access.viewable_survey(current_actor(), campaign, survey_id)
     return describe(survey, results([survey.id])[survey.id], current_actor())
 
@@ -86,7 +87,7 @@ def read_survey(region_code: str, year: int, survey_id: int):
 @api_bp.response(200, SurveySchema)
 def close_survey(region_code: str, year: int, survey_id: int):
     """Закрыть опрос: ссылки больше не принимают ответов. Куратор организации."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     survey = access.runnable_survey(current_actor(), campaign, survey_id)
     services.close_survey(survey, actor=current_actor())
     return describe(survey, results([survey.id])[survey.id], current_actor())
@@ -98,7 +99,7 @@ def close_survey(region_code: str, year: int, survey_id: int):
                  description="XLSX или CSV (UTF-8 с BOM, «;»): одна строка на ответ на вопрос, без ссылок и времени.")
 def download_answers(args: dict, region_code: str, year: int):
     """Анонимные ответы опросов подразделения. Муниципалитет — свои организации; регион — все."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     unit = access.answers_unit(user, campaign, args["unit"])
     data = answers_export.render(user, campaign, unit, args["format"])

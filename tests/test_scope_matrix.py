@@ -94,8 +94,10 @@ MATRIX = {
     ("review.submission_list", "GET"): (C + "/review", None, REGION | {"khv_official", "van_official"}),
     ("review.submission_list_xlsx", "GET"): (C + "/review.xlsx", None, REGION | {"khv_official", "van_official"}),
     ("submissions.submission_edit", "GET"): (C + f"/submissions/{S}", None, REGION | {"khv_official", "curator"}),
-    ("submissions.submission_edit", "POST"): (C + f"/submissions/{S}", {"version": "2", "students_total": "5"},
+    ("submissions.submission_save", "POST"): (C + f"/submissions/{S}", {"version": "2", "students_total": "5"},
                                               {"curator"}),
+    ("submissions.submission_submit", "POST"): (C + f"/submissions/{S}/submit",
+                                                {"version": "2", "students_total": "5"}, {"curator"}),
     ("review.submission_accept", "GET"): (C + f"/submissions/{S}/accept", None, {"admin", "khv_official"}),
     ("review.submission_accept", "POST"): (C + f"/submissions/{S}/accept", {}, {"admin", "khv_official"}),
     ("review.submission_reopen", "POST"): (C + f"/submissions/{S}/reopen", {}, {"admin", "khv_official"}),
@@ -170,7 +172,9 @@ MATRIX = {
     # plans: the unit drafts its own; the level above approves, returns, reopens (a municipality's: the region;
     # the school's: its municipality, or an administrator)
     ("plans.plan_edit", "GET"): (C + "/plans/27-KHV", None, REGION | {"khv_official"}),
-    ("plans.plan_edit", "POST"): (C + "/plans/27-KHV", {"version": "0", "target_R2": "50"}, {"khv_official"}),
+    ("plans.plan_save", "POST"): (C + "/plans/27-KHV", {"version": "0", "target_R2": "50"}, {"khv_official"}),
+    ("plans.plan_submit", "POST"): (C + "/plans/27-KHV/submit", {"version": "0", **{
+        f"target_{code}": "50" for code in ("R2", "R4", "R7", "R8", "R9", "R10", "R11")}}, {"khv_official"}),
     ("plans.plan_approve", "POST"): (C + "/plans/27-KHV/approve", {}, REGION),
     ("plans.plan_return", "POST"): (C + f"/plans/{S}/return", {"comment": "x"}, {"admin", "khv_official"}),
     ("plans.plan_reopen", "POST"): (C + f"/plans/{S}/reopen", {}, {"admin", "khv_official"}),
@@ -255,7 +259,8 @@ ALLOWED_STATUS = {
     ("reports_api.submit_report", "POST"): 409,
     ("review.submission_reopen", "POST"): 409,
     ("submissions_api.reopen_submission", "POST"): 409,
-    ("submissions.submission_edit", "POST"): 409,  # submitted: no longer editable
+    ("submissions.submission_save", "POST"): 409,  # submitted: no longer editable
+    ("submissions.submission_submit", "POST"): 409,
     ("submissions_api.put_submission", "PUT"): 409,
     ("submissions_api.submit_submission", "POST"): 409,
     ("survey_answer.answer_submit", "POST"): 200,  # the thank-you page

@@ -5,14 +5,8 @@ from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_manage_region
 from monitoring import aggregation, campaigns, municipal_parameters, snapshots
-from monitoring.api.common import (
-    CAMPAIGN_URL,
-    campaign_or_404,
-    municipality_or_404,
-    organization_or_404,
-    require_region_staff,
-    visible_region,
-)
+from monitoring.access import load_campaign, load_municipality, load_organization, require_region_staff, visible_region
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import CampaignMember
 from monitoring.schemas import (
     CampaignOpenSchema,
@@ -64,7 +58,6 @@ def open_campaign(data: dict, region_code: str):
     require(can_manage_region(current_actor(), region.id),
             "Открыть кампанию может только региональный оператор или администратор.")
     campaign = campaigns.open_campaign(region, data["year"], actor=current_actor())
-    db.session.commit()
     return describe(campaign)
 
 
@@ -72,7 +65,7 @@ def open_campaign(data: dict, region_code: str):
 @api_bp.response(200, CampaignSchema)
 def get_campaign(region_code: str, year: int):
     """Кампания: сроки (моменты закрытия окон, ISO-8601), цели, знаменатель R9, состояние."""
-    return describe(campaign_or_404(region_code, year))
+    return describe(load_campaign(region_code, year))
 
 
 @api_bp.route(CAMPAIGN_URL, methods=["PATCH"])
@@ -80,12 +73,11 @@ def get_campaign(region_code: str, year: int):
 @api_bp.response(200, CampaignSchema)
 def patch_campaign(data: dict, region_code: str, year: int):
     """Изменить сроки, число предприятий региона (R9) или цели. Региональный оператор или администратор."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
     campaigns.update_campaign(campaign, deadlines=data.get("deadlines"), targets=data.get("targets"),
                               enterprises_in_region_total=data.get("enterprises_in_region_total"),
                               late_return_days=data.get("late_return_days"), actor=current_actor())
-    db.session.commit()
     return describe(campaign)
 
 
@@ -97,13 +89,12 @@ def patch_municipality(data: dict, region_code: str, year: int, municipality_cod
 
     Специалист этого муниципалитета или сотрудники региона. Изменение записывается в журнал.
     """
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require(municipal_parameters.can_set_enterprises_total(current_actor(), municipality),
             "Число предприятий задаёт специалист этого муниципалитета или сотрудник региона.")
     value = municipal_parameters.set_enterprises_total(campaign, municipality, data["enterprises_total"],
                                                        actor=current_actor())
-    db.session.commit()
     return {"municipality": municipality.code, "name": municipality.name, "year": campaign.year,
             "enterprises_total": value}
 
@@ -117,7 +108,7 @@ def _member_body(member: CampaignMember, org: Organization, municipality_code: s
 @api_bp.response(200, MemberSchema(many=True))
 def list_members(region_code: str, year: int):
     """Организации, от которых ждут отчёт, с зафиксированным адресатом отчёта. Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
     rows = db.session.execute(
         sa.select(CampaignMember, Organization, Municipality.code)
@@ -132,7 +123,7 @@ def list_members(region_code: str, year: int):
 @api_bp.response(201, MemberSchema)
 def add_member(data: dict, region_code: str, year: int):
     """Включить организацию в кампанию (с её текущим адресатом отчёта). Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
     org = db.session.scalar(sa.select(Organization).where(Organization.code == data["organization"],
                                                           Organization.region_id == campaign.region_id))
@@ -140,7 +131,6 @@ def add_member(data: dict, region_code: str, year: int):
         raise ValidationFailed("Организация не включена.", {"organization": [
             f"Организация «{data['organization']}» не найдена в регионе {campaign.region.code}."]})
     member = campaigns.add_member(campaign, org, actor=current_actor())
-    db.session.commit()
     municipality = db.session.get(Municipality, member.reporting_municipality_id) \
         if member.reporting_municipality_id else None
     return _member_body(member, org, municipality.code if municipality else None)
@@ -151,8 +141,7 @@ def add_member(data: dict, region_code: str, year: int):
 @api_bp.response(204)
 def remove_member(data: dict, region_code: str, year: int, org_code: str):
     """Исключить организацию из кампании с указанием причины (в журнале). Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
-    org = organization_or_404(campaign, org_code)
+    org = load_organization(campaign, org_code)
     campaigns.remove_member(campaign, org, reason=data["reason"], actor=current_actor())
-    db.session.commit()

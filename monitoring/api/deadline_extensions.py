@@ -11,14 +11,21 @@ import sqlalchemy as sa
 from deadlines import extension_grants
 from deadlines.models import Campaign, Extension
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring.access import can_extend_deadline, unit_in_region, visible_extensions
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, unit_by_level
+from monitoring.access import (
+    can_extend_deadline,
+    load_campaign,
+    load_extension,
+    unit_by_level,
+    unit_in_region,
+    visible_extensions,
+)
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import CampaignMember
 from monitoring.schemas import ExtensionGrantSchema, ExtensionSchema
 from registry.auth.models import User
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
-from registry.core.errors import NotFound, ValidationFailed
+from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db
 
@@ -57,7 +64,7 @@ def _bodies(found: list[Extension], now: datetime) -> list[dict]:
 @api_bp.response(200, ExtensionSchema(many=True))
 def list_extensions(region_code: str, year: int):
     """Продления в области доступа: регион — все; муниципалитет — свои и подотчётных организаций; куратор — своей."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     query = visible_extensions(current_actor(), campaign)
     return _bodies(list(db.session.scalars(query.order_by(Extension.created_at.desc(), Extension.id.desc()))),
                    now_utc())
@@ -68,7 +75,7 @@ def list_extensions(region_code: str, year: int):
 @api_bp.response(201, ExtensionSchema)
 def grant_extension(data: dict, region_code: str, year: int):
     """Продлить окно сдачи одного подразделения до указанного момента (с причиной, в журнале)."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit = unit_in_region(campaign, data["unit_code"])
     if unit is None:
         raise ValidationFailed("Продление не предоставлено.", {"unit_code": [
@@ -79,7 +86,6 @@ def grant_extension(data: dict, region_code: str, year: int):
     user = current_actor()
     require(can_extend_deadline(user, campaign, unit), _NOT_GRANTER[unit.level])
     extension = extension_grants.grant(campaign, unit, data["until"], data["reason"], actor=user)
-    db.session.commit()
     return _bodies([extension], now_utc())[0]
 
 
@@ -87,13 +93,10 @@ def grant_extension(data: dict, region_code: str, year: int):
 @api_bp.response(200, ExtensionSchema)
 def revoke_extension(region_code: str, year: int, extension_id: int):
     """Отозвать продление: окно подразделения снова закрывается по общему сроку. Тот, кто может продлить."""
-    campaign = campaign_or_404(region_code, year)
-    extension = db.session.get(Extension, extension_id)
-    if extension is None or extension.campaign_id != campaign.id:
-        raise NotFound(f"Продление {extension_id} в этой кампании не найдено.")
+    campaign = load_campaign(region_code, year)
+    extension = load_extension(campaign, extension_id)
     unit = unit_by_level(extension.level, extension.unit_id)
     user = current_actor()
     require(unit is not None and can_extend_deadline(user, campaign, unit), _NOT_GRANTER[extension.level])
     extension_grants.revoke(extension, actor=user)
-    db.session.commit()
     return _bodies([extension], now_utc())[0]

@@ -1,18 +1,22 @@
 """API v1: municipal reports, the regional consolidation, frozen snapshots and live aggregates."""
-import sqlalchemy as sa
 
 from deadlines.models import Campaign
 from hierarchy import permissions as perms
 from hierarchy.models import Level, Municipality, Region
 from monitoring import queries, reports
-from monitoring.access import unit_in_region
-from monitoring.api.common import (
-    CAMPAIGN_URL,
-    campaign_or_404,
+from monitoring.access import (
+    can_manage_campaign,
     can_see_member,
-    municipality_or_404,
+    can_see_snapshot,
+    load_campaign,
+    load_municipality,
+    load_snapshot,
+    own_municipality_code,
     require_region_staff,
+    unit_in_region,
+    visible_snapshots,
 )
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import Snapshot
 from monitoring.schemas import (
     AggregateSchema,
@@ -23,7 +27,6 @@ from monitoring.schemas import (
     SnapshotSchema,
 )
 from monitoring.services import membership
-from registry.auth.models import Role, User
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.clock import now_utc
 from registry.core.errors import NotFound
@@ -49,8 +52,8 @@ def _snapshot_body(snapshot: Snapshot, campaign: Campaign | None = None) -> dict
 @api_bp.response(200, MunicipalReportSchema)
 def read_report(region_code: str, year: int, municipality_code: str):
     """Муниципальный отчёт: состояние, комментарий региона, последний срез со списком недостающих организаций."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require(perms.can_see_municipality(current_actor(), municipality), _OUT_OF_SCOPE)
     return reports.describe(reports.get_report(campaign, municipality), municipality)
 
@@ -59,12 +62,11 @@ def read_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(200, MunicipalReportSchema)
 def submit_report(region_code: str, year: int, municipality_code: str):
     """Отправить муниципальный отчёт в регион: фиксирует срез принятых данных. Специалист муниципалитета."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require(perms.can_submit_municipal_report(current_actor(), municipality),
             "Отправить отчёт может только специалист этого муниципалитета.")
     report = reports.submit_report(campaign, municipality, actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -73,11 +75,10 @@ def submit_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(200, MunicipalReportSchema)
 def return_report(data: dict, region_code: str, year: int, municipality_code: str):
     """Вернуть муниципальный отчёт на доработку с обязательным комментарием. Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.return_report(campaign, municipality, data["comment"], actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -85,11 +86,10 @@ def return_report(data: dict, region_code: str, year: int, municipality_code: st
 @api_bp.response(200, MunicipalReportSchema)
 def accept_report(region_code: str, year: int, municipality_code: str):
     """Принять муниципальный отчёт. Сотрудники региона."""
-    campaign = campaign_or_404(region_code, year)
-    municipality = municipality_or_404(campaign, municipality_code)
+    campaign = load_campaign(region_code, year)
+    municipality = load_municipality(campaign, municipality_code)
     require_region_staff(campaign)
     report = reports.accept_report(campaign, municipality, actor=current_actor())
-    db.session.commit()
     return reports.describe(report, municipality)
 
 
@@ -97,18 +97,10 @@ def accept_report(region_code: str, year: int, municipality_code: str):
 @api_bp.response(201, SnapshotSchema)
 def consolidate(region_code: str, year: int):
     """Свести данные региона: новый зафиксированный срез (версия растёт) со списком недостающего."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
     snapshot = reports.consolidate(campaign, actor=current_actor())
-    db.session.commit()
     return _snapshot_body(snapshot, campaign)
-
-
-def _can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: str) -> bool:
-    if perms.can_manage_region(user, campaign.region_id):
-        return True
-    return (user.role is Role.municipal_official and level is Level.municipality
-            and user.municipality is not None and user.municipality.code == unit_code)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/snapshots", methods=["GET"])
@@ -116,14 +108,12 @@ def _can_see_snapshot(user: User, campaign: Campaign, level: Level, unit_code: s
 @api_bp.response(200, SnapshotBriefSchema(many=True))
 def list_snapshots(args: dict, region_code: str, year: int):
     """Зафиксированные срезы кампании (регион — все, муниципалитет — свои), новые версии сначала."""
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
-    query = sa.select(Snapshot).where(Snapshot.campaign_id == campaign.id)
-    if not perms.can_manage_region(user, campaign.region_id):
-        own = user.municipality.code if user.role is Role.municipal_official else None
-        require(own is not None and args.get("level", "municipality") == "municipality"
-                and args.get("unit", own) == own, _OUT_OF_SCOPE)
-        query = query.where(Snapshot.level == Level.municipality, Snapshot.unit_code == own)
+    query = visible_snapshots(user, campaign)
+    if not can_manage_campaign(user, campaign):  # a filter beyond the caller's scope is refused, not answered empty
+        level, unit = Level(args.get("level", "municipality")), args.get("unit", own_municipality_code(user))
+        require(can_see_snapshot(user, campaign, level, unit), _OUT_OF_SCOPE)
     if args.get("level"):
         query = query.where(Snapshot.level == Level(args["level"]))
     if args.get("unit"):
@@ -136,11 +126,9 @@ def list_snapshots(args: dict, region_code: str, year: int):
 @api_bp.response(200, SnapshotSchema)
 def read_snapshot(region_code: str, year: int, snapshot_id: int):
     """Зафиксированный срез: значения, показатели, полнота и список недостающего на момент фиксации."""
-    campaign = campaign_or_404(region_code, year)
-    snapshot = db.session.get(Snapshot, snapshot_id)
-    if snapshot is None or snapshot.campaign_id != campaign.id:
-        raise NotFound(f"Срез {snapshot_id} в этой кампании не найден.")
-    require(_can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
+    campaign = load_campaign(region_code, year)
+    snapshot = load_snapshot(campaign, snapshot_id)
+    require(can_see_snapshot(current_actor(), campaign, snapshot.level, snapshot.unit_code), _OUT_OF_SCOPE)
     return _snapshot_body(snapshot, campaign)
 
 
@@ -152,7 +140,7 @@ def aggregate(region_code: str, year: int, unit_code: str):
 
     Регион — любое подразделение региона; муниципалитет — себя и подотчётные организации; куратор — свою.
     """
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit = unit_in_region(campaign, unit_code)
     if unit is None:
         raise NotFound(f"Подразделение с кодом «{unit_code}» не найдено в регионе.")

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_edit_organization
 from monitoring import services
-from monitoring.access import visible_members
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404, can_review_member, can_see_member, member_or_404
+from monitoring.access import can_review_member, can_see_member, load_campaign, load_member, visible_members
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import CampaignMember, Submission, SubmissionStatus
 from monitoring.schemas import (
     CommentSchema,
@@ -40,11 +40,9 @@ def _errors_under_values():
         raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
 
 
-def _commit(submission: Submission, org: Organization) -> dict:
-    """Commit the change and answer with it, described first: the commit expires every loaded row (3 reloads)."""
-    answer = hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
-    db.session.commit()
-    return answer
+def _answer(submission: Submission, org: Organization) -> dict:
+    """The changed submission as the caller may see it; the request boundary commits after it is built."""
+    return hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
@@ -55,7 +53,7 @@ def review_queue(args: dict, region_code: str, year: int):
 
     Организация, ещё не начавшая отчёт, показана как черновик версии 0.
     """
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     user = current_actor()
     query = (
         visible_members(user, campaign)
@@ -85,8 +83,8 @@ def review_queue(args: dict, region_code: str, year: int):
 @api_bp.response(200, SubmissionSchema)
 def read_submission(region_code: str, year: int, org_code: str):
     """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_see_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
     return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
                       org)
@@ -100,13 +98,13 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 
     `version` — версия, на которой основано изменение; если отчёт уже изменён, ответ 409 содержит текущий.
     """
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, org_code, surveys=True)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
                                           actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/submit", methods=["POST"])
@@ -114,12 +112,12 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
-    campaign = campaign_or_404(region_code, year)
-    org, _ = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, _ = load_member(campaign, org_code, surveys=True)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/return", methods=["POST"])
@@ -127,22 +125,22 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def return_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/accept", methods=["POST"])
 @api_bp.response(200, SubmissionSchema)
 def accept_submission(region_code: str, year: int, org_code: str):
     """Принять отчёт. Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
-    return _commit(submission, org)
+    return _answer(submission, org)
 
 
 @api_bp.route(f"{SUBMISSION_URL}/reopen", methods=["POST"])
@@ -150,8 +148,8 @@ def accept_submission(region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
-    campaign = campaign_or_404(region_code, year)
-    org, member = member_or_404(campaign, org_code, surveys=True)
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code, surveys=True)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
-    return _commit(submission, org)
+    return _answer(submission, org)

@@ -11,7 +11,6 @@ from monitoring.campaign_calendar.upcoming import campaigns_for, events_for
 from registry.core.clock import now_utc
 from registry.core.downloads import content_disposition
 from registry.core.wording import days_left_text, plural_ru
-from registry.extensions import db
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 
@@ -39,7 +38,6 @@ def _days_until(event, now) -> str:
 @login_required
 def feed_regenerate():
     feeds.regenerate(current_user)
-    db.session.commit()
     flash("Создана новая ссылка на календарь. Старая ссылка больше не работает: обновите подписку в приложении.",
           "success")
     return redirect(url_for("calendar.calendar_view"))

@@ -1,6 +1,7 @@
 """API v1: plans of municipalities and organizations — read, replace targets, submit, approve, return, reopen."""
 from deadlines.models import Campaign
-from monitoring.api.common import CAMPAIGN_URL, campaign_or_404
+from monitoring.access import load_campaign
+from monitoring.api.common import CAMPAIGN_URL
 from monitoring.plans import services
 from monitoring.plans.access import (
     NOT_APPROVER,
@@ -18,7 +19,6 @@ from monitoring.schemas import CommentSchema, OptionalCommentSchema, VersionSche
 from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
-from registry.extensions import db
 
 api_bp = ApiBlueprint("plans_api", __name__, description="Планы (дорожные карты) муниципалитетов и организаций.")
 
@@ -26,16 +26,14 @@ PLAN_URL = f"{CAMPAIGN_URL}/plans/<unit_code>"
 
 
 def _load(region_code: str, year: int, unit_code: str) -> tuple[Campaign, PlanUnit, object]:
-    campaign = campaign_or_404(region_code, year)
+    campaign = load_campaign(region_code, year)
     unit, member = plan_unit(campaign, unit_code)
     require(can_see_plan(current_actor(), campaign, unit, member), OUT_OF_SCOPE)
     return campaign, unit, member
 
 
-def _commit(plan: Plan, unit: PlanUnit) -> dict:
-    answer = services.describe(plan, unit)
-    db.session.commit()
-    return answer
+def _answer(plan: Plan, unit: PlanUnit) -> dict:
+    return services.describe(plan, unit)
 
 
 def _under_targets(exc: ValidationFailed) -> ValidationFailed:
@@ -68,7 +66,7 @@ def put_plan(data: dict, region_code: str, year: int, unit_code: str):
         plan = services.save_targets(campaign, unit, data["targets"], version=data["version"], actor=current_actor())
     except ValidationFailed as exc:
         raise _under_targets(exc) from exc
-    return _commit(plan, unit)
+    return _answer(plan, unit)
 
 
 @api_bp.route(f"{PLAN_URL}/submit", methods=["POST"])
@@ -82,7 +80,7 @@ def submit_plan(data: dict, region_code: str, year: int, unit_code: str):
         plan = services.submit(campaign, unit, actor=current_actor(), version=data["version"])
     except ValidationFailed as exc:
         raise _under_targets(exc) from exc
-    return _commit(plan, unit)
+    return _answer(plan, unit)
 
 
 @api_bp.route(f"{PLAN_URL}/approve", methods=["POST"])
@@ -91,7 +89,7 @@ def approve_plan(region_code: str, year: int, unit_code: str):
     """Утвердить план. План муниципалитета — региональный оператор; план организации — её проверяющий."""
     campaign, unit, member = _load(region_code, year, unit_code)
     require(can_approve_plan(current_actor(), campaign, unit, member), NOT_APPROVER)
-    return _commit(services.approve(campaign, unit, actor=current_actor()), unit)
+    return _answer(services.approve(campaign, unit, actor=current_actor()), unit)
 
 
 @api_bp.route(f"{PLAN_URL}/return", methods=["POST"])
@@ -101,7 +99,7 @@ def return_plan(data: dict, region_code: str, year: int, unit_code: str):
     """Вернуть план на доработку с обязательным комментарием. Утверждающий."""
     campaign, unit, member = _load(region_code, year, unit_code)
     require(can_approve_plan(current_actor(), campaign, unit, member), NOT_APPROVER)
-    return _commit(services.return_plan(campaign, unit, data["comment"], actor=current_actor()), unit)
+    return _answer(services.return_plan(campaign, unit, data["comment"], actor=current_actor()), unit)
 
 
 @api_bp.route(f"{PLAN_URL}/reopen", methods=["POST"])
@@ -111,4 +109,4 @@ def reopen_plan(data: dict, region_code: str, year: int, unit_code: str):
     """Переоткрыть утверждённый план (фиксируется в журнале): он снова черновик и не действует до утверждения."""
     campaign, unit, member = _load(region_code, year, unit_code)
     require(can_approve_plan(current_actor(), campaign, unit, member), NOT_APPROVER)
-    return _commit(services.reopen(campaign, unit, actor=current_actor(), comment=data["comment"]), unit)
+    return _answer(services.reopen(campaign, unit, actor=current_actor(), comment=data["comment"]), unit)

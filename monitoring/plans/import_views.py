@@ -12,7 +12,6 @@ from registry.core.clock import now_utc
 from registry.core.errors import NotFound
 from registry.core.permissions import require
 from registry.core.tabular import RowError, TableRejected
-from registry.extensions import db
 
 bp = Blueprint("plan_imports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/plans-import"
@@ -36,9 +35,7 @@ def plan_import(region_code: str, year: int):
     try:
         count = importer.import_plans(campaign, upload.read(), upload.filename, actor=current_user, now=now_utc())
     except TableRejected as exc:
-        db.session.rollback()
         return _page(campaign, errors=exc.errors, message=exc.message, filename=upload.filename), 422
-    db.session.commit()
     return _page(campaign, imported=count, filename=upload.filename)
 
 

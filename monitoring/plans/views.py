@@ -51,26 +51,42 @@ def parse_targets(form) -> tuple[dict[str, float], dict[str, list[str]]]:
     return targets, errors
 
 
-@bp.route(PREFIX, methods=["GET", "POST"])
+@bp.get(PREFIX)
 @login_required
 def plan_edit(region_code: str, year: int, unit_code: str):
     campaign, unit, member = _load(region_code, year, unit_code)
-    if request.method == "GET":
-        return _page(campaign, unit, member)
+    return _page(campaign, unit, member)
+
+
+@bp.post(PREFIX)
+@login_required
+def plan_save(region_code: str, year: int, unit_code: str):
+    """«Сохранить черновик»."""
+    return _save(region_code, year, unit_code, submit=False)
+
+
+@bp.post(PREFIX + "/submit")
+@login_required
+def plan_submit(region_code: str, year: int, unit_code: str):
+    """«Сохранить и отправить на утверждение»: both or neither (a refused submission keeps nothing of the save)."""
+    return _save(region_code, year, unit_code, submit=True)
+
+
+def _save(region_code: str, year: int, unit_code: str, *, submit: bool):
+    campaign, unit, member = _load(region_code, year, unit_code)
     require(can_edit_plan(current_user, unit), NOT_OWNER)
     targets, errors = parse_targets(request.form)
     version = request.form.get("version", type=int)
     try:
         if errors:
             raise ValidationFailed("План не сохранён: исправьте ошибки в отмеченных полях.", errors)
-        plan = services.save_targets(campaign, unit, targets, version=version, actor=current_user)
-        if request.form.get("action") == "submit":
-            services.submit(campaign, unit, actor=current_user, version=plan.version)
-    except DomainError as error:
-        db.session.rollback()
+        with db.session.begin_nested():  # a refusal undoes the save too, before the page shows the plan again
+            plan = services.save_targets(campaign, unit, targets, version=version, actor=current_user)
+            if submit:
+                services.submit(campaign, unit, actor=current_user, version=plan.version)
+    except DomainError as error:  # the error status makes the request boundary roll back
         return _page(campaign, unit, member, error=error, form=request.form), error.status
-    db.session.commit()
-    flash("План отправлен на утверждение." if request.form.get("action") == "submit" else "План сохранён.", "success")
+    flash("План отправлен на утверждение." if submit else "План сохранён.", "success")
     return redirect_next("plans.plan_edit", **campaign_args(campaign), unit_code=unit.code)
 
 
@@ -78,11 +94,10 @@ def _decide(region_code: str, year: int, unit_code: str, act, message: str):
     campaign, unit, member = _load(region_code, year, unit_code)
     require(can_approve_plan(current_user, campaign, unit, member), NOT_APPROVER)
     try:
-        act(campaign, unit)
+        with db.session.begin_nested():
+            act(campaign, unit)
     except DomainError as error:
-        db.session.rollback()
         return _page(campaign, unit, member, error=error, comment=request.form.get("comment", "")), error.status
-    db.session.commit()
     flash(message, "success")
     return redirect_next("plans.plan_edit", **campaign_args(campaign), unit_code=unit.code)
 

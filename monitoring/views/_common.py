@@ -1,21 +1,19 @@
-"""Shared helpers of the monitoring pages: loading by URL codes, local time, Russian wording, safe redirects."""
+"""Shared helpers of the monitoring pages: windows in local time, Russian wording, safe redirects (loading by URL codes
+and access checks live in monitoring.access)."""
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 
 from deadlines.models import Campaign
 from deadlines.windows import active_extension, is_open, last_day_label, require_open
-from hierarchy.models import Level, Municipality, Region
-from hierarchy.queries import region_by_code
+from hierarchy.models import Level
 from monitoring.indicators import FIELDS, INDICATORS, PERCENT_CODES
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
 from monitoring.plans.targets import source_label
 from registry.core.errors import WindowClosed
 from registry.core.wording import days_left_text
-from registry.extensions import db
 
 EVENT_LABELS = {"saved": "сохранён черновик", "submitted": "отправлен на проверку",
                 "returned": "возвращён на доработку", "accepted": "принят", "reopened": "переоткрыт для проверки"}
@@ -28,21 +26,6 @@ COMPLETENESS_LABELS = {"expected": "ожидается организаций", 
 FILTER_LABELS = {s.value: SUBMISSION_STATUS_LABELS[s] for s in SubmissionStatus} | {"draft": "не начат или черновик"}
 #: The one-click extension of an overdue organization keeps its window open through this many local days.
 EXTEND_DAYS = 7
-
-
-def load_region(region_code: str) -> Region:
-    region = region_by_code(region_code)
-    if region is None:
-        abort(404)
-    return region
-
-
-def load_municipality(campaign: Campaign, code: str) -> Municipality:
-    unit = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,
-                                                           Municipality.region_id == campaign.region_id))
-    if unit is None:
-        abort(404)
-    return unit
 
 
 @dataclass

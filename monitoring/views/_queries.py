@@ -37,26 +37,28 @@ MEMBER_SORTS = {"name": (Organization.name, Organization.code), "code": (Organiz
 
 def member_listing(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
                    overdue_only: bool = False, now: datetime | None = None, per_page: int = 50,
-                   prefix: str = "", search: str = "") -> Listing:
+                   prefix: str = "", search: str = "", members: sa.Select | None = None) -> Listing:
     """A sorted page of (member, org, submission, municipality, overdue now) rows; `overdue_only` filters, `search`
-    keeps organizations whose name or code contains it."""
-    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search)
+    keeps organizations whose name or code contains it; `members` (access.visible_members) confines it to what a
+    user may see, else every member of the campaign."""
+    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search, members)
     return paginate(query, MEMBER_SORTS, "name", per_page, prefix)
 
 
 def member_rows(campaign: Campaign, *, parent=ANY_PARENT, status: str | None = None, org_type: str | None = None,
-                overdue_only: bool = False, now: datetime | None = None, search: str = "") -> list:
+                overdue_only: bool = False, now: datetime | None = None, search: str = "",
+                members: sa.Select | None = None) -> list:
     """Every row `member_listing` would page through, in the requested order (the list's download)."""
     key = sort_arg(MEMBER_SORTS, "name")
     columns = MEMBER_SORTS[key.lstrip("-")]
     order = [(c.desc() if key.startswith("-") else c.asc()).nulls_last() for c in columns]
-    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search)
+    query = _filtered_members(campaign, parent, status, org_type, overdue_only, now, search, members)
     return list(db.session.execute(query.order_by(*order)).all())
 
 
-def _filtered_members(campaign, parent, status, org_type, overdue_only, now, search) -> sa.Select:
+def _filtered_members(campaign, parent, status, org_type, overdue_only, now, search, members) -> sa.Select:
     overdue = aggregation.overdue_clause(campaign, now or now_utc())
-    query = _members_query(campaign, parent, status).add_columns(sa.case((overdue, True), else_=False))
+    query = _members_query(campaign, parent, status, members).add_columns(sa.case((overdue, True), else_=False))
     if org_type:
         query = query.where(CampaignMember.org_type == OrgType(org_type))
     if overdue_only:
@@ -66,14 +68,18 @@ def _filtered_members(campaign, parent, status, org_type, overdue_only, now, sea
     return query
 
 
-def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
+def _all_members(campaign: Campaign) -> sa.Select:
+    return sa.select(CampaignMember).where(CampaignMember.campaign_id == campaign.id)
+
+
+def _members_query(campaign: Campaign, parent, status: str | None, members: sa.Select | None) -> sa.Select:
     query = (
-        sa.select(CampaignMember, Organization, Submission, Municipality)
+        (_all_members(campaign) if members is None else members)
+        .add_columns(Organization, Submission, Municipality)
         .join(Organization, Organization.id == CampaignMember.organization_id)
         .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
                                        Submission.organization_id == CampaignMember.organization_id))
         .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
-        .where(CampaignMember.campaign_id == campaign.id)
     )
     if parent is None:
         query = query.where(CampaignMember.reporting_municipality_id.is_(None))
@@ -86,14 +92,14 @@ def _members_query(campaign: Campaign, parent, status: str | None) -> sa.Select:
     return query
 
 
-def status_counts(campaign: Campaign, *, parent=ANY_PARENT) -> dict[str, int]:
-    """How many members are in each submission status (not started counts as draft)."""
+def status_counts(campaign: Campaign, *, parent=ANY_PARENT, members: sa.Select | None = None) -> dict[str, int]:
+    """How many members (of `members`, else all) are in each submission status (not started counts as draft)."""
     query = (
-        sa.select(Submission.status, sa.func.count())
+        (_all_members(campaign) if members is None else members)
+        .with_only_columns(Submission.status, sa.func.count())
         .select_from(CampaignMember)
         .outerjoin(Submission, sa.and_(Submission.campaign_id == CampaignMember.campaign_id,
                                        Submission.organization_id == CampaignMember.organization_id))
-        .where(CampaignMember.campaign_id == campaign.id)
         .group_by(Submission.status)
     )
     if parent is None:
@@ -160,18 +166,13 @@ def own_targets(campaign: Campaign) -> dict[str, float]:
 EXTENSION_SORTS = {"created": (Extension.created_at, Extension.id), "until": (Extension.until, Extension.id)}
 
 
-def extensions(campaign: Campaign, *, municipality_id: int | None = None, per_page: int = 50) -> Listing:
-    """A sorted page of the campaign's extensions (newest first by default) as dicts with their unit and users;
-    `municipality_id` keeps that municipality's organizations."""
+def extensions(visible: sa.Select, per_page: int = 50) -> Listing:
+    """A sorted page of the extensions `visible` selects (access.visible_extensions; newest first by default) as
+    dicts with their unit and users."""
     granter, revoker = aliased(User), aliased(User)
-    query = (sa.select(Extension, granter, revoker)
+    query = (visible.add_columns(granter, revoker)
              .outerjoin(granter, granter.id == Extension.granted_by_id)
-             .outerjoin(revoker, revoker.id == Extension.revoked_by_id)
-             .where(Extension.campaign_id == campaign.id))
-    if municipality_id is not None:
-        query = query.join(CampaignMember, sa.and_(CampaignMember.campaign_id == campaign.id,
-                                                   CampaignMember.organization_id == Extension.unit_id)).where(
-            Extension.level == Level.organization, CampaignMember.reporting_municipality_id == municipality_id)
+             .outerjoin(revoker, revoker.id == Extension.revoked_by_id))
     listing = paginate(query, EXTENSION_SORTS, "-created", per_page)
     units = _units({(e.level, e.unit_id) for e, _, _ in listing.rows})
     listing.rows = [{"extension": e, "unit": units.get((e.level, e.unit_id)), "granted_by": g, "revoked_by": r}

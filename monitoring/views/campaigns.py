@@ -8,17 +8,15 @@ from flask_login import current_user, login_required
 from deadlines.windows import last_day_label
 from hierarchy.permissions import can_manage_region
 from monitoring import campaigns as campaign_services
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_region
 from monitoring.aggregation import targets_for
 from monitoring.campaigns import DEADLINE_KEYS, campaign_args
 from monitoring.indicators import INDICATORS
 from monitoring.views import _queries as q
-from monitoring.views._common import load_region
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.permissions import require
 from registry.core.wording import input_number
-from registry.extensions import db
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -50,10 +48,8 @@ def campaign_open(region_code: str):
         if not raw.isdigit():
             raise ValidationFailed("Кампания не открыта.", {"year": ["Укажите год четырьмя цифрами, например 2026."]})
         campaign = campaign_services.open_campaign(region, int(raw), actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error status makes the request boundary roll back
         return _render_list(region, error=error, year=raw), error.status
-    db.session.commit()
     flash(f"Кампания {campaign.year} года открыта: участники зафиксированы, сроки — по умолчанию.", "success")
     return redirect(url_for("campaigns.campaign_edit", **campaign_args(campaign)))
 
@@ -81,9 +77,7 @@ def campaign_edit(region_code: str, year: int):
         changes = _parse_edit(campaign, form)
         campaign_services.update_campaign(campaign, actor=current_user, **changes)
     except DomainError as error:
-        db.session.rollback()
         return _render_edit(campaign, form, error=error), error.status
-    db.session.commit()
     flash("Параметры кампании сохранены.", "success")
     return redirect(url_for("campaigns.campaign_edit", **campaign_args(campaign)))
 

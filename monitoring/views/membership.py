@@ -2,30 +2,37 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from deadlines import extension_grants as extension_services
-from deadlines.models import Extension
 from deadlines.windows import closes_after, format_local, last_day_label
 from hierarchy import picker as unit_picker
-from hierarchy.models import ORG_TYPE_LABELS, Level, Municipality, Organization, Region
-from hierarchy.permissions import can_manage_region
+from hierarchy.models import ORG_TYPE_LABELS, Level, Organization
 from hierarchy.queries import unit_by_code
 from monitoring import campaigns as campaign_services
-from monitoring.access import can_extend_deadline, load_campaign, load_member, unit_in_region
+from monitoring.access import (
+    can_extend_deadline,
+    can_manage_campaign,
+    can_see_extension_list,
+    extendable_scope,
+    load_campaign,
+    load_extension,
+    load_member,
+    unit_by_level,
+    unit_in_region,
+    visible_extensions,
+)
 from monitoring.campaigns import campaign_args
 from monitoring.labels import LEVEL_NAMES, NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS
 from monitoring.views import _queries as q
 from monitoring.views._common import EXTEND_DAYS, redirect_next
-from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError, ValidationFailed
 from registry.core.listing import search_arg
 from registry.core.permissions import require
 from registry.core.wording import zone_phrase
-from registry.extensions import db
 
 bp = Blueprint("membership", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>"
@@ -36,7 +43,7 @@ PER_PAGE = 100
 @login_required
 def member_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(can_manage_region(current_user, campaign.region_id))
+    require(can_manage_campaign(current_user, campaign))
     return _render_members(campaign)
 
 
@@ -44,7 +51,7 @@ def member_list(region_code: str, year: int):
 @login_required
 def member_add(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(can_manage_region(current_user, campaign.region_id))
+    require(can_manage_campaign(current_user, campaign))
     code = unit_picker.resolve(unit_picker.picked(request.form, "org_code"), **_member_scope(campaign))
     try:
         unit = unit_by_code(code) if code else None
@@ -53,9 +60,7 @@ def member_add(region_code: str, year: int):
                 f"Организация с кодом «{code}» не найдена." if code else "Укажите код организации."]})
         campaign_services.add_member(campaign, unit, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return _render_members(campaign, error=error, org_code=code), error.status
-    db.session.commit()
     flash(f"Организация «{unit.name}» добавлена в кампанию.", "success")
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
 
@@ -79,7 +84,7 @@ def _render_members(campaign, *, error: DomainError | None = None, org_code: str
 @login_required
 def member_remove(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
-    require(can_manage_region(current_user, campaign.region_id))
+    require(can_manage_campaign(current_user, campaign))
     org, _member = load_member(campaign, org_code)
     if request.method == "GET":
         return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason="", errors={})
@@ -87,24 +92,17 @@ def member_remove(region_code: str, year: int, org_code: str):
     try:
         campaign_services.remove_member(campaign, org, reason=reason, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_template("monitoring/member_remove.html", campaign=campaign, org=org, reason=reason,
                                error=error, errors=error.fields), error.status
-    db.session.commit()
     flash(f"Организация {org.code} исключена из кампании {campaign.year} года.", "success")
     return redirect(url_for("membership.member_list", **campaign_args(campaign)))
-
-
-def _can_see_extensions(user, campaign) -> bool:
-    return can_manage_region(user, campaign.region_id) or (
-        user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id)
 
 
 @bp.get(PREFIX + "/extensions")
 @login_required
 def extension_list(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(_can_see_extensions(current_user, campaign))
+    require(can_see_extension_list(current_user, campaign))
     return _render_extensions(campaign, {"unit_code": request.args.get("unit", ""), "until": "", "reason": ""})
 
 
@@ -112,19 +110,17 @@ def extension_list(region_code: str, year: int):
 @login_required
 def extension_grant(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
-    require(_can_see_extensions(current_user, campaign))
+    require(can_see_extension_list(current_user, campaign))
     form = {k: request.form.get(k, "") for k in ("until", "reason")}
     form["unit_code"] = unit_picker.resolve(unit_picker.picked(request.form, "unit_code"),
-                                            **_extension_scope(current_user, campaign))
+                                            **extendable_scope(current_user, campaign))
     try:
         unit = _unit_in_region(campaign, form["unit_code"])
         require(can_extend_deadline(current_user, campaign, unit), "Продлить срок этому подразделению вы не можете.")
         until = _parse_local(form["until"], campaign.region.timezone)
         extension_services.grant(campaign, unit, until, form["reason"], actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return _render_extensions(campaign, form, error=error), error.status
-    db.session.commit()
     tz = campaign.region.timezone
     flash(f"Продление для «{unit.name}» до {format_local(until, tz)} {zone_phrase(tz)}.", "success")
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
@@ -134,13 +130,10 @@ def extension_grant(region_code: str, year: int):
 @login_required
 def extension_revoke(region_code: str, year: int, extension_id: int):
     campaign = load_campaign(region_code, year)
-    extension = db.session.get(Extension, extension_id)
-    if extension is None or extension.campaign_id != campaign.id:
-        abort(404)
-    model = {Level.organization: Organization, Level.municipality: Municipality, Level.region: Region}[extension.level]
-    require(can_extend_deadline(current_user, campaign, db.session.get(model, extension.unit_id)))
+    extension = load_extension(campaign, extension_id)
+    unit = unit_by_level(extension.level, extension.unit_id)
+    require(unit is not None and can_extend_deadline(current_user, campaign, unit))
     extension_services.revoke(extension, actor=current_user)
-    db.session.commit()
     flash("Продление отозвано.", "success")
     return redirect(url_for("membership.extension_list", **campaign_args(campaign)))
 
@@ -157,7 +150,6 @@ def extension_quick(region_code: str, year: int, org_code: str):
     until = closes_after(now.astimezone(ZoneInfo(tz)).date() + timedelta(days=EXTEND_DAYS), tz)
     extension_services.grant(campaign, org, until, f"Продление на {EXTEND_DAYS} дней из списка просроченных",
                              actor=current_user, now=now)
-    db.session.commit()
     flash(f"Срок для «{org.name}» продлён: приём открыт по {last_day_label(until, tz)} включительно.", "success")
     return redirect_next("review.submission_list", **campaign_args(campaign), overdue="1")
 
@@ -178,19 +170,11 @@ def _parse_local(raw: str, tz: str) -> datetime:
             "Укажите дату и время окончания продления."]}) from None
 
 
-def _extension_scope(user, campaign) -> dict:
-    """Whose window this user may keep open: the region's units for its staff, a municipality's for its official."""
-    if can_manage_region(user, campaign.region_id):
-        return {"region_id": campaign.region_id, "levels": (Level.municipality, Level.organization)}
-    return {"region_id": campaign.region_id, "levels": (Level.organization,), "municipality_id": user.municipality_id}
-
-
 def _render_extensions(campaign, form: dict, *, error: DomainError | None = None):
     user = current_user
-    picker = unit_picker.picker("unit_code", request.args.get("q", ""), **_extension_scope(user, campaign))
-    scope = None if can_manage_region(user, campaign.region_id) else user.municipality_id
+    picker = unit_picker.picker("unit_code", request.args.get("q", ""), **extendable_scope(user, campaign))
     now = now_utc()
-    listing = q.extensions(campaign, municipality_id=scope)
+    listing = q.extensions(visible_extensions(user, campaign))
     rows = []
     for row in listing.rows:
         active = row["extension"].is_active(now)
@@ -199,4 +183,5 @@ def _render_extensions(campaign, form: dict, *, error: DomainError | None = None
     return render_template("monitoring/extension_list.html", campaign=campaign, rows=rows, listing=listing,
                            form=form, error=error,
                            errors=error.fields if error else {}, tz=campaign.region.timezone,
-                           level_names=LEVEL_NAMES, can_manage_campaign=scope is None, picker=picker)
+                           level_names=LEVEL_NAMES, can_manage_campaign=can_manage_campaign(user, campaign),
+                           picker=picker)

@@ -1,32 +1,24 @@
 """The region's dashboard for a campaign: municipal reports, direct organizations, consolidation, snapshots."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from deadlines import extension_requests, late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
 from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region
 from monitoring import confirmations, list_xlsx, queries, reports
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_municipality, load_snapshot
 from monitoring.campaigns import campaign_args
 from monitoring.labels import LEVEL_NAMES, NOT_STARTED
-from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, Snapshot, SubmissionStatus
+from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus, SubmissionStatus
 from monitoring.panels import region_panels
 from monitoring.plans import queries as plan_queries
 from monitoring.views import _dashboard
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    EXTEND_DAYS,
-    completeness_rows,
-    indicator_rows,
-    load_municipality,
-    sum_rows,
-    window_of,
-)
+from monitoring.views._common import EXTEND_DAYS, completeness_rows, indicator_rows, sum_rows, window_of
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.listing import paginate_list, search_arg, text_matches
 from registry.core.permissions import require
-from registry.extensions import db
 from surveys import privacy
 
 bp = Blueprint("region", __name__, url_prefix="/campaigns")
@@ -101,7 +93,6 @@ def consolidate(region_code: str, year: int):
                                button="Консолидировать", back=url_for("region.region_view", **campaign_args(campaign)),
                                next_url=None)
     snapshot = reports.consolidate(campaign, actor=current_user)
-    db.session.commit()
     missing = len(snapshot.summary.get("missing", []))
     flash(f"Региональная сводка зафиксирована: срез версии {snapshot.version}; отсутствуют: {missing}.", "success")
     return redirect(url_for("region.snapshot_view", **campaign_args(campaign), snapshot_id=snapshot.id))
@@ -114,7 +105,6 @@ def extension_request(region_code: str, year: int):
     campaign = load_campaign(region_code, year)
     require(can_manage_region(current_user, campaign.region_id) and not current_user.is_admin)
     told = extension_requests.request_region_extension(campaign, actor=current_user, now=now_utc())
-    db.session.commit()
     flash(f"Просьба о продлении отправлена администраторам ({told})." if told else
           "Просьба о продлении уже отправлена администраторам; повторно она не отправляется.", "success")
     return redirect(url_for("region.region_view", **campaign_args(campaign)))
@@ -123,9 +113,7 @@ def extension_request(region_code: str, year: int):
 def _load_snapshot(region_code: str, year: int, snapshot_id: int):
     """The campaign, the snapshot its viewer may see, and the page to go back to."""
     campaign = load_campaign(region_code, year)
-    snapshot = db.session.get(Snapshot, snapshot_id)
-    if snapshot is None or snapshot.campaign_id != campaign.id:
-        abort(404)
+    snapshot = load_snapshot(campaign, snapshot_id)
     if snapshot.level is Level.municipality:
         municipality = load_municipality(campaign, snapshot.unit_code)
         require(can_see_municipality(current_user, municipality))

@@ -6,24 +6,16 @@ from deadlines import late_return
 from hierarchy.models import Level
 from hierarchy.permissions import can_manage_region, can_see_municipality, can_see_region, can_submit_municipal_report
 from monitoring import aggregation, confirmations, municipal_parameters, queries, reports
-from monitoring.access import load_campaign
+from monitoring.access import load_campaign, load_municipality
 from monitoring.campaigns import campaign_args
 from monitoring.models import REPORT_STATUS_LABELS, SUBMISSION_STATUS_LABELS, ReportStatus
 from monitoring.views import _queries as q
-from monitoring.views._common import (
-    completeness_rows,
-    indicator_rows,
-    load_municipality,
-    redirect_next,
-    sum_rows,
-    window_of,
-)
+from monitoring.views._common import completeness_rows, indicator_rows, redirect_next, sum_rows, window_of
 from monitoring.views.charts import indicator_chart
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.listing import links_to, paginate_list
 from registry.core.permissions import require
-from registry.extensions import db
 
 bp = Blueprint("reports", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>/municipalities/<municipality_code>/report"
@@ -94,9 +86,7 @@ def municipal_enterprises_set(region_code: str, year: int, municipality_code: st
         value = _parse_count(typed)
         municipal_parameters.set_enterprises_total(campaign, municipality, value, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_report(campaign, municipality, enterprises_error=error, enterprises_typed=typed), error.status
-    db.session.commit()
     flash("Число предприятий муниципалитета сохранено." if value is not None else
           "Число предприятий муниципалитета очищено: R9 муниципалитета не считается.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
@@ -127,7 +117,6 @@ def municipal_report_submit(region_code: str, year: int, municipality_code: str)
             campaign, municipality), button="Отправить муниципальный отчёт", back=back, next_url=None)
     report = reports.submit_report(campaign, municipality, actor=current_user)
     missing = len(report.snapshot.summary.get("missing", []))
-    db.session.commit()
     note = f" Не приняты и отмечены как отсутствующие: {missing}." if missing else ""
     flash(f"Муниципальный отчёт отправлен в регион; зафиксирован срез, версия {report.snapshot.version}.{note}",
           "success")
@@ -141,7 +130,6 @@ def municipal_report_accept(region_code: str, year: int, municipality_code: str)
     campaign, municipality = _load(region_code, year, municipality_code)
     require(can_manage_region(current_user, campaign.region_id))
     reports.accept_report(campaign, municipality, actor=current_user)
-    db.session.commit()
     flash(f"Отчёт муниципалитета «{municipality.name}» принят.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
                          municipality_code=municipality.code)
@@ -156,9 +144,7 @@ def municipal_report_return(region_code: str, year: int, municipality_code: str)
     try:
         reports.return_report(campaign, municipality, comment, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
         return render_report(campaign, municipality, error=error, comment=comment), error.status
-    db.session.commit()
     flash(f"Отчёт муниципалитета «{municipality.name}» возвращён на доработку.", "success")
     return redirect_next("reports.municipal_report_view", **campaign_args(campaign),
                          municipality_code=municipality.code)

@@ -4,9 +4,16 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, OrgType
-from hierarchy.permissions import can_review_organization, can_see_region
+from hierarchy.permissions import can_see_region
 from monitoring import confirmations, list_xlsx, services
-from monitoring.access import can_extend_deadline, load_campaign, load_member
+from monitoring.access import (
+    can_extend_deadline,
+    can_review_member,
+    can_see_review_queue,
+    load_campaign,
+    load_member,
+    visible_members,
+)
 from monitoring.campaigns import campaign_args
 from monitoring.labels import NOT_STARTED
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
@@ -18,14 +25,12 @@ from monitoring.views._common import (
     safe_next,
 )
 from monitoring.views.submissions import render_page
-from registry.auth.models import Role
 from registry.core.clock import now_utc
 from registry.core.errors import DomainError
 from registry.core.listing import same_filters_url, search_arg
 from registry.core.permissions import require
 from registry.documents import services as documents
 from registry.documents.vocab import DocumentKind
-from registry.extensions import db
 
 bp = Blueprint("review", __name__, url_prefix="/campaigns")
 PREFIX = "/<region_code>/<int:year>"
@@ -37,16 +42,15 @@ DIRECT = "region"
 def _queue_filters(campaign) -> dict:
     """Who may see the queue and which part of it the request asks for (the page and its download share this)."""
     user = current_user
+    require(can_see_review_queue(user, campaign))
     region_staff = can_see_region(user, campaign.region_id)
-    official = user.role is Role.municipal_official and user.municipality.region_id == campaign.region_id
-    require(region_staff or official)
     status, org_type = request.args.get("status", ""), request.args.get("type", "")
     if (status and status not in SubmissionStatus.__members__) or (org_type and org_type not in OrgType.__members__):
         abort(404)
     parent_arg = request.args.get("parent", "") if region_staff else ""
     municipalities = {m.code: m for m in campaign.region.municipalities}
-    if not region_staff:
-        parent = user.municipality_id
+    if not region_staff:  # an official: visible_members keeps the organizations reporting to it
+        parent = q.ANY_PARENT
     elif parent_arg == DIRECT:
         parent = None
     elif parent_arg in municipalities:
@@ -55,7 +59,8 @@ def _queue_filters(campaign) -> dict:
         parent_arg, parent = "", q.ANY_PARENT
     return {"region_staff": region_staff, "municipalities": municipalities, "parent_arg": parent_arg,
             "query": {"parent": parent, "status": status or None, "org_type": org_type or None,
-                      "overdue_only": request.args.get("overdue") == "1", "search": search_arg()}}
+                      "overdue_only": request.args.get("overdue") == "1", "search": search_arg(),
+                      "members": visible_members(user, campaign)}}
 
 
 @bp.get(PREFIX + "/review")
@@ -71,7 +76,7 @@ def submission_list(region_code: str, year: int):
     documents_of = documents.missing_by_organization([row[1] for row in listing.rows])
     for member, org, submission, municipality, is_overdue in listing.rows:
         state = submission.status if submission else SubmissionStatus.draft
-        can_review = can_review_organization(user, campaign.region_id, member.reporting_municipality_id)
+        can_review = can_review_member(user, campaign, member)
         label = SUBMISSION_STATUS_LABELS[state] if submission else NOT_STARTED
         items.append({"org": org, "type": ORG_TYPE_LABELS[member.org_type], "parent": municipality,
                       "status": state.value, "status_label": label,
@@ -86,7 +91,8 @@ def submission_list(region_code: str, year: int):
         status=query["status"] or "", org_type=query["org_type"] or "", overdue=query["overdue_only"],
         parent=filters["parent_arg"], search=query["search"],
         xlsx_url=same_filters_url("review.submission_list_xlsx", **campaign_args(campaign)),
-        counts=q.status_counts(campaign, parent=query["parent"]), labels=FILTER_LABELS, type_labels=ORG_TYPE_LABELS,
+        counts=q.status_counts(campaign, parent=query["parent"], members=query["members"]), labels=FILTER_LABELS,
+        type_labels=ORG_TYPE_LABELS,
         municipalities=municipalities.values() if region_staff else None,
         scope_name=None if region_staff else user.municipality.name, tz=campaign.region.timezone,
         args=campaign_args(campaign), direct=DIRECT, extend_days=EXTEND_DAYS,
@@ -106,13 +112,12 @@ def submission_list_xlsx(region_code: str, year: int):
 def _load_for_review(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(can_review_organization(current_user, campaign.region_id, member.reporting_municipality_id),
+    require(can_review_member(current_user, campaign, member),
             "Проверять отчёт этой организации может только её проверяющий.")
     return campaign, org, member
 
 
 def _done(campaign, org, message: str):
-    db.session.commit()
     flash(message, "success")
     return redirect_next("submissions.submission_edit", **campaign_args(campaign), org_code=org.code)
 
@@ -137,8 +142,7 @@ def submission_return(region_code: str, year: int, org_code: str):
     comment = request.form.get("comment", "")
     try:
         services.return_submission(campaign, org, comment, actor=current_user)
-    except DomainError as error:
-        db.session.rollback()
+    except DomainError as error:  # the error status makes the request boundary roll back
         return render_page(campaign, org, member, review_error=error, comment=comment), error.status
     return _done(campaign, org, f"Отчёт «{org.name}» возвращён на доработку с комментарием.")
 

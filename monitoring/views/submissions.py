@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from deadlines import late_return
 from hierarchy.models import ORG_TYPE_LABELS, Level
-from hierarchy.permissions import can_edit_organization, can_review_organization, can_see_organization
+from hierarchy.permissions import can_edit_organization
 from monitoring import review_changes, services
-from monitoring.access import load_campaign, load_member
+from monitoring.access import can_review_member, can_see_member, load_campaign, load_member
 from monitoring.campaigns import campaign_args
 from monitoring.indicators import CODES, FIELDS, GROUPS, check_values
 from monitoring.models import SUBMISSION_STATUS_LABELS, SubmissionStatus
@@ -29,52 +29,81 @@ bp = Blueprint("submissions", __name__, url_prefix="/campaigns")
 EDITABLE = (SubmissionStatus.draft, SubmissionStatus.returned)
 HISTORY_PER_PAGE = 50
 _SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+SUBMISSION_URL = "/<region_code>/<int:year>/submissions/<org_code>"
 
 
-@bp.route("/<region_code>/<int:year>/submissions/<org_code>", methods=["GET", "POST"])
+@bp.get(SUBMISSION_URL)
 @login_required
 def submission_edit(region_code: str, year: int, org_code: str):
+    """The report: a form for its curator while it may be edited, read-only otherwise, with the review actions."""
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code)
-    require(can_see_organization(current_user, campaign.region_id, member.reporting_municipality_id, org.id))
-    if request.method == "GET":
-        if request.args.get("fill") == "records" and can_edit_organization(current_user, org.id):
-            return render_page(campaign, org, member, typed=filled_from_records(campaign, org))
-        return render_page(campaign, org, member)
-    require(can_edit_organization(current_user, org.id))
-    typed = {code: request.form.get(code, "").strip() for code in CODES}
-    version = _int_or(request.form.get("version"), -1)
-    submitting = request.form.get("action") == "submit"
+    require(can_see_member(current_user, campaign, org, member))
+    if request.args.get("fill") == "records" and can_edit_organization(current_user, org.id):
+        return render_page(campaign, org, member, typed=filled_from_records(campaign, org))
+    return render_page(campaign, org, member)
+
+
+@bp.post(SUBMISSION_URL)
+@login_required
+def submission_save(region_code: str, year: int, org_code: str):
+    """«Сохранить черновик»: store the typed values; a refusal shows the form again with them (nothing stored)."""
+    campaign, org, member, typed, version = _posted_form(region_code, year, org_code)
+    try:
+        submission = services.save_values(campaign, org, parse_values(typed), version=version, actor=current_user)
+    except DomainError as error:
+        return _refused(campaign, org, member, typed, version, error)
+    flash(f"Черновик сохранён (версия {submission.version}). Когда всё заполнено, нажмите «Отправить на проверку».",
+          "success")
+    return redirect(url_for("submissions.submission_edit", **campaign_args(campaign), org_code=org.code))
+
+
+@bp.post(SUBMISSION_URL + "/submit")
+@login_required
+def submission_submit(region_code: str, year: int, org_code: str):
+    """«Отправить на проверку»: store the typed values as a draft when they changed, then send the report. When it
+    cannot be sent, only the sending is undone (a savepoint): the draft is kept and the form shows why."""
+    campaign, org, member, typed, version = _posted_form(region_code, year, org_code)
     try:
         values = parse_values(typed)
         submission = services.get_submission(campaign, org)
         unchanged = submission is not None and submission.version == version and submission.value_map() == values
-        if not (submitting and unchanged):
-            submission = services.save_values(campaign, org, values, version=version, actor=current_user)
-            version = submission.version
-    except VersionConflict as error:
-        db.session.rollback()
-        return render_page(campaign, org, member, typed=typed, error=error, conflict=error.current,
-                           version=error.current["version"] if error.current else version), error.status
-    except DomainError as error:
-        db.session.rollback()
-        return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
-    if not submitting:
-        db.session.commit()
-        flash(f"Черновик сохранён (версия {version}). Когда всё заполнено, нажмите «Отправить на проверку».",
-              "success")
-        return redirect(url_for("submissions.submission_edit", **campaign_args(campaign), org_code=org.code))
-    try:
-        services.submit(campaign, org, actor=current_user, version=version)
-    except DomainError as error:
-        db.session.commit()  # the typed values are kept as a draft even when the report cannot be sent yet
         if not unchanged:
-            flash(f"Черновик сохранён (версия {version}), но на проверку отчёт не отправлен.", "info")
-        return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
-    db.session.commit()
+            version = services.save_values(campaign, org, values, version=version, actor=current_user).version
+    except DomainError as error:
+        return _refused(campaign, org, member, typed, version, error)
+    try:
+        with db.session.begin_nested():
+            services.submit(campaign, org, actor=current_user, version=version)
+    except DomainError as error:
+        if unchanged:  # nothing was saved: the boundary has nothing to keep
+            return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
+        flash(f"Черновик сохранён (версия {version}), но на проверку отчёт не отправлен.", "info")
+        # a success answer, so that the boundary commits the saved draft
+        return render_page(campaign, org, member, typed=typed, error=error, version=version)
     flash("Отчёт отправлен на проверку. Изменить его можно будет, только если проверяющий вернёт его на доработку.",
           "success")
     return redirect(url_for("submissions.submission_edit", **campaign_args(campaign), org_code=org.code))
+
+
+def _posted_form(region_code: str, year: int, org_code: str):
+    """The campaign, organization and membership the curator edits (404/403 otherwise), the typed values and the
+    version the form was shown at."""
+    campaign = load_campaign(region_code, year)
+    org, member = load_member(campaign, org_code)
+    require(can_see_member(current_user, campaign, org, member))
+    require(can_edit_organization(current_user, org.id))
+    typed = {code: request.form.get(code, "").strip() for code in CODES}
+    return campaign, org, member, typed, _int_or(request.form.get("version"), -1)
+
+
+def _refused(campaign, org, member, typed: dict, version: int, error: DomainError):
+    """The form again with what was typed and why it was refused; the error status rolls the request back."""
+    if isinstance(error, VersionConflict):
+        current = error.current
+        return render_page(campaign, org, member, typed=typed, error=error, conflict=current,
+                           version=current["version"] if current else version), error.status
+    return render_page(campaign, org, member, typed=typed, error=error, version=version), error.status
 
 
 def _int_or(raw: str | None, default: int) -> int:
@@ -141,7 +170,7 @@ def render_page(campaign, org, member, *, typed: dict | None = None, error: Doma
     can_save = is_curator and window.is_open and status in EDITABLE
     review_level, review_unit = services.reviewer_window(campaign, org)
     review_open = window_of(campaign, review_level, review_unit, now).is_open
-    can_review = can_review_organization(user, campaign.region_id, member.reporting_municipality_id) and review_open
+    can_review = can_review_member(user, campaign, member) and review_open
     shown = typed if typed is not None else {code: _plain(value) for code, value in stored.items()}
     errors = error.fields if error else {}
     current = (conflict or {}).get("values", {})

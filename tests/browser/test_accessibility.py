@@ -16,6 +16,7 @@ from registry.mentors import services as mentor_services
 from registry.mentors.vocab import quarter_of
 from surveys import services as surveys
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.forms import field
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
 from tests.registry.mentoring import builders as mentoring_builders
 from tests.registry.mentors import builders as mentor_builders
@@ -126,6 +127,36 @@ def test_main_pages_fit_desktop_and_phone_and_name_every_field(world, session):
         desktop.shot(f"{role}-last-desktop")
         phone.shot(f"{role}-last-phone")
     assert problems == []
+
+
+def test_a_refused_submission_page_fits_and_still_saves_to_the_form_address(world, session):
+    """«Отправить на проверку» posts to …/submit; an incomplete report comes back there with the draft kept. That
+    page fits desktop and phone, names every field, and its «Сохранить черновик» still saves to the form's own
+    address."""
+    problems = []
+    form_url = f"/campaigns/{world.region.code}/{YEAR}/submissions/{world.school.code}"
+    for typed, (s, size) in zip(("900", "901"), ((session(world.curator, DESKTOP), "1366"),
+                                                 (session(world.curator, PHONE), "390")), strict=True):
+        page = s.page
+        page.goto(form_url)
+        field(page, "students_total").fill(typed)
+        page.get_by_role("button", name="Отправить на проверку").click()
+        expect(page.get_by_text("на проверку отчёт не отправлен").first).to_be_visible()
+        assert page.url.endswith(f"{form_url}/submit")
+        expect(field(page, "students_total")).to_have_value(typed)
+        overflow = _horizontal_overflow(page)
+        if overflow > 0:
+            problems.append(f"{form_url}/submit at {size} px: page scrolls sideways by {overflow} px")
+        problems += [f"{form_url}/submit: no accessible name: {html}" for html in _unnamed_fields(page)]
+        s.shot(f"refused-submission-{size}")
+    assert problems == []
+    field(page, "students_total").fill("902")
+    page.get_by_role("button", name="Сохранить черновик").click()
+    expect(page.get_by_text("Черновик сохранён").first).to_be_visible()
+    assert page.url.endswith(form_url)
+    db.session.expire_all()
+    submission = db.session.scalar(sa.select(Submission).where(Submission.organization_id == world.school.id))
+    assert submission.value_map() == {"students_total": 902} and submission.version == 3
 
 
 def _tab_to(page: Page, accessible_name: str, limit: int = 60) -> None:

@@ -15,11 +15,12 @@ def submission_url(world, org) -> str:
     return campaign_url(world, f"submissions/{org.code}")
 
 
-def form_data(values: dict, *, version: int, action: str = "save") -> dict:
-    """The report form as a browser sends it: every field present, empty when not filled."""
+def form_data(values: dict, *, version: int) -> dict:
+    """The report form as a browser sends it: every field present, empty when not filled. «Сохранить черновик»
+    posts it to the page's own address, «Отправить на проверку» to that address + "/submit"."""
     data = dict.fromkeys(CODES, "")
     data.update({code: str(value) for code, value in values.items()})
-    data.update(version=str(version), action=action)
+    data.update(version=str(version))
     return data
 
 

@@ -42,8 +42,8 @@ def test_official_returns_only_with_a_comment_then_accepts(login_as, world):
     assert "Проверьте число педагогов до 35 лет" in home and "возвращён на доработку" in home
     form = text(curator.get(url))
     assert "Проверьте число педагогов до 35 лет" in form and "Отправить на проверку" in form
-    assert curator.post(url, {**{k: str(v) for k, v in VALID_VALUES.items()}, "version": "3",
-                              "action": "submit"}).status_code == 302
+    assert curator.post(url + "/submit", {**{k: str(v) for k, v in VALID_VALUES.items()},
+                                          "version": "3"}).status_code == 302
     assert _status(world.school) is SubmissionStatus.submitted
 
     response = official.post(url + "/accept")

@@ -69,3 +69,25 @@ def test_forbidden_page_is_a_readable_russian_page(login_as, world):
     response = login_as(world.curator).get(f"{C}/submissions/27-KHV-DOD")
     body = response.get_data(as_text=True)
     assert "Недостаточно прав" in body and "На главную" in body
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    (f"{C}/submissions/NOPE", "Организация с кодом «NOPE» не найдена в регионе."),
+    (f"/campaigns/27/{Y + 5}/review", f"Кампания {Y + 5} года для региона 27 не открыта."),
+    (f"{C}/municipalities/79-BIR/report", "Муниципалитет с кодом «79-BIR» не найден в регионе."),
+    (f"{C}/snapshots/12345", "Срез 12345 в этой кампании не найден."),
+])
+def test_what_a_page_url_names_and_is_missing_is_the_html_404_page(login_as, world, url, message):
+    """The loaders of monitoring.access raise NotFound for pages and the API alike: a page shows the HTML error page
+    (the one error model of registry.core.web) with the loader's words."""
+    response = login_as(world.operator).get(url)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Ошибка 404" in body and message in body and "На главную" in body
+
+
+def test_the_region_is_checked_before_the_campaign_on_pages(login_as, world):
+    """Someone outside the region learns nothing about its campaigns: 403 whether the year has a campaign or not."""
+    other = login_as(world.other_operator)
+    assert other.get(f"/campaigns/27/{Y + 5}/review").status_code == 403
+    assert other.get(f"{C}/review").status_code == 403

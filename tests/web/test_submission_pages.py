@@ -51,7 +51,7 @@ def test_curator_fixes_a_control_ratio_error_saves_and_submits(login_as, world):
     assert hidden_version(page) == 1 and 'value="1000"' in text(page)
     assert _submission(world).status is SubmissionStatus.draft
 
-    response = b.post(url, form_data(VALID_VALUES, version=1, action="submit"))
+    response = b.post(url + "/submit", form_data(VALID_VALUES, version=1))
     assert response.status_code == 302
     page = text(b.get(url))
     assert "Отчёт отправлен на проверку" in page and "на проверке" in page
@@ -64,7 +64,7 @@ def test_submit_with_changed_values_saves_and_submits_at_once(login_as, world):
     b = login_as(world.curator)
     url = submission_url(world, world.school)
     b.post(url, form_data({"students_total": 5}, version=0))
-    response = b.post(url, form_data(VALID_VALUES, version=1, action="submit"))
+    response = b.post(url + "/submit", form_data(VALID_VALUES, version=1))
     assert response.status_code == 302
     submission = _submission(world)
     assert submission.status is SubmissionStatus.submitted and submission.version == 3
@@ -72,16 +72,22 @@ def test_submit_with_changed_values_saves_and_submits_at_once(login_as, world):
 
 
 def test_incomplete_submit_keeps_the_draft_and_names_missing_fields(login_as, world):
-    """Sending an incomplete report refuses with 422, but what was typed is saved as a draft."""
+    """Sending an incomplete report is refused, but what was typed is saved as a draft: the form comes back with the
+    refusal and the typed values, as a success answer so that the request's transaction keeps the draft."""
     b = login_as(world.curator)
     url = submission_url(world, world.school)
-    response = b.post(url, form_data({"students_total": 900}, version=0, action="submit"))
+    response = b.post(url + "/submit", form_data({"students_total": 900}, version=0))
     body = text(response)
-    assert response.status_code == 422
-    assert "Черновик сохранён (версия 1)" in body
+    assert response.status_code == 200
+    assert "Черновик сохранён (версия 1), но на проверку отчёт не отправлен." in body
+    assert _submission(world).status is SubmissionStatus.draft
     assert "Заполните показатель: без него отчёт нельзя отправить." in body
     assert 'value="900"' in body and hidden_version(response) == 1
     assert _submission(world).value_map() == {"students_total": 900}
+
+    again = b.post(url + "/submit", form_data({"students_total": 900}, version=1))  # nothing new to save
+    assert again.status_code == 422 and "Заполните показатель: без него отчёт нельзя отправить." in text(again)
+    assert "на проверку отчёт не отправлен" not in text(again) and _submission(world).version == 1
 
 
 def test_empty_inputs_mean_not_filled_and_numbers_may_have_spaces_and_commas(login_as, world):

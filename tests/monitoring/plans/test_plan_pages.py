@@ -8,8 +8,8 @@ URL = f"/campaigns/27/{YEAR}/plans"
 KHV_TARGETS = {"R2": 55, "R4": 45, "R7": 60, "R8": 8, "R9": 5, "R10": 80, "R11": 82}
 
 
-def _form(targets: dict, version: int = 0, action: str = "save") -> dict:
-    return {"version": str(version), "action": action, **{f"target_{k}": v for k, v in targets.items()}}
+def _form(targets: dict, version: int = 0) -> dict:
+    return {"version": str(version), **{f"target_{k}": v for k, v in targets.items()}}
 
 
 def test_the_official_saves_a_plan_with_a_decimal_comma(world, login_as):
@@ -20,6 +20,25 @@ def test_the_official_saves_a_plan_with_a_decimal_comma(world, login_as):
     assert plan.target_map() == {"R2": 45.5, "R7": 60.0} and plan.status is PlanStatus.draft
     html = page.get(f"{URL}/27-KHV").get_data(as_text=True)
     assert 'value="45,5"' in html
+
+
+def test_save_and_submit_posts_to_its_own_address_and_sends_the_plan(world, login_as):
+    page = login_as(world.khv_official)
+    form = page.get(f"{URL}/27-KHV").get_data(as_text=True)
+    assert f'formaction="{URL}/27-KHV/submit"' in form and f'action="{URL}/27-KHV"' in form
+    targets = {k: str(v) for k, v in KHV_TARGETS.items()}
+    response = page.post(f"{URL}/27-KHV/submit", data=_form(targets))
+    assert response.status_code == 302
+    assert "План отправлен на утверждение." in page.get(response.location).get_data(as_text=True)
+    plan = plans.get_plan(world.campaign, world.khv)
+    assert plan.status is PlanStatus.submitted and plan.target_map() == {k: float(v) for k, v in KHV_TARGETS.items()}
+
+
+def test_a_refused_submission_keeps_nothing_of_the_plan(world, login_as):
+    page = login_as(world.khv_official)
+    response = page.post(f"{URL}/27-KHV/submit", data=_form({"R2": "50"}, version=3))  # a stale version
+    assert response.status_code == 409 and 'value="50"' in response.get_data(as_text=True)
+    assert plans.get_plan(world.campaign, world.khv) is None
 
 
 def test_bad_cells_are_shown_per_field_and_change_nothing(world, login_as):
