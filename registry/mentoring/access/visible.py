@@ -34,14 +34,19 @@ def pairs_of_organization(org_id: int):
 def visible_organizations(user: User) -> sa.Select:
     """The organizations whose records the user sees on the records index: a municipal official those located in its
     municipality that report to it, a regional operator its region's, a curator its own, the administrator all."""
-    query = sa.select(Organization)
+    return _in_scope(sa.select(Organization), user, curator_own=True)
+
+
+def _in_scope(query: sa.Select, user: User, *, curator_own: bool) -> sa.Select:
+    """The query (over Organization) narrowed to the organizations the user oversees: the administrator all, a
+    regional operator its region's, a municipal official those reporting to it; a curator its own if curator_own."""
     if user.role is Role.admin:
         return query
     if user.role is Role.municipal_official:
         return query.where(*_reporting_to(user))
     if user.role is Role.region_operator:
         return query.where(Organization.region_id == user.region_id)
-    if user.role is Role.org_curator:
+    if user.role is Role.org_curator and curator_own:
         return query.where(Organization.id == user.organization_id)
     return query.where(sa.false())
 
@@ -185,13 +190,7 @@ def visible_practice_reviews(user: User, statuses) -> sa.Select:
     organizations reporting to it, a regional operator its region's, the administrator all."""
     query = (sa.select(Practice, Organization).join(Organization, Organization.id == Practice.organization_id)
              .where(Practice.status.in_(statuses)))
-    if user.role is Role.admin:
-        return query
-    if user.role is Role.municipal_official:
-        return query.where(*_reporting_to(user))
-    if user.role is Role.region_operator:
-        return query.where(Organization.region_id == user.region_id)
-    return query.where(sa.false())
+    return _in_scope(query, user, curator_own=False)
 
 
 def distinct_persons(query: sa.Select) -> int:
