@@ -3,8 +3,9 @@ it shows (N+1). bench/federal_pages.py measures every GET route at federal scale
 
 One world (the scope matrix's, with a record of every kind) gets SMALL rows of each kind the hot routes list — regions
 with campaigns, organizations with submissions on review, mentors and mentees with persons and public copies,
-surveys, extensions — and is counted; then it grows to BIG rows of each and is counted again: the counts must be
-equal (both sizes hold every kind of row, so a branch taken only when a kind exists is taken in both).
+surveys, extensions, stored form sets each naming its own unit — and is counted; then it grows to BIG rows of each
+and is counted again: the counts must be equal (both sizes hold every kind of row, so a branch taken only when a kind
+exists is taken in both).
 """
 import random
 from datetime import timedelta
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 
 from bench.generate import _batch, generate
 from deadlines.models import Extension
+from exports.models import FormSet, StoredForm, StoredFormStatus
 from hierarchy.models import Level, Organization
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -37,6 +39,7 @@ HOT = [
     ("/api/v1/regions/27/registry/mentors", "operator"), ("/api/v1/regions/27/registry/mentees", "khv_official"),
     ("/registry/", "anon"), ("/registry/?q=%D0%B2%D0%B0%D1%81", "anon"),
     ("/api/v1/public/mentors", "anon"), ("/api/v1/public/mentors?q=%D0%B2%D0%B0%D1%81", "anon"),
+    (C + "/federal-forms", "operator"), (C + "/federal-forms", "khv_official"), (C + "/form-sets", "operator"),
 ]
 SMALL, BIG = 10, 40  # rows of each kind in the small and the bigger world
 
@@ -93,6 +96,7 @@ def _grow(world, first: int, count: int) -> None:
         if i % 3 == 0:
             db.session.add(Extension(campaign_id=world.campaign.id, level=Level.organization, unit_id=org.id,
                                      until=now + timedelta(days=3), reason="болезнь", granted_by_id=world.admin.id))
+        _stored_set(world, org, now)
     school = world.school
     for i in range(first, first + count):
         person = Person(region_id=world.region.id, snils=f"{90000000000 + i:011d}")
@@ -107,6 +111,19 @@ def _grow(world, first: int, count: int) -> None:
         db.session.add(Mentee(organization_id=school.id, full_name=f"Васильев Петя {i}", category="student",
                               request="", full_cycle_completed=False, person_id=person.id))
     db.session.commit()
+
+
+def _stored_set(world, org: Organization, now) -> None:
+    """A built set of the organization's form (one stored file): «Федеральные формы» names the set's unit."""
+    snapshot_id = db.session.scalar(sa.select(FormSet.snapshot_id).where(FormSet.campaign_id == world.campaign.id))
+    form_set = FormSet(campaign_id=world.campaign.id, snapshot_id=snapshot_id, level=Level.organization,
+                       unit_code=org.code, version=1, frozen_at=now, form_code=f"grown-{org.id}", total=1,
+                       completed_at=now)
+    db.session.add(form_set)
+    db.session.flush()
+    db.session.add(StoredForm(set_id=form_set.id, unit_level=Level.organization, unit_code=org.code,
+                              unit_name=org.name, format="xlsx", basis_snapshot_id=snapshot_id,
+                              status=StoredFormStatus.stored, built_at=now, attempts=1))
 
 
 def test_hot_routes_run_as_many_statements_for_a_bigger_world(app):
