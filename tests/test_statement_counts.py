@@ -2,10 +2,10 @@
 it shows (N+1). bench/federal_pages.py measures every GET route at federal scale; this pins the hot ones.
 
 One world (the scope matrix's, with a record of every kind) gets SMALL rows of each kind the hot routes list — regions
-with campaigns, organizations with submissions on review, mentors and mentees with persons and public copies,
-surveys, extensions, stored form sets each naming its own unit — and is counted; then it grows to BIG rows of each
-and is counted again: the counts must be equal (both sizes hold every kind of row, so a branch taken only when a kind
-exists is taken in both).
+with campaigns, organizations with submissions on review or accepted, mentors and mentees with persons and public
+copies, surveys, extensions, stored form sets each naming its own unit — and is counted; then it grows to BIG rows
+of each and is counted again: the counts must be equal (both sizes hold every kind of row, so a branch taken only
+when a kind exists is taken in both).
 """
 import random
 from datetime import timedelta
@@ -26,7 +26,8 @@ from tests.test_scope_matrix import _rich_world
 
 C = "/campaigns/27/{year}"
 A = "/api/v1/regions/27/campaigns/{year}"
-#: (path, role) of the hot routes: dashboards, review queue, unit lists, registry lists, public search, API lists.
+#: (path, role) of the hot routes: dashboards, review queue, unit lists, registry lists, public search, API lists,
+#: stored forms, aggregates and municipal reports (R9 and F2 read the records of every accepted organization).
 HOT = [
     ("/", "admin"), ("/", "operator"), ("/", "khv_official"), ("/", "curator"), ("/calendar", "admin"),
     (C + "/", "operator"), (C + "/review", "operator"), (C + "/review", "khv_official"), (C + "/members", "operator"),
@@ -40,6 +41,9 @@ HOT = [
     ("/registry/", "anon"), ("/registry/?q=%D0%B2%D0%B0%D1%81", "anon"),
     ("/api/v1/public/mentors", "anon"), ("/api/v1/public/mentors?q=%D0%B2%D0%B0%D1%81", "anon"),
     (C + "/federal-forms", "operator"), (C + "/federal-forms", "khv_official"), (C + "/form-sets", "operator"),
+    (A + "/aggregates/27-KHV", "operator"), (A + "/aggregates/27-KHV", "khv_official"),
+    (A + "/aggregates/27", "operator"),
+    (C + "/municipalities/27-KHV/report", "operator"), (C + "/municipalities/27-KHV/report", "khv_official"),
 ]
 SMALL, BIG = 10, 40  # rows of each kind in the small and the bigger world
 
@@ -86,6 +90,10 @@ def _grow(world, first: int, count: int) -> None:
     new_orgs = db.session.scalars(sa.select(Organization).where(Organization.code.in_(codes))).all()
     db.session.execute(sa.text("UPDATE submissions SET status = 'submitted', reviewed_at = NULL WHERE organization_id"
                                " IN (SELECT id FROM organizations WHERE code LIKE '27-O%')"))
+    # every other one accepted: the aggregates and reports read the records of accepted organizations (R9, F2)
+    db.session.execute(sa.text("UPDATE submissions SET status = 'accepted', reviewed_at = submitted_at WHERE"
+                               " organization_id IN (SELECT id FROM organizations WHERE code LIKE '27-O%' AND"
+                               " id % 2 = 0)"))
     for i, org in enumerate(new_orgs):
         survey = Survey(campaign_id=world.campaign.id, organization_id=org.id, kind="mentee", questionnaire_version=1,
                         opened_at=now)
