@@ -8,7 +8,7 @@ of each and is counted again: the counts must be equal (both sizes hold every ki
 when a kind exists is taken in both).
 """
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -110,14 +110,16 @@ def _grow(world, first: int, count: int) -> None:
         person = Person(region_id=world.region.id, snils=f"{90000000000 + i:011d}")
         db.session.add(person)
         db.session.flush()
+        # every other one without СНИЛС, with a birth date: the lists look for its possible duplicates
+        person_id, born = (person.id, None) if i % 2 == 0 else (None, date(1990, 1, 1 + i % 28))
         name = f"Васильева Анна {i}"
         db.session.add(Mentor(organization_id=school.id, full_name=name, category="teacher", position="учитель",
                               forms=1, competences="", achievements="", is_public=True, public_fields="full_name",
                               sort_name=name.lower(), search_text=name.lower(), public_organization_id=school.id,
                               public_municipality_id=world.khv.id, public_category="teacher", public_forms=1,
-                              person_id=person.id))
+                              person_id=person_id, birth_date=born))
         db.session.add(Mentee(organization_id=school.id, full_name=f"Васильев Петя {i}", category="student",
-                              request="", full_cycle_completed=False, person_id=person.id))
+                              request="", full_cycle_completed=False, person_id=person_id, birth_date=born))
     db.session.commit()
 
 
