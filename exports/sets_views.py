@@ -10,7 +10,7 @@ from exports import set_scope, stored_files
 from exports.catalog import FORM_FORMATS
 from exports.models import FormSet
 from hierarchy.permissions import can_see_region, can_work_in_region
-from hierarchy.queries import unit_name
+from hierarchy.queries import unit_names
 from monitoring import panels
 from monitoring.access import load_campaign
 from monitoring.campaigns import campaign_args
@@ -35,7 +35,8 @@ SORTS = {"created": (FormSet.id,), "unit": (FormSet.level, FormSet.unit_code, Fo
 def dashboard_panel(campaign: Campaign) -> dict:
     """The regional dashboard's section of stored forms (exports/_form_sets.html): progress, latest sets by name."""
     progress = stored_files.progress(campaign)
-    return progress | {"latest": [row | {"unit_name": unit_name(row["set"].unit_code)} for row in progress["latest"]]}
+    names = unit_names(row["set"].unit_code for row in progress["latest"])
+    return progress | {"latest": [row | {"unit_name": names[row["set"].unit_code]} for row in progress["latest"]]}
 
 
 panels.add_region_panel("exports/_form_sets.html", dashboard_panel)
@@ -48,7 +49,8 @@ def form_set_list(region_code: str, year: int):
     require(can_see_region(current_user, campaign.region_id))
     listing = paginate(sa.select(FormSet).where(FormSet.campaign_id == campaign.id), SORTS, "-created", PER_PAGE)
     rows = stored_files.set_rows([s for s, in listing.rows])
-    return render_template("exports/form_set_list.html", campaign=campaign, rows=rows, listing=listing,
+    names = unit_names(row["set"].unit_code for row in rows)  # one query for the page, not one per set
+    return render_template("exports/form_set_list.html", campaign=campaign, rows=rows, listing=listing, names=names,
                            levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
                            args=campaign_args(campaign))
 
@@ -82,6 +84,7 @@ def federal_forms(region_code: str, year: int):
     files: dict[tuple[int, str], dict] = {}
     for stored in set_scope.files_of(current_user, campaign, sorted({row.set_id for row in listing.rows})):
         files.setdefault((stored.set_id, stored.unit_code), {})[stored.format] = stored
-    return render_template("exports/federal_forms.html", campaign=campaign, listing=listing, files=files,
+    names = unit_names(row.set_unit for row in listing.rows)  # one query for the page, not one per row
+    return render_template("exports/federal_forms.html", campaign=campaign, listing=listing, files=files, names=names,
                            levels=LEVEL_NAMES, formats=FORM_FORMATS, tz=campaign.region.timezone,
                            all_sets=can_see_region(current_user, campaign.region_id), args=campaign_args(campaign))

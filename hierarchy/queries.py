@@ -44,3 +44,17 @@ def unit_name(code: str) -> str:
         if name is not None:
             return name
     return code
+
+
+def unit_names(codes) -> dict[str, str]:
+    """code → unit_name(code) for many codes in one query (a list of stored sets names each row's unit): the name
+    of the unit of any level, the code itself if it is gone."""
+    codes = set(codes)
+    if not codes:
+        return {}
+    levels = [sa.select(model.code, model.name, sa.literal(rank).label("rank")).where(model.code.in_(codes))
+              for rank, model in enumerate((Region, Municipality, Organization))]
+    found: dict[str, str] = {}
+    for code, name, _rank in db.session.execute(sa.union_all(*levels).order_by("rank")):
+        found.setdefault(code, name)  # as unit_name: a region's code before a municipality's, then an organization's
+    return {code: found.get(code, code) for code in codes}

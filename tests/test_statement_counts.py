@@ -2,17 +2,19 @@
 it shows (N+1). bench/federal_pages.py measures every GET route at federal scale; this pins the hot ones.
 
 One world (the scope matrix's, with a record of every kind) gets SMALL rows of each kind the hot routes list — regions
-with campaigns, organizations with submissions on review, mentors and mentees with persons and public copies,
-surveys, extensions — and is counted; then it grows to BIG rows of each and is counted again: the counts must be
-equal (both sizes hold every kind of row, so a branch taken only when a kind exists is taken in both).
+with campaigns, organizations with submissions on review or accepted, mentors and mentees with persons and public
+copies, surveys, extensions, stored form sets each naming its own unit — and is counted; then it grows to BIG rows
+of each and is counted again: the counts must be equal (both sizes hold every kind of row, so a branch taken only
+when a kind exists is taken in both).
 """
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from bench.generate import _batch, generate
 from deadlines.models import Extension
+from exports.models import FormSet, StoredForm, StoredFormStatus
 from hierarchy.models import Level, Organization
 from registry.core.clock import now_utc
 from registry.extensions import db
@@ -24,7 +26,8 @@ from tests.test_scope_matrix import _rich_world
 
 C = "/campaigns/27/{year}"
 A = "/api/v1/regions/27/campaigns/{year}"
-#: (path, role) of the hot routes: dashboards, review queue, unit lists, registry lists, public search, API lists.
+#: (path, role) of the hot routes: dashboards, review queue, unit lists, registry lists, public search, API lists,
+#: stored forms, aggregates and municipal reports (R9 and F2 read the records of every accepted organization).
 HOT = [
     ("/", "admin"), ("/", "operator"), ("/", "khv_official"), ("/", "curator"), ("/calendar", "admin"),
     (C + "/", "operator"), (C + "/review", "operator"), (C + "/review", "khv_official"), (C + "/members", "operator"),
@@ -37,6 +40,10 @@ HOT = [
     ("/api/v1/regions/27/registry/mentors", "operator"), ("/api/v1/regions/27/registry/mentees", "khv_official"),
     ("/registry/", "anon"), ("/registry/?q=%D0%B2%D0%B0%D1%81", "anon"),
     ("/api/v1/public/mentors", "anon"), ("/api/v1/public/mentors?q=%D0%B2%D0%B0%D1%81", "anon"),
+    (C + "/federal-forms", "operator"), (C + "/federal-forms", "khv_official"), (C + "/form-sets", "operator"),
+    (A + "/aggregates/27-KHV", "operator"), (A + "/aggregates/27-KHV", "khv_official"),
+    (A + "/aggregates/27", "operator"),
+    (C + "/municipalities/27-KHV/report", "operator"), (C + "/municipalities/27-KHV/report", "khv_official"),
 ]
 SMALL, BIG = 10, 40  # rows of each kind in the small and the bigger world
 
@@ -83,6 +90,10 @@ def _grow(world, first: int, count: int) -> None:
     new_orgs = db.session.scalars(sa.select(Organization).where(Organization.code.in_(codes))).all()
     db.session.execute(sa.text("UPDATE submissions SET status = 'submitted', reviewed_at = NULL WHERE organization_id"
                                " IN (SELECT id FROM organizations WHERE code LIKE '27-O%')"))
+    # every other one accepted: the aggregates and reports read the records of accepted organizations (R9, F2)
+    db.session.execute(sa.text("UPDATE submissions SET status = 'accepted', reviewed_at = submitted_at WHERE"
+                               " organization_id IN (SELECT id FROM organizations WHERE code LIKE '27-O%' AND"
+                               " id % 2 = 0)"))
     for i, org in enumerate(new_orgs):
         survey = Survey(campaign_id=world.campaign.id, organization_id=org.id, kind="mentee", questionnaire_version=1,
                         opened_at=now)
@@ -93,20 +104,36 @@ def _grow(world, first: int, count: int) -> None:
         if i % 3 == 0:
             db.session.add(Extension(campaign_id=world.campaign.id, level=Level.organization, unit_id=org.id,
                                      until=now + timedelta(days=3), reason="болезнь", granted_by_id=world.admin.id))
+        _stored_set(world, org, now)
     school = world.school
     for i in range(first, first + count):
         person = Person(region_id=world.region.id, snils=f"{90000000000 + i:011d}")
         db.session.add(person)
         db.session.flush()
+        # every other one without СНИЛС, with a birth date: the lists look for its possible duplicates
+        person_id, born = (person.id, None) if i % 2 == 0 else (None, date(1990, 1, 1 + i % 28))
         name = f"Васильева Анна {i}"
         db.session.add(Mentor(organization_id=school.id, full_name=name, category="teacher", position="учитель",
                               forms=1, competences="", achievements="", is_public=True, public_fields="full_name",
                               sort_name=name.lower(), search_text=name.lower(), public_organization_id=school.id,
                               public_municipality_id=world.khv.id, public_category="teacher", public_forms=1,
-                              person_id=person.id))
+                              person_id=person_id, birth_date=born))
         db.session.add(Mentee(organization_id=school.id, full_name=f"Васильев Петя {i}", category="student",
-                              request="", full_cycle_completed=False, person_id=person.id))
+                              request="", full_cycle_completed=False, person_id=person_id, birth_date=born))
     db.session.commit()
+
+
+def _stored_set(world, org: Organization, now) -> None:
+    """A built set of the organization's form (one stored file): «Федеральные формы» names the set's unit."""
+    snapshot_id = db.session.scalar(sa.select(FormSet.snapshot_id).where(FormSet.campaign_id == world.campaign.id))
+    form_set = FormSet(campaign_id=world.campaign.id, snapshot_id=snapshot_id, level=Level.organization,
+                       unit_code=org.code, version=1, frozen_at=now, form_code=f"grown-{org.id}", total=1,
+                       completed_at=now)
+    db.session.add(form_set)
+    db.session.flush()
+    db.session.add(StoredForm(set_id=form_set.id, unit_level=Level.organization, unit_code=org.code,
+                              unit_name=org.name, format="xlsx", basis_snapshot_id=snapshot_id,
+                              status=StoredFormStatus.stored, built_at=now, attempts=1))
 
 
 def test_hot_routes_run_as_many_statements_for_a_bigger_world(app):
