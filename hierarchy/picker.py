@@ -68,13 +68,11 @@ def _queries(*, region_id: int | None, levels: tuple[Level, ...], municipality_i
     return found
 
 
-def _rows(queries, condition=None, limit: int | None = None) -> list[Choice]:
+def _rows(queries, condition=None) -> list[Choice]:
     found = []
     for level, query, name, code in queries:
         if condition is not None:
             query = query.where(condition(name, code))
-        if limit is not None:
-            query = query.order_by(name, code).limit(limit)
         found += [Choice(c, n, level, parent or "") for c, n, parent in db.session.execute(query)]
     return sorted(found, key=lambda c: (_norm(c.name), c.code))
 
@@ -110,11 +108,14 @@ def search(text: str, **scope) -> tuple[list[Choice], int]:
     words = _norm(text).split()
     if not words:
         return [], 0
-    if count(**scope) > SMALL:
-        queries, condition = _queries(**scope), _sql_matching(text)
-        total = sum(db.session.scalar(sa.select(sa.func.count()).select_from(query.where(
-            condition(name, code)).subquery())) for _level, query, name, code in queries)
-        return _rows(queries, condition, LIMIT)[:LIMIT], total
+    if count(**scope) > SMALL:  # one scan per level: the first LIMIT matches and, beside each, how many match
+        condition, found, total = _sql_matching(text), [], 0
+        for level, query, name, code in _queries(**scope):
+            rows = db.session.execute(query.add_columns(sa.func.count().over()).where(condition(name, code))
+                                      .order_by(name, code).limit(LIMIT)).all()
+            found += [Choice(c, n, level, parent or "") for c, n, parent, _ in rows]
+            total += rows[0][3] if rows else 0
+        return sorted(found, key=lambda c: (_norm(c.name), c.code))[:LIMIT], total
     matched = [c for c in choices(**scope)
                if all(w in _norm(c.name) for w in words) or _norm(text) in c.code.casefold()]
     return matched[:LIMIT], len(matched)
