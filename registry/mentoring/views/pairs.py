@@ -99,10 +99,10 @@ def _page(org, pair=None, *, values=None, errors=None, status=200):
     mentees = _people(org, values.get("mentee_ids") or (), mentors=False)
     if pair is not None:
         _members(pair)
+    can_edit = access.can_edit_records(current_user, org) and (pair is None or pair.status not in pairs.CLOSED)
     return render_template(
         "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors.rows,
-        mentees=mentees.rows, people=(mentors, mentees), can_edit=access.can_edit_records(current_user, org) and (pair is None or pair.status not in
-                                                                            pairs.CLOSED),
+        mentees=mentees.rows, people=(mentors, mentees), can_edit=can_edit,
         next_statuses=sorted(PAIR_TRANSITIONS[pair.status], key=list(PairStatus).index) if pair else [],
         **LABELS), status
 
