@@ -103,12 +103,14 @@ def _sql_matching(text: str):
     return condition
 
 
-def search(text: str, **scope) -> tuple[list[Choice], int]:
-    """Units whose name (every word typed, in any order) or code contains the query: (the first LIMIT, how many)."""
+def search(text: str, size: int | None = None, **scope) -> tuple[list[Choice], int]:
+    """Units whose name (every word typed, in any order) or code contains the query: (the first LIMIT, how many).
+    `size`: how many units are in scope, if the caller counted them already."""
     words = _norm(text).split()
     if not words:
         return [], 0
-    if count(**scope) > SMALL:  # one scan per level: the first LIMIT matches and, beside each, how many match
+    if (count(**scope) if size is None else size) > SMALL:
+        # one scan per level: the first LIMIT matches and, beside each, how many match
         condition, found, total = _sql_matching(text), [], 0
         for level, query, name, code in _queries(**scope):
             rows = db.session.execute(query.add_columns(sa.func.count().over()).where(condition(name, code))
@@ -175,6 +177,7 @@ class Picker:
 def picker(field: str, q: str, param: str = "q", **scope) -> Picker:
     """The picker for `field`: the search results for `q` (if any) and the datalist options."""
     q = (q or "").strip()[:100]
-    matches, total = search(q, **scope) if q else ([], 0)
-    options = choices(**scope) if count(**scope) <= DATALIST_MAX else []
+    size = count(**scope)
+    matches, total = search(q, size, **scope) if q else ([], 0)
+    options = choices(**scope) if size <= DATALIST_MAX else []
     return Picker(field, q, param, matches, total, options)
