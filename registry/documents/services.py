@@ -115,3 +115,12 @@ def summary_of(unit) -> tuple[list[Organization], dict, int, dict[DocumentKind, 
     incomplete = sum(1 for org in orgs if any(v is None for v in found[org.id].values()))
     lacking = {kind: sum(1 for org in orgs if found[org.id][kind] is None) for kind in DocumentKind}
     return orgs, found, incomplete, lacking
+
+
+def complete_count(orgs: sa.Select) -> int:
+    """How many of these organizations hold a version of every kind of document (counted in SQL, none loaded)."""
+    ids = orgs.with_only_columns(Organization.id).order_by(None)
+    complete = (sa.select(DocumentVersion.organization_id).where(DocumentVersion.organization_id.in_(ids))
+                .group_by(DocumentVersion.organization_id)
+                .having(sa.func.count(sa.distinct(DocumentVersion.kind)) == len(DocumentKind)))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(complete.subquery()))

@@ -5,10 +5,12 @@ from io import BytesIO
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from hierarchy.models import Organization
 from hierarchy.queries import organization_by_code
 from registry.core.api import current_actor
 from registry.core.downloads import as_download
 from registry.core.errors import DomainError, NotFound
+from registry.core.listing import paginate
 from registry.core.permissions import require
 from registry.documents import access, roadmap_link, services, storage
 from registry.documents.filecheck import TYPE_LABELS
@@ -17,6 +19,9 @@ from registry.documents.vocab import KIND_LABELS, KIND_SHORT, REVIEW_LABELS, Doc
 bp = Blueprint("documents", __name__)
 bp.add_app_template_global(roadmap_link.approved_roadmap, "approved_roadmap")
 bp.add_app_template_global(roadmap_link.plan_campaign, "plan_campaign")
+#: The summary's table: organizations by name, this many a page (a large municipality has a thousand and more).
+SUMMARY_PER_PAGE = 100
+SUMMARY_SORTS = {"name": (Organization.name, Organization.id)}
 LABELS = {"kinds": KIND_LABELS, "short": KIND_SHORT, "reviews": REVIEW_LABELS, "types": TYPE_LABELS}
 
 
@@ -116,6 +121,10 @@ def summary(unit_code: str):
     """Which organizations of a municipality (or of the whole region) lack which document."""
     unit = access.summary_unit(unit_code)
     require(access.can_view_summary(current_user, unit), "Сводка вне вашей области доступа.")
-    orgs, found, incomplete, _ = services.summary_of(unit)
-    return render_template("documents/summary.html", unit=unit, orgs=orgs, found=found, incomplete=incomplete,
+    # one page of organizations with their documents; the totals counted in SQL over all of them
+    query = access.visible_organizations(None, unit)
+    listing = paginate(query, SUMMARY_SORTS, "name", SUMMARY_PER_PAGE)
+    orgs = [org for org, in listing.rows]
+    return render_template("documents/summary.html", unit=unit, orgs=orgs, found=services.missing_by_organization(orgs),
+                           incomplete=listing.total - services.complete_count(query), listing=listing,
                            all_kinds=list(DocumentKind), **LABELS)

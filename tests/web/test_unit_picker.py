@@ -1,11 +1,23 @@
 """Where a form takes a unit code, the unit can be found and chosen by its name, without JavaScript."""
 import re
 
+import pytest
+
+from hierarchy import picker
 from registry.extensions import db
 from tests import factories
 from tests.factories import YEAR
 
 EXTENSIONS = f"/campaigns/27/{YEAR}/extensions"
+
+
+@pytest.fixture(autouse=True, params=["in Python", "in SQL"])
+def searched(request, monkeypatch):
+    """Every test twice: a region-sized scope compared in Python, and a country-sized one searched in SQL (the same
+    answers; SMALL 0 makes this world's few units "many")."""
+    if request.param == "in SQL":
+        monkeypatch.setattr(picker, "SMALL", 0)
+    return request.param
 
 
 def _radios(page: str) -> dict[str, str]:
@@ -59,3 +71,13 @@ def test_the_admin_picks_a_users_scope_by_name(world, login_as):
                                            "role": "org_curator", "scope": "27-KHV-DOD"})
     assert response.status_code == 302
     assert "создан: «Центр «Косатка»»." in admin.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_label_as_the_datalist_fills_it_resolves_to_its_code(world):
+    scope = {"region_id": None, "levels": (picker.Level.region, picker.Level.municipality, picker.Level.organization)}
+    label = "Центр «Косатка» (организация, город Хабаровск; код 27-KHV-DOD)"
+    found = picker.search("косатка", **scope)[0]
+    assert [c.code for c in found] == ["27-KHV-DOD"]
+    assert picker.resolve(found[0].label, **scope) == "27-KHV-DOD"
+    assert picker.resolve("центр «косатка»", **scope) == "27-KHV-DOD"
+    assert picker.resolve(label.replace("27-KHV-DOD", "27-NOPE"), **scope).endswith("27-NOPE)")

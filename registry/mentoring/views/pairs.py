@@ -1,16 +1,19 @@
 """Pairs and groups pages: list, form, one pair with its lifecycle actions and mentor replacement."""
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from registry.core.clock import now_utc
 from registry.core.downloads import no_store
 from registry.core.errors import DomainError, ValidationFailed
-from registry.core.listing import paginate
+from registry.core.listing import name_matches, paginate, search_arg
 from registry.core.permissions import require
 from registry.extensions import db
 from registry.mentoring import access
-from registry.mentoring.models import Mentee, Mentor, MentoringPair
+from registry.mentoring.models import Mentee, Mentor, MentoringPair, PairMentee, PairMentor
 from registry.mentoring.schemas import PairSchema, ReplaceSchema, TransitionSchema
 from registry.mentoring.services import pairs
 from registry.mentoring.text import snils_error
@@ -49,21 +52,57 @@ def pair_list(org_code: str):
                            status=status, can_edit=access.can_edit_records(current_user, org), **LABELS)
 
 
-def _people(org):
-    mentors = db.session.scalars(sa.select(Mentor).where(Mentor.organization_id == org.id, Mentor.left_on.is_(None))
-                                 .order_by(Mentor.full_name)).all()
-    mentees = db.session.scalars(sa.select(Mentee).where(Mentee.organization_id == org.id, Mentee.left_on.is_(None))
-                                 .order_by(Mentee.full_name)).all()
-    return mentors, mentees
+#: A chooser lists up to this many people; a larger school narrows it by a search by name (`who`).
+PEOPLE_MAX = 300
+
+
+@dataclass
+class People:
+    """One chooser's people: (id, full_name, code) rows, how many match, and the search typed."""
+
+    rows: list
+    total: int
+    who: str
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.rows)
+
+
+def _people(org, selected=(), *, mentors: bool) -> People:
+    """The organization's current mentors (or mentees) matching the search, the first PEOPLE_MAX by name; the ones
+    already chosen (a form sent back with errors) are always offered. Rows, not whole records."""
+    model, who = (Mentor if mentors else Mentee), search_arg("who")
+    query = sa.select(model.id, model.full_name, model.code, sa.func.count().over()).where(
+        model.organization_id == org.id, model.left_on.is_(None))
+    if who:
+        query = query.where(name_matches(who, model.full_name, model.code))
+    rows = db.session.execute(query.order_by(model.full_name, model.id).limit(PEOPLE_MAX)).all()
+    chosen = {int(i) for i in selected if str(i).isdigit()} - {row.id for row in rows}
+    if chosen:
+        rows += db.session.execute(sa.select(model.id, model.full_name, model.code, sa.literal(0)).where(
+            model.organization_id == org.id, model.id.in_(chosen))).all()
+    return People(rows, rows[0][3] if rows and rows[0][3] else len(rows), who)
+
+
+def _members(pair) -> None:
+    """The pair's links and their people in one statement each, whatever the group's size (not one per person)."""
+    mentor_links, mentee_links = selectinload(MentoringPair.mentor_links), selectinload(MentoringPair.mentee_links)
+    db.session.scalars(sa.select(MentoringPair).where(MentoringPair.id == pair.id).options(
+        mentor_links.selectinload(PairMentor.mentor), mentor_links.selectinload(PairMentor.replaced_by),
+        mentee_links.selectinload(PairMentee.mentee))).one()
 
 
 def _page(org, pair=None, *, values=None, errors=None, status=200):
-    mentors, mentees = _people(org)
     values = values if values is not None else _values_of(pair)
+    mentors = _people(org, values.get("mentor_ids") or (), mentors=True)
+    mentees = _people(org, values.get("mentee_ids") or (), mentors=False)
+    if pair is not None:
+        _members(pair)
+    can_edit = access.can_edit_records(current_user, org) and (pair is None or pair.status not in pairs.CLOSED)
     return render_template(
-        "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors,
-        mentees=mentees, can_edit=access.can_edit_records(current_user, org) and (pair is None or pair.status not in
-                                                                            pairs.CLOSED),
+        "mentoring/pair_edit.html", org=org, pair=pair, values=values, errors=errors or {}, mentors=mentors.rows,
+        mentees=mentees.rows, people=(mentors, mentees), can_edit=can_edit,
         next_statuses=sorted(PAIR_TRANSITIONS[pair.status], key=list(PairStatus).index) if pair else [],
         **LABELS), status
 

@@ -28,6 +28,8 @@ from registry.mentoring.vocab import (
 bp = Blueprint("people_registry", __name__, url_prefix="/records/registry")
 bp.after_request(no_store)  # personal data: never kept by a browser or a proxy
 PER_PAGE = 50
+#: Up to this many organizations the filter is a drop-down; above it, a field for the organization's code.
+ORG_CHOICES_MAX = 300
 FILTERS = ("organization", "municipality", "form", "category", "status", "full_cycle", "q")
 KINDS = {
     "mentors": (Mentor, access.visible_mentors, {"name": (Mentor.full_name, Mentor.id),
@@ -69,17 +71,27 @@ def registry_list(region_code: str, kind: str):
     distinct = access.distinct_persons(query) if kind in ("mentors", "mentees") else None
     # the scope's own conditions on organizations (one index scan), not a join of the table with its id list
     scoped = access.scoped_organizations(current_user, region)
-    orgs = db.session.execute(scoped.with_only_columns(Organization.code, Organization.name)
-                              .order_by(Organization.name)).all()
+    orgs = _org_choices(scoped, filters["municipality"])
     municipalities = db.session.execute(
         sa.select(Municipality.code, Municipality.name).where(Municipality.id.in_(
             scoped.with_only_columns(Organization.location_municipality_id))).order_by(Municipality.name)).all()
     return render_template(
         "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
         rows=_rows(kind, records), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
-        filters=filters, orgs=orgs, municipalities=municipalities, forms=FORM_LABELS,
+        filters=filters, orgs=orgs, orgs_max=ORG_CHOICES_MAX, municipalities=municipalities, forms=FORM_LABELS,
         categories=CATEGORIES.get(kind, {}), statuses=PAIR_STATUS_LABELS if kind == "pairs" else
         {"active": "участвует", "left": "выбыл"} if kind != "partners" else {})
+
+
+def _org_choices(scoped, municipality_code: str) -> list | None:
+    """The organization filter's choices (in the chosen municipality, if any), or None when there are more than
+    ORG_CHOICES_MAX: then the filter takes a code (a region's thousands of schools are no drop-down)."""
+    query = scoped.with_only_columns(Organization.code, Organization.name)
+    if municipality_code:
+        query = query.where(Organization.location_municipality_id.in_(
+            sa.select(Municipality.id).where(Municipality.code == municipality_code)))
+    orgs = db.session.execute(query.order_by(Organization.name, Organization.code).limit(ORG_CHOICES_MAX + 1)).all()
+    return orgs if len(orgs) <= ORG_CHOICES_MAX else None
 
 
 def _rows(kind: str, records: list) -> list[list[str]]:

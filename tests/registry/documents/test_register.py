@@ -144,6 +144,23 @@ def test_summaries_show_which_organizations_lack_which_document(world, login_as)
     assert "Ванинский колледж" in region and "Школа п. Ванино" in region and "Школа Биробиджана" not in region
     assert login_as(world.van_official).get("/documents/27-KHV").status_code == 403
     assert login_as(world.khv_official).get("/documents/27").status_code == 403
+    assert 'class="pagination"' not in region  # a page of SUMMARY_PER_PAGE organizations
+
+
+def test_a_large_summary_pages_its_organizations_and_counts_all_of_them(world, login_as, monkeypatch):
+    from registry.documents import views as document_views
+
+    monkeypatch.setattr(document_views, "SUMMARY_PER_PAGE", 1)
+    curator = login_as(world.curator)
+    for kind in ("introduction_act", "regulation", "roadmap", "curator_order", "pairs_order"):
+        _upload(curator, kind, files.pdf(), f"{kind}.pdf")
+    official = login_as(world.khv_official)
+    first = official.get("/documents/27-KHV").get_data(as_text=True)
+    second = official.get("/documents/27-KHV?page=2").get_data(as_text=True)
+    for page in (first, second):
+        assert "Организаций без полного комплекта документов: <strong>1</strong> из 2" in page
+    assert "Страница 1 из 2" in first and "Центр «Косатка»" in first and "Школа № 1" not in first
+    assert "Страница 2 из 2" in second and "Центр «Косатка»" not in second
     assert login_as(world.curator).get("/documents/27-KHV").status_code == 403
 
 

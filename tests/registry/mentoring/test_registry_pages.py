@@ -138,3 +138,20 @@ def test_unknown_filter_values_filter_nothing_and_never_fail(world, login_as):
                       "organization=нет", "municipality=нет", "q=%25_"):
             response = official.get(f"/records/registry/27/{kind}?{query}")
             assert response.status_code == 200, (kind, query)
+
+
+def test_many_organizations_make_the_organization_filter_a_code_field(world, login_as, monkeypatch):
+    from registry.mentoring.views import registry as registry_views
+
+    _records(world)
+    operator = login_as(world.operator)
+    page = operator.get("/records/registry/27/mentors").get_data(as_text=True)
+    assert '<select id="organization"' in page and "организаций больше" not in page  # a region's few: a drop-down
+    monkeypatch.setattr(registry_views, "ORG_CHOICES_MAX", 1)
+    many = operator.get("/records/registry/27/mentors").get_data(as_text=True)
+    assert '<select id="organization"' not in many
+    assert "организаций больше 1: введите код или сначала выберите муниципалитет" in many
+    one = operator.get("/records/registry/27/mentors?municipality=27-VAN&organization=27-VAN-S1").get_data(as_text=True)
+    assert "Ванинская Ольга" in one and "Учителева Анна" not in one
+    dod = operator.get("/records/registry/27/mentors?organization=27-KHV-DOD").get_data(as_text=True)
+    assert 'value="27-KHV-DOD"' in dod and "Учителева Анна" in dod and "Ванинская Ольга" not in dod

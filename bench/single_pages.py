@@ -1,0 +1,71 @@
+"""Time a few pages on a database already filled by `bench.federal_pages --load-only` (issue 18: before/after a fix).
+
+    .venv/bin/python -m bench.single_pages --database-url postgresql://…/fedpages --repeat 20
+    .venv/bin/python -m bench.single_pages --database-url … --page admin@example.ru /admin/users?unit_q=школа
+
+Logs in as the scope-matrix world's users (tests/test_scope_matrix.py, password tests.factories.PASSWORD) and
+requests each page --repeat times after a warm-up: p50/p95 of the whole request, the statements of the last one
+(a `before_cursor_execute` listener) and the page's size. Without --page: the pages issue 18 found over 300 ms.
+"""
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness import percentiles  # noqa: E402
+
+PAGES = [("admin@example.ru", "/admin/users"), ("admin@example.ru", "/admin/users?unit_q=школа"),
+         ("admin@example.ru", "/admin/users/7/edit"), ("operator@example.ru", "/campaigns/27/2027/members"),
+         ("khv@example.ru", "/documents/27-KHV"), ("curator@example.ru", "/records/27-KHV-S1/pairs/1"),
+         ("curator@example.ru", "/records/27-KHV-S1/pairs/new"),
+         ("operator@example.ru", "/records/registry/27/pairs?form=student_pupil")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", required=True, help="a database filled by bench.federal_pages")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--page", nargs=2, action="append", metavar=("EMAIL", "PATH"), help="a page (repeatable)")
+    args = parser.parse_args(argv)
+
+    from registry import create_app
+    from registry.config import BaseConfig
+    from registry.extensions import db
+    from tests.conftest import Browser, IsolatedClient
+
+    config = type("BenchConfig", (BaseConfig,), {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench",
+                                                 "EXPORTS_DIR": tempfile.mkdtemp(), "RATELIMIT_ENABLED": False})
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    statements = [0]
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+    clients = {}
+    print(f"{'page':<52}{'status':>7}{'p50 ms':>9}{'p95 ms':>9}{'stmts':>7}{'KB':>7}")
+    for email, path in args.page or PAGES:
+        if email not in clients:
+            clients[email] = app.test_client()
+            assert Browser(clients[email]).login(email).status_code == 302, email
+        client, samples = clients[email], []
+        client.get(path).close()
+        for _ in range(args.repeat):
+            before, started = statements[0], time.perf_counter()
+            response = client.get(path)
+            body = response.get_data()
+            response.close()
+            samples.append((time.perf_counter() - started) * 1000)
+        p = percentiles(samples)
+        print(f"{path:<52}{response.status_code:>7}{p['p50']:>9.1f}{p['p95']:>9.1f}{statements[0] - before:>7}"
+              f"{len(body) / 1024:>7.0f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
