@@ -108,8 +108,9 @@ def _exit_on_sigterm(signum, frame) -> None:
 
 def run_forever(app: Flask, echo: Callable[[str], None]) -> None:
     """Run until SIGINT/SIGTERM; on the way out let the running job finish, then give up leadership."""
-    # "Running job … executed successfully" every heartbeat drowns what matters; failures still log as errors
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    # "Running job … executed successfully" every heartbeat and queue poll drowns what matters; failures still log
+    for executor in ("default", "queue"):
+        logging.getLogger(f"apscheduler.executors.{executor}").setLevel(logging.WARNING)
     with app.app_context():
         leadership = Leadership(db.engine, app.config["SCHEDULER_LEASE_SECONDS"])
     runner = Runner(app, leadership, echo)
