@@ -8,6 +8,8 @@ requests each page --repeat times after a warm-up: p50/p95 of the whole request,
 (a `before_cursor_execute` listener) and the page's size. Without --page: the pages issue 18 found over 300 ms.
 """
 import argparse
+import cProfile
+import pstats
 import sys
 import tempfile
 import time
@@ -33,26 +35,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", required=True, help="a database filled by bench.federal_pages")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--page", nargs=2, action="append", metavar=("EMAIL", "PATH"), help="a page (repeatable)")
+    parser.add_argument("--profile", action="store_true",
+                        help="after each page: its slowest statements and the functions its last request spent on")
     args = parser.parse_args(argv)
 
     from registry import create_app
     from registry.config import BaseConfig
     from registry.extensions import db
     from tests.conftest import Browser, IsolatedClient
+    from tests.factories import PASSWORD
 
     config = type("BenchConfig", (BaseConfig,), {"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench",
                                                  "EXPORTS_DIR": tempfile.mkdtemp(), "RATELIMIT_ENABLED": False})
     app = create_app(config)
     app.test_client_class = IsolatedClient
-    statements = [0]
+    statements, timings = [0], []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+        if args.profile:
+            _time_statements(db.engine, timings)
     clients = {}
     print(f"{'page':<52}{'status':>7}{'p50 ms':>9}{'p95 ms':>9}{'stmts':>7}{'KB':>7}")
     for email, path in args.page or PAGES:
         if email not in clients:
             clients[email] = app.test_client()
             assert Browser(clients[email]).login(email).status_code == 302, email
+            token = clients[email].post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+            clients[email].environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token.get_json()['token']}"
         client, samples = clients[email], []
         client.get(path).close()
         for _ in range(args.repeat):
@@ -64,7 +73,31 @@ def main(argv: list[str] | None = None) -> int:
         p = percentiles(samples)
         print(f"{path:<52}{response.status_code:>7}{p['p50']:>9.1f}{p['p95']:>9.1f}{statements[0] - before:>7}"
               f"{len(body) / 1024:>7.0f}", flush=True)
+        if args.profile:
+            _profile(client, path, timings)
     return 0
+
+
+def _time_statements(engine, timings: list) -> None:
+    """Append (ms, SQL) of every statement to `timings`."""
+    def before(conn, _cursor, _sql, _params, _context, _many):
+        conn.info.setdefault("started", []).append(time.perf_counter())
+
+    def after(conn, _cursor, sql, _params, _context, _many):
+        timings.append(((time.perf_counter() - conn.info["started"].pop()) * 1000, sql))
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+
+
+def _profile(client, path: str, timings: list) -> None:
+    """One more request under cProfile: its ten slowest statements and the twenty costliest functions."""
+    profiler, timings[:] = cProfile.Profile(), []
+    profiler.runcall(lambda: client.get(path).close())
+    for ms, sql in sorted(timings, key=lambda t: t[0], reverse=True)[:10]:
+        print(f"    {ms:7.1f} ms  {' '.join(sql.split())[:160]}")
+    print(f"    SQL in all: {sum(ms for ms, _ in timings):.1f} ms in {len(timings)} statements")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
 
 
 if __name__ == "__main__":

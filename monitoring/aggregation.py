@@ -97,8 +97,9 @@ class Sums(NamedTuple):
         return cls.add([cls(stored["by_type"], {}, stored["weighted"])])
 
 
-def sums(source: sa.Select) -> Sums:
-    """Sums by org type, totals, Σ pct × respondents per survey of one source — two GROUP BY queries."""
+def sums(source: sa.Select, survey: list[dict] | None = None) -> Sums:
+    """Sums by org type, totals, Σ pct × respondents per survey of one source — two GROUP BY queries, or one when
+    the caller already has the source's `survey_rows`."""
     src = source.subquery("src")
     by_type: dict[str, dict[str, float]] = {}
     totals: dict[str, float] = {}
@@ -108,37 +109,42 @@ def sums(source: sa.Select) -> Sums:
         org_type = getattr(org_type, "value", org_type)
         by_type.setdefault(org_type, {})[code] = float(total)
         totals[code] = totals.get(code, 0.0) + float(total)
-    # Survey means weight each organization's percentage by its respondents: pivot only the four survey
-    # codes per organization (a self-join over all values costs more than the main GROUP BY at scale).
-    codes = [*SURVEY_PAIRS, *SURVEY_PAIRS.values()]
-    per_org = (sa.select(*(sa.func.max(src.c.value).filter(src.c.code == code).label(code) for code in codes))
-               .where(src.c.code.in_(codes)).group_by(src.c.organization_id).subquery("per_org"))
-    products = db.session.execute(sa.select(*(sa.func.sum(per_org.c[pct] * per_org.c[resp])
-                                              for pct, resp in SURVEY_PAIRS.items()))).one()
-    weighted = {pct: total for pct, total in zip(SURVEY_PAIRS, products, strict=True) if total is not None}
-    return Sums(by_type, totals, {k: float(v) for k, v in weighted.items()})
+    survey = survey_rows(source) if survey is None else survey
+    weighted: dict[str, float] = {}
+    for pct, resp in SURVEY_PAIRS.items():
+        products = [row[pct] * row[resp] for row in survey if row[pct] is not None and row[resp] is not None]
+        if products:
+            weighted[pct] = float(sum(products))
+    return Sums(by_type, totals, weighted)
 
 
-def small_pools(source: sa.Select, group: str | None = None) -> dict:
-    """Respondents of the organizations under surveys.privacy.MIN_SHOWN respondents, pooled per survey
-    percentage: {pct code: n}, or {group key: {pct code: n}} with `group` a column of the source — one query.
-    What the under-5 rule (surveys.privacy) decides a mean's visibility by."""
-    from surveys.privacy import MIN_SHOWN
-
+def survey_rows(source: sa.Select, group: str | None = None) -> list[dict]:
+    """Per organization of the source, its survey percentages and respondents ({code: value or None}), and its
+    `group` column when given. Survey means weight each organization's percentage by its respondents: only the
+    four survey codes are pivoted per organization (a self-join over all values costs more at scale)."""
     src = source.subquery("src")
+    codes = [*SURVEY_PAIRS, *SURVEY_PAIRS.values()]
     keys = [src.c[group]] if group else []
-    per_org = (sa.select(*keys, *(sa.func.max(src.c.value).filter(src.c.code == resp).label(resp)
-                                  for resp in SURVEY_PAIRS.values()))
-               .where(src.c.code.in_(list(SURVEY_PAIRS.values())))
-               .group_by(*keys, src.c.organization_id).subquery("per_org"))
-    pools = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(per_org.c[resp] > 0, per_org.c[resp] < MIN_SHOWN),
-                                                  per_org.c[resp]), else_=0)), 0)
-             for resp in SURVEY_PAIRS.values()]
-    if not group:
-        row = db.session.execute(sa.select(*pools)).one()
-        return {pct: float(n) for pct, n in zip(SURVEY_PAIRS, row, strict=True)}
-    rows = db.session.execute(sa.select(per_org.c[group], *pools).group_by(per_org.c[group]))
-    return {row[0]: {pct: float(n) for pct, n in zip(SURVEY_PAIRS, row[1:], strict=True)} for row in rows}
+    per_org = (sa.select(*keys, *(sa.func.max(src.c.value).filter(src.c.code == code) for code in codes))
+               .where(src.c.code.in_(codes)).group_by(*keys, src.c.organization_id))
+    return [dict(zip([group, *codes] if group else codes, row, strict=True))
+            for row in db.session.execute(per_org)]
+
+
+def small_pools(source: sa.Select, group: str | None = None, survey: list[dict] | None = None) -> dict:
+    """Respondents of the organizations under surveys.privacy.MIN_SHOWN respondents, pooled per survey
+    percentage: {pct code: n}, or {group key: {pct code: n}} with `group` a column of the source — one query,
+    none when the caller already has the source's `survey_rows` (ungrouped).
+    What the under-5 rule (surveys.privacy) decides a mean's visibility by."""
+    from surveys.privacy import small_respondents
+
+    rows = survey_rows(source, group) if survey is None else survey
+    pools: dict = {}
+    for row in rows:
+        into = pools.setdefault(row[group], {}) if group else pools
+        for pct, resp in SURVEY_PAIRS.items():
+            into[pct] = into.get(pct, 0.0) + float(small_respondents(row[resp]))
+    return pools if group else {pct: pools.get(pct, 0.0) for pct in SURVEY_PAIRS}
 
 
 def targets_for(campaign: Campaign) -> dict[str, float | None]:

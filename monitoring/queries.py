@@ -39,9 +39,10 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         scope = aggregation.ALL if isinstance(unit, Region) else unit.id
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
-    block = aggregation.indicator_block(campaign, aggregation.sums(source), level=unit.level, source=source,
+    survey = aggregation.survey_rows(source)  # read once: the weighted means and the under-5 pools
+    block = aggregation.indicator_block(campaign, aggregation.sums(source, survey), level=unit.level, source=source,
                                         unit_id=unit.id, targets=resolve_targets(campaign, unit))
-    hidden = privacy.hidden_codes(viewer, campaign, aggregation.small_pools(source),
+    hidden = privacy.hidden_codes(viewer, campaign, aggregation.small_pools(source, survey=survey),
                                   unit.id if isinstance(unit, Organization) else None)
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],
             "indicators": privacy.mask_indicators(block["indicators"], hidden), "completeness": completeness}

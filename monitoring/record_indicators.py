@@ -55,15 +55,17 @@ class OrgFacts:
 def org_facts(campaign: Campaign, source: sa.Select, group: str = "organization_id") -> dict[int, OrgFacts]:
     """organization id → its facts, for the organizations of a monitoring source (aggregation.live_source…)."""
     src = source.subquery("r9src")
+    # one pass over the source: a row per organization with its values of _CODES side by side (NULL where it
+    # reported none), so an organization whose rows hold none of them is found too
+    pivot = [sa.func.max(sa.case((src.c.code == code, src.c.value))) for code in _CODES]
     facts: dict[int, OrgFacts] = {}
-    for org_id, key, code, value in db.session.execute(
-            sa.select(src.c.organization_id, src.c[group], src.c.code, src.c.value).where(src.c.code.in_(_CODES))):
-        facts.setdefault(org_id, OrgFacts(key)).reported[code] = float(value)
-    for org_id, key in db.session.execute(sa.select(src.c.organization_id, src.c[group]).distinct()):
-        facts.setdefault(org_id, OrgFacts(key))  # an organization whose source rows hold none of _CODES
+    for org_id, key, *values in db.session.execute(
+            sa.select(src.c.organization_id, src.c[group], *pivot).group_by(src.c.organization_id, src.c[group])):
+        reported = {code: float(value) for code, value in zip(_CODES, values, strict=True) if value is not None}
+        facts.setdefault(org_id, OrgFacts(key, reported))
     if not facts:
         return facts
-    org_ids = sa.select(src.c.organization_id).distinct()
+    org_ids = sorted(facts)  # a list, not the source again: each query below would recompute it
     keeping_partners = records.with_partner_records(org_ids)
     inns = records.enterprise_inns(org_ids, campaign.year)
     keeping_people = records.with_people_records(org_ids)

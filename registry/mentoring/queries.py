@@ -3,6 +3,7 @@ from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from hierarchy.models import Organization
 from registry.extensions import db
@@ -124,9 +125,14 @@ def mentees_by_form(mentee_rows) -> dict[Form, set[int]]:
     return found
 
 
-def _in_orgs(column, org_ids):
-    """`org_ids`: a list of ids or a SELECT of them (a monitoring source's organizations)."""
-    return column.in_(org_ids)
+def _in_orgs(column, org_ids: list[int]):
+    """`column` is one of the ids: on PostgreSQL one array parameter (`= ANY`), which psycopg2 sends as it is;
+    elsewhere the ids written into the statement, since a region's thousands of organizations would pass
+    SQLite's limit on bound parameters (a subquery of a monitoring source instead would be computed again by
+    every statement that uses it)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam("org_ids", list(org_ids), type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(sa.bindparam("org_ids", list(org_ids), expanding=True, literal_execute=True))
 
 
 def _pair_people(link, person_col, org_ids, year: int) -> sa.Select:
@@ -158,17 +164,21 @@ def enterprise_inns(org_ids, year: int) -> dict[int, set[str]]:
     return found
 
 
-def with_partner_records(org_ids) -> set[int]:
+def with_partner_records(org_ids: list[int]) -> set[int]:
     """Organizations that keep partner records (any agreement): their R9 count comes from the records."""
-    return set(db.session.scalars(sa.select(PartnerAgreement.organization_id).distinct()
-                                  .where(_in_orgs(PartnerAgreement.organization_id, org_ids))))
+    return _having(org_ids, PartnerAgreement.organization_id)
 
 
-def with_people_records(org_ids) -> set[int]:
+def with_people_records(org_ids: list[int]) -> set[int]:
     """Organizations that keep personalised records of mentors or mentees (see has_records)."""
-    mentors = sa.select(Mentor.organization_id).where(_in_orgs(Mentor.organization_id, org_ids))
-    mentees = sa.select(Mentee.organization_id).where(_in_orgs(Mentee.organization_id, org_ids))
-    return set(db.session.scalars(sa.union(mentors, mentees)))
+    return _having(org_ids, Mentor.organization_id, Mentee.organization_id)
+
+
+def _having(org_ids: list[int], *columns) -> set[int]:
+    """The organizations with a row in any of the tables of `columns`: one index probe per organization (reading
+    every row of a region's 600,000 mentors to learn which organizations have one took 250 ms)."""
+    found = sa.or_(*(sa.exists().where(column == Organization.id) for column in columns))
+    return set(db.session.scalars(sa.select(Organization.id).where(_in_orgs(Organization.id, org_ids), found)))
 
 
 def participants_from_records(org_ids, year: int) -> dict[int, int]:
