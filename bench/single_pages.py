@@ -9,6 +9,7 @@ requests each page --repeat times after a warm-up: p50/p95 of the whole request,
 """
 import argparse
 import cProfile
+import gc
 import pstats
 import sys
 import tempfile
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                                                  "EXPORTS_DIR": tempfile.mkdtemp(), "RATELIMIT_ENABLED": False})
     app = create_app(config)
     app.test_client_class = IsolatedClient
+    gc.freeze()  # as wsgi.py does in a worker
     statements, timings = [0], []
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))

@@ -1,5 +1,6 @@
 """API v1: campaigns (region, year) with their calendar and targets, and campaign membership."""
 import sqlalchemy as sa
+from flask import jsonify
 
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
@@ -99,9 +100,9 @@ def patch_municipality(data: dict, region_code: str, year: int, municipality_cod
             "enterprises_total": value}
 
 
-def _member_body(member: CampaignMember, org: Organization, municipality_code: str | None) -> dict:
-    return {"organization": org.code, "name": org.name, "org_type": member.org_type.value,
-            "reporting_municipality": municipality_code, "added_at": member.added_at}
+def _member_body(org_code: str, name: str, org_type, municipality_code: str | None, added_at) -> dict:
+    return {"organization": org_code, "name": name, "org_type": org_type.value,
+            "reporting_municipality": municipality_code, "added_at": added_at}
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/members", methods=["GET"])
@@ -110,12 +111,16 @@ def list_members(region_code: str, year: int):
     """Организации, от которых ждут отчёт, с зафиксированным адресатом отчёта. Сотрудники региона."""
     campaign = load_campaign(region_code, year)
     require_region_staff(campaign)
+    # columns, not entities: a region's 8,000 members as ORM objects took most of the answer's time
     rows = db.session.execute(
-        sa.select(CampaignMember, Organization, Municipality.code)
+        sa.select(Organization.code, Organization.name, CampaignMember.org_type, Municipality.code,
+                  CampaignMember.added_at)
         .join(Organization, Organization.id == CampaignMember.organization_id)
         .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
         .where(CampaignMember.campaign_id == campaign.id).order_by(Organization.code))
-    return [_member_body(member, org, code) for member, org, code in rows]
+    # already the documented shape (MemberSchema: added_at as ISO 8601): sent as is, without a second
+    # serialization pass over a region's thousands of members
+    return jsonify([_member_body(*row[:4], row[4].isoformat()) for row in rows])
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/members", methods=["POST"])
@@ -133,7 +138,8 @@ def add_member(data: dict, region_code: str, year: int):
     member = campaigns.add_member(campaign, org, actor=current_actor())
     municipality = db.session.get(Municipality, member.reporting_municipality_id) \
         if member.reporting_municipality_id else None
-    return _member_body(member, org, municipality.code if municipality else None)
+    return _member_body(org.code, org.name, member.org_type, municipality.code if municipality else None,
+                        member.added_at)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/members/<org_code>", methods=["DELETE"])

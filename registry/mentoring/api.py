@@ -66,7 +66,7 @@ def list_mentors(org_code: str):
     """Наставники организации (СНИЛС полностью — только куратору организации)."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people(user, list(db.session.scalars(serialize.loading(
+    return serialize.people_json(user, list(db.session.scalars(serialize.loading(
         access.visible_records(org, Mentor).order_by(Mentor.id), Mentor))))
 
 
@@ -118,7 +118,7 @@ def list_mentees(org_code: str):
     """Наставляемые организации: только в области доступа организации, никогда не публичны."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people(user, list(db.session.scalars(serialize.loading(
+    return serialize.people_json(user, list(db.session.scalars(serialize.loading(
         access.visible_records(org, Mentee).order_by(Mentee.id), Mentee))))
 
 

@@ -14,8 +14,9 @@ def _page(query, model, args: dict) -> dict:
     user = current_actor()
     rows = list(db.session.scalars(serialize.loading(query, model).order_by(model.full_name, model.id)
                                    .limit(PER_PAGE).offset((args["page"] - 1) * PER_PAGE)))
-    return {"items": serialize.people(user, rows), "total": access.count_of(query),
-            "distinct_persons": access.distinct_persons(query), "page": args["page"]}
+    total, distinct = access.record_counts(query)
+    return {"items": serialize.people(user, rows), "total": total, "distinct_persons": distinct,
+            "page": args["page"]}
 
 
 @api_bp.route("/regions/<region_code>/registry/mentors", methods=["GET"])

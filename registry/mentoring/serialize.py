@@ -1,6 +1,9 @@
 """Records as the API and the registry downloads show them: codes, the СНИЛС masked outside its organization,
 a mentee's names only inside the mentee's scope."""
+from datetime import date
+
 import sqlalchemy as sa
+from flask import Response, jsonify
 from sqlalchemy.orm import selectinload
 
 from hierarchy.models import Organization
@@ -24,8 +27,10 @@ def possible_duplicates(records: list) -> set[int]:
     rows = db.session.execute(
         sa.select(model.full_name, model.birth_date, sa.func.count())
         .join(Organization, Organization.id == model.organization_id)
-        .where(Organization.region_id.in_(region_ids), model.full_name.in_({k[0] for k in keys}),
-               model.birth_date.in_({k[1] for k in keys}))
+        # the pairs themselves, each one probe of ix_*_birth_name (two separate IN lists of a busy organization's
+        # names and birth dates matched most of the region's records)
+        .where(Organization.region_id.in_(region_ids),
+               sa.tuple_(model.birth_date, model.full_name).in_(sorted((born, name) for name, born in keys)))
         .group_by(model.full_name, model.birth_date)).all()
     repeated = {(name, born) for name, born, count in rows if count > 1}
     return {r.id for r in candidates if (r.full_name, r.birth_date) in repeated}
@@ -56,6 +61,13 @@ def person(user: User, record: Mentor | Mentee, duplicates: set[int] = frozenset
 def people(user: User, records: list) -> list[dict]:
     duplicates = possible_duplicates(records)
     return [person(user, r, duplicates) for r in records]
+
+
+def people_json(user: User, records: list) -> Response:
+    """`people` sent as is, dates as ISO 8601 like PersonOutSchema: an organization's thousands of records skip
+    the second serialization pass (the body is already the documented shape)."""
+    return jsonify([{key: value.isoformat() if isinstance(value, date) else value for key, value in body.items()}
+                    for body in people(user, records)])
 
 
 def partner(record: Partner) -> dict:

@@ -193,15 +193,15 @@ def visible_practice_reviews(user: User, statuses) -> sa.Select:
     return _in_scope(query, user, curator_own=False)
 
 
-def distinct_persons(query: sa.Select) -> int:
-    """Different people among the records a mentors or mentees query selects: the records of one СНИЛС count
-    once, a record without СНИЛС counts as its own person."""
+def record_counts(query: sa.Select) -> tuple[int, int]:
+    """(records, different people) a mentors or mentees query selects, in one pass: the records of one СНИЛС
+    count as one person, a record without СНИЛС as its own person."""
     rows = query.order_by(None).subquery()
-    counted = sa.select(sa.func.count(sa.distinct(rows.c.person_id)),
+    counted = sa.select(sa.func.count(), sa.func.count(sa.distinct(rows.c.person_id)),
                         sa.func.coalesce(sa.func.sum(sa.case((rows.c.person_id.is_(None), 1), else_=0)), 0))
-    with_person, without = db.session.execute(counted).one()
-    return int(with_person) + int(without)
+    total, with_person, without = db.session.execute(counted).one()
+    return int(total), int(with_person) + int(without)
 
 
-def count_of(query: sa.Select) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+def distinct_persons(query: sa.Select) -> int:
+    return record_counts(query)[1]

@@ -42,14 +42,18 @@ REGISTRY_INCLUDE = {"mentors": ["person_id", "category", "forms", "left_on"],
                     "mentees": ["person_id", "category", "full_cycle_completed", "left_on"]}
 
 
-def registry_indexes(table: str) -> tuple[sa.Index, sa.Index]:
+def registry_indexes(table: str) -> tuple[sa.Index, sa.Index, sa.Index]:
     """The registry's indexes on mentors and mentees (issue 14, 1,000,000 records):
     - a scope's records (organization ids) in name order, with the person and the filtered columns: the page
       filters, sorts, counts and counts distinct persons from the index alone, then reads only the rows it shows;
+    - every record in name order with its organization (issue 18): a scope of thousands of organizations (a
+      region) reads its first page by walking names and keeping its own organizations' records, where the index
+      above would merge thousands of per-organization runs (600,000 records: 230 ms → 1 ms);
     - name and birth date, birth date first (the "possible duplicate" hint looks both up; an index led by the name
-      would tempt the planner to walk every name in order for a page sorted by name)."""
+      alone would tempt the planner to walk every name in order for a page sorted by name)."""
     return (sa.Index(f"ix_{table}_registry_order", "organization_id", "full_name", "id",
                      postgresql_include=REGISTRY_INCLUDE[table]),
+            sa.Index(f"ix_{table}_name_order", "full_name", "id", postgresql_include=["organization_id"]),
             sa.Index(f"ix_{table}_birth_name", "birth_date", "full_name"))
 
 
