@@ -1,10 +1,12 @@
 """Web-wide wiring: error pages and API errors for domain refusals, template helpers, security headers."""
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, Response, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -22,12 +24,23 @@ def is_api() -> bool:
 
 
 def format_number(value, digits: int = 1) -> str:
-    """Russian number format: «12 345,6»; a dash for no value."""
+    """Russian number format: «12 345,6»; a dash for no value.
+
+    A dashboard shows hundreds of numbers: whole numbers are grouped by Python itself (the same text as babel's
+    Russian pattern: thousands apart by a no-break space), fractions go through a pattern parsed once."""
     if value is None:
         return "—"
     if isinstance(value, float) and not value.is_integer():
-        return format_decimal(value, format=f"#,##0.{'#' * digits}", locale="ru")
-    return format_decimal(int(value), locale="ru")
+        return _fraction_pattern(digits).apply(value, _RUSSIAN)
+    return f"{int(value):,}".replace(",", "\xa0")
+
+
+_RUSSIAN = Locale.parse("ru")
+
+
+@cache
+def _fraction_pattern(digits: int) -> NumberPattern:
+    return parse_pattern(f"#,##0.{'#' * digits}")
 
 
 def format_local(value: datetime | None, tz: str = "UTC") -> str:
