@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Response, jsonify
 
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_edit_organization
@@ -42,9 +42,15 @@ def _errors_under_values():
         raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
 
 
-def _answer(submission: Submission, org: Organization) -> dict:
+def _answer(submission: Submission, org: Organization) -> Response:
     """The changed submission as the caller may see it; the request boundary commits after it is built."""
-    return hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
+    return _sent(hide_small(services.describe(submission, org), current_actor(), submission.campaign, org))
+
+
+def _sent(answer: dict) -> Response:
+    """A submission's answer, already in SubmissionSchema's shape (strings, numbers, the schema's keys only): sent
+    as is, without a second serialization pass through the schema (the soak's hottest answers)."""
+    return jsonify(answer)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
@@ -94,8 +100,8 @@ def read_submission(region_code: str, year: int, org_code: str):
     campaign = load_campaign(region_code, year)
     org, member = load_member(campaign, org_code, surveys=True)
     require(can_see_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
-    return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
-                      org)
+    return _sent(hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
+                            org))
 
 
 @api_bp.route(SUBMISSION_URL, methods=["PUT"])
