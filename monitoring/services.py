@@ -79,9 +79,10 @@ def _replace_values(submission: Submission, values: dict) -> dict[str, float]:
             db.session.expunge(old)  # the rows are replaced below; a stale copy must not answer for them
     rows = [{"submission_id": submission.id, "code": code, "value": float(value)}
             for code, value in sorted(values.items())]
-    replaced = dict(sorted(db.session.execute(_DELETE_VALUES, {"submission_id": submission.id}).all()))
-    if rows:
-        db.session.execute(_INSERT_VALUES, rows)
+    with db.session.no_autoflush:  # the submission's own changes are written by _store, in one UPDATE
+        replaced = dict(sorted(db.session.execute(_DELETE_VALUES, {"submission_id": submission.id}).all()))
+        if rows:
+            db.session.execute(_INSERT_VALUES, rows)
     stored = [SubmissionValue(**row) for row in rows]
     for value in stored:
         # detached, as if loaded by a session now closed: no flush writes them, a rollback leaves no trace of them
@@ -132,15 +133,31 @@ def _check_version(submission: Submission | None, organization: Organization, ex
 def _record(submission: Submission, event: str, actor: User | None, now: datetime, comment: str | None = None) -> None:
     """The next version: the submission's counter, and its history row written with one Core INSERT (no ORM object
     for the unit of work to track). The submission's own UPDATE is flushed with the audit row that follows."""
+    with db.session.no_autoflush:  # reading the values must not flush the submission's changes: _store writes them
+        values = {k: _number(v) for k, v in submission.value_map().items()}
     submission.version += 1
     submission.updated_at = now
+    _store(submission)
     db.session.execute(_INSERT_VERSION, {
         "submission_id": submission.id, "version": submission.version, "status": submission.status, "event": event,
-        "comment": comment, "created_at": now, "values": {k: _number(v) for k, v in submission.value_map().items()},
-        "actor_id": getattr(actor, "id", None)})
+        "comment": comment, "created_at": now, "values": values, "actor_id": getattr(actor, "id", None)})
 
 
 _INSERT_VERSION = sa.insert(SubmissionVersion.__table__)
+_SUBMISSIONS = Submission.__table__
+#: The submission's columns a use-case changes (status, counters, review fields).
+_CHANGING = ("status", "version", "updated_at", "submitted_at", "reviewed_at", "review_comment")
+
+
+def _store(submission: Submission) -> None:
+    """Write what changed on the (locked) submission with one Core UPDATE, then mark it stored, so no flush of the
+    unit of work writes it again: one statement as before, without the flush's bookkeeping."""
+    attrs = sa.inspect(submission).attrs
+    changes = {key: getattr(submission, key) for key in _CHANGING if attrs[key].history.has_changes()}
+    with db.session.no_autoflush:  # the session would flush these very changes first (a table of a mapped class)
+        db.session.execute(sa.update(_SUBMISSIONS).where(_SUBMISSIONS.c.id == submission.id).values(changes))
+    for key, value in changes.items():
+        set_committed_value(submission, key, value)
 
 
 def _create_submission(campaign: Campaign, organization: Organization, now: datetime) -> Submission:
