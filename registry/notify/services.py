@@ -63,10 +63,14 @@ def notify(users: list[User], message: Message, *, now: datetime) -> int:
     # does not pay the unit of work for rows nothing reads back in the request
     db.session.flush()
     if notifications:
-        db.session.execute(sa.insert(Notification.__table__), notifications)
+        db.session.execute(_INSERT_NOTIFICATION, notifications)
     if mails:
-        db.session.execute(sa.insert(OutboxMessage.__table__), mails)
+        db.session.execute(_INSERT_MAIL, mails)
     return len(users)
+
+
+_INSERT_NOTIFICATION = sa.insert(Notification.__table__)
+_INSERT_MAIL = sa.insert(OutboxMessage.__table__)
 
 
 @cache
