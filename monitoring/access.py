@@ -109,6 +109,33 @@ def load_member(campaign: Campaign, code: str, *, surveys: bool = False) -> tupl
     return org, row.CampaignMember or membership(campaign, org)
 
 
+@cache
+def _campaign_and_member() -> sa.Select:
+    return (sa.select(Region, Campaign, Organization, CampaignMember,
+                      survey_results.has_surveys(Campaign.id, Organization.id).label("has_surveys"))
+            .join(Campaign, sa.and_(Campaign.region_id == Region.id, Campaign.year == sa.bindparam("year")))
+            .join(Organization, sa.and_(Organization.region_id == Region.id, Organization.code == sa.bindparam("code")))
+            .join(CampaignMember, sa.and_(CampaignMember.campaign_id == Campaign.id,
+                                          CampaignMember.organization_id == Organization.id))
+            .where(Region.code == sa.bindparam("region_code")))
+
+
+def load_campaign_member(region_code: str, year: int, code: str) -> tuple[Campaign, Organization, CampaignMember]:
+    """`load_campaign` then `load_member(..., surveys=True)` in one round trip: a submission request's lookups.
+
+    When anything is missing the two loaders run after all, so the refusals (404 region, 403, 404 campaign,
+    404 organization) keep their order and wording."""
+    row = db.session.execute(_campaign_and_member(), {"region_code": region_code, "year": year, "code": code}).first()
+    if row is None:
+        campaign = load_campaign(region_code, year)
+        return campaign, *load_member(campaign, code, surveys=True)
+    require(perms.can_work_in_region(current_actor(), row.Region.id), OUT_OF_REGION)
+    set_committed_value(row.Campaign, "region", row.Region)  # as load_campaign does
+    if not row.has_surveys:
+        survey_results.note_no_surveys(row.Campaign.id, row.Organization.id)
+    return row.Campaign, row.Organization, row.CampaignMember
+
+
 def load_municipality(campaign: Campaign, code: str) -> Municipality:
     """A municipality of the campaign's region, or 404."""
     municipality = db.session.scalar(sa.select(Municipality).where(Municipality.code == code,

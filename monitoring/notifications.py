@@ -5,6 +5,7 @@ reopened one the people who sent it. Every notification names its cause (`cause_
 event tells nobody twice (registry.notify.services.notify). Called by the services, inside their transaction.
 """
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -17,24 +18,32 @@ from registry.extensions import db
 from registry.notify.services import Message, notify
 
 
-def _users(*criteria) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), *criteria).order_by(User.id)))
+@cache
+def _users_query(role: Role, unit: str | None) -> sa.Select:
+    """The enabled users of a role (of one unit: `unit` names the User column), built once: a bind parameter holds
+    the unit's id, so every workflow event reuses the statement and its cache key."""
+    query = sa.select(User).where(User.is_enabled.is_(True), User.role == role).order_by(User.id)
+    return query.where(getattr(User, unit) == sa.bindparam("unit_id")) if unit else query
+
+
+def _users(role: Role, unit: str | None = None, unit_id: int | None = None) -> list[User]:
+    return list(db.session.scalars(_users_query(role, unit), {"unit_id": unit_id} if unit else {}))
 
 
 def curators(organization: Organization) -> list[User]:
-    return _users(User.role == Role.org_curator, User.organization_id == organization.id)
+    return _users(Role.org_curator, "organization_id", organization.id)
 
 
 def officials(municipality_id: int) -> list[User]:
-    return _users(User.role == Role.municipal_official, User.municipality_id == municipality_id)
+    return _users(Role.municipal_official, "municipality_id", municipality_id)
 
 
 def operators(region_id: int) -> list[User]:
-    return _users(User.role == Role.region_operator, User.region_id == region_id)
+    return _users(Role.region_operator, "region_id", region_id)
 
 
 def admins() -> list[User]:
-    return _users(User.role == Role.admin)
+    return _users(Role.admin)
 
 
 def reviewers(campaign: Campaign, municipality_id: int | None) -> list[User]:

@@ -5,16 +5,16 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, make_transient_to_detached
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from deadlines import late_return
 from deadlines.models import Campaign
 from deadlines.windows import require_open
 from hierarchy.models import Level, Organization
-from monitoring import notifications
+from monitoring import notifications, stored_values
 from monitoring.indicators import check_values
-from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue, SubmissionVersion
+from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionVersion
 from registry.auth.models import User
 from registry.core.audit import log_action
 from registry.core.clock import now_utc
@@ -59,41 +59,13 @@ def describe(submission: Submission | None, organization: Organization) -> dict:
     if submission is None:
         return {"organization": organization.code, "status": SubmissionStatus.draft.value, "values": {},
                 "version": 0, "review_comment": None}
-    values = _shown_values(submission, organization, submission.value_map(), submission.status)
+    values = _shown_values(submission, organization, stored_values.of(submission), submission.status)
     by_kind = survey_results.organization_results(submission.campaign, organization)
     answer = {"organization": organization.code, "status": submission.status.value, "values": values,
               "version": submission.version, "review_comment": submission.review_comment}
     if by_kind:  # only when a survey ran: the answer of a submission without surveys keeps its v1 shape
         answer["from_survey"] = sorted(survey_results.surveyed_codes(by_kind))
     return answer
-
-
-def _replace_values(submission: Submission, values: dict) -> dict[str, float]:
-    """Store the submission's whole set of values; return the ones it replaced (by code).
-
-    Two Core statements (a delete returning the old rows, one multi-row insert) instead of a read of the old rows
-    and the unit of work's row-by-row diff of ~20 objects (an UPDATE, DELETE and INSERT batch, the DELETE compiled
-    anew each time). The session's collection is set to the stored rows, as if loaded."""
-    if "values" not in sa.inspect(submission).unloaded:
-        for old in submission.values:
-            db.session.expunge(old)  # the rows are replaced below; a stale copy must not answer for them
-    rows = [{"submission_id": submission.id, "code": code, "value": float(value)}
-            for code, value in sorted(values.items())]
-    replaced = dict(sorted(db.session.execute(_DELETE_VALUES, {"submission_id": submission.id}).all()))
-    if rows:
-        db.session.execute(_INSERT_VALUES, rows)
-    stored = [SubmissionValue(**row) for row in rows]
-    for value in stored:
-        # detached, as if loaded by a session now closed: no flush writes them, a rollback leaves no trace of them
-        make_transient_to_detached(value)
-    set_committed_value(submission, "values", stored)
-    return replaced
-
-
-_VALUES = SubmissionValue.__table__
-_DELETE_VALUES = (sa.delete(_VALUES).where(_VALUES.c.submission_id == sa.bindparam("submission_id"))
-                  .returning(_VALUES.c.code, _VALUES.c.value))
-_INSERT_VALUES = sa.insert(_VALUES)
 
 
 def _shown_values(submission: Submission, organization: Organization, stored: dict[str, float],
@@ -111,9 +83,9 @@ def _follow_surveys(campaign: Campaign, organization: Organization, submission: 
     by_kind = survey_results.organization_results(campaign, organization)
     if not by_kind:
         return
-    values = survey_results.overlay(submission.value_map(), by_kind)
-    if values != submission.value_map():
-        _replace_values(submission, values)
+    values = survey_results.overlay(stored_values.of(submission), by_kind)
+    if values != stored_values.of(submission):
+        stored_values.replace(submission, values)
 
 
 def _number(value: float) -> int | float:
@@ -130,13 +102,40 @@ def _check_version(submission: Submission | None, organization: Organization, ex
 
 
 def _record(submission: Submission, event: str, actor: User | None, now: datetime, comment: str | None = None) -> None:
+    """The next version: the submission's counter, and its history row written with one Core INSERT (no ORM object
+    for the unit of work to track). The submission's own UPDATE is flushed with the audit row that follows."""
+    with db.session.no_autoflush:  # reading the values must not flush the submission's changes: _store writes them
+        values = {k: _number(v) for k, v in stored_values.of(submission).items()}
     submission.version += 1
     submission.updated_at = now
-    db.session.add(SubmissionVersion(submission_id=submission.id, version=submission.version,
-                                     status=submission.status, event=event, comment=comment, created_at=now,
-                                     values={k: _number(v) for k, v in submission.value_map().items()},
-                                     actor_id=getattr(actor, "id", None)))
-    db.session.flush()
+    _store(submission)
+    db.session.execute(_INSERT_VERSION, {
+        "submission_id": submission.id, "version": submission.version, "status": submission.status, "event": event,
+        "comment": comment, "created_at": now, "values": values, "actor_id": getattr(actor, "id", None)})
+
+
+_INSERT_VERSION = sa.insert(SubmissionVersion.__table__)
+_SUBMISSIONS = Submission.__table__
+#: The submission's columns a use-case changes (status, counters, review fields).
+_CHANGING = ("status", "version", "updated_at", "submitted_at", "reviewed_at", "review_comment")
+
+
+def _store(submission: Submission) -> None:
+    """Write what changed on the (locked) submission with one Core UPDATE, then mark it stored, so no flush of the
+    unit of work writes it again: one statement as before, without the flush's bookkeeping."""
+    attrs = sa.inspect(submission).attrs
+    changes = {key: getattr(submission, key) for key in _CHANGING if attrs[key].history.has_changes()}
+    with db.session.no_autoflush:  # the session would flush these very changes first (a table of a mapped class)
+        db.session.execute(_update_of(tuple(changes)), {**changes, "submission_id": submission.id})
+    for key, value in changes.items():
+        set_committed_value(submission, key, value)
+
+
+@cache
+def _update_of(columns: tuple[str, ...]) -> sa.Update:
+    """UPDATE of these submission columns, all bind parameters: built once per set of columns (a handful)."""
+    return (sa.update(_SUBMISSIONS).where(_SUBMISSIONS.c.id == sa.bindparam("submission_id"))
+            .values({column: sa.bindparam(column) for column in columns}))
 
 
 def _create_submission(campaign: Campaign, organization: Organization, now: datetime) -> Submission:
@@ -170,7 +169,7 @@ def save_values(campaign: Campaign, organization: Organization, values: dict, *,
     submission.transition_to(SubmissionStatus.draft)
     # the values it had come back from their delete: no read of their own
     before = {"status": status.value,
-              "values": _shown_values(submission, organization, _replace_values(submission, values), status)}
+              "values": _shown_values(submission, organization, stored_values.replace(submission, values), status)}
     _record(submission, "saved", actor, now)
     log_action(actor, "submission.saved", "submission", f"{campaign.year}/{organization.code}", before=before,
                after={"status": submission.status.value, "values": values, "version": submission.version})
@@ -188,11 +187,11 @@ def submit(campaign: Campaign, organization: Organization, *, actor: User, versi
     if submission is None:
         raise ValidationFailed("Отчёт пуст: заполните показатели и сохраните их перед отправкой.")
     _follow_surveys(campaign, organization, submission)
-    errors = check_values(submission.value_map(), complete=True)
+    errors = check_values(stored_values.of(submission), complete=True)
     if errors:
         raise ValidationFailed("Отчёт не отправлен: исправьте ошибки в отмеченных полях.", errors)
+    submission.submitted_at = now  # before the transition: written by its UPDATE, not by a second one at commit
     _transition(submission, SubmissionStatus.submitted, "submitted", actor, now)
-    submission.submitted_at = now
     return submission
 
 

@@ -3,12 +3,18 @@ from contextlib import contextmanager
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import Response, jsonify
 
 from hierarchy.models import Municipality, Organization
 from hierarchy.permissions import can_edit_organization
 from monitoring import services
-from monitoring.access import can_review_member, can_see_member, load_campaign, load_member, visible_members
+from monitoring.access import (
+    can_review_member,
+    can_see_member,
+    load_campaign,
+    load_campaign_member,
+    visible_members,
+)
 from monitoring.api.common import CAMPAIGN_URL
 from monitoring.models import CampaignMember, Submission, SubmissionStatus
 from monitoring.schemas import (
@@ -42,9 +48,15 @@ def _errors_under_values():
         raise ValidationFailed(exc.message, {f"values.{code}": msgs for code, msgs in exc.fields.items()}) from exc
 
 
-def _answer(submission: Submission, org: Organization) -> dict:
+def _answer(submission: Submission, org: Organization) -> Response:
     """The changed submission as the caller may see it; the request boundary commits after it is built."""
-    return hide_small(services.describe(submission, org), current_actor(), submission.campaign, org)
+    return _sent(hide_small(services.describe(submission, org), current_actor(), submission.campaign, org))
+
+
+def _sent(answer: dict) -> Response:
+    """A submission's answer, already in SubmissionSchema's shape (strings, numbers, the schema's keys only): sent
+    as is, without a second serialization pass through the schema (the soak's hottest answers)."""
+    return jsonify(answer)
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/submissions", methods=["GET"])
@@ -91,11 +103,10 @@ def _iso(instant: datetime | None) -> str | None:
 @api_bp.response(200, SubmissionSchema)
 def read_submission(region_code: str, year: int, org_code: str):
     """Отчёт организации: значения, версия, состояние, комментарий проверяющего."""
-    campaign = load_campaign(region_code, year)
-    org, member = load_member(campaign, org_code, surveys=True)
+    campaign, org, member = load_campaign_member(region_code, year, org_code)
     require(can_see_member(current_actor(), campaign, org, member), "Организация вне вашей области доступа.")
-    return hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
-                      org)
+    return _sent(hide_small(services.describe(services.get_submission(campaign, org), org), current_actor(), campaign,
+                            org))
 
 
 @api_bp.route(SUBMISSION_URL, methods=["PUT"])
@@ -106,8 +117,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 
     `version` — версия, на которой основано изменение; если отчёт уже изменён, ответ 409 содержит текущий.
     """
-    campaign = load_campaign(region_code, year)
-    org, _ = load_member(campaign, org_code, surveys=True)
+    campaign, org, _ = load_campaign_member(region_code, year, org_code)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.save_values(campaign, org, data["values"], version=data["version"],
@@ -120,8 +130,7 @@ def put_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def submit_submission(data: dict, region_code: str, year: int, org_code: str):
     """Отправить отчёт на проверку: нужны все показатели и выполнение контрольных соотношений. Куратор."""
-    campaign = load_campaign(region_code, year)
-    org, _ = load_member(campaign, org_code, surveys=True)
+    campaign, org, _ = load_campaign_member(region_code, year, org_code)
     require(can_edit_organization(current_actor(), org.id), _NOT_CURATOR)
     with _errors_under_values():
         submission = services.submit(campaign, org, actor=current_actor(), version=data["version"])
@@ -133,8 +142,7 @@ def submit_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def return_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть отчёт на доработку с обязательным комментарием. Проверяющий организации."""
-    campaign = load_campaign(region_code, year)
-    org, member = load_member(campaign, org_code, surveys=True)
+    campaign, org, member = load_campaign_member(region_code, year, org_code)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.return_submission(campaign, org, data["comment"], actor=current_actor())
     return _answer(submission, org)
@@ -144,8 +152,7 @@ def return_submission(data: dict, region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def accept_submission(region_code: str, year: int, org_code: str):
     """Принять отчёт. Проверяющий организации."""
-    campaign = load_campaign(region_code, year)
-    org, member = load_member(campaign, org_code, surveys=True)
+    campaign, org, member = load_campaign_member(region_code, year, org_code)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.accept(campaign, org, actor=current_actor())
     return _answer(submission, org)
@@ -156,8 +163,7 @@ def accept_submission(region_code: str, year: int, org_code: str):
 @api_bp.response(200, SubmissionSchema)
 def reopen_submission(data: dict, region_code: str, year: int, org_code: str):
     """Вернуть принятый отчёт на проверку (фиксируется в журнале). Проверяющий организации."""
-    campaign = load_campaign(region_code, year)
-    org, member = load_member(campaign, org_code, surveys=True)
+    campaign, org, member = load_campaign_member(region_code, year, org_code)
     require(can_review_member(current_actor(), campaign, member), _NOT_REVIEWER)
     submission = services.reopen(campaign, org, actor=current_actor(), comment=data["comment"])
     return _answer(submission, org)

@@ -21,6 +21,13 @@ EXPIRED = "Сеанс завершён: слишком долго не было 
 class SessionCookies(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with Secure decided per request."""
 
+    def open_session(self, app: Flask, request):
+        # no session cookie (every API request): the new empty session Flask would give, without building the
+        # signing serializer first; with a cookie (or without a SECRET_KEY) Flask's own path decides
+        if app.secret_key and self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_secure(self, app: Flask) -> bool:
         forced = app.config.get("SESSION_COOKIE_SECURE")
         if forced is not None:

@@ -67,6 +67,12 @@ class ApiBlueprint(Blueprint):
             return register(func)
         return decorator
 
+    def arguments(self, schema, **kwargs):
+        """flask-smorest's `arguments`, given a schema instance made once: webargs would build a new instance of a
+        schema class for every request (marshmallow deep-copies each declared field), and a Schema keeps no state
+        from one load to the next."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, **kwargs)
+
     def _require_token(self):
         if (request.endpoint or "").rpartition(".")[2] in self.public:
             return None

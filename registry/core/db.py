@@ -1,5 +1,6 @@
 """Declarative base with one constraint naming convention, and common column helpers."""
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -64,4 +65,11 @@ def for_update(session, query: sa.Select) -> sa.Select:
         table = query.get_final_froms()[0]
         column = next(iter(table.primary_key.columns)).name
         session.execute(sa.text(f'UPDATE {table.name} SET "{column}" = "{column}" WHERE 0'))  # noqa: S608
+    return _locking(query)
+
+
+@lru_cache(maxsize=64)
+def _locking(query: sa.Select) -> sa.Select:
+    """`query` FOR UPDATE, refreshing loaded objects. Kept per query object: the hot paths pass statements built once,
+    whose locking copy (and its cache key) is then built once too; a Select is immutable, so sharing it is safe."""
     return query.with_for_update().execution_options(populate_existing=True)

@@ -77,8 +77,16 @@ def _refuse_nul():
     texts = [request.path, *request.args.keys(), *request.args.values()]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         texts += [*request.form.keys(), *request.form.values()]
-    if _has_nul(texts) or (request.is_json and _has_nul(request.get_json(silent=True))):
+    if _has_nul(texts) or (request.is_json and _json_may_hold_nul() and _has_nul(request.get_json(silent=True))):
         raise NulInRequest("Запрос содержит недопустимый символ NUL (\\0).")
+
+
+def _json_may_hold_nul() -> bool:
+    """Whether a JSON body can decode to a NUL at all: in UTF-8 only through the escape \\u0000 (JSON allows no raw
+    control character in a string). A body with a zero byte (UTF-16/32, or raw) is walked as well. The body is
+    read once (cached for the view); the walk of every value is skipped for the usual body without either."""
+    body = request.get_data(cache=True)
+    return b"\\u0000" in body or b"\x00" in body
 
 
 def _security_headers(response):

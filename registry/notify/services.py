@@ -1,6 +1,7 @@
 """Notify users: an in-app notification plus an outbox e-mail, written in the caller's transaction."""
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -43,26 +44,57 @@ def notify(users: list[User], message: Message, *, now: datetime) -> int:
     status = MailStatus.pending if smtp_configured() else MailStatus.kept
     # rendered straight from the environment: the web context processors need a request and a signed-in user
     template = current_app.jinja_env.get_template(f"emails/{message.template}.txt")
-    users = _not_told_yet(list({u.id: u for u in users}.values()), message.cause_key)
-    declined = declined_users([u.id for u in users], message.kind)
+    users = list({u.id: u for u in users}.values())
+    if not users:
+        return 0
+    told, declined = _told_and_declined([u.id for u in users], message)
+    users = [u for u in users if u.id not in told]
+    notifications, mails = [], []
     for user in users:
-        db.session.add(Notification(user_id=user.id, created_at=now, kind=message.kind, title=message.subject,
-                                    body=message.summary, link=message.link, cause_key=message.cause_key))
+        notifications.append({"user_id": user.id, "created_at": now, "kind": message.kind, "title": message.subject,
+                              "body": message.summary, "link": message.link, "read_at": None,
+                              "cause_key": message.cause_key})
         if user.id in declined:
             continue
         body = template.render(user=user, link=absolute(message.link), base_url=absolute(""), **message.context)
-        db.session.add(OutboxMessage(created_at=now, user_id=user.id, to_addr=user.email, subject=message.subject,
-                                     body=body, status=status))
+        mails.append({"created_at": now, "user_id": user.id, "to_addr": user.email, "subject": message.subject,
+                      "body": body, "status": status, "attempts": 0, "sent_at": None, "last_error": None})
+    # Core INSERTs (one each, all users at once), after the caller's pending changes as before: a workflow event
+    # does not pay the unit of work for rows nothing reads back in the request
     db.session.flush()
+    if notifications:
+        db.session.execute(_INSERT_NOTIFICATION, notifications)
+    if mails:
+        db.session.execute(_INSERT_MAIL, mails)
     return len(users)
 
 
-def _not_told_yet(users: list[User], cause_key: str | None) -> list[User]:
-    if cause_key is None or not users:
-        return users
-    told = set(db.session.scalars(sa.select(Notification.user_id).where(
-        Notification.cause_key == cause_key, Notification.user_id.in_([u.id for u in users]))))
-    return [u for u in users if u.id not in told]
+_INSERT_NOTIFICATION = sa.insert(Notification.__table__)
+_INSERT_MAIL = sa.insert(OutboxMessage.__table__)
+
+
+@cache
+def _told_and_declined_query(has_cause: bool) -> sa.Select:
+    """Per user: told of this cause already, declined e-mail of this kind (built once: bind parameters only)."""
+    told = (sa.exists().where(Notification.user_id == User.id, Notification.cause_key == sa.bindparam("cause_key"))
+            if has_cause else sa.literal(False))
+    declined = sa.exists().where(EmailChoice.user_id == User.id, EmailChoice.kind == sa.bindparam("kind"),
+                                 EmailChoice.email.is_(False))
+    return sa.select(User.id, told.label("told"), declined.label("declined")).where(
+        User.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def _told_and_declined(user_ids: list[int], message: Message) -> tuple[set[int], set[int]]:
+    """(users already told of the message's cause, users who chose no e-mail for its kind): one round trip."""
+    rows = db.session.execute(_told_and_declined_query(message.cause_key is not None),
+                              {"ids": user_ids, "cause_key": message.cause_key, "kind": message.kind})
+    told, declined = set(), set()
+    for user_id, was_told, said_no in rows:
+        if was_told:
+            told.add(user_id)
+        if said_no:
+            declined.add(user_id)
+    return told, declined
 
 
 def declined_users(user_ids: list[int], kind: str) -> set[int]:

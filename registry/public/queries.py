@@ -17,14 +17,12 @@ from registry.mentoring.models.partners import LEGAL_ENTITY_INN_LENGTH
 from registry.mentoring.publication import award_label
 from registry.mentoring.text import search_words
 from registry.mentoring.vocab import (
-    FORM_BITS,
     FORM_LABELS,
     MENTOR_CATEGORY_LABELS,
     PARTNER_KIND_LABELS,
     ROLE_MODELS,
     UNKNOWN_PARTNER_KIND,
     AwardTitle,
-    Form,
     MentorCategory,
     PartnerStatus,
     PracticeStatus,
@@ -67,40 +65,15 @@ def published_mentors() -> sa.Select:
             .where(Mentor.is_public.is_(True)))
 
 
-def _conditions(filters: MentorFilters) -> list | None:
-    """Filters on the consented projection only; None when a filter names nothing that exists."""
-    conditions = [Mentor.is_public.is_(True)]
-    # codes are resolved inside the query (one round trip); an unknown code gives NULL, which matches nothing
-    if filters.municipality:
-        conditions.append(Mentor.public_municipality_id == sa.select(Municipality.id).where(
-            Municipality.code == filters.municipality).scalar_subquery())
-    if filters.organization:
-        conditions.append(Mentor.public_organization_id == sa.select(Organization.id).where(
-            Organization.code == filters.organization).scalar_subquery())
-    if filters.form:
-        if filters.form not in Form.__members__:
-            return None
-        conditions.append(Mentor.public_forms.op("&")(FORM_BITS[Form(filters.form)]) != 0)
-    if filters.category:
-        if filters.category not in MentorCategory.__members__:
-            return None
-        conditions.append(Mentor.public_category == filters.category)
-    return conditions
-
-
-def search_mentors(filters: MentorFilters, page: int = 1, descending: bool = False) -> dict:
-    """One page of published mentors in name order (or its reverse), with the number found (counted up to a cap)."""
-    conditions = _conditions(filters)
-    empty = {"items": [], "page": page, "per_page": PER_PAGE, "total": 0, "total_is_capped": False,
-             "has_next": False}
-    if conditions is None:
-        return empty
-    words = search_words(filters.q)
+@cache
+def _search_statements(dialect: str, words: int, filters: tuple[str, ...], descending: bool) -> tuple:
+    """(the page's rows, the matches' count) for one shape of search: the dialect, how many words, which filters,
+    the order. Built once per shape (functools.cache; at most a few hundred shapes, as words are capped): every
+    value is a bind parameter, so a search costs its execution, not the building of a union of subqueries."""
+    conditions = search.conditions(filters)
     cap = MATCH_CAP if words else COUNT_CAP
-    if page > cap // PER_PAGE:
-        return {**empty, "total": cap, "total_is_capped": True}
-    offset = (page - 1) * PER_PAGE
     way = sa.desc if descending else sa.asc
+    offset = sa.bindparam("offset", type_=sa.Integer)
     if words:
         # one index scan: the capped matches (id and sort key only), ordered and counted in the same query
         # the word index drives; is_public is checked on the rows found (as an expression, so no engine is
@@ -109,34 +82,51 @@ def search_mentors(filters: MentorFilters, page: int = 1, descending: bool = Fal
         # each way of matching (words, name prefix) capped on its own, then united (UNION drops a mentor found
         # both ways) and capped again; each branch is a subquery, since SQLite refuses a LIMIT inside a UNION
         branches = [sa.select(Mentor.id, Mentor.sort_name).where(way_, public, *conditions[1:]).limit(cap + 1)
-                    .subquery() for way_ in search.alternatives(words)]
+                    .subquery() for way_ in search.alternatives(dialect, words)]
         united = sa.union(*(sa.select(b.c.id, b.c.sort_name) for b in branches)).subquery("united")
         found = sa.select(united.c.id, united.c.sort_name).limit(cap + 1).cte("found")
         page_rows = (sa.select(found.c.id, found.c.sort_name, sa.func.count().over().label("total"))
                      .order_by(way(found.c.sort_name), way(found.c.id))
                      .limit(PER_PAGE + 1).offset(offset).subquery("page"))
+        count = sa.select(sa.func.count()).select_from(found)
     else:
         page_rows = (sa.select(Mentor.id, Mentor.sort_name, sa.null().label("total")).where(*conditions)
                      .order_by(way(Mentor.sort_name), way(Mentor.id))
                      .limit(PER_PAGE + 1).offset(offset).subquery("page"))
-    rows = db.session.execute(published_mentors().add_columns(page_rows.c.total)
-                              .join(page_rows, page_rows.c.id == Mentor.id)
-                              .order_by(way(page_rows.c.sort_name), way(page_rows.c.id))).all()
+        count = sa.select(sa.func.count()).select_from(
+            sa.select(Mentor.id).where(*conditions).limit(cap + 1).subquery())
+    rows = (published_mentors().add_columns(page_rows.c.total).join(page_rows, page_rows.c.id == Mentor.id)
+            .order_by(way(page_rows.c.sort_name), way(page_rows.c.id)))
+    return rows, count
+
+
+def search_mentors(filters: MentorFilters, page: int = 1, descending: bool = False) -> dict:
+    """One page of published mentors in name order (or its reverse), with the number found (counted up to a cap)."""
+    values = search.filter_values(filters)
+    empty = {"items": [], "page": page, "per_page": PER_PAGE, "total": 0, "total_is_capped": False,
+             "has_next": False}
+    if values is None:
+        return empty
+    words = search_words(filters.q)
+    cap = MATCH_CAP if words else COUNT_CAP
+    if page > cap // PER_PAGE:
+        return {**empty, "total": cap, "total_is_capped": True}
+    dialect = db.session.get_bind().dialect.name
+    statement, count = _search_statements(dialect, len(words), tuple(values), descending)
+    if words:
+        values.update(search.parameters(dialect, words))
+    values["offset"] = (page - 1) * PER_PAGE
+    rows = db.session.execute(statement, values).all()
     has_next = len(rows) > PER_PAGE and page < cap // PER_PAGE
     rows = rows[:PER_PAGE]
     if words:
-        total = rows[0].total if rows else _count(found)
+        total = rows[0].total if rows else db.session.scalar(count, values)
     elif page == 1 and len(rows) < PER_PAGE:
         total = len(rows)  # the whole result is on this page
     else:
-        total = _count(sa.select(Mentor.id).where(*conditions).limit(cap + 1).subquery())
+        total = db.session.scalar(count, values)
     return {"items": _dicts(rows), "page": page, "per_page": PER_PAGE, "total": min(total, cap),
             "total_is_capped": total > cap, "has_next": has_next}
-
-
-def _count(rows) -> int:
-    """Rows of a (capped) subquery; asked only when the page itself cannot tell."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
 
 
 def mentor(mentor_id: int) -> dict | None:

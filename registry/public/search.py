@@ -17,53 +17,96 @@ and no LIKE wildcard either.
 """
 import sqlalchemy as sa
 
-from registry.extensions import db
+from hierarchy.models import Municipality, Organization
 from registry.mentoring.models import Mentor
 from registry.mentoring.models.people import SEARCH_CONFIG
 from registry.mentoring.publication import NAMELESS_SORT
+from registry.mentoring.vocab import FORM_BITS, Form, MentorCategory
 
 _RUSSIAN = sa.literal_column(f"'{SEARCH_CONFIG}'::regconfig")
 
+# The conditions below hold bind parameters, not the words: the statement built from them is the same for every
+# query of as many words, so registry.public.queries builds it once and passes `parameters(...)` at execution.
 
-def _postgresql(words: list[str]) -> sa.ColumnElement[bool]:
+
+def _postgresql(count: int) -> sa.ColumnElement[bool]:
     # every word by its Russian stem: «иванова» → иванов (Иванов, Иванова, Ивановой), «учителя» → учитель.
     # No prefixes: a prefix of a stem is far too broad («анна» stems to «ан», and «ан:*» matches Андрей), and
     # a prefix of the typed word makes the index read whole families of posting lists on common names.
     query = None
-    for i, word in enumerate(words):
-        term = sa.func.to_tsquery(_RUSSIAN, sa.bindparam(f"w{i}", word))
+    for i in range(count):
+        term = sa.func.to_tsquery(_RUSSIAN, sa.bindparam(f"w{i}", type_=sa.String))
         query = term if query is None else query.op("&&")(term)
     return Mentor.search_vector.op("@@")(query)
 
 
-def _sqlite(words: list[str]) -> sa.ColumnElement[bool]:
-    fts = " ".join(f'"{w}"*' for w in words)
+def _sqlite(_count: int) -> sa.ColumnElement[bool]:
     matched = (sa.select(sa.literal_column("rowid")).select_from(sa.table("mentor_search"))
-               .where(sa.text("mentor_search MATCH :fts").bindparams(fts=fts)))
+               .where(sa.text("mentor_search MATCH :fts").bindparams(sa.bindparam("fts", type_=sa.String))))
     return Mentor.id.in_(matched)
 
 
 ENGINES = {"postgresql": _postgresql, "sqlite": _sqlite}
 
 
-def name_prefix(words: list[str]) -> sa.ColumnElement[bool]:
+def name_prefix(dialect: str) -> sa.ColumnElement[bool]:
     """Published mentors whose published name begins with the words as typed (the last one may be unfinished).
 
     `is_public` is repeated here (the partial index's own condition); a mentor who did not publish the name has
     the sort key NAMELESS_SORT, which no prefix may match."""
-    prefix = " ".join(words)
-    if db.session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         # SQLite's LIKE ignores ASCII case, so it never reads an index; the same prefix (the stored name is
         # lower-case, compared byte by byte) as a range of ix_mentors_public_order (is_public, sort_name, id)
-        begins = sa.and_(Mentor.sort_name >= prefix, Mentor.sort_name < prefix + "\U0010ffff")
+        begins = sa.and_(Mentor.sort_name >= sa.bindparam("prefix_from", type_=sa.String),
+                         Mentor.sort_name < sa.bindparam("prefix_to", type_=sa.String))
     else:
-        begins = Mentor.sort_name.like(f"{prefix}%")
+        begins = Mentor.sort_name.like(sa.bindparam("prefix_like", type_=sa.String))
     return sa.and_(Mentor.is_public == sa.true(), begins, Mentor.sort_name != NAMELESS_SORT)
 
 
-def alternatives(words: list[str]) -> list[sa.ColumnElement[bool]]:
-    """The ways a mentor matches the words (any one is enough): the engine's word search, the name prefix. Each is
-    queried on its own (its own index, its own cap) and the results are united: an OR of the two would make
+def alternatives(dialect: str, count: int) -> list[sa.ColumnElement[bool]]:
+    """The ways a mentor matches `count` words (any one is enough): the engine's word search, the name prefix. Each
+    is queried on its own (its own index, its own cap) and the results are united: an OR of the two would make
     PostgreSQL build one bitmap of every mentor whose name begins with «ива» before reading the first row."""
-    dialect = db.session.get_bind().dialect.name
-    return [ENGINES[dialect](words), name_prefix(words)]
+    return [ENGINES[dialect](count), name_prefix(dialect)]
+
+
+#: The filters a search may combine; each is a bind parameter of the statement, named after the filter.
+FILTER_NAMES = ("municipality", "organization", "form", "category")
+
+
+def conditions(filters: tuple[str, ...]) -> list:
+    """Filters on the consented projection only, one bind parameter each (named after the filter)."""
+    conditions = [Mentor.is_public.is_(True)]
+    # codes are resolved inside the query (one round trip); an unknown code gives NULL, which matches nothing
+    if "municipality" in filters:
+        conditions.append(Mentor.public_municipality_id == sa.select(Municipality.id).where(
+            Municipality.code == sa.bindparam("municipality", type_=sa.String)).scalar_subquery())
+    if "organization" in filters:
+        conditions.append(Mentor.public_organization_id == sa.select(Organization.id).where(
+            Organization.code == sa.bindparam("organization", type_=sa.String)).scalar_subquery())
+    if "form" in filters:
+        conditions.append(Mentor.public_forms.op("&")(sa.bindparam("form", type_=sa.Integer)) != 0)
+    if "category" in filters:
+        conditions.append(Mentor.public_category == sa.bindparam("category"))
+    return conditions
+
+
+def filter_values(filters) -> dict | None:
+    """The bind parameter values of a MentorFilters' filters; None when a filter names nothing that exists."""
+    values = {name: getattr(filters, name) for name in FILTER_NAMES if getattr(filters, name)}
+    if "form" in values:
+        if values["form"] not in Form.__members__:
+            return None
+        values["form"] = FORM_BITS[Form(values["form"])]
+    if "category" in values and values["category"] not in MentorCategory.__members__:
+        return None
+    return values
+
+
+def parameters(dialect: str, words: list[str]) -> dict[str, str]:
+    """The values of the bind parameters of `alternatives(dialect, len(words))` for these words."""
+    prefix = " ".join(words)
+    if dialect == "sqlite":
+        return {"fts": " ".join(f'"{w}"*' for w in words), "prefix_from": prefix, "prefix_to": prefix + "\U0010ffff"}
+    return {**{f"w{i}": word for i, word in enumerate(words)}, "prefix_like": f"{prefix}%"}
