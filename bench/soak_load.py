@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bench.harness import percentiles
-from monitoring.indicators import SURVEY_PAIRS
+from bench.soak_answers import difference, shown_to
 from registry.demo.values import profile, values_for
-from surveys.privacy import small_respondents
 
 #: Share of request slots per kind of user (a curator slot that finds nothing to edit reads its report).
 MIX = {"search": 0.35, "curator": 0.40, "curator_read": 0.05, "official": 0.20}
@@ -23,11 +22,8 @@ RETURN_SHARE = 0.5
 PARTIAL_SHARE = 0.3
 EDITABLE = ("draft", "returned")
 #: The audit action each acknowledged write leaves (monitoring.services).
-ACTIONS = {"PUT submission": "submission.saved", "POST submit": "submission.submitted",
-           "POST return": "submission.returned", "POST accept": "submission.accepted",
-           "POST reopen": "submission.reopened"}
-#: The writes a curator makes: their answers show the organization's own figures unmasked.
-CURATOR_ROUTES = ("PUT submission", "POST submit")
+ACTIONS = {"PUT submission": "submission.saved", "POST submit": "submission.submitted", "POST return":
+           "submission.returned", "POST accept": "submission.accepted", "POST reopen": "submission.reopened"}
 
 
 @dataclass
@@ -185,13 +181,10 @@ class Load:
     def _acknowledge(self, org: Org, route: str, answer: dict, status: str, values: dict | None = None) -> None:
         """Record an acknowledged write and check its answer: the next version, the status, the values sent."""
         want_values = org.values if values is None else values
-        # The officials' answers hide a satisfaction % of under 5 respondents (the under-5 rule, surveys.privacy).
-        shown = want_values if route in CURATOR_ROUTES else _masked(want_values)
-        differs = _difference(shown, answer.get("values") or {})
+        differs = difference(shown_to(route, want_values), answer.get("values") or {})
         if (answer.get("version"), answer.get("status")) != (org.version + 1, status) or differs:
             self.ledger.mismatches.append({"org": org.code, "route": route, "expected": [org.version + 1, status],
-                                           "answer": [answer.get("version"), answer.get("status")],
-                                           "values": differs})
+                                           "answer": [answer.get("version"), answer.get("status")], "values": differs})
         org.version, org.status, org.values = answer.get("version"), status, want_values
         self.ledger.acked[ACTIONS[route]] += 1
 
@@ -305,14 +298,3 @@ class Load:
         if status != 200:
             self._unexpected(None, "GET public/mentors", status, answer)
 
-
-def _difference(sent: dict, answered: dict) -> dict:
-    """The codes whose value differs between what the script expects and what the answer holds."""
-    return {code: [sent.get(code), answered.get(code)] for code in sorted(set(sent) | set(answered))
-            if sent.get(code) != answered.get(code)}
-
-
-def _masked(values: dict) -> dict:
-    """`values` as a municipal official's answer shows them: a % of under 5 respondents is hidden."""
-    return {code: value for code, value in values.items()
-            if not (code in SURVEY_PAIRS and small_respondents(values.get(SURVEY_PAIRS[code])))}
