@@ -4,12 +4,12 @@ The two survey-link routes are public: the token in the URL is the respondent's 
 """
 from io import BytesIO
 
-from flask import jsonify, send_file, url_for
+from flask import send_file, url_for
 from sqlalchemy.orm import selectinload
 
 from monitoring.access import load_campaign, load_member
 from monitoring.api.common import CAMPAIGN_URL
-from registry.core.api import ApiBlueprint, current_actor
+from registry.core.api import ApiBlueprint, current_actor, sent_as_is
 from registry.core.clock import now_utc
 from registry.core.errors import ValidationFailed
 from registry.extensions import db
@@ -71,10 +71,7 @@ def list_surveys(region_code: str, year: int):
                                .order_by(Survey.id)).all()
     counts = results([s.id for s in found])
     extensions = services.active_extensions(campaign, [s.organization_id for s in found], now_utc())
-    # already the documented shape (SurveySchema: closes_at as ISO 8601): sent as is, without a second
-    # serialization pass over a region's thousands of surveys
-    return jsonify([{**body, "closes_at": body["closes_at"].isoformat()}
-                    for body in (describe(s, counts[s.id], user, extensions) for s in found)])
+    return sent_as_is([describe(s, counts[s.id], user, extensions) for s in found])
 
 
 @api_bp.route(f"{SURVEYS_URL}/<int:survey_id>", methods=["GET"])

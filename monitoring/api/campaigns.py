@@ -1,6 +1,5 @@
 """API v1: campaigns (region, year) with their calendar and targets, and campaign membership."""
 import sqlalchemy as sa
-from flask import jsonify
 
 from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
@@ -19,7 +18,7 @@ from monitoring.schemas import (
     MunicipalityPatchSchema,
     ReasonSchema,
 )
-from registry.core.api import ApiBlueprint, current_actor
+from registry.core.api import ApiBlueprint, current_actor, sent_as_is
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db
@@ -118,9 +117,7 @@ def list_members(region_code: str, year: int):
         .join(Organization, Organization.id == CampaignMember.organization_id)
         .outerjoin(Municipality, Municipality.id == CampaignMember.reporting_municipality_id)
         .where(CampaignMember.campaign_id == campaign.id).order_by(Organization.code))
-    # already the documented shape (MemberSchema: added_at as ISO 8601): sent as is, without a second
-    # serialization pass over a region's thousands of members
-    return jsonify([_member_body(*row[:4], row[4].isoformat()) for row in rows])
+    return sent_as_is([_member_body(*row) for row in rows])
 
 
 @api_bp.route(f"{CAMPAIGN_URL}/members", methods=["POST"])

@@ -1,6 +1,5 @@
 """API v1: organization submissions — read, replace values, submit, return, accept, reopen; the review queue."""
 from contextlib import contextmanager
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Response, jsonify
@@ -26,7 +25,7 @@ from monitoring.schemas import (
     SubmissionSchema,
     VersionSchema,
 )
-from registry.core.api import ApiBlueprint, current_actor
+from registry.core.api import ApiBlueprint, current_actor, sent_as_is
 from registry.core.errors import ValidationFailed
 from registry.core.permissions import require
 from registry.extensions import db
@@ -87,16 +86,11 @@ def review_queue(args: dict, region_code: str, year: int):
         query = query.where(Submission.status == SubmissionStatus(args["status"]))
     if args.get("municipality"):
         query = query.where(Municipality.code == args["municipality"])
-    # already the documented shape (QueueItemSchema: instants as ISO 8601): sent as is, without a second
-    # serialization pass over a region's thousands of organizations
-    return jsonify([{"organization": row.code, "name": row.name, "org_type": row.org_type.value,
+    return sent_as_is([{"organization": row.code, "name": row.name, "org_type": row.org_type.value,
                      "reporting_municipality": row.mun, "status": (row.status or SubmissionStatus.draft).value,
-                     "version": row.version or 0, "updated_at": _iso(row.updated_at),
-                     "submitted_at": _iso(row.submitted_at)} for row in db.session.execute(query)])
+                     "version": row.version or 0, "updated_at": row.updated_at,
+                     "submitted_at": row.submitted_at} for row in db.session.execute(query)])
 
-
-def _iso(instant: datetime | None) -> str | None:
-    return instant.isoformat() if instant is not None else None
 
 
 @api_bp.route(SUBMISSION_URL, methods=["GET"])

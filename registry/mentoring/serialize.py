@@ -1,13 +1,13 @@
 """Records as the API and the registry downloads show them: codes, the СНИЛС masked outside its organization,
 a mentee's names only inside the mentee's scope."""
-from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, jsonify
+from flask import Response
 from sqlalchemy.orm import selectinload
 
 from hierarchy.models import Organization
 from registry.auth.models import User
+from registry.core.api import sent_as_is
 from registry.extensions import db
 from registry.mentoring import access
 from registry.mentoring.models import Mentee, Mentor, MentoringPair, Partner
@@ -66,8 +66,7 @@ def people(user: User, records: list) -> list[dict]:
 def people_json(user: User, records: list) -> Response:
     """`people` sent as is, dates as ISO 8601 like PersonOutSchema: an organization's thousands of records skip
     the second serialization pass (the body is already the documented shape)."""
-    return jsonify([{key: value.isoformat() if isinstance(value, date) else value for key, value in body.items()}
-                    for body in people(user, records)])
+    return sent_as_is(people(user, records))
 
 
 def partner(record: Partner) -> dict:
