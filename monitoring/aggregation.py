@@ -161,12 +161,13 @@ def region_targets(campaign: Campaign) -> dict[str, dict]:
 
 
 def indicator_block(campaign: Campaign, summed: Sums, *, level: Level, source: sa.Select,
-                    unit_id: int | None = None, targets: dict[str, dict] | None = None) -> dict:
+                    unit_id: int | None = None, targets: dict[str, dict] | None = None,
+                    facts: dict | None = None) -> dict:
     """Values, indicators with targets, from the sums of a source; R9 and F2 also read the records of the
     source's organizations (monitoring.record_indicators). `unit_id`: the municipality's, for its R9.
 
     `targets`: code → {"target", "target_source"} the unit is judged by (monitoring.plans.targets.resolve_targets);
-    the region's targets when not given.
+    the region's targets when not given. `facts`: the source's record_indicators.org_facts when already read.
     """
     by_type, totals, weighted = summed
     values = compute_indicators(by_type, totals, weighted, enterprises_total=campaign.enterprises_in_region_total)
@@ -174,7 +175,7 @@ def indicator_block(campaign: Campaign, summed: Sums, *, level: Level, source: s
     indicators = {code: {"value": value, **targets.get(code, {"target": None, "target_source": None}),
                          "approximate": False, "reason": None}
                   for code, value in values.items()}
-    for code, result in record_indicators.evaluate(campaign, source, level, unit_id).items():
+    for code, result in record_indicators.evaluate(campaign, source, level, unit_id, facts).items():
         indicators[code].update(value=result.value, approximate=result.approximate, reason=result.reason)
         if code == "R9":
             indicators[code].update(count=result.count, possibly_double_counted=result.approximate)

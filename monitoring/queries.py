@@ -7,7 +7,7 @@ from deadlines.models import Campaign
 from deadlines.unit_deadline import closes_at, is_on_time
 from deadlines.windows import is_open
 from hierarchy.models import Level, Municipality, Organization, Region
-from monitoring import aggregation
+from monitoring import aggregation, record_indicators
 from monitoring.models import CampaignMember, Submission, SubmissionStatus, SubmissionValue
 from monitoring.plans.targets import resolve_targets
 from monitoring.services import get_submission, membership
@@ -39,9 +39,11 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         scope = aggregation.ALL if isinstance(unit, Region) else unit.id
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
-    survey = aggregation.survey_rows(source)  # read once: the weighted means and the under-5 pools
+    # the source's organizations read once: R9 and F2's facts, the survey means and the under-5 pools
+    facts = record_indicators.org_facts(campaign, source)
+    survey = record_indicators.survey_rows(facts)
     block = aggregation.indicator_block(campaign, aggregation.sums(source, survey), level=unit.level, source=source,
-                                        unit_id=unit.id, targets=resolve_targets(campaign, unit))
+                                        unit_id=unit.id, targets=resolve_targets(campaign, unit), facts=facts)
     hidden = privacy.hidden_codes(viewer, campaign, aggregation.small_pools(source, survey=survey),
                                   unit.id if isinstance(unit, Organization) else None)
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from deadlines.models import Campaign
 from hierarchy.models import Level
 from monitoring import municipal_parameters
-from monitoring.indicators import reported_participants
+from monitoring.indicators import SURVEY_PAIRS, reported_participants
 from registry.extensions import db
 from registry.mentoring import queries as records
 
@@ -29,6 +29,8 @@ REASON_REGION = "не задано число предприятий регио�
 REASON_DIRECT = "у организаций регионального подчинения нет своей территории: показано число предприятий"
 REASON_ZERO = "число предприятий равно 0"
 _CODES = ("partner_enterprises_with_mentors", "mentees_students", "mentees_form_teacher_teacher", "mentors_total")
+#: the survey percentages and respondents, read in the same pass for the callers that also need `survey_rows`
+_SURVEY_CODES = (*SURVEY_PAIRS, *SURVEY_PAIRS.values())
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,14 @@ class OrgFacts:
 def org_facts(campaign: Campaign, source: sa.Select, group: str = "organization_id") -> dict[int, OrgFacts]:
     """organization id → its facts, for the organizations of a monitoring source (aggregation.live_source…)."""
     src = source.subquery("r9src")
-    # one pass over the source: a row per organization with its values of _CODES side by side (NULL where it
-    # reported none), so an organization whose rows hold none of them is found too
-    pivot = [sa.func.max(sa.case((src.c.code == code, src.c.value))) for code in _CODES]
+    # one pass over the source: a row per organization with its values of _CODES and the survey codes side by side
+    # (NULL where it reported none), so an organization whose rows hold none of them is found too
+    codes = (*_CODES, *_SURVEY_CODES)
+    pivot = [sa.func.max(sa.case((src.c.code == code, src.c.value))) for code in codes]
     facts: dict[int, OrgFacts] = {}
     for org_id, key, *values in db.session.execute(
             sa.select(src.c.organization_id, src.c[group], *pivot).group_by(src.c.organization_id, src.c[group])):
-        reported = {code: float(value) for code, value in zip(_CODES, values, strict=True) if value is not None}
+        reported = {code: float(value) for code, value in zip(codes, values, strict=True) if value is not None}
         facts.setdefault(org_id, OrgFacts(key, reported))
     if not facts:
         return facts
@@ -110,9 +113,16 @@ def f2(facts: list[OrgFacts]) -> Result:
     return Result(float(total))
 
 
-def evaluate(campaign: Campaign, source: sa.Select, level: Level, unit_id: int | None = None) -> dict[str, Result]:
-    """R9 and F2 of one unit whose organizations' rows are `source` (`unit_id`: the municipality's id)."""
-    facts = list(org_facts(campaign, source).values())
+def survey_rows(facts: dict[int, OrgFacts]) -> list[dict]:
+    """aggregation.survey_rows of the same source, from its facts: the dashboards read the source once less."""
+    return [{code: fact.reported.get(code) for code in _SURVEY_CODES} for fact in facts.values()]
+
+
+def evaluate(campaign: Campaign, source: sa.Select, level: Level, unit_id: int | None = None,
+             facts: dict[int, OrgFacts] | None = None) -> dict[str, Result]:
+    """R9 and F2 of one unit whose organizations' rows are `source` (`unit_id`: the municipality's id);
+    `facts`: the source's org_facts when the caller has read them."""
+    facts = list((org_facts(campaign, source) if facts is None else facts).values())
     if level is Level.organization:
         result = r9(facts, None, no_share_reason=REASON_ORGANIZATION)
     elif level is Level.municipality:

@@ -6,6 +6,7 @@ from flask import Flask
 
 from registry import config as cfg
 from registry.core import private_files
+from registry.core.json_answers import OrjsonProvider
 from registry.core.transaction import RegistryFlask
 from registry.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 from surveys import questionnaires
@@ -77,6 +78,7 @@ def create_app(config: type[cfg.BaseConfig] | None = None, **overrides) -> Flask
     app = RegistryFlask("registry", template_folder=str(cfg.PROJECT_ROOT / "templates"),
                         static_folder=str(cfg.PROJECT_ROOT / "registry" / "static"),
                         instance_path=str(cfg.INSTANCE_DIR))
+    app.json = OrjsonProvider(app)
     app.config.from_object(config or cfg.BaseConfig)
     app.config.update(overrides)  # explicit arguments win (tests)
     cfg.finalize(app.config)

@@ -33,9 +33,9 @@ class Result:
     pct: float | None  # rounded to 0.1; None without respondents
 
 
-def results(survey_ids: list[int]) -> dict[int, Result]:
-    """Links, respondents and percentage of each survey: two GROUP BY queries."""
-    if not survey_ids:
+def results(survey_ids: list[int] | sa.Select) -> dict[int, Result]:
+    """Links, respondents and percentage of each survey (ids, or a query of them): two GROUP BY queries."""
+    if isinstance(survey_ids, list) and not survey_ids:
         return {}
     kinds = dict(db.session.execute(sa.select(Survey.id, Survey.kind).where(Survey.id.in_(survey_ids))).all())
     links = dict(db.session.execute(sa.select(SurveyLink.survey_id, sa.func.count()).where(

@@ -45,26 +45,28 @@ def participants(organization: Organization, year: int, kind: str) -> int:
     return counts["mentees_students"] + counts["teachers_young_supported"]
 
 
-_UNKNOWN = object()
+def is_accepting(survey: Survey, now: datetime) -> bool:
+    """Open until the curator closes it or the organization's window closes (an extension keeps it open)."""
+    return survey.closed_at is None and is_open(survey.campaign, Level.organization, survey.organization_id, now)
 
 
-def is_accepting(survey: Survey, now: datetime, extension=_UNKNOWN) -> bool:
-    """Open until the curator closes it or the organization's window closes (an extension keeps it open).
-    `extension`: the organization's active extension (or None) when the caller already loaded it."""
-    if extension is _UNKNOWN:
-        return survey.closed_at is None and is_open(survey.campaign, Level.organization, survey.organization_id, now)
-    return survey.closed_at is None and (now < survey.campaign.deadline_of(Level.organization) or extension is not None)
-
-
-def closes_at(survey: Survey, now: datetime, extension=_UNKNOWN) -> datetime:
+def closes_at(survey: Survey, now: datetime) -> datetime:
     """When the survey stops taking answers unless closed earlier: the window's end, or a later extension's."""
-    deadline = survey.campaign.deadline_of(Level.organization)
-    if extension is _UNKNOWN:
-        extension = active_extension(survey.campaign, Level.organization, survey.organization_id, now)
-    return max(deadline, extension.until) if extension else deadline
+    return window(survey.campaign, survey.closed_at,
+                  active_extension(survey.campaign, Level.organization, survey.organization_id, now), now)[1]
 
 
-def active_extensions(campaign: Campaign, organization_ids: list[int], now: datetime) -> dict[int, Extension]:
+def window(campaign: Campaign, closed_at: datetime | None, extension: Extension | None,
+           now: datetime) -> tuple[bool, datetime]:
+    """(accepting answers, closes at) of a survey of the campaign, with its organization's active extension (or
+    None) already loaded, as `active_extensions` loads them for a list."""
+    deadline = campaign.deadline_of(Level.organization)
+    return (closed_at is None and (now < deadline or extension is not None),
+            max(deadline, extension.until) if extension else deadline)
+
+
+def active_extensions(campaign: Campaign, organization_ids: list[int] | sa.Select,
+                      now: datetime) -> dict[int, Extension]:
     """The latest-ending active extension of each of these organizations that has one, in one query."""
     found = db.session.scalars(sa.select(Extension).where(
         Extension.campaign_id == campaign.id, Extension.level == Level.organization,

@@ -18,8 +18,9 @@ from monitoring.schemas import (
     MunicipalityPatchSchema,
     ReasonSchema,
 )
-from registry.core.api import ApiBlueprint, current_actor, sent_as_is
+from registry.core.api import ApiBlueprint, current_actor
 from registry.core.errors import ValidationFailed
+from registry.core.json_answers import sent_as_is
 from registry.core.permissions import require
 from registry.extensions import db
 

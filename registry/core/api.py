@@ -1,8 +1,7 @@
 """The API blueprint every v1 module shares: bearer token required, Russian refusals, documented errors."""
-from datetime import date
 from http import HTTPStatus
 
-from flask import Response, jsonify, request
+from flask import request
 from flask_login import current_user
 from flask_smorest import Blueprint
 from webargs.flaskparser import FlaskParser, abort
@@ -80,10 +79,3 @@ class ApiBlueprint(Blueprint):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()  # the JSON 401 of registry.core.web
         return None
-
-
-def sent_as_is(items: list[dict]) -> Response:
-    """A list answer already in its schema's shape, sent without the schema's second pass over thousands of items;
-    dates and instants as ISO 8601, as the schema's Date and DateTime fields write them."""
-    return jsonify([{key: value.isoformat() if isinstance(value, date) else value for key, value in item.items()}
-                    for item in items])

@@ -66,8 +66,7 @@ def list_mentors(org_code: str):
     """Наставники организации (СНИЛС полностью — только куратору организации)."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people_json(user, list(db.session.scalars(serialize.loading(
-        access.visible_records(org, Mentor).order_by(Mentor.id), Mentor))))
+    return serialize.organization_people_json(user, org, Mentor)
 
 
 @api_bp.route(f"{ORG}/mentors", methods=["POST"])
@@ -118,8 +117,7 @@ def list_mentees(org_code: str):
     """Наставляемые организации: только в области доступа организации, никогда не публичны."""
     user = current_actor()
     org = access.viewable_organization(user, org_code)
-    return serialize.people_json(user, list(db.session.scalars(serialize.loading(
-        access.visible_records(org, Mentee).order_by(Mentee.id), Mentee))))
+    return serialize.organization_people_json(user, org, Mentee)
 
 
 @api_bp.route(f"{ORG}/mentees", methods=["POST"])
