@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:
 
 from bench.harness import percentiles  # noqa: E402
 
+SORT = "tottime"
 PAGES = [("admin@example.ru", "/admin/users"), ("admin@example.ru", "/admin/users?unit_q=школа"),
          ("admin@example.ru", "/admin/users/7/edit"), ("operator@example.ru", "/campaigns/27/2027/members"),
          ("khv@example.ru", "/documents/27-KHV"), ("curator@example.ru", "/records/27-KHV-S1/pairs/1"),
@@ -99,7 +100,7 @@ def _profile(client, path: str, timings: list) -> None:
     for ms, sql in sorted(timings, key=lambda t: t[0], reverse=True)[:10]:
         print(f"    {ms:7.1f} ms  {' '.join(sql.split())[:160]}")
     print(f"    SQL in all: {sum(ms for ms, _ in timings):.1f} ms in {len(timings)} statements")
-    pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    pstats.Stats(profiler).sort_stats(SORT).print_stats(20)
 
 
 if __name__ == "__main__":

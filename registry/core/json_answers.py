@@ -1,5 +1,5 @@
-"""JSON answers encoded by orjson (issue 18): the same values Flask's own provider writes, five to ten times faster
-on the long lists (a region's 8,000-row review queue, an organization's 2,000 records).
+"""JSON answers encoded by orjson (issue 18): the same values Flask's own provider writes, several times faster on
+the long lists (a region's 8,000-row review queue took 19 ms to encode with the standard library).
 
 Instants and dates still go through Flask's `default` (HTTP dates, as DefaultJSONProvider writes them), keys are
 sorted as Flask sorts them; text is written as UTF-8 rather than \\u escapes (the same JSON, a third of the size in

@@ -22,11 +22,9 @@ def possible_duplicates(records: list) -> set[int]:
     for r in records:
         if r.person_id is None and r.birth_date is not None:
             by_region.setdefault(r.organization.region_id, []).append(r.id)
-    found: set[int] = set()
-    for region_id, ids in by_region.items():
-        model = type(records[0])
-        found.update(db.session.scalars(sa.select(model.id).where(model.id.in_(ids), _repeated(model, region_id))))
-    return found
+    model = type(records[0]) if records else Mentor
+    return {found for region_id, ids in by_region.items() for found in db.session.scalars(
+        sa.select(model.id).where(model.id.in_(ids), _repeated(model, region_id)))}
 
 
 def _repeated(model, region_id: int) -> sa.ColumnElement:
@@ -50,13 +48,18 @@ def loading(query, model):
 
 
 def person(user: User, record: Mentor | Mentee, duplicates: set[int] = frozenset()) -> dict:
-    body = {"id": record.id, "organization": record.organization.code, "full_name": record.full_name,
-            "birth_date": record.birth_date, "snils": access.snils_for(user, record),
-            "category": record.category.value, "person_id": record.person_id,
-            "possible_duplicate": record.id in duplicates, "left_on": record.left_on}
-    if isinstance(record, Mentor):
-        body.update(position=record.position, forms=[f.value for f in forms_of(record.forms)],
-                    partner_inn=record.partner.inn if record.partner else None)
+    partner_inn = record.partner.inn if isinstance(record, Mentor) and record.partner else None
+    return _shown(type(record), record, record.organization.code, access.snils_for(user, record),
+                  record.id in duplicates, partner_inn)
+
+
+def _shown(model, record, organization: str, snils: str | None, duplicate: bool, partner_inn: str | None) -> dict:
+    """The answer's shape of a mentor or mentee (`model`); `record` is the record or a row of its columns."""
+    body = {"id": record.id, "organization": organization, "full_name": record.full_name,
+            "birth_date": record.birth_date, "snils": snils, "category": record.category.value,
+            "person_id": record.person_id, "possible_duplicate": duplicate, "left_on": record.left_on}
+    if model is Mentor:
+        body.update(position=record.position, forms=[f.value for f in forms_of(record.forms)], partner_inn=partner_inn)
     else:
         body.update(full_cycle_completed=record.full_cycle_completed)
     return body
@@ -83,17 +86,9 @@ def organization_people_json(user: User, org: Organization, model) -> Response:
     rows = db.session.execute(query.order_by(model.id)).all()
     duplicates = set(db.session.scalars(sa.select(model.id).where(model.organization_id == org.id,
                                                                   _repeated(model, org.region_id))))
-    snils = format_snils if access.can_edit_records(user, org) else masked_snils
-    items = []
-    for row in rows:
-        body = {"id": row.id, "organization": org.code, "full_name": row.full_name, "birth_date": row.birth_date,
-                "snils": snils(row.snils) if row.snils else None, "category": row.category.value,
-                "person_id": row.person_id, "possible_duplicate": row.id in duplicates, "left_on": row.left_on}
-        if model is Mentor:
-            body.update(position=row.position, forms=[f.value for f in forms_of(row.forms)], partner_inn=row.inn)
-        else:
-            body.update(full_cycle_completed=row.full_cycle_completed)
-        items.append(body)
+    snils = format_snils if access.can_edit_records(user, org) else masked_snils  # as access.snils_for decides
+    items = [_shown(model, row, org.code, snils(row.snils) if row.snils else None, row.id in duplicates,
+                    row.inn if model is Mentor else None) for row in rows]
     return sent_as_is(items)
 
 
