@@ -34,13 +34,20 @@ from tests.surveys.helpers import answer, answers
 
 WEB = f"/campaigns/27/{YEAR}"
 API = f"/api/v1/regions/27/campaigns/{YEAR}"
-#: What each hidden figure looks like in any format (decimal comma or point, rounded or not).
-SCHOOL_PCT = re.compile(r"77[.,][78]")  # (8 − 1) / 9 × 100 = 77,78
-KHV_R10 = re.compile(r"79[.,]9")  # (3 × 77,78 + 100 × 80) / 103 = 79,94
-KHV_WEIGHTED = re.compile(r"8233[.,][34]")  # Σ pct × respondents, from which the school's % follows
-VAN_PCT = re.compile(r"46[.,]2")  # the Vanino school's typed %, and Vanino's R10
-VAN_WEIGHTED = re.compile(r"92[.,]4")
-SCHOOL_LAST_YEAR = re.compile(r"61[.,]5")  # last year's typed % beside 4 respondents, shown as «было»
+
+
+def figure(pattern: str) -> re.Pattern:
+    """What a hidden figure looks like in any format (decimal comma or point, rounded or not), but not the seconds
+    of a timestamp: «…:52:46.234567» in an answer made at that second is no leak of 46,2."""
+    return re.compile(r"(?<!\d\d:\d\d:)" + pattern)
+
+
+SCHOOL_PCT = figure(r"77[.,][78]")  # (8 − 1) / 9 × 100 = 77,78
+KHV_R10 = figure(r"79[.,]9")  # (3 × 77,78 + 100 × 80) / 103 = 79,94
+KHV_WEIGHTED = figure(r"8233[.,][34]")  # Σ pct × respondents, from which the school's % follows
+VAN_PCT = figure(r"46[.,]2")  # the Vanino school's typed %, and Vanino's R10
+VAN_WEIGHTED = figure(r"92[.,]4")
+SCHOOL_LAST_YEAR = figure(r"61[.,]5")  # last year's typed % beside 4 respondents, shown as «было»
 
 ROLES = ("curator", "van_curator", "khv_official", "van_official", "operator")
 
