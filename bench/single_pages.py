@@ -24,7 +24,6 @@ if str(ROOT) not in sys.path:
 
 from bench.harness import percentiles  # noqa: E402
 
-SORT = "tottime"
 PAGES = [("admin@example.ru", "/admin/users"), ("admin@example.ru", "/admin/users?unit_q=школа"),
          ("admin@example.ru", "/admin/users/7/edit"), ("operator@example.ru", "/campaigns/27/2027/members"),
          ("khv@example.ru", "/documents/27-KHV"), ("curator@example.ru", "/records/27-KHV-S1/pairs/1"),
@@ -39,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", nargs=2, action="append", metavar=("EMAIL", "PATH"), help="a page (repeatable)")
     parser.add_argument("--profile", action="store_true",
                         help="after each page: its slowest statements and the functions its last request spent on")
+    parser.add_argument("--sort", default="tottime", help="--profile's order (tottime, cumulative, …)")
     args = parser.parse_args(argv)
 
     from registry import create_app
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{path:<52}{response.status_code:>7}{p['p50']:>9.1f}{p['p95']:>9.1f}{statements[0] - before:>7}"
               f"{len(body) / 1024:>7.0f}", flush=True)
         if args.profile:
-            _profile(client, path, timings)
+            _profile(client, path, timings, args.sort)
     return 0
 
 
@@ -93,14 +93,14 @@ def _time_statements(engine, timings: list) -> None:
     sa.event.listen(engine, "after_cursor_execute", after)
 
 
-def _profile(client, path: str, timings: list) -> None:
+def _profile(client, path: str, timings: list, sort: str) -> None:
     """One more request under cProfile: its ten slowest statements and the twenty costliest functions."""
     profiler, timings[:] = cProfile.Profile(), []
     profiler.runcall(lambda: client.get(path).close())
     for ms, sql in sorted(timings, key=lambda t: t[0], reverse=True)[:10]:
         print(f"    {ms:7.1f} ms  {' '.join(sql.split())[:160]}")
     print(f"    SQL in all: {sum(ms for ms, _ in timings):.1f} ms in {len(timings)} statements")
-    pstats.Stats(profiler).sort_stats(SORT).print_stats(20)
+    pstats.Stats(profiler).sort_stats(sort).print_stats(20)
 
 
 if __name__ == "__main__":

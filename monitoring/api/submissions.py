@@ -72,7 +72,8 @@ def review_queue(args: dict, region_code: str, year: int):
     query = (
         visible_members(user, campaign)
         # the two enums as their stored strings (the answer's values): a region's 8,000 rows skip the conversion
-        .with_only_columns(Organization.code, Organization.name, sa.type_coerce(CampaignMember.org_type, sa.String),
+        .with_only_columns(Organization.code, Organization.name,
+                           sa.type_coerce(CampaignMember.org_type, sa.String).label("org_type"),
                            Municipality.code.label("mun"), sa.type_coerce(Submission.status, sa.String).label("status"),
                            Submission.version, Submission.updated_at, Submission.submitted_at)
         .select_from(CampaignMember)

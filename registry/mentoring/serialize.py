@@ -22,7 +22,9 @@ def possible_duplicates(records: list) -> set[int]:
     for r in records:
         if r.person_id is None and r.birth_date is not None:
             by_region.setdefault(r.organization.region_id, []).append(r.id)
-    model = type(records[0]) if records else Mentor
+    if not by_region:
+        return set()
+    model = type(records[0])
     return {found for region_id, ids in by_region.items() for found in db.session.scalars(
         sa.select(model.id).where(model.id.in_(ids), _repeated(model, region_id)))}
 
