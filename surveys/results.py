@@ -33,9 +33,9 @@ class Result:
     pct: float | None  # rounded to 0.1; None without respondents
 
 
-def results(survey_ids: list[int] | sa.Select) -> dict[int, Result]:
-    """Links, respondents and percentage of each survey (ids, or a query of them), in one query."""
-    if isinstance(survey_ids, list) and not survey_ids:
+def results(survey_ids: list[int]) -> dict[int, Result]:
+    """Links, respondents and percentage of each survey, in one query."""
+    if not survey_ids:
         return {}
     rows = db.session.execute(sa.select(Survey.id, Survey.kind, *result_columns()).where(Survey.id.in_(survey_ids)))
     return {row.id: result_of(row) for row in rows}
