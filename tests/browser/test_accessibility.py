@@ -17,6 +17,7 @@ from registry.mentors.vocab import quarter_of
 from surveys import services as surveys
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.forms import field
+from tests.browser.layout import sideways_scroll
 from tests.factories import PASSWORD, VALID_VALUES, YEAR
 from tests.registry.mentoring import builders as mentoring_builders
 from tests.registry.mentors import builders as mentor_builders
@@ -88,11 +89,6 @@ def _menu_links(page: Page) -> list[str]:
     return [links.nth(i).get_attribute("href") for i in range(links.count())]
 
 
-def _horizontal_overflow(page: Page) -> int:
-    """How many CSS pixels the page is wider than the window (wide tables scroll inside their own wrapper)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
 def _unnamed_fields(page: Page) -> list[str]:
     fields = page.locator(FIELDS)
     unnamed = []
@@ -116,7 +112,7 @@ def test_main_pages_fit_desktop_and_phone_and_name_every_field(world, session):
             for s, size in ((desktop, "1366"), (phone, "390")):
                 response = s.page.goto(path)
                 assert response.status == 200, f"{path}: {response.status}"
-                overflow = _horizontal_overflow(s.page)
+                overflow = sideways_scroll(s.page)
                 if overflow > 0:
                     problems.append(f"{path} at {size} px: page scrolls sideways by {overflow} px")
             problems += [f"{path}: no accessible name: {html}" for html in _unnamed_fields(desktop.page)]
@@ -144,7 +140,7 @@ def test_a_refused_submission_page_fits_and_still_saves_to_the_form_address(worl
         expect(page.get_by_text("на проверку отчёт не отправлен").first).to_be_visible()
         assert page.url.endswith(f"{form_url}/submit")
         expect(field(page, "students_total")).to_have_value(typed)
-        overflow = _horizontal_overflow(page)
+        overflow = sideways_scroll(page)
         if overflow > 0:
             problems.append(f"{form_url}/submit at {size} px: page scrolls sideways by {overflow} px")
         problems += [f"{form_url}/submit: no accessible name: {html}" for html in _unnamed_fields(page)]

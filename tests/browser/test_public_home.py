@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from registry.extensions import db
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.layout import sideways_scroll
 from tests.registry.mentoring.builders import published
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def test_public_home_on_a_phone(world, mentors, session):
     expect(menu.get_by_text("Меню")).to_be_visible()
     expect(practices).to_be_hidden()  # folded
     expect(page.locator("nav.mainnav")).to_be_hidden()  # the desktop bar gives way to the folded menu
-    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways_scroll(page) <= 0
     s.shot("public-home-phone")
     menu.get_by_text("Меню").click()
     expect(practices).to_be_visible()

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.forms import field
+from tests.browser.layout import sideways_scroll
 from tests.surveys.helpers import answer, answers
 
 pytestmark = pytest.mark.browser
@@ -59,7 +60,7 @@ def test_curator_opens_a_survey_prints_qr_codes_and_a_phone_answer_reaches_the_f
     answer_page.get_by_role("group", name=re.compile(r"^5\.")).get_by_label("раз в неделю и чаще").check()
     answer_page.get_by_role("group", name=re.compile(r"^6\.")).get_by_label("да", exact=True).check()
     answer_page.get_by_label(re.compile("Что бы вы предложили")).fill("Чаще встречаться")
-    assert answer_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert sideways_scroll(answer_page) <= 0
     phone.shot("phone-answered")
     answer_page.get_by_role("button", name="Отправить ответы").click()
     expect(answer_page.get_by_role("heading", name=re.compile("Спасибо"))).to_be_visible()
