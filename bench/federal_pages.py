@@ -13,10 +13,11 @@ them) and requests every route again, `--repeat` times per role, through the Fla
 p50/p95 of the whole request (routing, SQL, templates) and the statement count.
 
 The route list is the app's url_map: a GET route without a scope-matrix row is listed as not measured (and the
-scope-matrix test fails for it anyway). File downloads (XLSX, PDF, CSV, XML, ZIP, ICS) and static files are left
-out: their cost is the file's size, and bench/exports.py, bench/stored_forms.py and bench/people_registry.py
-measure them. Flags: a page with p95 > 300 ms, an API answer with p95 > 100 ms, and a route whose statement count
-grew with the data (N+1: it runs a statement per row shown).
+scope-matrix test fails for it anyway). The region's registry page, whose matrix path is its pairs, is also
+requested as people open it (VARIANTS: its mentors and mentees, whole and searched by name). File downloads
+(XLSX, PDF, CSV, XML, ZIP, ICS) and static files are left out: their cost is the file's size, and bench/exports.py,
+bench/stored_forms.py and bench/people_registry.py measure them. Flags: a page with p95 > 300 ms, an API answer
+with p95 > 100 ms, and a route whose statement count grew with the data (N+1: it runs a statement per row shown).
 """
 import argparse
 import gc
@@ -38,6 +39,13 @@ from bench.harness import cluster_folder, own_cluster, percentiles, stop_cluster
 PAGE_GOAL_MS, API_GOAL_MS = 300, 100
 #: A path that names a file (its extension, a format segment or argument, an archive) is a download.
 DOWNLOAD = re.compile(r"(\.(xlsx|pdf|csv|xml|zip|ics)$|/(pdf|xlsx|csv|xml|zip|download)$|[?&]format=)")
+
+
+#: Pages the route list reaches by one path each, also requested as people open them (as the route's roles): the
+#: region's registry of mentors and mentees whole, and searched by a name most records contain and by a surname.
+VARIANTS = ["/records/registry/27/mentors", "/records/registry/27/mentees", "/records/registry/27/mentors?q=Иван",
+            "/records/registry/27/mentees?q=Петр", "/records/registry/27/mentors?q=Кузьминович Николай"]
+VARIANT_OF = "people_registry.registry_list"
 
 
 class Counter:
@@ -68,6 +76,8 @@ def plan(app, ids: dict) -> tuple[list[tuple[str, str, list[str]]], list[tuple[s
                                             "people_registry.py)"))
         else:
             measured.append((rule.endpoint, _fill(row[0], ids), sorted(row[2])))
+    roles = sorted(MATRIX[VARIANT_OF, "GET"][2])
+    measured += [(f"{VARIANT_OF} {path.rsplit('/', 1)[1]}", path, roles) for path in VARIANTS]
     return measured, left_out
 
 
@@ -134,7 +144,7 @@ def measure(routes, logins, counter, repeat: int, small: dict) -> list[dict]:
 
 
 def report(rows: list[dict], left_out: list[tuple[str, str]]) -> None:
-    print(f"\n{'route':<44}{'roles':>6}{'p50 ms':>9}{'p95 ms':>9}{'goal':>6}{'stmts':>7}{'small':>7}  flags")
+    print(f"\n{'route':<62}{'roles':>6}{'p50 ms':>9}{'p95 ms':>9}{'goal':>6}{'stmts':>7}{'small':>7}  flags")
     for row in sorted(rows, key=lambda r: -r["p95"]):
         flags = []
         if row["over_goal"]:
@@ -143,12 +153,13 @@ def report(rows: list[dict], left_out: list[tuple[str, str]]) -> None:
             flags.append("N+1? " + ", ".join(row["grows"][:3]))
         if row["statuses"] != [200]:
             flags.append(f"status {row['statuses']}")
-        print(f"{row['endpoint']:<44}{len(row['roles']):>6}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['goal_ms']:>6}"
+        print(f"{row['endpoint']:<62}{len(row['roles']):>6}{row['p50']:>9.1f}{row['p95']:>9.1f}{row['goal_ms']:>6}"
               f"{row['statements']:>7}{row['small_statements']:>7}  {'; '.join(flags)}")
     over = [r for r in rows if r["over_goal"]]
     grows = [r for r in rows if r["grows"]]
-    print(f"\n{len(rows)} GET routes measured; {len(over)} over goal (page p95 ≤ {PAGE_GOAL_MS} ms, API p95 ≤ "
-          f"{API_GOAL_MS} ms); {len(grows)} whose statement count grew with the data")
+    print(f"\n{len(rows) - len(VARIANTS)} GET routes and {len(VARIANTS)} of their variants measured; "
+          f"{len(over)} over goal (page p95 ≤ {PAGE_GOAL_MS} ms, API p95 ≤ {API_GOAL_MS} ms); "
+          f"{len(grows)} whose statement count grew with the data")
     print("left out:")
     for endpoint, why in left_out:
         print(f"  {endpoint}: {why}")

@@ -37,6 +37,8 @@ HOT = [
     ("/records/27-KHV-S1/mentors", "curator"), ("/records/27-KHV-S1/mentees", "curator"),
     ("/api/v1/organizations/27-KHV-S1/mentors", "curator"), ("/api/v1/organizations/27-KHV-S1/mentees", "curator"),
     ("/records/registry/27/mentors", "operator"), ("/records/registry/27/mentees", "khv_official"),
+    ("/records/registry/27/mentors?q=%D0%90%D0%BD%D0%BD%D0%B0", "operator"),  # ?q=Анна
+    ("/records/registry/27/mentees?q=%D0%BF%D0%B5%D1%82%D1%8F", "khv_official"),  # ?q=петя
     ("/api/v1/regions/27/registry/mentors", "operator"), ("/api/v1/regions/27/registry/mentees", "khv_official"),
     ("/registry/", "anon"), ("/registry/?q=%D0%B2%D0%B0%D1%81", "anon"),
     ("/api/v1/public/mentors", "anon"), ("/api/v1/public/mentors?q=%D0%B2%D0%B0%D1%81", "anon"),

@@ -41,13 +41,16 @@ def sort_arg(sorts: dict, default: str, prefix: str = "") -> str:
     return raw if raw.lstrip("-") in sorts else default
 
 
-def paginate(query: sa.Select, sorts: dict[str, tuple], default: str, per_page: int, prefix: str = "") -> Listing:
-    """Order `query` by the requested key (ties broken by the key's later columns), count it, cut one page."""
+def paginate(query: sa.Select, sorts: dict[str, tuple], default: str, per_page: int, prefix: str = "",
+             total: int | None = None) -> Listing:
+    """Order `query` by the requested key (ties broken by the key's later columns), count it (unless the caller
+    already counted it with other figures: `total`), cut one page."""
     key = sort_arg(sorts, default, prefix)
     descending = key.startswith("-")
     # empty values last in both directions, the same on SQLite and PostgreSQL
     order = [(column.desc() if descending else column.asc()).nulls_last() for column in sorts[key.lstrip("-")]]
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     pages = max(1, math.ceil(total / per_page))
     page = min(max(request.args.get(prefix + "page", 1, type=int), 1), pages)
     rows = db.session.execute(query.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()

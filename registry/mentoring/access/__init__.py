@@ -33,7 +33,6 @@ from registry.mentoring.access.rules import (
     snils_for,
 )
 from registry.mentoring.access.visible import (
-    distinct_persons,
     pairs_of_organization,
     partners_reviewed_by,
     record_counts,
@@ -53,7 +52,7 @@ from registry.mentoring.access.visible import (
 __all__ = [
     "CURATOR_ONLY", "OUT_OF_SCOPE", "agreement_of", "award_of", "can_edit_records", "can_review_partner",
     "can_review_practice", "can_review_practices", "can_see_full_snils", "can_view_records", "can_view_registry",
-    "consent_of", "distinct_persons", "editable_organization", "external_mentor", "own_organization",
+    "consent_of", "editable_organization", "external_mentor", "own_organization",
     "pair_seen_by", "pairs_of_organization", "partner_of", "partners_reviewed_by", "record_counts", "record_of",
     "registry_region", "reviewable_partner", "reviewable_practice", "scoped_organizations", "snils_for",
     "viewable_organization",

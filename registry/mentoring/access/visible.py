@@ -210,7 +210,3 @@ def record_counts(query: sa.Select) -> tuple[int, int]:
     counted = sa.select(sa.func.count(), sa.func.count(sa.distinct(rows.c.person_id)), sa.func.count(rows.c.person_id))
     total, persons, with_person = db.session.execute(counted).one()
     return int(total), int(persons) + int(total) - int(with_person)
-
-
-def distinct_persons(query: sa.Select) -> int:
-    return record_counts(query)[1]
