@@ -64,10 +64,10 @@ def _scope(region_code: str, kind: str):
 @login_required
 def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
-    # the page's ids first (sorted within the index on organization, name and id, no row read for the rows not
-    # shown), then those records with what they show
     # records and different people in one pass over the scope (a name search reads each of its rows once, not twice)
     total, distinct = access.record_counts(query) if kind in ("mentors", "mentees") else (None, None)
+    # the page's ids first (sorted within the index on organization, name and id, no row read for the rows not
+    # shown), then those records with what they show
     listing = paginate(query.with_only_columns(model.id), sorts, next(iter(sorts)), PER_PAGE, total=total)
     records = _page_records(model, [record_id for record_id, in listing.rows])
     # the scope's own conditions on organizations (one index scan), not a join of the table with its id list
