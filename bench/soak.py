@@ -101,6 +101,10 @@ def seed(url: str, mentors: int, seconds: float) -> tuple[int, list[dict], list[
         campaigns.update_campaign(campaign, actor=operator, deadlines={
             "organization": closes, "municipality": closes + timedelta(days=7), "region": closes + timedelta(days=14)})
         db.session.commit()
+        # statistics, as autovacuum gathers them within a minute of a bulk load: without them the first minute of
+        # a run plans a submission's lookup by walking the campaign's members (0.4 ms a request instead of 0.05)
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     return year, schools, officials
 
 

@@ -202,11 +202,18 @@ def visible_practice_reviews(user: User, statuses) -> sa.Select:
     return _in_scope(query, user, curator_own=False)
 
 
-def record_counts(query: sa.Select) -> tuple[int, int]:
+def record_counts(query: sa.Select, cap: int | None = None) -> tuple[int, int | None]:
     """(records, different people) a mentors or mentees query selects, in one pass: the records of one СНИЛС
-    count as one person, a record without СНИЛС as its own person."""
-    rows = query.order_by(None).subquery()
+    count as one person, a record without СНИЛС as its own person.
+
+    With `cap`, counting stops after cap + 1 records: (cap + 1, None) means "more than cap" (the people among
+    them are not counted). A name search as common as «Иван» matches a fifth of a region's 600,000 records, and
+    an exact count of them would read every one."""
+    query = query.order_by(None)
+    rows = (query if cap is None else query.limit(cap + 1)).subquery()
     # count(person_id) skips NULLs: the records without СНИЛС are the total less it (no CASE per row)
     counted = sa.select(sa.func.count(), sa.func.count(sa.distinct(rows.c.person_id)), sa.func.count(rows.c.person_id))
     total, persons, with_person = db.session.execute(counted).one()
+    if cap is not None and total > cap:
+        return int(total), None
     return int(total), int(persons) + int(total) - int(with_person)

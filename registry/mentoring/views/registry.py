@@ -48,6 +48,8 @@ SORT_LABELS = {"mentors": {"name": "по ФИО", "organization": "по орга
                "mentees": {"name": "по ФИО", "organization": "по организации", "category": "по категории"},
                "pairs": {"start": "по дате начала", "form": "по форме", "status": "по состоянию"},
                "partners": {"name": "по наименованию", "inn": "по ИНН"}}
+#: A name search counts its matches up to this many; more are shown as "more than" with a hint to narrow the search.
+SEARCH_COUNT_CAP = 10_000
 CATEGORIES = {"mentors": MENTOR_CATEGORY_LABELS, "mentees": MENTEE_CATEGORY_LABELS, "partners": PARTNER_KIND_LABELS}
 
 
@@ -64,11 +66,15 @@ def _scope(region_code: str, kind: str):
 @login_required
 def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
-    # records and different people in one pass over the scope (a name search reads each of its rows once, not twice)
-    total, distinct = access.record_counts(query) if kind in ("mentors", "mentees") else (None, None)
+    # records and different people in one pass over the scope (a name search reads each of its rows once, not
+    # twice, and stops counting after SEARCH_COUNT_CAP: a whole region's count of «Иван» is no use to its reader)
+    cap = SEARCH_COUNT_CAP if filters["q"] else None
+    total, distinct = access.record_counts(query, cap) if kind in ("mentors", "mentees") else (None, None)
+    capped = cap is not None and total is not None and total > cap
     # the page's ids first (sorted within the index on organization, name and id, no row read for the rows not
     # shown), then those records with what they show
-    listing = paginate(query.with_only_columns(model.id), sorts, next(iter(sorts)), PER_PAGE, total=total)
+    listing = paginate(query.with_only_columns(model.id), sorts, next(iter(sorts)), PER_PAGE,
+                       total=cap if capped else total)
     records = _page_records(model, [record_id for record_id, in listing.rows])
     # the scope's own conditions on organizations (one index scan), not a join of the table with its id list
     scoped = access.scoped_organizations(current_user, region)
@@ -78,7 +84,7 @@ def registry_list(region_code: str, kind: str):
             scoped.with_only_columns(Organization.location_municipality_id))).order_by(Municipality.name)).all()
     return render_template(
         "mentoring/registry.html", region=region, kind=kind, kinds=TITLES, headers=HEADERS[kind],
-        rows=_rows(kind, records), listing=listing, distinct=distinct, sorts=SORT_LABELS[kind],
+        rows=_rows(kind, records), listing=listing, distinct=distinct, capped=capped, sorts=SORT_LABELS[kind],
         filters=filters, orgs=orgs, orgs_max=ORG_CHOICES_MAX, municipalities=municipalities, forms=FORM_LABELS,
         categories=CATEGORIES.get(kind, {}), statuses=PAIR_STATUS_LABELS if kind == "pairs" else
         {"active": "участвует", "left": "выбыл"} if kind != "partners" else {})

@@ -37,6 +37,21 @@ def test_a_municipal_official_sees_their_organizations_with_distinct_persons(wor
     assert login_as(world.curator).get("/records/registry/27/mentors").status_code == 403
 
 
+def test_a_name_search_counts_its_matches_up_to_a_cap(world, login_as, monkeypatch):
+    from registry.mentoring.views import registry as registry_views
+
+    _records(world)
+    monkeypatch.setattr(registry_views, "SEARCH_COUNT_CAP", 1)
+    operator = login_as(world.operator)
+    common = operator.get("/records/registry/27/mentors?q=колледжев").get_data(as_text=True)
+    assert "Найдено больше <strong>1</strong> записей: уточните поиск" in common
+    assert "различных людей" not in common and common.count("Колледжев Пётр") >= 2  # the page still lists them
+    rare = operator.get("/records/registry/27/mentors?q=Учителева").get_data(as_text=True)
+    assert "По организациям: <strong>1</strong>; различных людей: <strong>1</strong>" in rare
+    whole = operator.get("/records/registry/27/mentors").get_data(as_text=True)  # no search: counted in full
+    assert "По организациям: <strong>4</strong>; различных людей: <strong>3</strong>" in whole
+
+
 def test_the_college_sees_the_cross_organization_pair_without_the_pupil(world, login_as):
     _records(world)
     pairs = login_as(world.van_official).get("/records/registry/27/pairs").get_data(as_text=True)
