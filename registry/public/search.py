@@ -1,4 +1,4 @@
-"""Full-text mentor search: one implementation per engine behind `alternatives(words)`.
+"""Full-text mentor search: one implementation per engine behind `words(dialect, count)`, and the name prefix.
 
 A mentor matches when either
 - every query word is present (AND) in `mentors.search_text`, the normalised (lower-case, ё→е) text of consented
@@ -52,23 +52,26 @@ ENGINES = {"postgresql": _postgresql, "sqlite": _sqlite}
 def name_prefix(dialect: str) -> sa.ColumnElement[bool]:
     """Published mentors whose published name begins with the words as typed (the last one may be unfinished).
 
-    `is_public` is repeated here (the partial index's own condition); a mentor who did not publish the name has
-    the sort key NAMELESS_SORT, which no prefix may match."""
+    `is_public` is repeated here (the partial index's own condition)."""
+    return sa.and_(Mentor.is_public == sa.true(), begins(dialect, Mentor.sort_name))
+
+
+def begins(dialect: str, sort_name) -> sa.ColumnElement[bool]:
+    """`sort_name` (Mentor.sort_name, or the same column of a subquery) begins with the words as typed; a mentor who
+    did not publish the name has the sort key NAMELESS_SORT, which no prefix may match."""
     if dialect == "sqlite":
         # SQLite's LIKE ignores ASCII case, so it never reads an index; the same prefix (the stored name is
         # lower-case, compared byte by byte) as a range of ix_mentors_public_order (is_public, sort_name, id)
-        begins = sa.and_(Mentor.sort_name >= sa.bindparam("prefix_from", type_=sa.String),
-                         Mentor.sort_name < sa.bindparam("prefix_to", type_=sa.String))
+        begun = sa.and_(sort_name >= sa.bindparam("prefix_from", type_=sa.String),
+                        sort_name < sa.bindparam("prefix_to", type_=sa.String))
     else:
-        begins = Mentor.sort_name.like(sa.bindparam("prefix_like", type_=sa.String))
-    return sa.and_(Mentor.is_public == sa.true(), begins, Mentor.sort_name != NAMELESS_SORT)
+        begun = sort_name.like(sa.bindparam("prefix_like", type_=sa.String))
+    return sa.and_(begun, sort_name != NAMELESS_SORT)
 
 
-def alternatives(dialect: str, count: int) -> list[sa.ColumnElement[bool]]:
-    """The ways a mentor matches `count` words (any one is enough): the engine's word search, the name prefix. Each
-    is queried on its own (its own index, its own cap) and the results are united: an OR of the two would make
-    PostgreSQL build one bitmap of every mentor whose name begins with «ива» before reading the first row."""
-    return [ENGINES[dialect](count), name_prefix(dialect)]
+def words(dialect: str, count: int) -> sa.ColumnElement[bool]:
+    """Mentors whose searchable text holds all `count` words (the engine's word search)."""
+    return ENGINES[dialect](count)
 
 
 #: The filters a search may combine; each is a bind parameter of the statement, named after the filter.
@@ -105,7 +108,7 @@ def filter_values(filters) -> dict | None:
 
 
 def parameters(dialect: str, words: list[str]) -> dict[str, str]:
-    """The values of the bind parameters of `alternatives(dialect, len(words))` for these words."""
+    """The values of the bind parameters of `words(dialect, len(words))` and the name prefix for these words."""
     prefix = " ".join(words)
     if dialect == "sqlite":
         return {"fts": " ".join(f'"{w}"*' for w in words), "prefix_from": prefix, "prefix_to": prefix + "\U0010ffff"}

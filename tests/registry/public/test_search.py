@@ -103,6 +103,31 @@ def test_pages_hold_twenty_in_name_order(world):
     assert names(third) == [f"Учитель {i:02d}" for i in range(40, 45)] and not third["has_next"]
 
 
+def test_names_first_then_words_each_mentor_once_up_to_the_cap(world, monkeypatch):
+    """The name prefix is read first and the word search only for the rest: a mentor found both ways counts once,
+    and the words fill what the names leave of the cap (issue 18)."""
+    monkeypatch.setattr(queries, "MATCH_CAP", 5)
+    monkeypatch.setattr(queries, "PER_PAGE", 5)
+    queries._search_statements.cache_clear()  # the statements are built with the cap and the page size
+    for i in range(3):
+        builders.published(world.school, f"Садовник {i} Иван", competences="садовник")  # both ways
+    for i in range(2):
+        builders.published(world.school, f"Липов {i} Пётр", competences="садовник")  # by the word only
+    builders.commit()
+    try:
+        found = search(q="садовник")
+        assert names(found) == ["Липов 0 Пётр", "Липов 1 Пётр", "Садовник 0 Иван", "Садовник 1 Иван",
+                                "Садовник 2 Иван"]
+        assert found["total"] == 5 and not found["total_is_capped"]
+        builders.published(world.school, "Липов 2 Пётр", competences="садовник")
+        builders.commit()
+        more = search(q="садовник")
+        assert more["total"] == 5 and more["total_is_capped"]
+        assert len({m["id"] for m in more["items"]}) == len(more["items"]) == 5  # no mentor twice
+    finally:
+        queries._search_statements.cache_clear()
+
+
 def test_names_match_as_people_type_them(mentors):
     """A published name is found from its first letters, surname first, on both engines (issue 18)."""
     assert names(search(q="Ива")) == ["ИВАНОВА Мария Петровна"]
