@@ -79,18 +79,16 @@ def _search_statements(dialect: str, words: int, filters: tuple[str, ...], desce
         # the word index drives; is_public is checked on the rows found (as an expression, so no engine is
         # tempted to walk the is_public index instead: SQLite would scan every public row)
         public = sa.func.coalesce(Mentor.is_public, sa.false()).is_(sa.true())
-        # each way of matching capped on its own (its own index; an OR of the two would make PostgreSQL build one
-        # bitmap of every mentor whose name begins with «ива» before reading the first row): the names as typed
-        # first, then the words' matches whose names the first did not take. Appended (UNION ALL, no
-        # de-duplication) and capped again, the word search is not read at all once the names fill the cap: «алекс»
-        # takes its 501 mentors from the name index in 0.2 ms, where the GIN bitmap of the word's 40,000 matches
-        # alone took 6.6 ms (a bitmap is built whole before its first row). The names are left out after the words'
-        # cap, not inside it: a condition inside would change the plan PostgreSQL picks for a common word (a
-        # sequential scan that stops at the cap). Whenever the names fell short of the cap they are all in the first
-        # branch, so the second still brings enough. Each branch is a subquery: SQLite refuses a LIMIT inside a UNION.
+        # each way of matching on its own index, capped (an OR would build one bitmap of every «ива…» name first):
+        # the names as typed, then the words' matches the names did not take. The two never overlap, so they are
+        # appended (UNION ALL), and the word search is not read once the names fill the cap (a GIN bitmap is built
+        # whole before its first row: 6.6 ms for «алекс», 0.2 ms by name). The names are left out after the words'
+        # cap, as a condition inside it would turn a common word's scan that stops at the cap into a full bitmap;
+        # when the names fell short of the cap they are all in the first branch, so the second still brings enough.
+        # Each branch is a subquery: SQLite refuses a LIMIT inside a UNION.
         by_name, by_words = (sa.select(Mentor.id, Mentor.sort_name).where(way_, public, *conditions[1:])
                              .limit(cap + 1).subquery()
-                             for way_ in (search.name_prefix(dialect), search.words(dialect, words)))
+                             for way_ in (search.name_prefix(dialect), search.ENGINES[dialect](words)))
         united = sa.union_all(
             sa.select(by_name.c.id, by_name.c.sort_name),
             sa.select(by_words.c.id, by_words.c.sort_name).where(sa.not_(search.begins(dialect, by_words.c.sort_name))),

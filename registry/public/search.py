@@ -1,4 +1,4 @@
-"""Full-text mentor search: one implementation per engine behind `words(dialect, count)`, and the name prefix.
+"""Full-text mentor search: one implementation per engine in `ENGINES`, and the name prefix.
 
 A mentor matches when either
 - every query word is present (AND) in `mentors.search_text`, the normalised (lower-case, ё→е) text of consented
@@ -69,11 +69,6 @@ def begins(dialect: str, sort_name) -> sa.ColumnElement[bool]:
     return sa.and_(begun, sort_name != NAMELESS_SORT)
 
 
-def words(dialect: str, count: int) -> sa.ColumnElement[bool]:
-    """Mentors whose searchable text holds all `count` words (the engine's word search)."""
-    return ENGINES[dialect](count)
-
-
 #: The filters a search may combine; each is a bind parameter of the statement, named after the filter.
 FILTER_NAMES = ("municipality", "organization", "form", "category")
 
@@ -108,7 +103,7 @@ def filter_values(filters) -> dict | None:
 
 
 def parameters(dialect: str, words: list[str]) -> dict[str, str]:
-    """The values of the bind parameters of `words(dialect, len(words))` and the name prefix for these words."""
+    """The values of the bind parameters of `ENGINES[dialect](len(words))` and the name prefix for these words."""
     prefix = " ".join(words)
     if dialect == "sqlite":
         return {"fts": " ".join(f'"{w}"*' for w in words), "prefix_from": prefix, "prefix_to": prefix + "\U0010ffff"}

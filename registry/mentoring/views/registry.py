@@ -68,9 +68,10 @@ def registry_list(region_code: str, kind: str):
     region, filters, model, query, sorts = _scope(region_code, kind)
     # records and different people in one pass over the scope (a name search reads each of its rows once, not
     # twice, and stops counting after SEARCH_COUNT_CAP: a whole region's count of «Иван» is no use to its reader)
-    cap = SEARCH_COUNT_CAP if filters["q"] else None
-    total, distinct = access.record_counts(query, cap) if kind in ("mentors", "mentees") else (None, None)
-    capped = cap is not None and total is not None and total > cap
+    counted = kind in ("mentors", "mentees")
+    cap = SEARCH_COUNT_CAP if counted and filters["q"] else None
+    total, distinct = access.record_counts(query, cap) if counted else (None, None)
+    capped = cap is not None and total > cap
     # the page's ids first (sorted within the index on organization, name and id, no row read for the rows not
     # shown), then those records with what they show
     listing = paginate(query.with_only_columns(model.id), sorts, next(iter(sorts)), PER_PAGE,
