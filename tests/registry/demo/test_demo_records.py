@@ -5,6 +5,7 @@ The demo is loaded once for the package (conftest.py): the tests below only read
 """
 import json
 from collections import Counter
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -56,7 +57,7 @@ def test_every_organization_keeps_hundreds_of_records_in_all_five_forms(demo):
     statuses = set(db.session.scalars(sa.select(MentoringPair.status).distinct()))
     assert {s.value for s in statuses} == {"forming", "approved", "active", "completed", "terminated"}
     finished = db.session.scalar(sa.select(sa.func.count()).select_from(Mentee).where(
-        Mentee.full_cycle_completed.is_(True), Mentee.full_cycle_on >= f"{demo.year}-01-01"))
+        Mentee.full_cycle_completed.is_(True), Mentee.full_cycle_on >= date(demo.year, 1, 1)))
     assert finished > 1000  # this year's finished programmes, with the full-cycle mark
 
 
