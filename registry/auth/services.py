@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm.attributes import set_committed_value
 
-from hierarchy.models import Municipality, Organization, Region
+from hierarchy.models import Municipality
 from hierarchy.queries import unit_by_code
 from registry.auth.models import ApiToken, Role, User
 from registry.auth.passwords import hash_password, password_problems, verify_password
@@ -173,13 +173,16 @@ def issue_token(user: User) -> str:
 @cache
 def _token_with_user() -> sa.Select:
     """One round trip per request: the token's epoch and age, its user (read afresh: disabling or logout refuses at
-    once) and the user's scope unit, which every scope check reads next. Plain entities of one select, cheaper to
-    load than the same joins as eager loads of the token; built once: its SQL and cache key are reused."""
-    return (sa.select(ApiToken.session_epoch, ApiToken.created_at, User, Region, Municipality, Organization)
+    once) and a municipal official's municipality, which its region check reads next. Plain entities of one select,
+    built once: its SQL and cache key are reused.
+
+    A curator's organization and region staff's region are left to their lazy loads: the requests that check them
+    load that unit themselves first (a submission's organization, a campaign's region), so the load is answered from
+    the session without SQL; joined here they made PostgreSQL plan a five-table join on every API request (0.23 ms of
+    planning for 0.03 ms of execution, against 0.10 ms for these three tables)."""
+    return (sa.select(ApiToken.session_epoch, ApiToken.created_at, User, Municipality)
             .join(User, User.id == ApiToken.user_id)
-            .outerjoin(Region, Region.id == User.region_id)
             .outerjoin(Municipality, Municipality.id == User.municipality_id)
-            .outerjoin(Organization, Organization.id == User.organization_id)
             .where(ApiToken.token_hash == sa.bindparam("token_hash")))
 
 
@@ -194,6 +197,5 @@ def user_for_token(token: str) -> tuple[User | None, bool]:
     if now_utc() - row.created_at >= timedelta(days=current_app.config["API_TOKEN_LIFETIME_DAYS"]):
         return None, True
     user = row.User
-    for name in ("region", "municipality", "organization"):  # loaded with the user: no lazy load asks again
-        set_committed_value(user, name, getattr(row, name.capitalize()))
+    set_committed_value(user, "municipality", row.Municipality)  # loaded with the user: no lazy load asks again
     return user, False
