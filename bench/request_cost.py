@@ -4,6 +4,7 @@
     .venv/bin/python -m bench.request_cost --profile "PUT submission"      # also print that route's cProfile top
     .venv/bin/python -m bench.request_cost --profile all --sort tottime    # every route: profile and CPU per package
     .venv/bin/python -m bench.request_cost --sql "PUT submission"          # the route's statements ([compiled] marks)
+    .venv/bin/python -m bench.request_cost --plans                         # PostgreSQL planning vs execution per read
 
 Seeds region B as bench/soak.py does (fewer mentors), then drives the routes through the Flask test client with
 bearer tokens: each curator saves, reads, submits; each official reads the queue and accepts; the public searches.
@@ -14,6 +15,8 @@ import argparse
 import cProfile
 import pstats
 import random
+import re
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -41,6 +44,8 @@ class Meter:
         self.profiles: dict[str, cProfile.Profile] = {}
         self.sql: dict[str, list[str]] = {}  # routes whose statements are shown → those of their last request
         self.current: list[str] = []
+        self.route = ""
+        self.reads: dict[tuple[str, str], dict] = {}  # (route, SELECT) → its parameters of the first run, for --plans
 
     def count(self, _conn, _cursor, statement: str, _parameters, context, _many) -> None:
         self.statements += 1
@@ -49,10 +54,12 @@ class Meter:
         fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
         self.compiled += fresh
         self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
+        if statement.lstrip().upper().startswith("SELECT") and not _many:
+            self.reads.setdefault((self.route, statement), _parameters)
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
         profiler = self.profiles.get(route) or self.profiles.get("all")
-        self.current = []
+        self.current, self.route = [], route
         before, compiled = self.statements, self.compiled
         cpu, wall = time.process_time(), time.perf_counter()
         if profiler:
@@ -118,6 +125,29 @@ def report(meter: Meter, sort: str) -> None:
             by_package(pstats.Stats(profiler), sum(r["count"] for r in meter.rows.values()))
 
 
+def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30) -> None:
+    """Each distinct read of the routes, run `runs` times under EXPLAIN (ANALYZE, SUMMARY): median planning and
+    execution ms. PostgreSQL plans a statement on every run (psycopg2 prepares nothing), so a short lookup's
+    planning is often most of its server time."""
+    print(f"\n--- PostgreSQL planning and execution, ms (median of {runs} EXPLAIN ANALYZE) ---")
+    print(f"{'route':<26}{'plan':>7}{'exec':>7}  statement")
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for (route, sql), params in reads.items():
+            timings = []
+            for _ in range(runs):
+                cursor.execute("EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) " + sql, params)
+                text = "\n".join(line for line, in cursor.fetchall())
+                timings.append([float(re.search(rf"{kind} Time: ([\d.]+)", text).group(1))
+                                for kind in ("Planning", "Execution")])
+            raw.rollback()
+            plan, run = (statistics.median(column) for column in zip(*timings, strict=True))
+            print(f"{route:<26}{plan:>7.3f}{run:>7.3f}  {' '.join(sql.split())[:110]}")
+    finally:
+        raw.close()
+
+
 def by_package(stats: pstats.Stats, requests: int) -> None:
     """Own time (tottime) summed per library or project package, ms per request: where a request's CPU goes."""
     totals: dict[str, float] = defaultdict(float)
@@ -144,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="append", default=[], metavar="ROUTE",
                         help="cProfile this route ('all': every route in one profile, with CPU per package)")
     parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime, …)")
+    parser.add_argument("--plans", action="store_true", help="PostgreSQL planning vs execution of every read")
     parser.add_argument("--sql", action="append", default=[], metavar="ROUTE", help="show this route's statements")
     args = parser.parse_args(argv)
     folder = args.own_cluster or cluster_folder("cost-pg-")
@@ -161,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             sa.event.listen(db.engine, "before_cursor_execute", meter.count)
         drive(app, year, schools, officials, meter, args.rounds)
         report(meter, args.sort)
+        if args.plans:
+            with app.app_context():
+                plans(db.engine, meter.reads)
     finally:
         stop_cluster(folder)
     return 0
