@@ -47,15 +47,15 @@ class Meter:
         self.route = ""
         self.reads: dict[tuple[str, str], dict] = {}  # (route, SELECT) → its parameters of the first run, for --plans
 
-    def count(self, _conn, _cursor, statement: str, _parameters, context, _many) -> None:
+    def count(self, _conn, _cursor, statement: str, parameters, context, many) -> None:
         self.statements += 1
         # a statement compiled afresh instead of taken from the engine's compiled cache (CPU spent on every request),
         # or one that has no cache key: driver SQL such as the SAVEPOINT of a first save
         fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
         self.compiled += fresh
         self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
-        if statement.lstrip().upper().startswith("SELECT") and not _many:
-            self.reads.setdefault((self.route, statement), _parameters)
+        if statement.lstrip().upper().startswith("SELECT") and not many:
+            self.reads.setdefault((self.route, statement), parameters)
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
         profiler = self.profiles.get(route) or self.profiles.get("all")
