@@ -131,21 +131,16 @@ def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30)
     planning is often most of its server time."""
     print(f"\n--- PostgreSQL planning and execution, ms (median of {runs} EXPLAIN ANALYZE) ---")
     print(f"{'route':<26}{'plan':>7}{'exec':>7}  statement")
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
+    explain = "EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) "
+    with engine.connect() as conn:  # the reads only (count() keeps SELECTs); rolled back on leaving
         for (route, sql), params in reads.items():
             timings = []
             for _ in range(runs):
-                cursor.execute("EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) " + sql, params)
-                text = "\n".join(line for line, in cursor.fetchall())
+                text = "\n".join(conn.exec_driver_sql(explain + sql, params).scalars())
                 timings.append([float(re.search(rf"{kind} Time: ([\d.]+)", text).group(1))
                                 for kind in ("Planning", "Execution")])
-            raw.rollback()
             plan, run = (statistics.median(column) for column in zip(*timings, strict=True))
             print(f"{route:<26}{plan:>7.3f}{run:>7.3f}  {' '.join(sql.split())[:110]}")
-    finally:
-        raw.close()
 
 
 def by_package(stats: pstats.Stats, requests: int) -> None:
