@@ -97,15 +97,17 @@ class Sums(NamedTuple):
         return cls.add([cls(stored["by_type"], {}, stored["weighted"])])
 
 
-def sums(source: sa.Select, survey: list[dict] | None = None) -> Sums:
-    """Sums by org type, totals, Σ pct × respondents per survey of one source — two GROUP BY queries, or one when
-    the caller already has the source's `survey_rows`."""
-    src = source.subquery("src")
+def sums(source: sa.Select, survey: list[dict] | None = None, by_type_rows: list[tuple] | None = None) -> Sums:
+    """Sums by org type, totals, Σ pct × respondents per survey of one source — two GROUP BY queries; none when the
+    caller already has the source's `survey_rows` and its (org type, code, sum) rows
+    (record_indicators.org_facts_and_sums), one when it has either."""
+    if by_type_rows is None:
+        src = source.subquery("src")
+        by_type_rows = db.session.execute(
+            sa.select(src.c.org_type, src.c.code, sa.func.sum(src.c.value)).group_by(src.c.org_type, src.c.code))
     by_type: dict[str, dict[str, float]] = {}
     totals: dict[str, float] = {}
-    rows = db.session.execute(
-        sa.select(src.c.org_type, src.c.code, sa.func.sum(src.c.value)).group_by(src.c.org_type, src.c.code))
-    for org_type, code, total in rows:
+    for org_type, code, total in by_type_rows:
         org_type = getattr(org_type, "value", org_type)
         by_type.setdefault(org_type, {})[code] = float(total)
         totals[code] = totals.get(code, 0.0) + float(total)

@@ -40,10 +40,11 @@ def aggregate(campaign: Campaign, unit: Region | Municipality | Organization, no
         source = aggregation.live_source(campaign.id, scope)
         completeness = aggregation.completeness(campaign, now, scope)
     # the source's organizations read once: R9 and F2's facts, the survey means and the under-5 pools
-    facts = record_indicators.org_facts(campaign, source)
+    facts, by_type_rows = record_indicators.org_facts_and_sums(campaign, source)
     survey = record_indicators.survey_rows(facts)
-    block = aggregation.indicator_block(campaign, aggregation.sums(source, survey), level=unit.level, source=source,
-                                        unit_id=unit.id, targets=resolve_targets(campaign, unit), facts=facts)
+    block = aggregation.indicator_block(campaign, aggregation.sums(source, survey, by_type_rows), level=unit.level,
+                                        source=source, unit_id=unit.id, targets=resolve_targets(campaign, unit),
+                                        facts=facts)
     hidden = privacy.hidden_codes(viewer, campaign, aggregation.small_pools(source, survey=survey),
                                   unit.id if isinstance(unit, Organization) else None)
     return {"unit": {"code": unit.code, "level": unit.level.value, "name": unit.name}, "values": block["values"],

