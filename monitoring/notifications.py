@@ -14,8 +14,7 @@ from deadlines.models import Campaign
 from hierarchy.models import Municipality, Organization
 from monitoring.models import MunicipalReport, Submission
 from registry.auth.models import Role, User
-from registry.extensions import db
-from registry.notify.services import Message, notify
+from registry.notify.services import Message, notify_selected
 
 
 @cache
@@ -26,27 +25,25 @@ def _users_query(role: Role, unit: str | None) -> sa.Select:
     return query.where(getattr(User, unit) == sa.bindparam("unit_id")) if unit else query
 
 
-def _users(role: Role, unit: str | None = None, unit_id: int | None = None) -> list[User]:
-    return list(db.session.scalars(_users_query(role, unit), {"unit_id": unit_id} if unit else {}))
+def _selection(role: Role, unit: str | None = None, unit_id: int | None = None) -> tuple[sa.Select, dict]:
+    """The users of a role (of one unit) as a query and its parameters: notify_selected reads them with their
+    notification flags in one statement."""
+    return _users_query(role, unit), ({"unit_id": unit_id} if unit else {})
 
 
-def curators(organization: Organization) -> list[User]:
-    return _users(Role.org_curator, "organization_id", organization.id)
+def curators(organization: Organization) -> tuple[sa.Select, dict]:
+    return _selection(Role.org_curator, "organization_id", organization.id)
 
 
-def officials(municipality_id: int) -> list[User]:
-    return _users(Role.municipal_official, "municipality_id", municipality_id)
+def officials(municipality_id: int) -> tuple[sa.Select, dict]:
+    return _selection(Role.municipal_official, "municipality_id", municipality_id)
 
 
-def operators(region_id: int) -> list[User]:
-    return _users(Role.region_operator, "region_id", region_id)
+def operators(region_id: int) -> tuple[sa.Select, dict]:
+    return _selection(Role.region_operator, "region_id", region_id)
 
 
-def admins() -> list[User]:
-    return _users(Role.admin)
-
-
-def reviewers(campaign: Campaign, municipality_id: int | None) -> list[User]:
+def reviewers(campaign: Campaign, municipality_id: int | None) -> tuple[sa.Select, dict]:
     """Who reviews an organization: its reporting municipality's officials, or the regional operators."""
     return officials(municipality_id) if municipality_id is not None else operators(campaign.region_id)
 
@@ -55,9 +52,10 @@ def _args(campaign: Campaign) -> dict:
     return {"region_code": campaign.region.code, "year": campaign.year}
 
 
-def _tell(users: list[User], kind: str, subject: str, text: str, link: str, cause_key: str, now: datetime) -> int:
-    return notify(users, Message(kind=kind, subject=subject, summary=text, template="workflow",
-                                 context={"text": text}, link=link, cause_key=cause_key), now=now)
+def _tell(users: tuple[sa.Select, dict], kind: str, subject: str, text: str, link: str, cause_key: str,
+          now: datetime) -> int:
+    return notify_selected(*users, Message(kind=kind, subject=subject, summary=text, template="workflow",
+                                           context={"text": text}, link=link, cause_key=cause_key), now=now)
 
 
 def submission_event(submission: Submission, event: str, *, reporting_municipality_id: int | None,

@@ -41,3 +41,22 @@ def test_save_and_read_of_a_submission_take_a_fixed_number_of_statements(world, 
     assert response.get_json()["values"] == {"students_total": 7}
     # token+user+scope, region+campaign+organization+membership+whether it has surveys, submission with its values
     assert len(sent) == 3, sent
+
+
+def test_a_workflow_event_takes_a_fixed_number_of_statements(world, api_as, db):
+    curator, official = api_as(world.curator), api_as(world.khv_official)
+    curator.put(submission_url(SCHOOL), json={"values": VALID_VALUES, "version": 0})
+    lock = 1 if db.engine.dialect.name == "sqlite" else 0
+    with statements(db) as sent:
+        response = curator.post(submission_url(SCHOOL) + "/submit", json={"version": 1})
+    assert response.status_code == 200 and response.get_json()["status"] == "submitted"
+    submitted = len(sent)
+    with statements(db) as sent:
+        response = official.post(submission_url(SCHOOL) + "/accept")
+    assert response.status_code == 200 and response.get_json()["status"] == "accepted"
+    # token+user+scope, region+campaign+organization+membership+whether it has surveys, submission (locked), its
+    # values (for the version row), the submission's status and version, the version row, the audit row, the
+    # curators with whether each was told of this event already and declined its e-mail, their notification,
+    # their e-mail
+    assert len(sent) == 10 + lock, [" ".join(s.split()[:3]) for s in sent]
+    assert submitted == len(sent), "a submit reads the same rows and tells its reviewers the same way"
