@@ -80,7 +80,7 @@ def _org_facts(campaign: Campaign, source: sa.Select, group: str,
         # the per-organization rows have no code (not in their grouping set), the (type, code) rows no organization
         query = sa.select(*keys, src.c.org_type, src.c.code, sa.func.sum(src.c.value), *pivot).group_by(
             sa.func.grouping_sets(sa.tuple_(*keys), sa.tuple_(src.c.org_type, src.c.code)))
-    else:
+    else:  # the same row shape: no type, code or sum
         query = sa.select(*keys, sa.null(), sa.null(), sa.null(), *pivot).group_by(*keys)
     facts: dict[int, OrgFacts] = {}
     by_type: list[tuple] | None = [] if type_sums else None

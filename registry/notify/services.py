@@ -48,7 +48,7 @@ def notify(users: list[User], message: Message, *, now: datetime) -> int:
     for user_id, was_told, said_no in db.session.execute(
             _told_and_declined_query(message.cause_key is not None),
             {"ids": [u.id for u in users], "cause_key": message.cause_key, "kind": message.kind}):
-        _sort(user_id, was_told, said_no, told, declined)
+        _note_flags(user_id, was_told, said_no, told, declined)
     return _send(users, told, declined, message, now)
 
 
@@ -61,11 +61,11 @@ def notify_selected(query: sa.Select, params: dict, message: Message, *, now: da
                                                       {**params, "cause_key": message.cause_key,
                                                        "kind": message.kind}):
         users.append(user)
-        _sort(user.id, was_told, said_no, told, declined)
+        _note_flags(user.id, was_told, said_no, told, declined)
     return _send(users, told, declined, message, now) if users else 0
 
 
-def _sort(user_id: int, was_told: bool, said_no: bool, told: set[int], declined: set[int]) -> None:
+def _note_flags(user_id: int, was_told: bool, said_no: bool, told: set[int], declined: set[int]) -> None:
     if was_told:
         told.add(user_id)
     if said_no:
