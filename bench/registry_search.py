@@ -105,15 +105,17 @@ def explain_queries(url: str) -> None:
             captured.append((sql, params))
 
         sa.event.listen(db.engine, "before_cursor_execute", record)
-        for q in ("ива", "кузнецова ол", "робототехника"):
+        # a name as typed, a full name, a common word, and a name typed with a municipality chosen
+        for q, place in (("ива", ""), ("кузнецова ол", ""), ("робототехника", ""), ("орлов", "B-M03")):
             captured.clear()
-            queries.search_mentors(queries.MentorFilters(q=q), 1)
+            queries.search_mentors(queries.MentorFilters(q=q, municipality=place), 1)
             sql, params = captured[0]
             with engine.connect() as conn:
                 plan = [line for line, in conn.exec_driver_sql("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)]
             used = sorted({word for line in plan for word in line.split() if word.startswith("ix_mentors")})
             timing = next(line.strip() for line in plan if line.startswith("Execution Time"))
-            print(f"q={q!r}: indexes {', '.join(used)}; {timing}", flush=True)
+            print(f"q={q!r}{f' municipality={place}' if place else ''}: indexes {', '.join(used)}; {timing}",
+                  flush=True)
         sa.event.remove(db.engine, "before_cursor_execute", record)
     engine.dispose()
 

@@ -10,8 +10,8 @@ A mentor matches when either
 - or the published name begins with the query as it is being typed, surname first («ива» finds «Иванова
   Мария», «иванова ма» too): `sort_name LIKE 'ива%'`, over the normalised name, which is set
   only when the mentor consented to publish it. PostgreSQL reads it from the btree `ix_mentors_name_prefix`
-  (varchar_pattern_ops, so any database collation can range-scan a prefix); SQLite reads the same prefix as a
-  range of its (is_public, sort_name) index.
+  (varchar_pattern_ops, so any database collation can range-scan a prefix; the municipality and organization
+  filters are checked inside it); SQLite reads the same prefix as a range of its (is_public, sort_name) index.
 Query words are reduced to letters and digits first, so no query syntax from the user reaches either engine,
 and no LIKE wildcard either.
 """

@@ -137,8 +137,11 @@ class Mentor(TimestampMixin, db.Model):
 sa.Index("ix_mentors_search", *(Mentor.__table__.c[name] for name in SEARCH_INDEX_COLUMNS),
          postgresql_using="gin").ddl_if(dialect="postgresql")
 # Names as people type them (public search: `sort_name LIKE 'ива%'`): pattern ops range-scan a prefix whatever the
-# database's collation; only published rows (the search repeats `is_public`).
-sa.Index("ix_mentors_name_prefix", Mentor.__table__.c.sort_name, postgresql_ops={"sort_name": "varchar_pattern_ops"},
+# database's collation; only published rows (the search repeats `is_public`). The place filters ride along, so a name
+# typed with a municipality or an organization chosen is filtered inside the index, not by a second bitmap.
+sa.Index("ix_mentors_name_prefix", *(Mentor.__table__.c[name] for name in ("sort_name", "public_municipality_id",
+                                                                           "public_organization_id")),
+         postgresql_ops={"sort_name": "varchar_pattern_ops"},
          postgresql_where=Mentor.__table__.c.is_public).ddl_if(dialect="postgresql")
 
 

@@ -136,6 +136,8 @@ def test_names_match_as_people_type_them(mentors):
     assert names(search(q="СИДОРОВ П")) == ["Сидоров Пётр Ильич"]
     assert names(search(q="ванова")) == []  # the beginning of the name, not any part of it
     assert names(search(q="ива", municipality="27-VAN")) == []  # still within the filters
+    assert names(search(q="ива", municipality="27-KHV")) == ["ИВАНОВА Мария Петровна"]
+    assert names(search(q="ёлк", organization="27-KHV-S1")) == ["Ёлкина Анна Сергеевна"]
     assert names(search(q="ива_")) == names(search(q="ива"))  # no LIKE wildcard reaches the query
 
 
