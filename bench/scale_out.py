@@ -193,7 +193,8 @@ def in_flight_on(killed: str, killed_at: float, failed: list[tuple]) -> list[tup
     """The failed requests (start, end, method, path, status, upstream) the killed instance was handling when it died:
     a POST it had accepted, or any answer it had begun to send. nginx retries a request on the other instance only
     while nothing of the answer has reached the client, so these are the failures a client may see."""
-    return [r for r in failed if killed in r[5] and r[0] <= killed_at + 0.5 and r[1] >= killed_at]
+    return [r for r in failed
+            if killed in r[5].replace(",", " ").split() and r[0] <= killed_at + 0.5 and r[1] >= killed_at]
 
 
 def summary(client, apps, app_killed, schedulers, first, scheduler_killed, args, throttle, problems, figures,
