@@ -5,10 +5,12 @@
     .venv/bin/python -m bench.registry_search import --rows 10000 20000 40000
 
 `search` fills the database with synthetic published mentors (bulk INSERT … SELECT in the database),
-starts gunicorn with two sync workers on loopback and drives GET /api/v1/public/mentors with wrk (Debian
-`wrk`), then the same server's bare JSON route (/bench/ping) as the ceiling; it prints throughput and
-the latency percentiles of both and their ratio. `sqlite` times the embedded engine's search in process.
-`import` times a streamed XLSX import and reports the peak Python memory (tracemalloc) per file size.
+prints the indexes the plans of four kinds of search read, times every search address in process (the mean and
+the slowest kinds of search), then starts gunicorn with two sync workers on loopback and drives
+GET /api/v1/public/mentors with wrk (Debian `wrk`), then the same server's bare JSON route (/bench/ping) as the
+ceiling; it prints throughput and the latency percentiles of both and their ratio. `sqlite` times the embedded
+engine's search in process. `import` times a streamed XLSX import and reports the peak Python memory
+(tracemalloc) per file size.
 """
 import argparse
 import json
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+import urllib.parse
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,6 +37,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/registry_search.
 from bench.harness import TUNING, gunicorn, own_cluster, stop_cluster, tune_database  # noqa: E402 - after the path fix above
 from bench.mentors import (  # noqa: E402
     COMPETENCES,
+    FILTERS,
     FIRST,
     PATRONYMICS,
     POSITIONS,
@@ -120,11 +124,38 @@ def explain_queries(url: str) -> None:
     engine.dispose()
 
 
+def time_addresses(url: str, repeats: int = 5, slowest: int = 15) -> None:
+    """Every query × filter × page 1 and 2 of the benchmark's addresses through the Flask test client, in process
+    (no HTTP, no concurrency): the median ms of each, their mean and the slowest: which kinds of search cost most."""
+    from registry import create_app
+
+    client = create_app(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False).test_client()
+    timed = []
+    for q in QUERIES:
+        for extra in FILTERS:
+            for page in (1, 2):
+                path = f"/api/v1/public/mentors?q={urllib.parse.quote(q)}{extra}&page={page}"
+                client.get(path)  # the statement of its shape compiled and the pages it reads cached
+                runs = []
+                for _ in range(repeats):
+                    started = time.perf_counter()
+                    if client.get(path).status_code != 200:
+                        raise SystemExit(f"{path}: not 200")
+                    runs.append((time.perf_counter() - started) * 1000)
+                timed.append((statistics.median(runs), f"q={q}{extra} page={page}"))
+    timed.sort(reverse=True)
+    print(f"in process, {len(timed)} addresses × {repeats}: mean of the medians "
+          f"{statistics.mean(ms for ms, _ in timed):.2f} ms; the slowest:", flush=True)
+    for ms, what in timed[:slowest]:
+        print(f"  {ms:7.2f} ms  {what}", flush=True)
+
+
 def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], skip_fill: bool) -> None:
     if not skip_fill:
         print(f"filling {mentors:,} mentors …", flush=True)
         print(f"  filled in {fill_postgresql(url, mentors):.0f} s", flush=True)
     explain_queries(url)
+    time_addresses(url)
     # the per-address limit stays on (its check is part of every public request) but far above one client's load
     with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping",
                   env={"PUBLIC_API_LIMIT": "100000000 per minute"}) as (base, _):
