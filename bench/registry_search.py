@@ -25,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 import urllib.parse
+from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,14 +125,17 @@ def explain_queries(url: str) -> None:
     engine.dispose()
 
 
-def time_addresses(url: str, repeats: int = 5, slowest: int = 15) -> None:
+def time_addresses(url: str, repeats: int = 5, slowest: int = 10) -> None:
     """Every query × filter × page 1 and 2 of the benchmark's addresses through the Flask test client, in process
-    (no HTTP, no concurrency): the median ms of each, their mean and the slowest: which kinds of search cost most."""
+    (no HTTP, no concurrency): the median ms of each; their mean, the mean per kind of search (a name or a
+    competence word, by filter) and the slowest addresses: which kinds of search cost most."""
     from registry import create_app
 
     client = create_app(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False).test_client()
-    timed = []
+    words = {word for competence in COMPETENCES for word in competence.split()}
+    timed, kinds = [], defaultdict(list)
     for q in QUERIES:
+        kind = "word" if q.split()[0] in words else "name"
         for extra in FILTERS:
             for page in (1, 2):
                 path = f"/api/v1/public/mentors?q={urllib.parse.quote(q)}{extra}&page={page}"
@@ -143,9 +147,12 @@ def time_addresses(url: str, repeats: int = 5, slowest: int = 15) -> None:
                         raise SystemExit(f"{path}: not 200")
                     runs.append((time.perf_counter() - started) * 1000)
                 timed.append((statistics.median(runs), f"q={q}{extra} page={page}"))
+                kinds[(kind, extra.split("=")[0].lstrip("&") or "no filter")].append(timed[-1][0])
     timed.sort(reverse=True)
     print(f"in process, {len(timed)} addresses × {repeats}: mean of the medians "
-          f"{statistics.mean(ms for ms, _ in timed):.2f} ms; the slowest:", flush=True)
+          f"{statistics.mean(ms for ms, _ in timed):.2f} ms; by kind: "
+          + ", ".join(f"{kind} + {place} {statistics.mean(ms):.1f}" for (kind, place), ms in sorted(kinds.items())),
+          flush=True)
     for ms, what in timed[:slowest]:
         print(f"  {ms:7.2f} ms  {what}", flush=True)
 
