@@ -5,8 +5,8 @@
     .venv/bin/python -m bench.registry_search import --rows 10000 20000 40000
 
 `search` fills the database with synthetic published mentors (bulk INSERT … SELECT in the database),
-prints the indexes the plans of four kinds of search read, times every search address in process (the mean and
-the slowest kinds of search), then starts gunicorn with two sync workers on loopback and drives
+prints the indexes the plans of four kinds of search read, times every search address in process (the mean, the
+mean per kind of search, the slowest addresses), then starts gunicorn with two sync workers on loopback and drives
 GET /api/v1/public/mentors with wrk (Debian `wrk`), then the same server's bare JSON route (/bench/ping) as the
 ceiling; it prints throughput and the latency percentiles of both and their ratio. `sqlite` times the embedded
 engine's search in process. `import` times a streamed XLSX import and reports the peak Python memory
@@ -95,12 +95,10 @@ def wrk(base: str, paths: list[str], *, seconds: int, connections: int, threads:
 GOAL_RPS, GOAL_P99_MS = 300, 50
 
 
-def explain_queries(url: str) -> None:
+def explain_queries(app, url: str) -> None:
     """Which index each kind of search reads (EXPLAIN of the statements the route runs)."""
-    from registry import create_app
     from registry.public import queries
 
-    app = create_app(SQLALCHEMY_DATABASE_URI=url)
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
     captured: list[tuple[str, object]] = []
     with app.app_context():
@@ -125,13 +123,11 @@ def explain_queries(url: str) -> None:
     engine.dispose()
 
 
-def time_addresses(url: str, repeats: int = 5, slowest: int = 10) -> None:
+def time_addresses(app, repeats: int = 5, slowest: int = 10) -> None:
     """Every query × filter × page 1 and 2 of the benchmark's addresses through the Flask test client, in process
     (no HTTP, no concurrency): the median ms of each; their mean, the mean per kind of search (a name or a
     competence word, by filter) and the slowest addresses: which kinds of search cost most."""
-    from registry import create_app
-
-    client = create_app(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False).test_client()
+    client = app.test_client()
     words = {word for competence in COMPETENCES for word in competence.split()}
     timed, kinds = [], defaultdict(list)
     for q in QUERIES:
@@ -161,8 +157,11 @@ def run_search(url: str, mentors: int, *, seconds: int, connections: list[int], 
     if not skip_fill:
         print(f"filling {mentors:,} mentors …", flush=True)
         print(f"  filled in {fill_postgresql(url, mentors):.0f} s", flush=True)
-    explain_queries(url)
-    time_addresses(url)
+    from registry import create_app
+
+    app = create_app(SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)  # in process: plans, then timings
+    explain_queries(app, url)
+    time_addresses(app)
     # the per-address limit stays on (its check is part of every public request) but far above one client's load
     with gunicorn("bench.registry_search:bench_app()", url, ready="/bench/ping",
                   env={"PUBLIC_API_LIMIT": "100000000 per minute"}) as (base, _):
