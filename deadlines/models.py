@@ -20,7 +20,7 @@ class Campaign(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("region_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"))
     year: Mapped[int]
     #: Instants (UTC) at which each level's window closes: "no later than 20 October" → 21 October 00:00 local.
     organization_deadline: Mapped[datetime]

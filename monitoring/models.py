@@ -75,7 +75,7 @@ class Submission(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "organization_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     status: Mapped[SubmissionStatus] = mapped_column(str_enum(SubmissionStatus, "submission_status"),
                                                      default=SubmissionStatus.draft)
@@ -122,7 +122,7 @@ class SubmissionVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("submission_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(sa.ForeignKey("submissions.id"))
     version: Mapped[int]
     status: Mapped[SubmissionStatus] = mapped_column(str_enum(SubmissionStatus, "submission_status"))
     #: What happened: saved, submitted, returned, accepted, reopened.
@@ -164,7 +164,7 @@ class MunicipalReport(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "municipality_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus, "report_status"), default=ReportStatus.open)
     review_comment: Mapped[str | None] = mapped_column(sa.Text)
@@ -192,7 +192,7 @@ class Snapshot(db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "level", "unit_code", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
     level: Mapped[Level] = mapped_column(str_enum(Level, "level"))
     unit_code: Mapped[str] = mapped_column(sa.String(32))
     version: Mapped[int]

@@ -22,7 +22,7 @@ class Survey(db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "organization_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     #: mentee or mentor (surveys.questionnaires.KINDS).
     kind: Mapped[str] = mapped_column(sa.String(16))

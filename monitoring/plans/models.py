@@ -47,7 +47,7 @@ class Plan(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("campaign_id", "level", "unit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id"))
     #: municipality or organization (the region's own targets are the campaign's IndicatorTarget rows).
     level: Mapped[Level] = mapped_column(str_enum(Level, "level"))
     #: Id of the municipality or organization named by `level`.
@@ -91,7 +91,7 @@ class PlanVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("plan_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"))
     version: Mapped[int]
     status: Mapped[PlanStatus] = mapped_column(str_enum(PlanStatus, "plan_status"))
     #: What happened: saved, submitted, returned, approved, reopened, imported.

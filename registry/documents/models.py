@@ -19,7 +19,7 @@ class DocumentVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("organization_id", "kind", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     kind: Mapped[DocumentKind] = mapped_column(str_enum(DocumentKind, "document_kind"))
     version: Mapped[int]
     #: The document's own registration number and date («№ 45-о от 01.09.2025»).

@@ -32,7 +32,7 @@ class QuarterlyReport(db.Model):
                       sa.CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_range"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"))
     year: Mapped[int]
     quarter: Mapped[int]
     done: Mapped[str] = mapped_column(sa.Text, default="")
@@ -57,7 +57,7 @@ class YearEvaluation(db.Model):
     __table_args__ = (sa.UniqueConstraint("mentor_id", "year"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(sa.ForeignKey("mentors.id", ondelete="CASCADE"))
     year: Mapped[int]
     #: Criterion code → score on vocab.SCALE.
     scores: Mapped[Any] = mapped_column(sa.JSON)

@@ -17,7 +17,7 @@ class Programme(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("organization_id", "form"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     form: Mapped[Form] = mapped_column(str_enum(Form, "programme_form"))
     title: Mapped[str] = mapped_column(sa.String(300))
     goal: Mapped[str] = mapped_column(sa.Text)

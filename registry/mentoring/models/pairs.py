@@ -26,7 +26,7 @@ class MentoringPair(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("organization_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     code: Mapped[str | None] = mapped_column(sa.String(64))
     form: Mapped[Form] = mapped_column(str_enum(Form, "mentoring_form"))
     #: Role model or sub-form (vocab.ROLE_MODELS); empty when not chosen.

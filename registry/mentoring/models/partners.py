@@ -21,7 +21,7 @@ class Partner(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("region_id", "inn"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"), index=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("regions.id"))
     #: ИНН, 10 digits (legal entity) or 12 (individual entrepreneur), checksum-validated.
     inn: Mapped[str] = mapped_column(sa.String(12))
     name: Mapped[str] = mapped_column(sa.String(500))
