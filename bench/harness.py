@@ -1,7 +1,9 @@
 """What the HTTP benchmarks share: a throwaway tuned PostgreSQL cluster, gunicorn on loopback, percentiles, CPU."""
 import os
+import re
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -166,3 +168,21 @@ def tune_database(url: str) -> dict[str, str]:
             conn.execute(sa.text(f'ALTER DATABASE "{name}" SET {setting} = \'{value}\''))
     engine.dispose()
     return settings
+
+
+def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30) -> None:
+    """Each distinct read of the routes, run `runs` times under EXPLAIN (ANALYZE, SUMMARY): median planning and
+    execution ms. PostgreSQL plans a statement on every run (psycopg2 prepares nothing), so a short lookup's
+    planning is often most of its server time."""
+    print(f"\n--- PostgreSQL planning and execution, ms (median of {runs} EXPLAIN ANALYZE) ---")
+    print(f"{'route':<26}{'plan':>7}{'exec':>7}  statement")
+    explain = "EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) "
+    with engine.connect() as conn:  # SELECTs only (the callers keep no other statement); rolled back on leaving
+        for (route, sql), params in reads.items():
+            timings = []
+            for _ in range(runs):
+                text = "\n".join(conn.exec_driver_sql(explain + sql, params).scalars())
+                timings.append([float(re.search(rf"{kind} Time: ([\d.]+)", text).group(1))
+                                for kind in ("Planning", "Execution")])
+            plan, run = (statistics.median(column) for column in zip(*timings, strict=True))
+            print(f"{route:<26}{plan:>7.3f}{run:>7.3f}  {' '.join(sql.split())[:110]}")

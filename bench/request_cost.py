@@ -15,8 +15,6 @@ import argparse
 import cProfile
 import pstats
 import random
-import re
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -29,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import cluster_folder, own_cluster, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, own_cluster, plans, stop_cluster  # noqa: E402
 from bench.mentors import search_paths  # noqa: E402
 from bench.soak import PASSWORD, seed  # noqa: E402
 from registry.demo.values import profile, values_for  # noqa: E402
@@ -123,24 +121,6 @@ def report(meter: Meter, sort: str) -> None:
         pstats.Stats(profiler).sort_stats(sort).print_stats(45)
         if route == "all":
             by_package(pstats.Stats(profiler), sum(r["count"] for r in meter.rows.values()))
-
-
-def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30) -> None:
-    """Each distinct read of the routes, run `runs` times under EXPLAIN (ANALYZE, SUMMARY): median planning and
-    execution ms. PostgreSQL plans a statement on every run (psycopg2 prepares nothing), so a short lookup's
-    planning is often most of its server time."""
-    print(f"\n--- PostgreSQL planning and execution, ms (median of {runs} EXPLAIN ANALYZE) ---")
-    print(f"{'route':<26}{'plan':>7}{'exec':>7}  statement")
-    explain = "EXPLAIN (ANALYZE, SUMMARY, TIMING OFF) "
-    with engine.connect() as conn:  # the reads only (count() keeps SELECTs); rolled back on leaving
-        for (route, sql), params in reads.items():
-            timings = []
-            for _ in range(runs):
-                text = "\n".join(conn.exec_driver_sql(explain + sql, params).scalars())
-                timings.append([float(re.search(rf"{kind} Time: ([\d.]+)", text).group(1))
-                                for kind in ("Planning", "Execution")])
-            plan, run = (statistics.median(column) for column in zip(*timings, strict=True))
-            print(f"{route:<26}{plan:>7.3f}{run:>7.3f}  {' '.join(sql.split())[:110]}")
 
 
 def by_package(stats: pstats.Stats, requests: int) -> None:

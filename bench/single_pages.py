@@ -6,6 +6,8 @@
 Logs in as the scope-matrix world's users (tests/test_scope_matrix.py, password tests.factories.PASSWORD) and
 requests each page --repeat times after a warm-up: p50/p95 of the whole request, the statements of the last one
 (a `before_cursor_execute` listener) and the page's size. Without --page: the pages issue 18 found over 300 ms.
+--explain: then each read of one more request of the page, run 7 times under EXPLAIN ANALYZE (median planning and
+execution ms, bench.harness.plans) — the figures to compare when an index or a query of the page changes.
 """
 import argparse
 import cProfile
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import percentiles  # noqa: E402
+from bench.harness import percentiles, plans  # noqa: E402
 
 PAGES = [("admin@example.ru", "/admin/users"), ("admin@example.ru", "/admin/users?unit_q=школа"),
          ("admin@example.ru", "/admin/users/7/edit"), ("operator@example.ru", "/campaigns/27/2027/members"),
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="after each page: its slowest statements and the functions its last request spent on")
     parser.add_argument("--sort", default="tottime", help="--profile's order (tottime, cumulative, …)")
+    parser.add_argument("--explain", action="store_true",
+                        help="after each page: PostgreSQL planning and execution of each of its reads (median of 7)")
     args = parser.parse_args(argv)
 
     from registry import create_app
@@ -54,9 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()  # as wsgi.py does in a worker
     statements, timings = [0], []
     with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+        engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
         if args.profile:
-            _time_statements(db.engine, timings)
+            _time_statements(engine, timings)
     clients = {}
     print(f"{'page':<52}{'status':>7}{'p50 ms':>9}{'p95 ms':>9}{'stmts':>7}{'KB':>7}")
     for email, path in args.page or PAGES:
@@ -78,7 +83,25 @@ def main(argv: list[str] | None = None) -> int:
               f"{len(body) / 1024:>7.0f}", flush=True)
         if args.profile:
             _profile(client, path, timings, args.sort)
+        if args.explain:
+            plans(engine, _reads(engine, client, path), runs=7)
     return 0
+
+
+def _reads(engine, client, path: str) -> dict[tuple[str, str], dict]:
+    """(path, SQL) → parameters of every SELECT one more request of the page runs."""
+    reads = {}
+
+    def keep(_conn, _cursor, sql, params, _context, many):
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")) and not many:
+            reads.setdefault((path[:25], sql), params)
+
+    sa.event.listen(engine, "before_cursor_execute", keep)
+    try:
+        client.get(path).close()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", keep)
+    return reads
 
 
 def _time_statements(engine, timings: list) -> None:

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 #: Indexes kept beside a key that leads with the same columns, and why (measured on bench.federal_pages' dataset).
 KEPT = {
     # a narrow (organization_id) index beside the unique (organization_id, code): registry.mentoring.queries._having
-    # probes it once per organization of a region (4,000): 6.5 ms instead of 13 through the wider unique key
+    # probes it once per organization of a region (4,000): 5.0–5.2 ms instead of 11.5–12.1 through the wider unique
+    # key (`python -m bench.single_pages … --page operator@example.ru /campaigns/27/2027/ --explain`, with the index
+    # and without it). PostgreSQL costs the two alike and reads the one made later: after the migrations, this one.
     "mentors.ix_mentors_organization_id": "registry.mentoring.queries._having",
     "mentees.ix_mentees_organization_id": "registry.mentoring.queries._having",
 }

@@ -3,7 +3,7 @@ index serves every lookup by that column: «campaign_id = ?» reads uq_submissio
 ix_submissions_campaign_id). Each was one more index to write on every insert and to weigh in every plan;
 tests/test_indexes.py keeps new ones from appearing. ix_mentors_organization_id and ix_mentees_organization_id stay:
 beside the unique (organization_id, code) they are the narrow index a region's «keeps records?» probes read (4,000
-organizations of the federal benchmark: 6.5 ms instead of 13).
+organizations of the federal benchmark: 5.0–5.2 ms instead of 11.5–12.1).
 
 Revision ID: d41f7b2c9e06
 Revises: b8e4f2a61c37
