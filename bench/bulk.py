@@ -64,7 +64,7 @@ def keys_dropped(*tables: str):
     names = {"tables": list(tables)}
     constraints = conn.execute(sa.text(
         "SELECT contype, conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE conrelid::regclass::text IN :tables AND contype IN ('u', 'f') ORDER BY contype DESC, conname")
+        " WHERE conrelid::regclass::text IN :tables AND contype IN ('u', 'f') ORDER BY conname")
         .bindparams(sa.bindparam("tables", expanding=True)), names).all()
     indexes = conn.execute(sa.text(
         "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN :tables"

@@ -29,9 +29,8 @@ def _keys(inspector: sa.Inspector, table: str) -> list[tuple[str, tuple[str, ...
     keys += [(u["name"], tuple(u["column_names"]), False) for u in inspector.get_unique_constraints(table)]
     for index in inspector.get_indexes(table):
         options = index.get("dialect_options", {})
-        special = any(options.get(f"{dialect}_{option}") for dialect in ("postgresql", "sqlite")
-                      for option in ("where", "ops")) or options.get("postgresql_using", "btree") != "btree"
-        if special or None in index["column_names"]:
+        if (any(options.get(name) for name in ("postgresql_where", "sqlite_where", "postgresql_ops"))
+                or options.get("postgresql_using", "btree") != "btree" or None in index["column_names"]):
             continue
         keys.append((index["name"], tuple(index["column_names"]), not index["unique"]))
     return keys
