@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask, abort
 
 app = Flask(__name__)
+#: psycopg2, as the registry's own URLs get, unless the URL names a driver (`bench.soak --driver psycopg`)
 engine = sa.create_engine(os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg2://", 1))
 #: An indexed lookup by code, as every API request makes for its region, campaign and organization.
 LOOKUP = sa.text("SELECT id, name FROM organizations WHERE code = :code")

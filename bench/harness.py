@@ -1,5 +1,6 @@
 """What the HTTP benchmarks share: a throwaway tuned PostgreSQL cluster, gunicorn on loopback, percentiles, CPU,
-and the planning and execution times of a route's reads (EXPLAIN ANALYZE)."""
+and the planning and execution times of a route's reads (EXPLAIN ANALYZE) and their server CPU as sent and as
+prepared statements."""
 import os
 import re
 import signal
@@ -21,6 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 #: no parallel workers for short queries), instead of the defaults of a development cluster.
 TUNING = {"shared_buffers": "1GB", "effective_cache_size": "4GB", "max_parallel_workers_per_gather": "0",
           "random_page_cost": "1.1", "jit": "off"}
+
+
+#: The drivers the servers of the HTTP benchmarks may use: psycopg2 (the registry's), or psycopg 3 (its automatic
+#: server-side preparation, a measured alternative: `pip install -e '.[bench]'` installs it).
+DRIVERS = ("psycopg2", "psycopg")
+
+
+def with_driver(url: str, driver: str) -> str:
+    """A cluster's postgresql:// URL naming the driver the served app is to use (config.database_url keeps it)."""
+    return url.replace("postgresql://", f"postgresql+{driver}://", 1)
 
 
 def free_port() -> int:
@@ -187,3 +198,60 @@ def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30)
                                 for kind in ("Planning", "Execution")])
             plan, run = (statistics.median(column) for column in zip(*timings, strict=True))
             print(f"{route:<26}{plan:>7.3f}{run:>7.3f}  {' '.join(sql.split())[:110]}")
+
+
+def prepared_cost(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 2000) -> None:
+    """What server-side preparation would save PostgreSQL on each distinct read of the routes: the CPU time of the
+    server process per execution, sent as the app sends it (psycopg2 binds the values into the text, so the server
+    parses and plans it every time) and as a prepared statement (PREPARE once, then EXECUTE: the plan cache that
+    psycopg 3's automatic preparation, or a pooler carrying prepared statements, would use). Read from the server
+    process's /proc/PID/schedstat (ns), so the cluster must run on this machine."""
+    print(f"\n--- PostgreSQL CPU per execution, ms ({runs} runs each): as sent today, prepared ---")
+    print(f"{'route':<26}{'sent':>7}{'prep.':>7}  statement")
+    # a connection of its own, autocommitting: a statement that cannot be prepared (a parameter whose type the
+    # server cannot infer) is reported and skipped without aborting the others
+    pooled = engine.raw_connection()
+    conn = pooled.dbapi_connection
+    conn.autocommit = True
+    totals: dict[str, list[float]] = {}  # route → CPU ms of its distinct reads, sent and prepared
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            clock = Path(f"/proc/{cur.fetchone()[0]}/schedstat")
+            for number, ((route, sql), params) in enumerate(reads.items()):
+                body, names = numbered(sql)
+                try:
+                    cur.execute(f"PREPARE bench_{number} AS {body}")
+                except Exception as error:  # noqa: BLE001 - reported, the next read goes on
+                    print(f"{route:<26}{'—':>7}{'—':>7}  not preparable ({str(error).splitlines()[0]})")
+                    continue
+                execute = f"EXECUTE bench_{number}(" + ", ".join(f"%({name})s" for name in names) + ")"
+                sent, prepared = (_server_ms(cur, clock, text, params, runs) for text in (sql, execute))
+                route_totals = totals.setdefault(route, [0.0, 0.0])
+                route_totals[0] += sent
+                route_totals[1] += prepared
+                print(f"{route:<26}{sent:>7.3f}{prepared:>7.3f}  {' '.join(sql.split())[:110]}")
+    finally:
+        pooled.invalidate()  # closed and out of the pool: it was switched to autocommit and holds the statements
+    print("per route, its distinct reads once each (a search request runs one of its shapes):")
+    for route, (sent, prepared) in totals.items():
+        print(f"{route:<26}{sent:>7.3f}{prepared:>7.3f}  prepared = {prepared / sent:.2f} of sent")
+
+
+def numbered(sql: str) -> tuple[str, list[str]]:
+    """psycopg2's SQL as PREPARE takes it: each named placeholder becomes a numbered one (the same name, the same
+    number) and an escaped %% a plain %; with the names in their numbers' order."""
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", sql)))
+    body = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m.group(1)) + 1}", sql)
+    return body.replace("%%", "%"), names
+
+
+def _server_ms(cur, clock: Path, sql: str, params: dict, runs: int) -> float:
+    """CPU ms of the server process per execution of `sql`, after a warm-up run."""
+    cur.execute(sql, params)
+    cur.fetchall()
+    before = int(clock.read_text().split()[0])
+    for _ in range(runs):
+        cur.execute(sql, params)
+        cur.fetchall()
+    return (int(clock.read_text().split()[0]) - before) / runs / 1e6

@@ -5,6 +5,7 @@
     .venv/bin/python -m bench.request_cost --profile all --sort tottime    # every route: profile and CPU per package
     .venv/bin/python -m bench.request_cost --sql "PUT submission"          # the route's statements ([compiled] marks)
     .venv/bin/python -m bench.request_cost --plans                         # PostgreSQL planning vs execution per read
+    .venv/bin/python -m bench.request_cost --prepared                      # PostgreSQL CPU per read, sent vs prepared
 
 Seeds region B as bench/soak.py does (fewer mentors), then drives the routes through the Flask test client with
 bearer tokens: each curator saves, reads, submits; each official reads the queue and accepts; the public searches.
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import cluster_folder, own_cluster, plans, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, own_cluster, plans, prepared_cost, stop_cluster  # noqa: E402
 from bench.mentors import search_paths  # noqa: E402
 from bench.soak import PASSWORD, seed  # noqa: E402
 from registry.demo.values import profile, values_for  # noqa: E402
@@ -52,7 +53,8 @@ class Meter:
         fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
         self.compiled += fresh
         self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
-        if statement.lstrip().upper().startswith("SELECT") and not many:
+        # the routes' reads (a search begins WITH its matches), not the sign-ins between routes
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and not many and self.route:
             self.reads.setdefault((self.route, statement), parameters)
 
     def call(self, client, route: str, method: str, path: str, **kwargs):
@@ -65,6 +67,7 @@ class Meter:
         resp = client.open(path, method=method, **kwargs)
         if profiler:
             profiler.disable()
+        self.route = ""  # the sign-ins between routes are not theirs
         row = self.rows[route]
         row["cpu"] += time.process_time() - cpu
         row["wall"] += time.perf_counter() - wall
@@ -150,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="cProfile this route ('all': every route in one profile, with CPU per package)")
     parser.add_argument("--sort", default="cumulative", help="cProfile order (cumulative, tottime, …)")
     parser.add_argument("--plans", action="store_true", help="PostgreSQL planning vs execution of every read")
+    parser.add_argument("--prepared", action="store_true",
+                        help="PostgreSQL CPU of every read as sent (planned each time) and as a prepared statement")
     parser.add_argument("--sql", action="append", default=[], metavar="ROUTE", help="show this route's statements")
     args = parser.parse_args(argv)
     folder = args.own_cluster or cluster_folder("cost-pg-")
@@ -170,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.plans:
             with app.app_context():
                 plans(db.engine, meter.reads)
+        if args.prepared:
+            with app.app_context():
+                prepared_cost(db.engine, meter.reads)
     finally:
         stop_cluster(folder)
     return 0

@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:  # also runnable as `python bench/soak.py`
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import (  # noqa: E402
+    DRIVERS,
     cluster_folder,
     gunicorn,
     machine_busy_seconds,
@@ -44,6 +45,7 @@ from bench.harness import (  # noqa: E402
     postmaster_pid,
     stop_cluster,
     tree_cpu_seconds,
+    with_driver,
 )
 from bench.mentors import fill_postgresql, search_paths  # noqa: E402
 from bench.soak_floor import hammer  # noqa: E402
@@ -179,9 +181,10 @@ def run(folder: Path, args: argparse.Namespace) -> int:
     log = folder.parent / f"{folder.name}-gunicorn.log"
     # both servers stay up for the whole run (an idle sync worker takes no CPU): the soak and its floor alternate
     # back to back, round after round, so every ratio compares figures of the same minute of the same machine
-    with gunicorn("bench.soak:soak_app()", url, ready="/api/v1/openapi.json", workers=args.workers,
+    served = with_driver(url, args.driver)  # the registry and its floor on the same driver
+    with gunicorn("bench.soak:soak_app()", served, ready="/api/v1/openapi.json", workers=args.workers,
                   env=NO_RATE_LIMIT, log=log) as (base, server), \
-            gunicorn("bench.floor_app:app", url, ready="/bare", workers=args.workers,
+            gunicorn("bench.floor_app:app", served, ready="/bare", workers=args.workers,
                      log=folder.parent / f"{folder.name}-floor.log") as (floor_base, _):
         emails = [o["email"] for o in officials] + [s["email"] for s in schools]
         started = time.perf_counter()
@@ -275,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder for the throwaway cluster (default: a new temporary folder); removed afterwards")
     parser.add_argument("--pg-port", type=int, help="port of the throwaway cluster (default: a free one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--driver", choices=DRIVERS, default="psycopg2",
+                        help="the servers' PostgreSQL driver (default psycopg2, the registry's)")
     parser.add_argument("--concurrency", type=int, default=16, help="most requests in flight (default 16)")
     parser.add_argument("--mentors", type=int, default=20_000, help="synthetic mentors for the search")
     parser.add_argument("--seed", type=int, default=11)

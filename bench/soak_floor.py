@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.harness import (  # noqa: E402
+    DRIVERS,
     cluster_folder,
     gunicorn,
     machine_busy_seconds,
@@ -35,6 +36,7 @@ from bench.harness import (  # noqa: E402
     postmaster_pid,
     stop_cluster,
     tree_cpu_seconds,
+    with_driver,
 )
 from bench.mentors import fill_postgresql  # noqa: E402
 
@@ -76,7 +78,7 @@ def run(folder: Path, args: argparse.Namespace) -> list[dict]:
         conn.execute(sa.text("CREATE TABLE floor_writes (id bigserial PRIMARY KEY, n int NOT NULL, note text)"))
     engine.dispose()
     rows = []
-    with gunicorn("bench.floor_app:app", url, ready="/bare", workers=args.workers,
+    with gunicorn("bench.floor_app:app", with_driver(url, args.driver), ready="/bare", workers=args.workers,
                   log=folder.parent / f"{folder.name}-gunicorn.log") as (base, server):
         pg = postmaster_pid(folder)
         for method, path in ROUTES:
@@ -104,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--own-cluster", type=Path, metavar="DIR", help="folder for the throwaway cluster")
     parser.add_argument("--pg-port", type=int, help="port of the throwaway cluster (default: a free one)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--driver", choices=DRIVERS, default="psycopg2", help="the app's PostgreSQL driver")
     parser.add_argument("--concurrency", type=int, default=16, help="most requests in flight (default 16)")
     args = parser.parse_args(argv)
     folder = args.own_cluster or cluster_folder("floor-pg-")
