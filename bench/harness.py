@@ -29,7 +29,7 @@ TUNING = {"shared_buffers": "1GB", "effective_cache_size": "4GB", "max_parallel_
 DRIVERS = ("psycopg2", "psycopg")
 
 
-def with_driver(url: str, driver: str) -> str:
+def with_driver(url: str, driver: str = "psycopg2") -> str:
     """A cluster's postgresql:// URL naming the driver the served app is to use (config.database_url keeps it)."""
     return url.replace("postgresql://", f"postgresql+{driver}://", 1)
 
@@ -63,7 +63,7 @@ def own_cluster(folder: Path, port: int | None = None) -> str:
             raise SystemExit(f"scripts/pg-start could not start a cluster in {folder} (see above)")
         out.seek(0)
         url = out.read().strip()
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(with_driver(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         for name, value in TUNING.items():
             conn.execute(sa.text(f"ALTER SYSTEM SET {name} = '{value}'"))
@@ -173,13 +173,18 @@ def tune_database(url: str) -> dict[str, str]:
     """Give a benchmark database on a shared cluster the planner settings of TUNING (ALTER DATABASE: this database
     only, from its next connection); shared_buffers is the cluster's and stays as it is. Returns what was set."""
     settings = {name: value for name, value in TUNING.items() if name != "shared_buffers"}
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1), isolation_level="AUTOCOMMIT")
+    engine = sa.create_engine(with_driver(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         name = conn.execute(sa.text("SELECT current_database()")).scalar()
         for setting, value in settings.items():
             conn.execute(sa.text(f'ALTER DATABASE "{name}" SET {setting} = \'{value}\''))
     engine.dispose()
     return settings
+
+
+def is_read(statement: str, many: bool) -> bool:
+    """A statement whose plan EXPLAIN and PREPARE can take as it is: one SELECT (a search begins WITH its matches)."""
+    return statement.lstrip().upper().startswith(("SELECT", "WITH")) and not many
 
 
 def plans(engine: sa.Engine, reads: dict[tuple[str, str], dict], runs: int = 30) -> None:

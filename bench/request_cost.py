@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import cluster_folder, own_cluster, plans, prepared_cost, stop_cluster  # noqa: E402
+from bench.harness import cluster_folder, is_read, own_cluster, plans, prepared_cost, stop_cluster  # noqa: E402
 from bench.mentors import search_paths  # noqa: E402
 from bench.soak import PASSWORD, seed  # noqa: E402
 from registry.demo.values import profile, values_for  # noqa: E402
@@ -53,8 +53,7 @@ class Meter:
         fresh = context is not None and context.cache_hit in (CacheStats.CACHE_MISS, CacheStats.NO_CACHE_KEY)
         self.compiled += fresh
         self.current.append(("[compiled] " if fresh else "") + " ".join(statement.split())[:160])
-        # the routes' reads (a search begins WITH its matches), not the sign-ins between routes
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and not many and self.route:
+        if is_read(statement, many) and self.route:  # the routes' reads, not the sign-ins between routes
             self.reads.setdefault((self.route, statement), parameters)
 
     def call(self, client, route: str, method: str, path: str, **kwargs):

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.harness import percentiles, plans  # noqa: E402
+from bench.harness import is_read, percentiles, plans  # noqa: E402
 
 PAGES = [("admin@example.ru", "/admin/users"), ("admin@example.ru", "/admin/users?unit_q=школа"),
          ("admin@example.ru", "/admin/users/7/edit"), ("operator@example.ru", "/campaigns/27/2027/members"),
@@ -93,7 +93,7 @@ def _reads(engine, client, path: str) -> dict[tuple[str, str], dict]:
     reads = {}
 
     def keep(_conn, _cursor, sql, params, _context, many):
-        if sql.lstrip().upper().startswith(("SELECT", "WITH")) and not many:
+        if is_read(sql, many):
             reads.setdefault((path[:25], sql), params)
 
     sa.event.listen(engine, "before_cursor_execute", keep)

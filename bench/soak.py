@@ -130,7 +130,7 @@ async def log_in(base: str, emails: list[str], concurrency: int = 4) -> tuple[di
 
 def verify(url: str, year: int, orgs: list[Org], load: Load) -> list[str]:
     """Compare the database with the acknowledged writes; return what differs."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    engine = sa.create_engine(with_driver(url))
     where = ("JOIN organizations o ON o.id = s.organization_id JOIN campaigns c ON c.id = s.campaign_id "
              "JOIN regions r ON r.id = c.region_id WHERE r.code = 'B' AND c.year = :y")
     with engine.connect() as conn:

@@ -73,7 +73,7 @@ def _cpu(server_pid: int, pg_pid: int) -> dict[str, float]:
 def run(folder: Path, args: argparse.Namespace) -> list[dict]:
     url = own_cluster(folder, args.pg_port)
     fill_postgresql(url, 0, municipalities=20)
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    engine = sa.create_engine(with_driver(url))
     with engine.begin() as conn:
         conn.execute(sa.text("CREATE TABLE floor_writes (id bigserial PRIMARY KEY, n int NOT NULL, note text)"))
     engine.dispose()
